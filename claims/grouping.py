@@ -1,0 +1,264 @@
+"""Claim groups from sentence embeddings: sentences of different articles that state one claim.
+
+The work is done in :func:`group_embeddings` (embedding level, no model needed);
+:class:`ClaimGrouper` wraps it as a scikit-learn style estimator.
+
+How a group forms:
+
+1. Candidate pairs are each sentence's ``n_neighbors`` nearest neighbours in a FAISS index
+   (exact or IVF, see :class:`embeddings.index.VectorIndex`).
+2. A pair is linked when its similarity reaches ``threshold`` and the optional ``guard``
+   lets it through (different figures, negation… see :mod:`claims.pair_guards`).
+3. Links between sentences of *different* articles form connected components. A sentence
+   repeated inside one article (a pull quote) never forms a group on its own.
+4. Each component is refined with average linkage over the same similarities, where a
+   guarded pair counts as a cannot-link: a chain A~B~C does not merge A and C when they
+   disagree on a figure.
+5. Groups that span at least ``min_articles`` articles are kept; then every other
+   sentence of those articles linked to a member joins (all mentions of the claim).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable, NamedTuple, Optional, Sequence
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import squareform
+
+from embeddings.index import VectorIndex
+
+PairScorer = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+PairGuardFn = Callable[[str, str], Optional[str]]
+
+# Components larger than this are not refined: average linkage is O(m^2) in memory and
+# such components only occur with near-duplicate text (synthetic scale tests, wire copy).
+REFINE_MAX = 2000
+GUARD_ALL_PAIRS_MAX = 200  # components up to this size have every pair guarded
+_BLOCKED = 4.0  # distance given to a guarded pair: far beyond any real cosine distance
+
+
+class GroupingResult(NamedTuple):
+    """Per-sentence outcome of grouping.
+
+    ``labels[i]`` is the group number of sentence i (0..n_groups-1, in order of each
+    group's first sentence) or -1; ``scores[i]`` its cosine to the group centroid (NaN
+    when ungrouped); ``blocked`` lists the candidate pairs a guard refused, with reasons.
+    """
+
+    labels: np.ndarray
+    scores: np.ndarray
+    blocked: list[tuple[int, int, str]]
+
+
+class _Edges(NamedTuple):
+    i: np.ndarray
+    j: np.ndarray
+    score: np.ndarray
+
+
+def _candidate_edges(embeddings, n_neighbors, index, pair_scorer) -> _Edges:
+    """Unique pairs (i < j) among each sentence's nearest neighbours, with their score."""
+    n = len(embeddings)
+    k = min(n_neighbors + 1, n)
+    neighbours = (index or VectorIndex()).fit(embeddings).search(embeddings, k)
+    rows = np.repeat(np.arange(n), neighbours.ids.shape[1])
+    cols = neighbours.ids.ravel()
+    dense = neighbours.scores.ravel()
+    keep = (cols >= 0) & (cols != rows)
+    i, j, dense = np.minimum(rows, cols)[keep], np.maximum(rows, cols)[keep], dense[keep]
+    order = np.lexsort((j, i))
+    i, j, dense = i[order], j[order], dense[order]
+    first = np.ones(len(i), bool)
+    first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+    i, j, dense = i[first], j[first], dense[first]
+    score = pair_scorer(i, j, dense) if pair_scorer is not None else dense
+    return _Edges(i, j, np.asarray(score, np.float32))
+
+
+def _guarded(edges: _Edges, texts, guard, blocked) -> np.ndarray:
+    """Mask of the edges the guard lets through; refused ones are appended to ``blocked``."""
+    ok = np.ones(len(edges.i), bool)
+    if guard is None or texts is None:
+        return ok
+    for e, (a, b) in enumerate(zip(edges.i.tolist(), edges.j.tolist())):
+        reason = guard(texts[a], texts[b])
+        if reason:
+            ok[e] = False
+            blocked.append((a, b, reason))
+    return ok
+
+
+def _refine(members: np.ndarray, embeddings, threshold, pair_scorer, is_blocked) -> list[np.ndarray]:
+    """Split one component with average linkage; guarded pairs are cannot-links."""
+    if len(members) < 2 or len(members) > REFINE_MAX:
+        return [members]
+    sub = embeddings[members]
+    ii, jj = np.triu_indices(len(members), 1)
+    sim = np.einsum("ij,ij->i", sub[ii], sub[jj])
+    if pair_scorer is not None:
+        sim = pair_scorer(members[ii], members[jj], sim)
+    dist = 1.0 - np.asarray(sim, np.float64)
+    for p, (a, b) in enumerate(zip(members[ii].tolist(), members[jj].tolist())):
+        if is_blocked(a, b, len(members)):
+            dist[p] = _BLOCKED
+    tree = linkage(np.clip(dist, 0.0, None), method="average")
+    flat = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    return [members[flat == c] for c in np.unique(flat)]
+
+
+def group_embeddings(
+    embeddings: np.ndarray,
+    article_ids: Sequence[str],
+    threshold: float,
+    min_articles: int = 2,
+    *,
+    n_neighbors: int = 20,
+    texts: Optional[Sequence[str]] = None,
+    guard: Optional[PairGuardFn] = None,
+    pair_scorer: Optional[PairScorer] = None,
+    index: Optional[VectorIndex] = None,
+) -> GroupingResult:
+    """Group sentences of different articles that state the same claim.
+
+    Args:
+        embeddings: (n, d) L2-normalised sentence vectors.
+        article_ids: the article of each sentence.
+        threshold: similarity a pair needs to be linked (on the ``pair_scorer`` scale if
+            given, else cosine).
+        min_articles: distinct articles a group must span.
+        n_neighbors: neighbours looked up per sentence.
+        texts: sentence texts, needed by ``guard``.
+        guard: ``guard(text_a, text_b)`` returns a reason to refuse the pair, or None.
+        pair_scorer: ``pair_scorer(i, j, dense)`` turns dense cosines of pairs (i, j) into
+            the similarity compared with ``threshold`` (e.g. a dense + lexical hybrid).
+        index: the vector index to use (default: exact or IVF chosen by size).
+
+    Returns:
+        A :class:`GroupingResult`.
+    """
+    embeddings = np.ascontiguousarray(embeddings, dtype=np.float32)
+    n = len(embeddings)
+    if len(article_ids) != n:
+        raise ValueError(f"{len(article_ids)} article ids for {n} embeddings")
+    if texts is not None and len(texts) != n:
+        raise ValueError(f"{len(texts)} texts for {n} embeddings")
+    if min_articles < 1:
+        raise ValueError(f"min_articles must be >= 1, got {min_articles}")
+    if n_neighbors < 1:
+        raise ValueError(f"n_neighbors must be >= 1, got {n_neighbors}")
+    labels = np.full(n, -1, np.int64)
+    scores = np.full(n, np.nan, np.float32)
+    blocked: list[tuple[int, int, str]] = []
+    if n < 2:
+        return GroupingResult(labels, scores, blocked)
+
+    _, article_codes = np.unique(np.asarray(article_ids, dtype=object).astype(str), return_inverse=True)
+    edges = _candidate_edges(embeddings, n_neighbors, index, pair_scorer)
+    above = edges.score >= threshold
+    edges = _Edges(edges.i[above], edges.j[above], edges.score[above])
+    ok = _guarded(edges, texts, guard, blocked)
+    cannot_link = {(a, b) for a, b, _ in blocked}
+
+    def is_blocked(a: int, b: int, size: int) -> bool:
+        # Pairs never retrieved as neighbours were not guarded yet; check them in small
+        # components, where a chain could otherwise join two different figures.
+        if (a, b) in cannot_link:
+            return True
+        if guard is None or texts is None or size > GUARD_ALL_PAIRS_MAX:
+            return False
+        reason = guard(texts[a], texts[b])
+        if reason:
+            cannot_link.add((a, b))
+            blocked.append((a, b, reason))
+        return bool(reason)
+    edges = _Edges(edges.i[ok], edges.j[ok], edges.score[ok])
+    cross = article_codes[edges.i] != article_codes[edges.j]
+
+    graph = coo_matrix((np.ones(int(cross.sum())), (edges.i[cross], edges.j[cross])), shape=(n, n))
+    n_comp, comp = connected_components(graph, directed=False)
+    sizes = np.bincount(comp, minlength=n_comp)
+    groups: list[np.ndarray] = []
+    for c in np.flatnonzero(sizes > 1):
+        for part in _refine(np.flatnonzero(comp == c), embeddings, threshold, pair_scorer, is_blocked):
+            if len(np.unique(article_codes[part])) >= min_articles:
+                groups.append(part)
+
+    groups = _attach_same_article_mentions(groups, edges, article_codes, n)
+    groups.sort(key=lambda g: int(g.min()))
+    for g, members in enumerate(groups):
+        labels[members] = g
+        centroid = embeddings[members].mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        scores[members] = embeddings[members] @ centroid
+    return GroupingResult(labels, scores, blocked)
+
+
+def _attach_same_article_mentions(groups, edges: _Edges, article_codes, n) -> list[np.ndarray]:
+    """Add ungrouped sentences linked to a member of a group from the same article."""
+    owner = np.full(n, -1, np.int64)
+    for g, members in enumerate(groups):
+        owner[members] = g
+    extra: dict[int, tuple[float, int]] = {}
+    for a, b, s in zip(edges.i.tolist(), edges.j.tolist(), edges.score.tolist()):
+        if article_codes[a] != article_codes[b]:
+            continue
+        for member, other in ((a, b), (b, a)):
+            g = owner[member]
+            if g >= 0 and owner[other] < 0 and s > extra.get(other, (-np.inf, -1))[0]:
+                extra[other] = (s, int(g))
+    added = defaultdict(list)
+    for sentence, (_, g) in extra.items():
+        added[g].append(sentence)
+    return [np.sort(np.concatenate([m, np.array(added[g], np.int64)])) if added[g] else m
+            for g, m in enumerate(groups)]
+
+
+class ClaimGrouper:
+    """Scikit-learn style wrapper of :func:`group_embeddings`.
+
+    Args:
+        threshold: similarity needed to link two sentences.
+        min_articles: distinct articles a group must span.
+        n_neighbors: neighbours looked up per sentence.
+        guard: optional pair guard (see :func:`group_embeddings`).
+        pair_scorer: optional pair similarity (see :func:`group_embeddings`).
+        index: "auto", "exact", "ivf" or "hnsw".
+
+    Attributes:
+        labels_: group number per sentence, -1 when in no group.
+        scores_: similarity of each sentence to its group centroid (NaN when ungrouped).
+        n_groups_: number of groups found.
+        blocked_: pairs the guard refused, as (i, j, reason).
+    """
+
+    def __init__(self, threshold: float = 0.9, min_articles: int = 2, n_neighbors: int = 20,
+                 guard: Optional[PairGuardFn] = None, pair_scorer: Optional[PairScorer] = None,
+                 index: str = "auto"):
+        self.threshold = threshold
+        self.min_articles = min_articles
+        self.n_neighbors = n_neighbors
+        self.guard = guard
+        self.pair_scorer = pair_scorer
+        self.index = index
+
+    def fit(self, embeddings: np.ndarray, article_ids: Sequence[str],
+            texts: Optional[Sequence[str]] = None) -> "ClaimGrouper":
+        """Group ``embeddings``; ``texts`` are needed only when a guard is set."""
+        if not -1.0 <= self.threshold <= 1.0 and self.pair_scorer is None:
+            raise ValueError(f"threshold must be a cosine in [-1, 1], got {self.threshold}")
+        result = group_embeddings(
+            embeddings, article_ids, self.threshold, self.min_articles,
+            n_neighbors=self.n_neighbors, texts=texts, guard=self.guard,
+            pair_scorer=self.pair_scorer, index=VectorIndex(kind=self.index),
+        )
+        self.labels_, self.scores_, self.blocked_ = result
+        self.n_groups_ = int(result.labels.max() + 1) if len(result.labels) else 0
+        return self
+
+    def fit_predict(self, embeddings, article_ids, texts=None) -> np.ndarray:
+        """Fit and return ``labels_``."""
+        return self.fit(embeddings, article_ids, texts).labels_
