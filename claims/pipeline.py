@@ -1,0 +1,227 @@
+"""The whole pipeline in one call: articles → sentences → embeddings → groups → attribution → stance.
+
+:func:`analyze` is the model-level entry point; :func:`claims.grouping.group_embeddings`
+is the embedding-level one it wraps.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from claims.corpus import articles_from_texts, load_articles
+from claims.grouping import group_embeddings
+from claims.records import NO_ATTRIBUTION, Article, Attribution, ClaimGroup, Mention, Sentence
+from claims.sentences import split_sentences
+from claims.thresholds import fallback_threshold, threshold_for
+from embeddings.base import Encoder
+
+DEFAULT_MODEL = "e5-small"
+ArticlesLike = Union[Sequence[Article], Sequence[Union[str, Path]], Mapping[str, str]]
+ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+@dataclass
+class Analysis:
+    """Everything the pipeline found in a corpus.
+
+    Attributes:
+        articles: the articles, in input order.
+        sentences: every sentence of every article, article by article.
+        embeddings: one unit vector per sentence.
+        groups: claim groups spanning several articles, ordered by first mention.
+        labels: the group id of each sentence, or None.
+        attributions: who said each sentence (``NO_ATTRIBUTION`` when not computed).
+        comparisons: per group id, what its articles disagree on (when computed).
+        encoder: the encoder used, for :meth:`similar`.
+        threshold: the similarity threshold used.
+        threshold_source: "calibrated", "user" or "corpus fallback".
+    """
+
+    articles: list[Article]
+    sentences: list[Sentence]
+    embeddings: np.ndarray
+    groups: list[ClaimGroup]
+    labels: list[Optional[str]]
+    attributions: list[Attribution]
+    encoder: Encoder
+    threshold: float
+    threshold_source: str
+    comparisons: dict = field(default_factory=dict)
+
+    def article(self, article_id: str) -> Article:
+        """The article with this id."""
+        for article in self.articles:
+            if article.id == article_id:
+                return article
+        raise KeyError(article_id)
+
+    def similar(self, text: str, top_k: int = 5) -> list[tuple[Sentence, float]]:
+        """The ``top_k`` sentences of the corpus nearest to ``text``, with cosine scores."""
+        from embeddings.index import VectorIndex
+
+        if top_k < 1:
+            raise ValueError(f"top_k must be >= 1, got {top_k}")
+        if not self.sentences:
+            return []
+        query = self.encoder.encode([text])
+        found = VectorIndex().fit(self.embeddings).search(query, top_k)
+        return [(self.sentences[i], float(s)) for i, s in zip(found.ids[0], found.scores[0]) if i >= 0]
+
+
+def resolve_articles(inputs: ArticlesLike) -> list[Article]:
+    """Articles from Article records, paths (files or folders) or a mapping id → text."""
+    if isinstance(inputs, Mapping):
+        return articles_from_texts(inputs)
+    inputs = list(inputs)
+    if all(isinstance(x, Article) for x in inputs):
+        return inputs
+    loaded = load_articles(inputs)
+    for problem in loaded.problems:
+        warnings.warn(f"{problem.path}: {problem.reason}", stacklevel=3)
+    return loaded.articles
+
+
+def get_cached_encoder(model: Union[str, Encoder], cache: bool = True) -> Encoder:
+    """The encoder named ``model``, wrapped in the on-disk embedding cache if ``cache``."""
+    from embeddings.registry import get_encoder
+
+    encoder = model if isinstance(model, Encoder) else get_encoder(model)
+    if not cache:
+        return encoder
+    from embeddings.cache import CachedEncoder, EmbeddingCache
+
+    return CachedEncoder(encoder, EmbeddingCache())
+
+
+def analyze(
+    inputs: ArticlesLike,
+    model: Union[str, Encoder] = DEFAULT_MODEL,
+    threshold: Optional[float] = None,
+    min_articles: int = 2,
+    *,
+    lexical: bool = True,
+    guard=True,
+    attribution: bool = True,
+    stance: bool = True,
+    cache: bool = True,
+    progress: Optional[ProgressFactory] = None,
+) -> Analysis:
+    """Find the claims that recur across articles.
+
+    Args:
+        inputs: Article records, paths of files/folders, or a mapping id → text.
+        model: encoder name ("e5-small", "e5-small-int8", "use", "minilm", a
+            sentence-transformers name or local folder) or an Encoder.
+        threshold: similarity needed to link two sentences; default: the model's calibrated one.
+        min_articles: distinct articles a group must span.
+        lexical: combine the dense score with a lexical one (calibrated models only).
+        guard: True for the default pair guard (figures, negation, entities), a guard
+            callable, or False/None for none.
+        attribution: find who said each sentence.
+        stance: give each mention a stance toward its group's claim (needs attribution).
+        cache: keep embeddings in the on-disk cache.
+        progress: ``progress(total)`` returns a callback advanced after each encoded batch.
+
+    Returns:
+        An :class:`Analysis`.
+    """
+    articles = resolve_articles(inputs)
+    sentences = [s for article in articles for s in split_sentences(article)]
+    encoder = get_cached_encoder(model, cache)
+    texts = [s.text for s in sentences]
+    embeddings = encoder.encode(texts, progress=progress(len(texts)) if progress else None)
+    article_ids = [s.article for s in sentences]
+
+    scorer = _pair_scorer(encoder.name, texts) if lexical else None
+    scale = "hybrid" if scorer is not None else "dense"
+    source = "user"
+    if threshold is None:
+        threshold = threshold_for(encoder.name, scale)
+        source = "calibrated"
+        if threshold is None:
+            scorer, scale = None, "dense"
+            threshold = fallback_threshold(embeddings, article_ids)
+            source = "corpus fallback"
+    if guard is True:
+        from claims.pair_guards import PairGuard
+
+        guard = PairGuard()
+    result = group_embeddings(embeddings, article_ids, threshold, min_articles,
+                              texts=texts, guard=guard or None, pair_scorer=scorer)
+
+    attributions = _attribute(articles, sentences) if attribution else [NO_ATTRIBUTION] * len(sentences)
+    groups, labels = _build_groups(sentences, result.labels, result.scores, attributions)
+    analysis = Analysis(articles, sentences, embeddings, groups, labels, attributions,
+                        encoder, float(threshold), source)
+    if stance and groups:
+        _add_stances_and_comparisons(analysis)
+    return analysis
+
+
+def _pair_scorer(model_name: str, texts: Sequence[str]):
+    """The calibrated dense + lexical scorer for this model, or None if it has none."""
+    if threshold_for(model_name, "hybrid") is None:
+        return None
+    from claims.lexical import HybridScorer
+
+    return HybridScorer.for_model(model_name).fit(texts)
+
+
+def _attribute(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Attribution]:
+    from claims.attribution import attribute
+
+    by_article: dict[str, list[Sentence]] = {}
+    for s in sentences:
+        by_article.setdefault(s.article, []).append(s)
+    out: list[Attribution] = []
+    for article in articles:
+        out.extend(attribute(article, by_article.get(article.id, [])))
+    return out
+
+
+def _build_groups(sentences, labels, scores, attributions) -> tuple[list[ClaimGroup], list[Optional[str]]]:
+    n_groups = int(labels.max() + 1) if len(labels) else 0
+    width = max(3, len(str(n_groups)))
+    ids = [f"c{g + 1:0{width}d}" for g in range(n_groups)]
+    members: list[list[Mention]] = [[] for _ in range(n_groups)]
+    for i, g in enumerate(labels.tolist()):
+        if g >= 0:
+            members[g].append(Mention(sentences[i], float(scores[i]), attributions[i]))
+    groups = [ClaimGroup(ids[g], tuple(m)) for g, m in enumerate(members)]
+    return groups, [ids[g] if g >= 0 else None for g in labels.tolist()]
+
+
+def _add_stances_and_comparisons(analysis: Analysis) -> None:
+    from claims.comparison import compare_group
+    from claims.stance import assign_stances
+
+    position = {(s.article, s.index): i for i, s in enumerate(analysis.sentences)}
+    articles = {a.id: a for a in analysis.articles}
+    groups = []
+    for group in analysis.groups:
+        vectors = {m.sentence: analysis.embeddings[position[(m.sentence.article, m.sentence.index)]]
+                   for m in group.mentions}
+        group = assign_stances(group, vectors)
+        analysis.comparisons[group.id] = compare_group(group, articles)
+        groups.append(group)
+    analysis.groups = groups
+
+
+def stance_of(analysis: Analysis) -> list[Optional[str]]:
+    """The stance of each sentence toward its group's claim (None when ungrouped)."""
+    by_key = {(m.sentence.article, m.sentence.index): m.stance for g in analysis.groups for m in g.mentions}
+    return [by_key.get((s.article, s.index)) for s in analysis.sentences]
+
+
+def similarity(text_a: str, text_b: str, model: Union[str, Encoder] = DEFAULT_MODEL) -> float:
+    """Cosine similarity of two texts under ``model``."""
+    vectors = get_cached_encoder(model).encode([text_a, text_b])
+    return float(vectors[0] @ vectors[1])
+
+
+__all__ = ["Analysis", "analyze", "similarity", "resolve_articles", "stance_of"]

@@ -1,0 +1,44 @@
+"""Per-model similarity thresholds, calibrated on tuning data by ``benchmarks/calibrate.py``.
+
+A threshold only means something for the model it was calibrated for: e5 puts unrelated
+sentences on one topic at cosine 0.83-0.88, where another model puts its paraphrases.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
+
+import numpy as np
+
+
+@lru_cache(maxsize=1)
+def calibrated_thresholds() -> dict:
+    """The calibration table shipped in ``claims/data/thresholds.json``."""
+    with resources.files("claims").joinpath("data/thresholds.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def threshold_for(model: str, scale: str = "dense") -> Optional[float]:
+    """Calibrated threshold of ``model`` on ``scale`` ("dense" or "hybrid"), or None."""
+    entry = calibrated_thresholds().get("models", {}).get(model, {})
+    value = entry.get(scale)
+    return float(value) if value is not None else None
+
+
+def fallback_threshold(embeddings: np.ndarray, article_ids, quantile: float = 0.995) -> float:
+    """A corpus-relative threshold for a model nobody calibrated.
+
+    Takes a high quantile of the cosines between sentences of different articles: only the
+    closest pairs of the corpus link. A rough guide, which is why the CLI warns when it is used.
+    """
+    embeddings = np.asarray(embeddings, np.float32)
+    articles = np.asarray(article_ids, dtype=object)
+    if len(embeddings) < 2:
+        return 1.0
+    sims = embeddings @ embeddings.T
+    cross = articles[:, None] != articles[None, :]
+    values = sims[np.triu(cross, 1)]
+    return float(np.quantile(values, quantile)) if len(values) else 1.0

@@ -1,0 +1,21 @@
+"""The `claims` command line: one typer root, one sub-command per module in claims/commands/."""
+
+import typer
+
+from claims.commands.compare import compare
+from claims.commands.match import match
+from claims.commands.similar import similar
+
+app = typer.Typer(
+    name="claims",
+    help="Compare what news articles claim: recurring claims, who said them, stance, disagreements.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("match")(match)
+app.command("similar")(similar)
+app.command("compare")(compare)
+
+if __name__ == "__main__":
+    app()
