@@ -1,0 +1,408 @@
+"""Source attribution for every sentence of an article: speaker, cue, quote type and quote span.
+
+Rules, in order, for each sentence (see ``benchmarks/gold/ATTRIBUTION_RULES.md`` for what is counted):
+
+1. A quotation running over several sentences is attributed once, by the cue after its end
+   ("« A. B », a-t-il dit") or before its start, and every sentence of it gets that speaker.
+2. Otherwise the first reporting cue outside quotations that stands in a main clause (a postposed
+   incise, or a verb the parser puts at the root) and whose subject is a source gives the speaker.
+   A subject that is no source ("certains responsables") means narration, not a guess.
+3. A sentence that is only a quotation continues the previous sentence's direct quote.
+4. Last, a cue-less sentence repeating words quoted elsewhere in the article (a pull quote or
+   quoted subhead) gets the speaker of those words.
+
+Pronouns ("a-t-il ajouté", "il a répété") go to the last person who was the subject of a sentence,
+speaker or not; names inside quotations are never speakers.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Optional, Sequence
+
+from claims.attribution.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
+                                     default_lexicon)
+from claims.attribution.quotes import find_quotes
+from claims.attribution.spans import content_span, main_quote, trim_span, words
+from claims.attribution.speakers import (ArticleContext, Mention, Metonyms, default_metonyms,
+                                         find_mentions, learn_article)
+from claims.records import NO_ATTRIBUTION, Article, Attribution, Sentence
+
+SPACY_MODEL = "fr_core_news_md"
+_MAIN_DEPS = ("ROOT", "parataxis")
+_RELATIVES = {"qui", "dont", "lequel", "laquelle", "lesquels", "lesquelles"}
+
+
+class _Analysis:
+    """Per-sentence material: parse, quotes (local offsets), cues, mentions."""
+
+    def __init__(self, sentence: Sentence, doc, quotes, cues, mentions):
+        self.sentence, self.doc, self.quotes, self.cues, self.mentions = (
+            sentence, doc, quotes, cues, mentions)
+
+
+class SpeakerAttributor:
+    """Attribute each sentence of an article to its source.
+
+    Args:
+        nlp: A loaded spaCy French pipeline; ``fr_core_news_md`` is loaded on first use if None.
+        cues_path: Reporting cue lexicon (TSV); the packaged ``reporting_cues.tsv`` if None.
+        metonyms_path: Metonym table (TSV); the packaged ``metonyms.tsv`` if None.
+    """
+
+    def __init__(self, nlp=None, cues_path=None, metonyms_path=None):
+        for name, path in (("cues_path", cues_path), ("metonyms_path", metonyms_path)):
+            if path is not None and not Path(path).is_file():
+                raise ValueError(f"{name}: no such file: {path}")
+        self.nlp = nlp
+        self.cues_path = cues_path
+        self.metonyms_path = metonyms_path
+        self.nlp_ = nlp  # the pipeline in use, loaded on first use when nlp is None
+        self.lexicon_: Optional[CueLexicon] = None
+        self.metonyms_: Optional[Metonyms] = None
+
+    def _resources(self) -> tuple[object, CueLexicon, Metonyms]:
+        if self.nlp_ is None:
+            import spacy  # loaded lazily: the model takes seconds to load
+
+            try:
+                self.nlp_ = spacy.load(SPACY_MODEL)
+            except OSError as err:
+                raise RuntimeError(f"spaCy model {SPACY_MODEL!r} is not installed: "
+                                   f"pip install {SPACY_MODEL.replace('_', '-')}") from err
+        if self.lexicon_ is None:
+            self.lexicon_ = CueLexicon(self.cues_path) if self.cues_path else default_lexicon()
+            self.metonyms_ = (Metonyms(self.metonyms_path) if self.metonyms_path
+                              else default_metonyms())
+        return self.nlp_, self.lexicon_, self.metonyms_
+
+    def attribute(self, article: Article, sentences: Sequence[Sentence]) -> list[Attribution]:
+        """Return one :class:`Attribution` per sentence, in the same order."""
+        sentences = list(sentences)
+        if not sentences:
+            return []
+        nlp, lexicon, metonyms = self._resources()
+        self._conjunctions = {w.lower() for w in lexicon.words("conjunction")}
+        docs = list(nlp.pipe([s.text for s in sentences]))
+        context = ArticleContext(lexicon, metonyms)
+        learn_article(docs, context)
+        text = article.text
+        quotes = list(find_quotes(text, sentences[0].start, sentences[-1].end))
+        items = []
+        for sentence, doc in zip(sentences, docs):
+            local = [(max(q.inner_start, sentence.start) - sentence.start,
+                      min(q.inner_end, sentence.end) - sentence.start, q)
+                     for q in quotes if q.start < sentence.end and q.end > sentence.start]
+            inside = [(s, e) for s, e, _ in local]
+            marks = [(max(q.start, sentence.start) - sentence.start,
+                      min(q.end, sentence.end) - sentence.start) for _, _, q in local]
+            starts = [q.start - sentence.start for _, _, q in local]
+            cues = [c for c in lexicon.find(sentence.text)
+                    if not any(s <= c.start < e for s, e in marks)
+                    and cue_is_licensed(sentence.text, c, starts)]
+            items.append(_Analysis(sentence, doc, local, cues, find_mentions(doc, context, inside)))
+        return self._attribute_items(items)
+
+    # -- the walk over the article -------------------------------------------------------------
+
+    def _attribute_items(self, items: list[_Analysis]) -> list[Attribution]:
+        results: list[Optional[Attribution]] = [None] * len(items)
+        self._last_person: Optional[str] = None
+        for i, item in enumerate(items):
+            if results[i] is not None:
+                continue
+            group = self._quote_group(items, i)
+            if len(group) > 1:
+                for j, attribution in zip(group, self._attribute_group(items, group, results)):
+                    results[j] = attribution
+                self._remember(items[group[-1]], results[group[-1]])
+                continue
+            results[i] = self._attribute_one(item, results[i - 1] if i else None)
+            self._remember(item, results[i])
+        return self._echoes(items, results)
+
+    def _remember(self, item: _Analysis, attribution: Attribution) -> None:
+        """Keep the last person who was a sentence's subject, for later pronouns."""
+        if attribution.speaker is not None:
+            if getattr(self, "_speaker_kind", None) in ("person", "role", "pronoun"):
+                self._last_person = attribution.speaker
+            return
+        root = next((t for t in item.doc if t.dep_ == "ROOT"), None)
+        if root is None:
+            return
+        subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), root)
+        mention = self._mention_at(item, subject)  # the root itself when the parse has no subject
+        if mention is not None and mention.kind in ("person", "role"):
+            self._last_person = mention.speaker
+
+    @staticmethod
+    def _quote_group(items: list[_Analysis], i: int) -> list[int]:
+        """Indices of the sentences sharing a quotation with sentence ``i`` (just ``[i]`` if none)."""
+        group = [i]
+        for _, _, quote in items[i].quotes:
+            if quote.end > items[i].sentence.end:
+                j = i + 1
+                while j < len(items) and items[j].sentence.start < quote.end:
+                    group.append(j)
+                    j += 1
+                break
+        return group
+
+    def _attribute_group(self, items, group, results) -> list[Attribution]:
+        first, last = items[group[0]], items[group[-1]]
+        quote = next(q for _, _, q in first.quotes if q.end > first.sentence.end)
+        found = None
+        end_local = quote.end - last.sentence.start
+        for cue in (c for c in last.cues if c.start >= end_local):
+            found = self._speaker_for(last, cue, postposed=True)
+            if found:
+                break
+        if not found:
+            start_local = quote.start - first.sentence.start
+            for cue in (c for c in first.cues if c.end <= start_local and self._is_main(first, c)):
+                found = self._speaker_for(first, cue, postposed=False)
+                if found:
+                    break
+        if not found:
+            previous = results[group[0] - 1] if group[0] else None
+            if previous is None or previous.quote != "direct" or previous.speaker is None:
+                return [NO_ATTRIBUTION] * len(group)
+            found = (previous.speaker, None)
+        speaker, cue_text = found
+        out = []
+        for j in group:
+            s = items[j].sentence
+            span = (max(quote.inner_start, s.start) - s.start, min(quote.inner_end, s.end) - s.start)
+            out.append(Attribution(speaker, cue_text, "direct", self._absolute(items[j], span)))
+        return out
+
+    def _attribute_one(self, item: _Analysis, previous: Optional[Attribution]) -> Attribution:
+        for cue in item.cues:
+            postposed = cue.kind != "marker" and self._is_postposed(item, cue)
+            if cue.kind != "marker" and not postposed and not self._is_main(item, cue):
+                continue
+            found = self._speaker_for(item, cue, postposed)
+            if found:
+                quote, span = self._quote_and_span(item, cue, postposed)
+                return Attribution(found[0], found[1], quote, span)
+        text = item.sentence.text
+        for start, end, quote in item.quotes:  # headline "Zelensky : « Nous gagnerons »"
+            lead = text[:max(0, quote.start - item.sentence.start)]
+            head = next((m for m in item.mentions if m.end <= len(lead)), None)
+            if head is not None and not lead[:head.start].strip() and not words(text[end:]) \
+                    and re.fullmatch(r"\s*:\s*", lead[head.end:]) and self._resolve(head):
+                self._speaker_kind = head.kind
+                return Attribution(self._resolve(head), None, "direct", self._absolute(item, (start, end)))
+        main = self._main_quote(item)
+        if main is not None and not words(text[main[1]:]) and previous is not None \
+                and previous.quote == "direct" and previous.speaker:
+            self._speaker_kind = "person"  # the sentence is only a quote: the speaker goes on
+            return Attribution(previous.speaker, None, "direct", self._absolute(item, main))
+        return NO_ATTRIBUTION
+
+    # -- cues, clauses and subjects -------------------------------------------------------------
+
+    @staticmethod
+    def _token_at(doc, offset: int):
+        for token in doc:
+            if token.idx <= offset < token.idx + len(token.text):
+                return token
+        return None
+
+    def _is_main(self, item: _Analysis, cue: CueMatch) -> bool:
+        """Tell whether a preposed cue's verb heads a main clause (not "alors que X plaide")."""
+        before = item.sentence.text[:cue.start].rstrip()
+        subject = next((m for m in item.mentions if m.end == len(before)), None)
+        if subject is not None and item.sentence.text[:subject.start].rstrip()[-1:] in ",»”'\"":
+            return True  # “...”, Stoltenberg a déclaré: an incise whatever the parser says
+        token = self._token_at(item.doc, cue.verb_start)
+        if token is None:
+            return False
+        if cue.kind == "aspect" and token.dep_ == "xcomp":
+            token = token.head
+        while token.dep_ in ("conj", "dep") and token.head is not token:
+            between = item.doc[min(token.head.i, token.i):max(token.head.i, token.i)]
+            if any(t.lower_ in _RELATIVES for t in between):
+                return False  # "..., qui sont réticents et pensent que": still the relative clause
+            token = token.head
+        return token.dep_ in _MAIN_DEPS
+
+    def _is_postposed(self, item: _Analysis, cue: CueMatch) -> bool:
+        """Tell whether a cue follows what it reports, its subject after it ("..., a dit X")."""
+        if cue.clitic:
+            return True
+        return cue_is_postposed(item.sentence.text, cue) and \
+            self._mention_after(item, cue.end, gap=8) is not None
+
+    def _mention_at(self, item: _Analysis, token) -> Optional[Mention]:
+        for m in item.mentions:
+            if m.start <= token.idx < m.end:
+                return m
+        return None
+
+    def _resolve(self, mention: Mention) -> Optional[str]:
+        if mention.kind == "pronoun":
+            return self._last_person
+        return mention.speaker
+
+    def _speaker_for(self, item: _Analysis, cue: CueMatch, postposed: bool):
+        """Return (speaker, cue text) for a cue, or None when it has no identifiable source."""
+        self._speaker_kind = None
+        if cue.clitic:
+            if cue.clitic not in ("il", "elle") or self._last_person is None:
+                return None
+            self._speaker_kind = "pronoun"
+            return self._last_person, cue.text
+        if cue.kind == "marker":
+            mention = self._mention_after(item, cue.end, gap=2)
+            return self._found(mention, cue)
+        token = self._token_at(item.doc, cue.verb_start)
+        subject = self._subject(token) if token is not None else None
+        if subject is not None and postposed and subject.idx < cue.end:
+            subject = None  # the parser took the quoted words for the subject
+        if subject is not None:
+            mention = self._mention_at(item, subject)
+            if mention is None:
+                mention = next((self._mention_at(item, c) for c in subject.children
+                                if c.dep_ in ("appos", "flat:name") and self._mention_at(item, c)),
+                               None)
+            if mention is None:
+                return None  # a subject that is no source: "certains responsables"
+            found = self._found(mention, cue)
+            if found and mention.kind != "pronoun":
+                names = [self._resolve(m) for m in self._coordinated(item, mention)]
+                return ", ".join(dict.fromkeys(n for n in names if n)), found[1]
+            return found
+        if postposed:
+            return self._found(self._mention_after(item, cue.end, gap=8), cue)
+        before = [m for m in item.mentions if m.end <= cue.start
+                  and len(words(item.sentence.text[m.end:cue.start])) <= 4
+                  and not self._after_preposition(item, m)]
+        return self._found(before[-1] if before else None, cue)
+
+    def _found(self, mention: Optional[Mention], cue: CueMatch):
+        if mention is None:
+            return None
+        speaker = self._resolve(mention)
+        if speaker is None:
+            return None
+        self._speaker_kind = mention.kind
+        return speaker, cue.text
+
+    @staticmethod
+    def _subject(token):
+        """The nominal subject of a verb, looking through co-ordination and aspect verbs."""
+        for _ in range(4):
+            subject = next((c for c in token.children if c.dep_ in ("nsubj", "expl:subj")), None)
+            if subject is not None:
+                return subject
+            if token.dep_ in ("conj", "xcomp", "dep") and token.head is not token:
+                token = token.head
+            else:
+                return None
+        return None
+
+    def _after_preposition(self, item: _Analysis, mention: Mention) -> bool:
+        """Tell whether a mention follows a preposition ("au journal", "à Kiev"): no subject then."""
+        before = words(item.sentence.text[:mention.start])
+        while before and before[-1] in ("le", "la", "les", "l", "un", "une"):
+            before.pop()
+        return bool(before) and before[-1] in ("de", "d", "à", "au", "aux", "en", "par", "pour",
+                                               "avec", "dans", "sur", "vers", "contre", "du", "des")
+
+    def _mention_after(self, item: _Analysis, offset: int, gap: int) -> Optional[Mention]:
+        """The first mention after ``offset`` within ``gap`` words, not after a preposition."""
+        for m in item.mentions:
+            if m.start < offset:
+                continue
+            between = words(item.sentence.text[offset:m.start])
+            if len(between) > gap:
+                return None
+            if between:
+                gap_tokens = [t for t in item.doc if offset <= t.idx < m.start
+                              and not t.is_punct and t.pos_ != "DET"]
+                first = gap_tokens[0] if gap_tokens else None
+                if first is not None and not (first.pos_ in ("ADP", "ADV") or first.dep_.startswith("obl")):
+                    return None  # "dit groupe de Ramstein": an object, not a postposed subject
+                if any(t.pos_ in ("VERB", "AUX", "SCONJ") or t.lower_ in ("que", "qu'", "qu’")
+                       for t in gap_tokens):
+                    return None  # "a déclaré aux journalistes qu'empêcher l'Ukraine...": content
+            if not between or not self._after_preposition(item, m):
+                return m
+        return None
+
+    def _coordinated(self, item: _Analysis, mention: Mention) -> list[Mention]:
+        """Sources listed with ``mention`` as one subject ("Les États-Unis, la France et l'Allemagne").
+
+        A list needs an "et" somewhere ("à Kiev, Stoltenberg a dit" is no list).
+        """
+        sources = [m for m in item.mentions if m.kind != "pronoun"]
+        k = sources.index(mention)
+        link = re.compile(r"\s*(?:,|et|,\s*et)\s*(?:les|la|le|l['’])?\s*$", re.IGNORECASE)
+        text = item.sentence.text
+        lo = hi = k
+        while lo > 0 and link.match(text[sources[lo - 1].end:sources[lo].start]) \
+                and not self._after_preposition(item, sources[lo - 1]):
+            lo -= 1
+        while hi + 1 < len(sources) and link.match(text[sources[hi].end:sources[hi + 1].start]):
+            hi += 1
+        gaps = [text[a.end:b.start] for a, b in zip(sources[lo:hi], sources[lo + 1:hi + 1])]
+        return sources[lo:hi + 1] if any(re.search(r"\bet\b", g) for g in gaps) else [mention]
+
+    # -- quote type and span ---------------------------------------------------------------------
+
+    def _main_quote(self, item: _Analysis) -> Optional[tuple[int, int]]:
+        marks = [(a, b, max(0, q.start - item.sentence.start)) for a, b, q in item.quotes]
+        return main_quote(item.sentence.text, marks, self._conjunctions)
+
+    @staticmethod
+    def _absolute(item: _Analysis, span: tuple[int, int]) -> tuple[int, int]:
+        start, end = trim_span(item.sentence.text, *span)
+        return item.sentence.start + start, item.sentence.start + end
+
+    def _quote_and_span(self, item: _Analysis, cue: CueMatch, postposed: bool):
+        main = self._main_quote(item)
+        if main is not None:
+            return "direct", self._absolute(item, main)
+        verb_before = any(t.pos_ in ("VERB", "AUX") for t in item.doc if t.idx < cue.start)
+        span = content_span(item.sentence.text, cue, postposed, verb_before)
+        return "indirect", self._absolute(item, span)
+
+    # -- pull quotes -----------------------------------------------------------------------------
+
+    def _echoes(self, items, results) -> list[Attribution]:
+        """Give cue-less narration that repeats a quoted passage the speaker of that passage."""
+        quoted = [(words(item.sentence.text[s - item.sentence.start: e - item.sentence.start]),
+                   r.speaker, k)
+                  for k, (item, r) in enumerate(zip(items, results))
+                  if r.quote == "direct" and r.speaker and r.quote_span
+                  for s, e in [r.quote_span]]
+        for i, (item, result) in enumerate(zip(items, results)):
+            if result.speaker is not None or item.cues:
+                continue
+            sentence_words = words(item.sentence.text)
+            if len(sentence_words) < 5:
+                continue
+            for passage, speaker, k in quoted:
+                if k == i:
+                    continue
+                match = SequenceMatcher(None, sentence_words, passage, autojunk=False).find_longest_match(
+                    0, len(sentence_words), 0, len(passage))
+                if match.size >= max(5, 0.8 * len(sentence_words)):
+                    span = (0, len(item.sentence.text))
+                    results[i] = Attribution(speaker, None, "direct", self._absolute(item, span))
+                    break
+        return results
+
+
+_DEFAULT: Optional[SpeakerAttributor] = None
+
+
+def attribute(article: Article, sentences: Sequence[Sentence]) -> list[Attribution]:
+    """Attribute each sentence with a shared :class:`SpeakerAttributor` (spaCy loaded once)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = SpeakerAttributor()
+    return _DEFAULT.attribute(article, sentences)

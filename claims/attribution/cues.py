@@ -1,0 +1,201 @@
+"""Reporting cues (verbs and source markers) found in French text, from ``reporting_cues.tsv``.
+
+The vocabulary lives in the data file; this module only knows French word order around it:
+auxiliary + participle ("a déclaré", "a déjà promis", "a, pour sa part, condamné"), inversion
+("a-t-il ajouté", "précise-t-elle"), pronominal verbs ("s'est dit"), an aspectual phrase before an
+infinitive ("ne cesse de demander") and markers ("selon", "d'après").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, NamedTuple, Optional, Sequence
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CUES_PATH = DATA_DIR / "reporting_cues.tsv"
+
+_KINDS = {"verb", "marker", "aux", "clitic", "aspect", "title", "adverb", "determiner", "conjunction"}
+_B = r"(?<![\w\-’'])"  # start of a word (not inside "d'après" nor "sous-entend")
+_E = r"(?![\w\-])"  # end of a word
+_CLOSING = "»”’'\""
+
+
+class CueMatch(NamedTuple):
+    """One reporting cue in a text; offsets are into the text given to :meth:`CueLexicon.find`."""
+
+    start: int
+    end: int
+    verb_start: int  # the word that carries the meaning (participle, finite verb, marker)
+    verb_end: int
+    lemma: str
+    kind: str  # "verb" | "marker" | "aspect" (infinitive after "ne cesse de")
+    text: str  # the cue as reported: "a déclaré", "a-t-il ajouté", "selon"
+    clitic: Optional[str]  # subject pronoun of an inversion ("il"), else None
+    needs: tuple[str, ...]
+
+
+@dataclass
+class CueLexicon:
+    """Reporting verbs, markers and the small closed classes around them.
+
+    Args:
+        path: A TSV file in the format described at the top of ``claims/data/reporting_cues.tsv``.
+    """
+
+    path: Path = CUES_PATH
+    finite: dict[str, list[str]] = field(default_factory=dict, init=False)
+    participles: dict[str, list[str]] = field(default_factory=dict, init=False)
+    needs: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
+    markers: dict[str, str] = field(default_factory=dict, init=False)
+    classes: dict[str, dict[str, list[str]]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self):
+        self.path = Path(self.path)
+        for lineno, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = (line.split("\t") + [""] * 5)[:5]
+            kind, lemma, forms, participle, needs = (c.strip() for c in cols)
+            if kind not in _KINDS:
+                raise ValueError(f"{self.path}:{lineno}: unknown kind {kind!r}")
+            form_list = [f.strip() for f in forms.split(",") if f.strip()]
+            if kind == "verb":
+                for form in form_list:
+                    self.finite.setdefault(form.lower(), []).append(lemma)
+                for form in participle.split(","):
+                    if form.strip():
+                        self.participles.setdefault(form.strip().lower(), []).append(lemma)
+                self.needs[lemma] = tuple(n.strip() for n in needs.split(",") if n.strip())
+            elif kind == "marker":
+                for form in form_list:
+                    self.markers[form.lower()] = lemma
+            else:
+                self.classes.setdefault(kind, {}).setdefault(lemma, []).extend(form_list)
+        self._compile()
+
+    def words(self, kind: str) -> list[str]:
+        """All forms of a closed class ("aux", "clitic", "title", ...), longest first."""
+        forms = [f for fs in self.classes.get(kind, {}).values() for f in fs]
+        return sorted(set(forms), key=len, reverse=True)
+
+    def title_class(self, title: str) -> Optional[str]:
+        """The class of a written title ("secrétaire général" -> "chef"), or None."""
+        low = title.lower()
+        for lemma, forms in self.classes.get("title", {}).items():
+            if low in (f.lower() for f in forms):
+                return lemma
+        return None
+
+    @staticmethod
+    def is_pronominal(lemma: str) -> bool:
+        return lemma.startswith(("se ", "s'", "s’"))
+
+    def _compile(self) -> None:
+        def alt(forms) -> str:
+            ordered = sorted(set(forms), key=len, reverse=True)
+            return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
+
+        aux, clitic = alt(self.words("aux")), alt(self.words("clitic"))
+        adverb = r"(?:\w+ment|" + alt(self.words("adverb")) + r")"
+        between = rf"(?:(?:\s+{adverb}{_E})+|\s*,\s[^,.;:«»“”]{{1,30}},)?"
+        part, fin = alt(self.participles), alt(self.finite)
+        infinitives = alt(l for l in self.needs if not self.is_pronominal(l))
+        refl = r"(?P<refl>s['’]|se\s+)?"
+        flags = re.IGNORECASE
+        self._patterns = [
+            ("inv_compound", re.compile(
+                rf"{_B}(?P<aux>{aux})(?:-t)?-(?P<cl>{clitic}){between}\s+(?P<verb>{part}){_E}", flags)),
+            ("inv_simple", re.compile(rf"{_B}(?P<verb>{fin})(?:-t)?-(?P<cl>{clitic}){_E}", flags)),
+            ("compound", re.compile(rf"{_B}{refl}(?P<aux>{aux}){between}\s+(?P<verb>{part}){_E}", flags)),
+            ("aspect", re.compile(
+                rf"{_B}(?:{alt(self.words('aspect'))})\s*(?P<verb>{infinitives}){_E}", flags)),
+            ("simple", re.compile(rf"{_B}{refl}(?P<verb>{fin}){_E}", flags)),
+            ("marker", re.compile(rf"{_B}(?P<verb>{alt(self.markers)}){_E}", flags)),
+        ]
+        self._aux_etre = {f.lower() for f in self.classes.get("aux", {}).get("être", [])}
+        self._determiner = re.compile(
+            rf"{_B}(?:{alt(self.words('determiner'))})\s*$", flags)
+
+    def find(self, text: str) -> list[CueMatch]:
+        """Return the cues of ``text`` in text order, overlapping candidates resolved (longest wins)."""
+        found: list[CueMatch] = []
+        for name, pattern in self._patterns:
+            for m in pattern.finditer(text):
+                found.extend(self._matches(name, m))
+        found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+        kept: list[CueMatch] = []
+        for cue in found:
+            if not kept or cue.start >= kept[-1].end:
+                kept.append(cue)
+        return kept
+
+    def _matches(self, name: str, m: re.Match) -> Iterator[CueMatch]:
+        verb = " ".join(m.group("verb").split())
+        low = verb.lower()
+        groups = m.groupdict()
+        refl = groups.get("refl")
+        aux = (groups.get("aux") or "").lower()
+        if name == "marker":
+            yield CueMatch(m.start(), m.end(), m.start("verb"), m.end("verb"),
+                           self.markers[low], "marker", verb, None, ())
+            return
+        if name == "simple" and not refl and self._determiner.search(m.string, 0, m.start()):
+            return  # "conférence de presse", "une menace": a noun
+        if name == "aspect":
+            lemmas = [low]
+        elif name in ("compound", "inv_compound"):
+            lemmas = self.participles.get(low, [])
+        else:
+            lemmas = self.finite.get(low, [])
+        for lemma in lemmas:
+            pronominal = self.is_pronominal(lemma)
+            if pronominal != bool(refl) and name not in ("inv_compound", "inv_simple", "aspect"):
+                continue
+            if name == "compound" and (aux in self._aux_etre) != pronominal:
+                continue  # "sont annoncés" is a passive, not a report
+            if name == "compound":
+                text = (refl or "") + m.group("aux") + " " + verb
+            elif name == "inv_compound":
+                text = m.group(0)[: m.end("cl") - m.start()] + " " + verb
+            else:
+                text = m.group(0) if name != "aspect" else verb
+            start = m.start("refl") if refl else m.start()
+            yield CueMatch(start, m.end(), m.start("verb"), m.end("verb"), lemma,
+                           "aspect" if name == "aspect" else "verb", " ".join(text.split()),
+                           (groups.get("cl") or "").lower() or None, self.needs.get(lemma, ()))
+            return
+
+
+def cue_is_postposed(text: str, cue: CueMatch) -> bool:
+    """Tell whether a cue follows the words it reports: inverted, or after a comma or closing quote."""
+    if cue.clitic:
+        return True
+    before = text[: cue.start].rstrip()
+    return bool(before) and before[-1] in "," + _CLOSING
+
+
+def cue_is_licensed(text: str, cue: CueMatch, quote_starts: Sequence[int]) -> bool:
+    """Tell whether a verb that only reports with some complement has one here (see ``needs``)."""
+    if not cue.needs or cue.kind == "marker":
+        return True
+    if "INCISE" in cue.needs and cue_is_postposed(text, cue):
+        return True
+    after = text[cue.end:]
+    if "QUOTE" in cue.needs:
+        head = re.match(r"\s*(?:[^\s«“‘'\"]+\s+){0,2}", after)
+        window = cue.end + (head.end() if head else 0)
+        if any(cue.end <= q <= window + 1 for q in quote_starts):
+            return True
+    clause = re.split(r"[,;:.!?]", after, maxsplit=1)[0]  # the complement ends at punctuation
+    words = [w.lower() for w in re.findall(r"\w+['’]?", clause)[:6]]
+    words = [w[:-1] + "e" if w.endswith(("'", "’")) else w for w in words]  # qu' -> que, d' -> de
+    return any(n in words for n in cue.needs if n not in ("INCISE", "QUOTE"))
+
+
+@lru_cache(maxsize=None)
+def default_lexicon() -> CueLexicon:
+    """The packaged lexicon, read once."""
+    return CueLexicon()

@@ -1,0 +1,271 @@
+"""Who a mention in a sentence is: people's names, roles, bodies (with metonyms) and pronouns.
+
+An :class:`ArticleContext` is built once per article: the fullest written form of each person's name
+("Stoltenberg", "M. Stoltenberg" -> "Jens Stoltenberg") and the roles the article ties to a person
+("Le secrétaire général de l'OTAN, Jens Stoltenberg," makes "le chef de l'Otan" mean him: titles of
+one class in ``reporting_cues.tsv`` are one role). :func:`find_mentions` then lists the mentions of
+one sentence, each with the canonical speaker it stands for.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple, Optional, Sequence
+
+from claims.attribution.cues import DATA_DIR, CueLexicon
+
+METONYMS_PATH = DATA_DIR / "metonyms.tsv"
+
+_HONORIFIC = re.compile(r"^(?:M\.|Mme|Mlle|MM\.|Dr|Pr)\s+")
+_HONORIFIC_NAME = re.compile(
+    r"(?<![\w])(?:M\.|Mme|Mlle)\s+((?:[A-ZÀ-Ý][\w’'\-]+)(?:\s+[A-ZÀ-Ý][\w\-]+)?)")
+_DROP_IN_ROLE = {"le", "la", "les", "l'", "l’", "un", "une", "son", "sa", "ses", "leur"}
+_ROLE_PREP = {"du": "de", "des": "de", "d'": "de", "d’": "de", "de": "de", "au": "à", "aux": "à"}
+_SUBJECT_PRONOUNS = {"il", "elle", "lui"}  # "lui" after "selon"
+_NAME_PARTICLES = {"de", "du", "des", "van", "von", "der", "den", "da", "di", "del", "ben", "bin", "al", "el"}
+
+
+class Mention(NamedTuple):
+    """A possible source in a sentence; offsets are into the sentence text."""
+
+    start: int
+    end: int
+    kind: str  # "person" | "role" | "body" | "pronoun"
+    speaker: Optional[str]  # canonical name; None for a pronoun (resolved by the caller)
+
+
+@dataclass
+class Metonyms:
+    """Names standing for a country or organisation ("Moscou" -> "Russie").
+
+    Args:
+        path: A TSV file as described at the top of ``claims/data/metonyms.tsv``.
+    """
+
+    path: Path = METONYMS_PATH
+    canonical: dict[str, str] = field(default_factory=dict, init=False)
+
+    def __post_init__(self):
+        self.path = Path(self.path)
+        for lineno, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
+                raise ValueError(f"{self.path}:{lineno}: expected surface<TAB>canonical")
+            self.canonical[cols[0].strip()] = cols[1].strip()
+        names = sorted(self.canonical, key=len, reverse=True)
+        self._pattern = re.compile(
+            r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w\-])")
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Return (start, end, canonical) of every body name in ``text``."""
+        return [(m.start(), m.end(), self.canonical[m.group()]) for m in self._pattern.finditer(text)]
+
+
+def _fold(text: str) -> str:
+    """Lower case, no accents, doubled letters collapsed: "Zelenskyy" ~ "Zelensky"."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"(\w)\1+", r"\1", text)
+
+
+def clean_name(text: str) -> str:
+    """Strip honorifics, brackets and stray punctuation from a person's name."""
+    text = _HONORIFIC.sub("", text.strip())
+    text = re.sub(r"\(([^)]*)\)", r"\1", text)
+    return " ".join(text.strip(" ,.;:«»“”\"'’").split())
+
+
+@dataclass
+class ArticleContext:
+    """Names and roles of one article, used to turn mentions into canonical speakers."""
+
+    lexicon: CueLexicon
+    metonyms: Metonyms
+    names: dict[str, str] = field(default_factory=dict)  # folded surname -> fullest form
+    roles: dict[str, str] = field(default_factory=dict)  # role key -> canonical person
+
+    def add_name(self, name: str) -> None:
+        name = clean_name(name)
+        words = name.split()
+        if not words or not all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words):
+            return
+        if name in self.metonyms.canonical or words[-1] in self.metonyms.canonical:
+            return  # "Washington", "Kremlin" tagged as people
+        key = _fold(words[-1])
+        known = self.names.get(key)
+        if known is None or len(words) > len(known.split()):
+            self.names[key] = name
+
+    def person(self, name: str) -> str:
+        """The fullest form of a person's name in the article."""
+        name = clean_name(name)
+        words = name.split()
+        return self.names.get(_fold(words[-1]), name) if words else name
+
+    def is_known_surname(self, word: str) -> bool:
+        return word[:1].isupper() and _fold(word) in self.names
+
+    def role_key(self, role: str) -> str:
+        """A role with determiners dropped, its title classed and bodies named canonically."""
+        text = re.sub(r"^(?:le|la|l['’]|un|une|son|sa)\s*", "", role.strip(), flags=re.IGNORECASE)
+        title_class = ""
+        for title in self.lexicon.words("title"):  # longest first
+            if re.match(re.escape(title) + r"(?![\w\-])", text, re.IGNORECASE):
+                title_class, text = self.lexicon.title_class(title) or title, text[len(title):]
+                break
+        for start, end, canonical in reversed(self.metonyms.find(text)):
+            text = text[:start] + canonical.lower() + text[end:]
+        words = [_ROLE_PREP.get(w, w) for w in re.findall(r"[\w\-]+['’]?", text.lower())]
+        return " ".join([title_class.lower()] + [w for w in words if w not in _DROP_IN_ROLE]).strip()
+
+    def add_role(self, role: str, person: str) -> None:
+        self.roles.setdefault(self.role_key(role), self.person(person))
+
+    def role_speaker(self, role: str) -> str:
+        """The person an article introduced with this role, else the role as written."""
+        key = self.role_key(role)
+        if key in self.roles:
+            return self.roles[key]
+        title, _, rest = key.partition(" ")
+        close = [p for k, p in self.roles.items()
+                 if k.split(" ")[0] == title and set(rest.split()) <= set(k.split())]
+        if len(set(close)) == 1:
+            return close[0]
+        words = role.split()
+        return " ".join(words[1:] if words and words[0].lower() in _DROP_IN_ROLE else words)
+
+
+@lru_cache(maxsize=8)
+def _title_pattern(titles: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in titles)
+    return re.compile(rf"(?<![\w\-])(?:(?:le|la|l['’]|un|une|son|sa)\s*)?(?:{alternatives})(?![\w\-])",
+                      re.IGNORECASE)
+
+
+def _title_spans(text: str, lexicon: CueLexicon) -> list[tuple[int, int]]:
+    pattern = _title_pattern(tuple(lexicon.words("title")))
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def _person_spans(doc, context: ArticleContext) -> list[tuple[int, int]]:
+    """Character spans of people's names in a parsed sentence."""
+    spans = []
+    for ent in doc.ents:
+        if ent.label_ == "PER" and any(t.text[:1].isupper() for t in ent):
+            spans.append((ent.start_char, ent.end_char))
+    for m in _HONORIFIC_NAME.finditer(doc.text):
+        spans.append((m.start(), m.end()))
+    taken = [range(s, e) for s, e in spans]
+    for token in doc:
+        if context.is_known_surname(token.text) and not any(token.idx in r for r in taken):
+            start = token.idx
+            # "Volodymyr Zelenskyy" when only the surname was recognised: take the capitalised word before
+            if token.i > 0 and doc[token.i - 1].text[:1].isupper() and doc[token.i - 1].is_alpha \
+                    and doc[token.i - 1].pos_ == "PROPN":
+                start = doc[token.i - 1].idx
+            spans.append((start, token.idx + len(token.text)))
+    return spans
+
+
+def _extend_role(doc, start: int, end: int, people: Sequence[tuple[int, int]]) -> int:
+    """Extend a title over its modifiers ("secrétaire général | de l'Otan") and return the new end."""
+    tokens = [t for t in doc if t.idx >= end]
+    last = end
+    previous_pos = None
+    for t in tokens:
+        in_person = any(s <= t.idx < e for s, e in people)
+        if in_person and previous_pos != "ADP" and previous_pos != "DET":
+            break
+        glued = t.idx == last and t.text in ("-", "’", "'")  # "état-major", "l’armée"
+        if not glued and (t.pos_ not in ("ADJ", "ADP", "DET", "NOUN", "PROPN") or t.is_punct):
+            break
+        last = t.idx + len(t.text)
+        previous_pos = t.pos_
+    # a role does not end on a preposition or article ("ministre de la")
+    while last > end:
+        tail = doc.char_span(end, last, alignment_mode="expand")
+        if tail is None or tail[-1].pos_ not in ("ADP", "DET"):
+            break
+        last = tail[-1].idx - 1 if len(tail) > 1 else end
+        last = len(doc.text[:last].rstrip())
+    return last
+
+
+def learn_article(docs: Sequence, context: ArticleContext) -> None:
+    """First pass over an article: collect names, then roles tied to a name by apposition."""
+    for doc in docs:
+        for ent in doc.ents:
+            if ent.label_ == "PER":
+                context.add_name(ent.text)
+        for m in _HONORIFIC_NAME.finditer(doc.text):
+            context.add_name(m.group(1))
+    for doc in docs:
+        people = sorted(_person_spans(doc, context))
+        for start, end in _title_spans(doc.text, context.lexicon):
+            role_end = _extend_role(doc, start, end, people)
+            role = doc.text[start:role_end]
+            after = doc.text[role_end:]
+            gap = len(after) - len(after.lstrip(" ,"))
+            for ps, pe in people:
+                if ps == role_end + gap and after[:gap].count(",") <= 1:  # "ROLE, NAME" / "ROLE NAME"
+                    context.add_role(role, doc.text[ps:pe])
+                before = doc.text[pe:start]
+                if before.strip() == "," and pe <= start:  # "NAME, ROLE"
+                    context.add_role(role, doc.text[ps:pe])
+
+
+def find_mentions(doc, context: ArticleContext,
+                  exclude: Sequence[tuple[int, int]] = ()) -> list[Mention]:
+    """List the possible sources of one parsed sentence, outside the ``exclude`` spans (quotes).
+
+    A role next to a name ("le président russe Vladimir Poutine", "Dmitri Peskov, porte-parole de
+    Poutine") is one person mention covering both.
+    """
+    text = doc.text
+    people = sorted(_person_spans(doc, context))
+    mentions: list[Mention] = []
+    for ps, pe in people:
+        mentions.append(Mention(ps, pe, "person", context.person(text[ps:pe])))
+    for start, end in _title_spans(text, context.lexicon):
+        role_end = _extend_role(doc, start, end, people)
+        role = text[start:role_end]
+        merged = False
+        for i, m in enumerate(mentions):
+            if m.kind != "person":
+                continue
+            between_after = text[role_end:m.start] if m.start >= role_end else None
+            between_before = text[m.end:start] if start >= m.end else None
+            if (between_after is not None and between_after.strip(" ") in ("", ",")) or \
+                    (between_before is not None and between_before.strip(" ") == ","):
+                mentions[i] = Mention(min(start, m.start), max(role_end, m.end), "person", m.speaker)
+                merged = True
+                break
+        if not merged:
+            mentions.append(Mention(start, role_end, "role", context.role_speaker(role)))
+    for start, end, canonical in context.metonyms.find(text):
+        mentions.append(Mention(start, end, "body", canonical))
+    for token in doc:
+        if token.lower_ in _SUBJECT_PRONOUNS and token.pos_ == "PRON":
+            mentions.append(Mention(token.idx, token.idx + len(token.text), "pronoun", None))
+    # overlapping mentions: the earliest, then the longest, wins ("le chef de l'OTAN" over "OTAN")
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    for m in mentions:
+        if any(s <= m.start < e or s < m.end <= e for s, e in exclude):
+            continue
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+@lru_cache(maxsize=None)
+def default_metonyms() -> Metonyms:
+    """The packaged metonym table, read once."""
+    return Metonyms()
