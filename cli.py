@@ -5,6 +5,7 @@ import typer
 from claims.commands.compare import compare
 from claims.commands.match import match
 from claims.commands.similar import similar
+from claims.commands.speakers import speakers
 
 app = typer.Typer(
     name="claims",
@@ -16,6 +17,7 @@ app = typer.Typer(
 app.command("match")(match)
 app.command("similar")(similar)
 app.command("compare")(compare)
+app.command("speakers")(speakers)
 
 if __name__ == "__main__":
     app()

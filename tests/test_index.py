@@ -42,3 +42,18 @@ def test_bad_parameters_raise_value_error(params):
 def test_search_before_fit_is_an_error():
     with pytest.raises(RuntimeError):
         VectorIndex().search(unit([[1, 0]]), 1)
+
+
+def test_ivf_finds_close_pairs_and_returns_exact_cosines():
+    # 200-d vectors: the IVF index searches a PCA projection, then re-scores exactly.
+    rng = np.random.default_rng(1)
+    base = unit(rng.normal(size=(1500, 200)))
+    near = unit(base + rng.normal(scale=0.02, size=base.shape))
+    vectors = np.vstack([base, near])
+    index = VectorIndex(exact_max=100).fit(vectors)
+    assert index.kind_ == "ivf"
+    nb = index.search(vectors[:1500], 2)
+    found = (nb.ids[:, 1] == np.arange(1500) + 1500).mean()
+    assert found > 0.98
+    true = np.einsum("ij,ij->i", vectors[:1500], vectors[nb.ids[:, 1]])
+    assert np.allclose(nb.scores[:, 1], true, atol=1e-5)
