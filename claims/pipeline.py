@@ -21,6 +21,7 @@ from claims.thresholds import fallback_threshold, threshold_for
 from embeddings.base import Encoder
 
 DEFAULT_MODEL = "e5-small"
+SCORINGS = {"csls": "csls", "hybrid": "hybrid", "cosine": "dense"}  # scoring -> calibrated scale
 ArticlesLike = Union[Sequence[Article], Sequence[Union[str, Path]], Mapping[str, str]]
 ProgressFactory = Callable[[int], Callable[[int], None]]
 
@@ -104,7 +105,7 @@ def analyze(
     threshold: Optional[float] = None,
     min_articles: int = 2,
     *,
-    lexical: bool = True,
+    scoring: str = "csls",
     guard=True,
     attribution: bool = True,
     stance: bool = True,
@@ -119,7 +120,9 @@ def analyze(
             sentence-transformers name or local folder) or an Encoder.
         threshold: similarity needed to link two sentences; default: the model's calibrated one.
         min_articles: distinct articles a group must span.
-        lexical: combine the dense score with a lexical one (calibrated models only).
+        scoring: how a pair is scored before the threshold: "csls" (cosine corrected for
+            hubness, the default), "hybrid" (cosine combined with a lexical score, fitted on
+            tuning data) or "cosine".
         guard: True for the default pair guard (figures, negation, entities), a guard
             callable, or False/None for none.
         attribution: find who said each sentence.
@@ -137,20 +140,22 @@ def analyze(
     embeddings = encoder.encode(texts, progress=progress(len(texts)) if progress else None)
     article_ids = [s.article for s in sentences]
 
-    scorer = _pair_scorer(encoder.name, texts) if lexical else None
-    scale = "hybrid" if scorer is not None else "dense"
+    if scoring not in SCORINGS:
+        raise ValueError(f"scoring must be one of {SCORINGS}, got {scoring!r}")
     source = "user"
     if threshold is None:
-        threshold = threshold_for(encoder.name, scale)
+        threshold = threshold_for(encoder.name, SCORINGS[scoring])
         source = "calibrated"
         if threshold is None:
-            scorer, scale = None, "dense"
+            scoring = "cosine"
             threshold = fallback_threshold(embeddings, article_ids)
             source = "corpus fallback"
+    scorer = _pair_scorer(scoring, encoder.name, texts, embeddings, article_ids)
     if guard is True:
+        from claims.nlp import french_nlp
         from claims.pair_guards import PairGuard
 
-        guard = PairGuard()
+        guard = PairGuard(nlp=french_nlp())
     result = group_embeddings(embeddings, article_ids, threshold, min_articles,
                               texts=texts, guard=guard or None, pair_scorer=scorer)
 
@@ -163,24 +168,30 @@ def analyze(
     return analysis
 
 
-def _pair_scorer(model_name: str, texts: Sequence[str]):
-    """The calibrated dense + lexical scorer for this model, or None if it has none."""
-    if threshold_for(model_name, "hybrid") is None:
-        return None
-    from claims.lexical import HybridScorer
+def _pair_scorer(scoring: str, model_name: str, texts, embeddings, article_ids):
+    """The pair scorer of ``scoring`` fitted on this corpus (None for plain cosine)."""
+    if scoring == "csls":
+        from claims.hubness import CSLSScorer
 
-    return HybridScorer.for_model(model_name).fit(texts)
+        return CSLSScorer().fit(embeddings, article_ids)
+    if scoring == "hybrid":
+        from claims.lexical import HybridScorer
+
+        return HybridScorer.for_model(model_name).fit(texts)
+    return None
 
 
 def _attribute(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Attribution]:
-    from claims.attribution import attribute
+    from claims.attribution import SpeakerAttributor
+    from claims.nlp import french_nlp
 
+    attributor = SpeakerAttributor(nlp=french_nlp())
     by_article: dict[str, list[Sentence]] = {}
     for s in sentences:
         by_article.setdefault(s.article, []).append(s)
     out: list[Attribution] = []
     for article in articles:
-        out.extend(attribute(article, by_article.get(article.id, [])))
+        out.extend(attributor.attribute(article, by_article.get(article.id, [])))
     return out
 
 

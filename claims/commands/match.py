@@ -13,6 +13,12 @@ from claims.commands.common import MODEL_HELP, fail, progress_bar, read_articles
 from claims.output import render_table, write_csv, write_json, write_jsonl
 
 
+class Scoring(str, Enum):
+    csls = "csls"
+    hybrid = "hybrid"
+    cosine = "cosine"
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -29,7 +35,7 @@ def match(
     min_articles: int = typer.Option(2, "--min-articles", "-a", min=1, help="Articles a group must span."),
     speaker: Optional[str] = typer.Option(None, "--speaker", "-s", help="Keep groups where this speaker appears (case-insensitive substring)."),
     disputed: bool = typer.Option(False, "--disputed", "-d", help="Keep groups with opposite stances or differing figures."),
-    lexical: bool = typer.Option(True, "--lexical/--no-lexical", help="Combine the dense score with a lexical one."),
+    scoring: Scoring = typer.Option(Scoring.csls, "--scoring", "-S", help="Pair score: csls (cosine corrected for hubness), hybrid (cosine + lexical), cosine."),
     guards: bool = typer.Option(True, "--guards/--no-guards", help="Refuse pairs that disagree on figures, negation or entities."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse embeddings from the on-disk cache."),
 ) -> None:
@@ -40,7 +46,7 @@ def match(
     try:
         with progress_bar("encoding sentences") as start:
             analysis = analyze(articles, model=model, threshold=threshold, min_articles=min_articles,
-                               lexical=lexical, guard=guards, cache=cache, progress=start)
+                               scoring=scoring.value, guard=guards, cache=cache, progress=start)
     except ValueError as error:
         raise fail(str(error))
     if analysis.threshold_source == "corpus fallback":

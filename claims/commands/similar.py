@@ -27,7 +27,7 @@ def similar(
     try:
         with progress_bar("encoding sentences") as start:
             analysis = analyze(articles, model=model, attribution=False, stance=False, guard=False,
-                               lexical=False, progress=start)
+                               scoring="cosine", progress=start)
     except ValueError as error:
         raise fail(str(error))
     table = Table(title=f"nearest sentences ({analysis.encoder.name})")

@@ -1,0 +1,269 @@
+"""Guards that refuse to match two similar sentences which state different facts.
+
+Embeddings put "les États-Unis annoncent 400 millions de dollars d'aide" next to "... 325
+millions de dollars": same topic, different claim. :class:`PairGuard` is called by the
+grouping on each candidate pair and returns a short reason to refuse it, or None. Three
+checks, in order of cost, each of which can be switched off (for ablations):
+
+* **numbers** (:func:`claims.numbers.conflicting_quantities`): both sentences give a figure
+  for the same slot and unit and no figure of one matches the other: amounts, measures,
+  counts, years ("en 2022" vs "en 2023"), dates.
+* **negation** (:func:`claims.negation.negation_conflict`): one sentence negates a predicate
+  the other states ("ne peut pas rejoindre" vs "peut rejoindre").
+* **entities**: one donor is not another. Countries and organisations are found with the
+  gazetteer of ``claims/data/guard_lexicon_fr.tsv`` (names, capitals as metonyms,
+  demonyms). Each mention gets a *role*:
+
+  - ``subject``: inside the grammatical subject (spaCy dependency parse, with coordinated
+    names: "Les Pays-Bas et le Danemark ont proposé"), except the subject of a reporting
+    verb that introduces a clause or follows its quote ("X a déclaré que", "..., a dit X"):
+    the speaker may differ between two mentions of one claim;
+  - ``donor``: attached to an aid noun ("aide américaine", "paquet d'aide de
+    l'Allemagne"); not after "à"/"pour" (that is the recipient).
+
+  A pair is refused only when, for one role and one entity type (country, organisation),
+  both sentences name such entities and *neither* sentence mentions, anywhere, an entity
+  the other has in that role. So "L'Allemagne annonce une aide de ..." vs "Les États-Unis
+  annoncent une aide de ..." is refused, while "Les États-Unis livrent des armes à
+  l'Ukraine" vs "L'Ukraine reçoit des armes des États-Unis" is not (roles differ but each
+  names the other's subject). Persons are never compared: speakers legitimately differ.
+
+Per-text work is cached, and the parse is only run when the two gazetteer mention sets
+differ both ways, so guarding ~100k candidate pairs stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, NamedTuple, Optional
+
+from claims.lexical import fold_french
+from claims.negation import conflicting_negation
+from claims.numbers import conflicting_quantities, format_quantity
+
+LEXICON_PATH = Path(__file__).resolve().parent / "data" / "guard_lexicon_fr.tsv"
+SPACY_MODEL = "fr_core_news_md"
+ROLES = ("subject", "donor")
+
+
+class EntityMention(NamedTuple):
+    """A gazetteer entity found in a sentence."""
+
+    id: str  # "US", "NATO"
+    type: str  # "country", "org", "region"
+    text: str
+    start: int
+    end: int
+    adjective: bool  # the alias can be a demonym adjective ("allemande")
+
+
+class _Gazetteer(NamedTuple):
+    entity_re: re.Pattern
+    aliases: dict[str, tuple[str, str, bool, bool]]  # alias → id, type, is name, is adjective
+    speech: frozenset[str]
+    aid_re: re.Pattern
+
+
+def _alternation(forms: Iterable[str]) -> str:
+    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(set(forms), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    aliases: dict[str, tuple[str, str, bool, bool]] = {}
+    speech, aid = set(), []
+    for line in LEXICON_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, *cols = line.split("\t")
+        if kind == "entity":
+            ent_id, ent_type, names, adjectives = (cols + [""])[:4]
+            names_set = {fold_french(a) for a in names.split("|") if a}
+            adj_set = {fold_french(a) for a in adjectives.split("|") if a}
+            for alias in names_set | adj_set:
+                aliases[alias] = (ent_id, ent_type, alias in names_set, alias in adj_set)
+        elif kind == "speech":
+            speech.add(fold_french(cols[0]))
+        elif kind == "aid":
+            aid.extend(fold_french(a) for a in cols[0].split("|"))
+    return _Gazetteer(
+        entity_re=re.compile(rf"(?<![\w-])({_alternation(aliases)})(?![\w-])"),
+        aliases=aliases,
+        speech=frozenset(speech),
+        aid_re=re.compile(rf"(?<![\w-])(?:{_alternation(aid)})(?![\w-])"),
+    )
+
+
+@lru_cache(maxsize=65536)
+def entity_mentions(text: str) -> tuple[EntityMention, ...]:
+    """Gazetteer countries and organisations named in ``text``."""
+    gaz = _gazetteer()
+    folded = fold_french(text)
+    out = []
+    for m in gaz.entity_re.finditer(folded):
+        ent_id, ent_type, _, is_adj = gaz.aliases[re.sub(r"\s+", " ", m.group(1))]
+        out.append(EntityMention(ent_id, ent_type, text[m.start():m.end()], m.start(), m.end(), is_adj))
+    return tuple(out)
+
+
+# Between an aid noun and its donor: up to three words, none a preposition of recipient.
+_DONOR_GAP = re.compile(r"^(?:[\s,]+(?!(?:a|au|aux|pour|vers|envers|contre)\b)[\w'-]+){0,3}?[\s,]*$")
+_DONOR_DE = re.compile(r"(?:^|\s)(?:de|du|des|d')\s*(?:la\s+|l'|les\s+)?$")
+_COORD_LEFT = re.compile(r"^[\s,]*(?:et|ou|ainsi que)?\s*(?:les|le|la|l'|des|du)?\s*$")
+_COORD_RIGHT = re.compile(r"^[\s,]*(?:et|ou|ainsi que)\s*(?:les|le|la|l'|des|du)?\s*$")
+
+
+def _donor_mentions(text: str, mentions: tuple[EntityMention, ...]) -> set[EntityMention]:
+    folded = fold_french(text)
+    found = set()
+    for aid in _gazetteer().aid_re.finditer(folded):
+        for m in mentions:
+            if m.start < aid.end() or m.start - aid.end() > 60:
+                continue
+            gap = folded[aid.end():m.start]
+            if any(aid.end() <= o.start < m.start for o in mentions):
+                break  # another entity comes first
+            de = _DONOR_DE.search(gap)
+            words = gap[:de.start()] if de else gap
+            if not _DONOR_GAP.match(words):
+                continue
+            if de or m.adjective:
+                found.add(m)
+            break
+    return found
+
+
+def _expand_coordination(span: tuple[int, int], mentions, folded: str) -> tuple[int, int]:
+    """Widen a subject span over names coordinated with it ("Les Pays-Bas et le Danemark")."""
+    start, end = span
+    changed = True
+    while changed:
+        changed = False
+        for m in mentions:
+            if m.end <= start and _COORD_LEFT.match(folded[m.end:start]):
+                start, changed = m.start, True
+            elif m.start >= end and _COORD_RIGHT.match(folded[end:m.start]):
+                end, changed = m.end, True
+    return start, end
+
+
+class PairGuard:
+    """Refuses candidate pairs whose sentences disagree on a figure, a negation or an entity.
+
+    Args:
+        numbers: check figures (amounts, measures, years, dates).
+        negation: check negation of a shared predicate.
+        entities: check countries/organisations in the subject or donor role.
+        nlp: a loaded spaCy French pipeline with a parser, shared with other stages;
+            loaded on first need when None.
+        spacy_model: name of the pipeline to load when ``nlp`` is None.
+    """
+
+    def __init__(self, numbers: bool = True, negation: bool = True, entities: bool = True,
+                 nlp=None, spacy_model: str = SPACY_MODEL):
+        self.numbers = numbers
+        self.negation = negation
+        self.entities = entities
+        self.nlp = nlp
+        self.spacy_model = spacy_model
+        self._roles: dict[str, dict[str, frozenset[tuple[str, str]]]] = {}
+
+    def __call__(self, text_a: str, text_b: str) -> Optional[str]:
+        """A short reason to refuse the pair, or None when it may be matched."""
+        if self.numbers:
+            reason = self.number_reason(text_a, text_b)
+            if reason:
+                return reason
+        if self.negation:
+            reason = self.negation_reason(text_a, text_b)
+            if reason:
+                return reason
+        if self.entities:
+            return self.entity_reason(text_a, text_b)
+        return None
+
+    @staticmethod
+    def number_reason(text_a: str, text_b: str) -> Optional[str]:
+        """"numbers: 400000000 USD vs 325000000 USD", or None."""
+        conflicts = conflicting_quantities(text_a, text_b)
+        if not conflicts:
+            return None
+        qa, qb = conflicts[0]
+        return f"numbers: {format_quantity(qa)} vs {format_quantity(qb)}"
+
+    @staticmethod
+    def negation_reason(text_a: str, text_b: str) -> Optional[str]:
+        """"negation: rejoi", or None."""
+        words = conflicting_negation(text_a, text_b)
+        return f"negation: {', '.join(words)}" if words else None
+
+    def entity_reason(self, text_a: str, text_b: str) -> Optional[str]:
+        """"entities: US vs DE (subject)", or None."""
+        ma, mb = entity_mentions(text_a), entity_mentions(text_b)
+        ids_a = {(m.type, m.id) for m in ma}
+        ids_b = {(m.type, m.id) for m in mb}
+        if not ids_a - ids_b or not ids_b - ids_a:
+            return None  # one names every entity of the other: nothing can differ
+        ra, rb = self.roles(text_a), self.roles(text_b)
+        for role in ROLES:
+            for ent_type in sorted({t for t, _ in ra[role]} & {t for t, _ in rb[role]}):
+                sa = {e for t, e in ra[role] if t == ent_type}
+                sb = {e for t, e in rb[role] if t == ent_type}
+                named_a = {e for t, e in ids_a if t == ent_type}
+                named_b = {e for t, e in ids_b if t == ent_type}
+                if not sa & named_b and not sb & named_a:
+                    return f"entities: {'/'.join(sorted(sa))} vs {'/'.join(sorted(sb))} ({role})"
+        return None
+
+    def roles(self, text: str) -> dict[str, frozenset[tuple[str, str]]]:
+        """(type, id) of the entities of ``text`` in each role of :data:`ROLES`."""
+        cached = self._roles.get(text)
+        if cached is None:
+            cached = self._compute_roles(text, None)
+        return cached
+
+    def prepare(self, texts: Iterable[str]) -> "PairGuard":
+        """Parse, in batches, the texts naming an entity (speeds up many later calls)."""
+        todo = list(dict.fromkeys(t for t in texts if t not in self._roles and entity_mentions(t)))
+        if todo:
+            for text, doc in zip(todo, self._get_nlp().pipe(todo, batch_size=64)):
+                self._compute_roles(text, doc)
+        return self
+
+    def _get_nlp(self):
+        if self.nlp is None:
+            import spacy
+
+            self.nlp = spacy.load(self.spacy_model, exclude=["ner"])
+        return self.nlp
+
+    def _compute_roles(self, text: str, doc) -> dict[str, frozenset[tuple[str, str]]]:
+        mentions = entity_mentions(text)
+        roles = {"subject": frozenset(), "donor": frozenset()}
+        if mentions:
+            doc = doc if doc is not None else self._get_nlp()(text)
+            subject = self._subject_mentions(doc, mentions, fold_french(text))
+            donor = _donor_mentions(text, mentions)
+            roles = {"subject": frozenset((m.type, m.id) for m in subject),
+                     "donor": frozenset((m.type, m.id) for m in donor)}
+        self._roles[text] = roles
+        return roles
+
+    @staticmethod
+    def _subject_mentions(doc, mentions, folded: str) -> set[EntityMention]:
+        speech = _gazetteer().speech
+        spans = []
+        for tok in doc:
+            if not tok.dep_.startswith("nsubj"):
+                continue
+            head = tok.head
+            if fold_french(head.lemma_) in speech:
+                introduces_clause = any(c.dep_ in ("ccomp", "parataxis") for c in head.children)
+                if introduces_clause or tok.i > head.i or head.dep_.startswith("parataxis"):
+                    continue  # the speaker, not what the claim is about
+            for t in (tok, *tok.conjuncts):
+                span = (t.left_edge.idx, t.right_edge.idx + len(t.right_edge))
+                spans.append(_expand_coordination(span, mentions, folded))
+        return {m for m in mentions for s, e in spans if s <= m.start and m.end <= e}

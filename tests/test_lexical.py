@@ -1,0 +1,76 @@
+import json
+
+import numpy as np
+import pytest
+
+from claims.lexical import HybridScorer, LexicalSimilarity, fold_french
+
+TEXTS = [
+    "Les États-Unis ont annoncé une nouvelle aide de 325 millions de dollars.",
+    "Les Etats-Unis annoncent une nouvelle aide de 325 millions de dollars.",
+    "La Russie a condamné les livraisons d’armes de l’Occident.",
+    "",
+]
+
+
+def test_fold_keeps_offsets_and_unifies_apostrophes():
+    text = "L’OTAN n’était pas\u00a0«\u202fpartie\u202f»"
+    folded = fold_french(text)
+    assert len(folded) == len(text)
+    assert folded.startswith("l'otan n'etait pas ")
+
+
+@pytest.mark.parametrize("kind", ["tfidf-char", "bm25"])
+def test_paraphrase_scores_above_unrelated(kind):
+    lex = LexicalSimilarity(kind=kind).fit(TEXTS)
+    scores = lex.pair_scores([0, 0, 0], [1, 2, 3])
+    assert scores.shape == (3,)
+    assert np.all((scores >= 0) & (scores <= 1))
+    assert scores[0] > 0.5 > scores[1]
+    assert scores[2] == 0.0  # empty text
+
+
+@pytest.mark.parametrize("kind", ["tfidf-char", "bm25"])
+def test_scores_are_symmetric_and_self_is_one(kind):
+    lex = LexicalSimilarity(kind=kind).fit(TEXTS)
+    assert lex.pair_scores([0, 2], [2, 0])[0] == pytest.approx(lex.pair_scores([0, 2], [2, 0])[1])
+    assert lex.pair_scores([1], [1])[0] == pytest.approx(1.0, abs=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["tfidf-char", "bm25"])
+def test_similarity_of_new_texts_matches_accents_and_apostrophes(kind):
+    lex = LexicalSimilarity(kind=kind).fit(TEXTS)
+    assert lex.similarity("l’aide des États-Unis", "l'aide des Etats-Unis") == pytest.approx(1.0, abs=1e-5)
+
+
+def test_bad_parameters_and_unfitted_use_fail_clearly():
+    with pytest.raises(ValueError, match="kind"):
+        LexicalSimilarity(kind="jaccard").fit(TEXTS)
+    with pytest.raises(ValueError, match="ngram_range"):
+        LexicalSimilarity(ngram_range=(5, 3)).fit(TEXTS)
+    with pytest.raises(Exception, match="fit"):
+        LexicalSimilarity().pair_scores([0], [1])
+    with pytest.raises(IndexError):
+        LexicalSimilarity().fit(TEXTS).pair_scores([0], [9])
+
+
+def test_hybrid_rises_with_both_scores_and_stays_in_0_1():
+    scorer = HybridScorer(dense_weight=20.0, lexical_weight=5.0, bias=-20.0)
+    low, mid, high = scorer.combine([0.85, 0.95, 0.95], [0.1, 0.1, 0.9])
+    assert 0 <= low < mid < high <= 1
+
+
+def test_hybrid_scores_fitted_pairs(tmp_path):
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps({"models": {"m": {"dense_weight": 10.0, "lexical_weight": 4.0,
+                                                 "bias": -10.0, "lexical": "bm25"}}}))
+    scorer = HybridScorer.for_model("m", path).fit(TEXTS)
+    out = scorer(np.array([0, 0]), np.array([1, 2]), np.array([0.9, 0.9]))
+    assert out[0] > out[1]
+    with pytest.raises(KeyError):
+        HybridScorer.for_model("other", path)
+
+
+def test_shipped_weights_load_for_e5_small():
+    scorer = HybridScorer.for_model("e5-small")
+    assert scorer.dense_weight > 0 and scorer.lexical in ("tfidf-char", "bm25")
