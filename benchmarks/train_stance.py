@@ -1,0 +1,121 @@
+"""Fit the shipped stance classifier weights (``claims/data/stance_classifier.npz``).
+
+Training data, and only that:
+
+* E-FRA Macron tweets with ``Set == Training`` (never the Test rows nor the Le Pen file),
+  with the target masked (:mod:`claims.stance.targets`): Macron's names become "la cible",
+  the other candidates' "l'adversaire", so the classifier learns stance toward *the target*
+  ("l'adversaire est raciste" is FAVOUR) and tweets naming the rival can be kept;
+* the hand-annotated news sentences of ``claims/data/stance_examples.tsv`` (no target, no
+  masking: the pipeline's news path).
+
+C, cue_scale and target_focus (count the cues of the clause naming the target fully) are
+chosen by 5-fold cross-validation on that data (macro-F1 over all rows; the tweet rows'
+out-of-fold macro-F1 is printed too), then the neutral bias by cross-validation inside
+:meth:`StanceClassifier.fit`.
+
+Run: ``python -m benchmarks.train_stance`` (a few minutes on two cores; embeddings are
+cached on disk, so a re-run only fits).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+
+from benchmarks.eval_data import EvalDataMissing
+from benchmarks.stance import EXAMPLES_PATH, load_efra, load_examples
+from claims.records import STANCES
+from claims.stance.classifier import DEFAULT_WEIGHTS, StanceClassifier, _macro_f1
+from claims.stance.targets import TARGET_FOCUS, mask_target
+
+C_GRID = (0.03, 0.1, 0.3)
+CUE_SCALE_GRID = (1.0, 3.0, 10.0)
+TARGET_FOCUS_GRID = (False, True)
+EFRA_TRAIN_TARGET = "Emmanuel Macron"
+
+
+def training_rows():
+    """The rows the shipped weights are fitted on; tweets with their target masked."""
+    tweets = load_efra("train")
+    masked = mask_target([r.text for r in tweets], EFRA_TRAIN_TARGET)
+    return [r._replace(text=t) for r, t in zip(tweets, masked)] + load_examples()
+
+
+def training_encoder():
+    """The classifier's encoder (e5-small) behind the on-disk embedding cache."""
+    from claims.pipeline import get_cached_encoder
+
+    return get_cached_encoder("e5-small")
+
+
+def focus_for(rows, target_focus: bool):
+    """Lexicon focus per row: the target's clause for tweets when ``target_focus``."""
+    return [TARGET_FOCUS if target_focus and r.source.startswith("efra") else None for r in rows]
+
+
+def cross_validate(params: dict, X, rows, folds: int = 5, seed: int = 1) -> tuple[float, float]:
+    """Out-of-fold macro-F1 (all rows, tweet rows) for ``params`` (neutral bias chosen inside each fold)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    texts, attributions = [r.text for r in rows], [r.attribution for r in rows]
+    focus = focus_for(rows, params["target_focus"])
+    y = np.asarray([r.stance for r in rows])
+    pred = np.empty(len(y), dtype=object)
+    for train, held in StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y):
+        clf = StanceClassifier(**params).fit(X[train], [texts[i] for i in train], y[train],
+                                             [attributions[i] for i in train],
+                                             focus_words=[focus[i] for i in train])
+        pred[held] = clf.predict(X[held], [texts[i] for i in held], [attributions[i] for i in held],
+                                 focus_words=[focus[i] for i in held])
+    y_idx, p_idx = np.array([STANCES.index(v) for v in y]), np.array([STANCES.index(v) for v in pred])
+    tweets = np.array([r.source.startswith("efra") for r in rows])
+    return _macro_f1(y_idx, p_idx), _macro_f1(y_idx[tweets], p_idx[tweets])
+
+
+def main() -> int:
+    try:
+        rows = training_rows()
+    except EvalDataMissing as error:
+        print(f"E-FRA training data not found; the shipped weights are kept. ({error})")
+        return 1
+    texts = [r.text for r in rows]
+    y = [r.stance for r in rows]
+    attributions = [r.attribution for r in rows]
+    encoder = training_encoder()
+    t0 = time.perf_counter()
+    X = encoder.encode(texts)
+    print(f"encoded {len(texts)} training sentences with {encoder.name} in {time.perf_counter() - t0:.0f}s")
+    scores, tweet_scores = {}, {}
+    for focus in TARGET_FOCUS_GRID:
+        for C in C_GRID:
+            for k in CUE_SCALE_GRID:
+                key = (C, k, focus)
+                scores[key], tweet_scores[key] = cross_validate(
+                    {"C": C, "cue_scale": k, "target_focus": focus}, X, rows)
+                print(f"  C={C:<5} cue_scale={k:<5} target_focus={focus!s:<5} CV macro-F1 "
+                      f"{scores[key]:.3f} (tweets {tweet_scores[key]:.3f})")
+    # Ties go to the stronger regularisation, then to no focus.
+    best = max(scores, key=lambda p: (round(scores[p], 3), -p[0], -p[1], not p[2]))
+    clf = StanceClassifier(C=best[0], cue_scale=best[1], target_focus=best[2]).fit(
+        X, texts, y, attributions, focus_words=focus_for(rows, best[2]))
+    counts = {s: y.count(s) for s in STANCES}
+    clf.save(DEFAULT_WEIGHTS, encoder=encoder.name, n_rows=len(rows), label_counts=counts,
+             sources={f"efra-macron-train (target masked: {EFRA_TRAIN_TARGET})":
+                      sum(r.source.startswith("efra") for r in rows),
+                      EXAMPLES_PATH.name: sum(r.source == "examples" for r in rows)},
+             cv_by_params={f"C={C} cue_scale={k} target_focus={f}": round(v, 4)
+                           for (C, k, f), v in scores.items()},
+             cv_tweets_by_params={f"C={C} cue_scale={k} target_focus={f}": round(v, 4)
+                                  for (C, k, f), v in tweet_scores.items()})
+    print(f"chose C={best[0]}, cue_scale={best[1]}, target_focus={best[2]}; "
+          f"neutral bias {clf.neutral_bias_[0]:+.2f} without attribution, "
+          f"{clf.neutral_bias_[1]:+.2f} with (CV macro-F1 {clf.cv_macro_f1_}); "
+          f"wrote {DEFAULT_WEIGHTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""Stance of each mention toward its claim group's claim: favor, against or neutral.
+
+No NLI model installs offline, so stance is built from what does:
+
+* :mod:`claims.stance.lexicon`: French cue lexicons of support and opposition, negation and
+  contrast markers (data files under ``claims/data/``);
+* :mod:`claims.stance.classifier`: a logistic regression on e5-small sentence embeddings
+  plus those cues and the attribution's speaker and reporting verb, calibrated so that
+  ``neutral`` wins when the evidence is weak;
+* :mod:`claims.stance.assign`: stance toward a *group's* claim, using the other mentions.
+
+Typical use::
+
+    from claims.stance import assign_stances
+    group = assign_stances(group, vectors_by_sentence)
+"""
+
+from claims.stance.assign import assign_stances, contradicts_group, group_context
+from claims.stance.classifier import (FEATURE_NAMES, StanceClassifier, StanceFeatures,
+                                      default_encoder, stance_features)
+from claims.stance.lexicon import CueHit, LexiconScore, StanceLexicon, default_lexicon, find_cues
+
+__all__ = ["assign_stances", "contradicts_group", "group_context", "StanceClassifier",
+           "StanceFeatures", "stance_features", "default_encoder", "FEATURE_NAMES",
+           "StanceLexicon", "CueHit", "LexiconScore", "default_lexicon", "find_cues"]

@@ -1,0 +1,144 @@
+"""Stance of every mention of a claim group toward the group's claim.
+
+The group's claim is the proposition its mentions share, stated the way most of them state
+it. Each mention is classified by :class:`~claims.stance.classifier.StanceClassifier` with
+two pieces of group context:
+
+* focus: the clause of the sentence that holds the words the other mentions share is the
+  one whose cues and negation count fully ("nous ne savons pas si …, mais les Ukrainiens
+  progressent" is about progress, not about not knowing);
+* negation relative to the group: a mention that negates the claim's clause while most
+  others do not ("l'Ukraine ne peut pas rejoindre l'organisation") says the opposite of the
+  claim, so its speaker's support for what it says is opposition to the claim: the favor
+  and against probabilities swap. When most mentions state the claim in the negative, the
+  negation is the claim itself and it is the positive mention that swaps. A negation that
+  already turned a cue around ("ne soutient pas") is not counted twice.
+
+Then one group rule: a mention that contradicts another mention's speaker, or whose
+"contrairement à …" clause carries the shared claim ("n'était pas partie à la guerre,
+contrairement aux affirmations du président russe"), is ``against``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+
+from claims.records import ClaimGroup, Mention
+from claims.stance.classifier import StanceClassifier, default_encoder
+from claims.stance.lexicon import StanceLexicon, content_words, default_lexicon, fold, tokenize
+
+NAME_MIN = 4  # a speaker's name word shorter than this is not looked for ("de", "la")
+
+
+def _vectors(mentions: Sequence[Mention], embeddings_by_sentence, encoder) -> np.ndarray:
+    """One embedding per mention, from the mapping (by Sentence or (article, index)) or encoded."""
+    found: list[Optional[np.ndarray]] = []
+    for m in mentions:
+        v = None
+        if embeddings_by_sentence is not None:
+            v = embeddings_by_sentence.get(m.sentence)
+            if v is None:
+                v = embeddings_by_sentence.get((m.sentence.article, m.sentence.index))
+        found.append(None if v is None else np.asarray(v, dtype=np.float32).ravel())
+    missing = [i for i, v in enumerate(found) if v is None]
+    if missing:
+        encoded = (encoder or default_encoder()).encode([mentions[i].sentence.text for i in missing])
+        for i, v in zip(missing, encoded):
+            found[i] = np.asarray(v, dtype=np.float32)
+    return np.vstack(found)
+
+
+def group_context(texts: Sequence[str], articles: Sequence[str],
+                  lexicon: Optional[StanceLexicon] = None) -> tuple[list[set], list[bool]]:
+    """Focus words of each mention of one group, and whether it negates the group's claim.
+
+    Returns:
+        For each mention, the content words it shares with mentions of other articles
+        (or with any other mention when it shares none), and whether its claim clause is
+        negated while most mentions' are not, or the reverse.
+    """
+    lexicon = lexicon or default_lexicon()
+    words = [content_words(t) for t in texts]
+    focus = []
+    for i, w in enumerate(words):
+        other_articles = set().union(*(words[j] for j in range(len(texts)) if articles[j] != articles[i]))
+        shared = w & other_articles
+        if not shared:
+            shared = w & set().union(*(words[j] for j in range(len(texts)) if j != i))
+        focus.append(shared)
+    negated = [lexicon.score(t, f).negation >= 1.0 for t, f in zip(texts, focus)]
+    # The claim is stated the way most mentions state it; on a tie, in the positive.
+    group_negated = sum(negated) > len(negated) / 2
+    return focus, [n != group_negated for n in negated]
+
+
+def _name_words(speaker: Optional[str]) -> set[str]:
+    if not speaker:
+        return set()
+    return {t.norm for t in tokenize(speaker) if len(t.norm) >= NAME_MIN}
+
+
+def contradicts_group(text: str, speaker: Optional[str], focus: set, other_speakers: Sequence[Optional[str]],
+                      lexicon: Optional[StanceLexicon] = None) -> bool:
+    """Whether ``text`` contradicts the group's claim through an opposition clause.
+
+    True when its "contrairement à …" clause names the speaker of another mention, or holds
+    more of the shared words than the rest of the sentence.
+    """
+    lexicon = lexicon or default_lexicon()
+    opposed = lexicon.opposed_text(text)
+    if not opposed:
+        return False
+    opposed_tokens = {t.norm for t in tokenize(opposed)}
+    own = _name_words(speaker)
+    for other in other_speakers:
+        names = _name_words(other) - own
+        if names & opposed_tokens:
+            return True
+    opposed_words = content_words(opposed)
+    rest = content_words(fold(text).replace(fold(opposed), " "))
+    return len(opposed_words & focus) > len(rest & focus)
+
+
+def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] = None,
+                   classifier: Optional[StanceClassifier] = None, *, encoder=None,
+                   lexicon: Optional[StanceLexicon] = None) -> ClaimGroup:
+    """Return a copy of ``group`` whose mentions carry their stance toward the group's claim.
+
+    Args:
+        group: a claim group; its mentions' attributions should be filled (a mention
+            without speaker is read as narration).
+        embeddings_by_sentence: sentence vectors keyed by :class:`Sentence` or by
+            ``(article, index)``; sentences missing from it are encoded with ``encoder``.
+        classifier: the stance classifier; the shipped one by default.
+        encoder: encoder for missing vectors; e5-small by default (the classifier's).
+        lexicon: cue lexicon for the group rules (focus, negation, contradiction); the
+            packaged one by default. The classifier's features always use the packaged one,
+            which its weights were fitted with.
+
+    Returns:
+        A new :class:`ClaimGroup` with ``Mention.stance`` set on every mention.
+    """
+    mentions = list(group.mentions)
+    if not mentions:
+        return group
+    classifier = classifier or StanceClassifier.load_default()
+    lexicon = lexicon or default_lexicon()
+    texts = [m.sentence.text for m in mentions]
+    articles = [m.sentence.article for m in mentions]
+    attributions = [m.attribution for m in mentions]
+    focus, flipped = group_context(texts, articles, lexicon)
+    vectors = _vectors(mentions, embeddings_by_sentence, encoder)
+    proba = classifier.predict_proba(vectors, texts, attributions, focus_words=focus)
+    proba[flipped] = proba[flipped][:, [1, 0, 2]]  # favor <-> against
+    stances = classifier.decide(proba, attributions)
+    speakers = [a.speaker for a in attributions]
+    for i, text in enumerate(texts):
+        others = [s for j, s in enumerate(speakers) if j != i]
+        if contradicts_group(text, speakers[i], focus[i], others, lexicon):
+            stances[i] = "against"
+    new = tuple(dataclasses.replace(m, stance=s) for m, s in zip(mentions, stances))
+    return ClaimGroup(group.id, new, dict(group.extra))

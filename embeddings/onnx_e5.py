@@ -1,0 +1,147 @@
+"""multilingual-e5-small exported to ONNX and quantised to int8: the fast encoder.
+
+Built once from the sentence-transformers folder of :mod:`embeddings.e5`: the BERT
+encoder plus mean pooling is exported with the TorchScript-based exporter
+(``torch.onnx.export(..., dynamo=False)``), then its weights are quantised with
+``onnxruntime.quantization.quantize_dynamic``. (torch's own dynamic int8 quantisation
+loses more quality on this model.) Inference uses onnxruntime with one intra-op
+thread per core and the ``tokenizers`` library.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .base import Encoder, Progress
+from .e5 import NOTICE, QUERY_PREFIX, build_e5_model
+from .paths import PathLike, build_once, models_dir
+
+logger = logging.getLogger(__name__)
+
+ONNX_FOLDER = "e5-small-int8-onnx-v1"  # bump the suffix when the build recipe changes
+MAX_TOKENS = 512
+PAD_ID = 1  # XLM-R <pad>
+
+
+def _export_onnx(st_folder: Path, out_file: Path) -> None:
+    """Export BertModel + masked mean pooling to a float32 ONNX file."""
+    import torch
+    from transformers import AutoModel
+
+    from .st import quiet_loading
+
+    with quiet_loading():
+        bert = AutoModel.from_pretrained(str(st_folder), local_files_only=True).eval()
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            return (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+
+    ids = torch.tensor([[0, 41, 42, 43, 2], [0, 41, 2, PAD_ID, PAD_ID]], dtype=torch.long)
+    mask = (ids != PAD_ID).long()
+    with torch.no_grad():
+        torch.onnx.export(
+            MeanPooled(bert),
+            (ids, mask),
+            str(out_file),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["sentence_embedding"],
+            dynamic_axes={
+                "input_ids": {0: "batch", 1: "tokens"},
+                "attention_mask": {0: "batch", 1: "tokens"},
+                "sentence_embedding": {0: "batch"},
+            },
+            opset_version=17,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+
+
+def _build_onnx(out: Path, st_folder: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    fp32 = out / "model-fp32.onnx"
+    _export_onnx(st_folder, fp32)
+    quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8)
+    fp32.unlink()
+    shutil.copyfile(st_folder / "tokenizer.json", out / "tokenizer.json")
+    (out / "NOTICE").write_text(NOTICE + "\nThe ONNX file holds the same weights quantised to int8.\n")
+
+
+def build_e5_onnx(cache_dir: Optional[PathLike] = None) -> Path:
+    """Return the folder holding ``model.onnx`` (int8) and ``tokenizer.json``, building it if absent."""
+    target = models_dir(cache_dir) / ONNX_FOLDER
+    if target.is_dir():
+        return target
+    st_folder = build_e5_model(cache_dir)
+    logger.info("building e5-small-int8 into %s (first use)", target)
+    return build_once(target, lambda out: _build_onnx(out, st_folder))
+
+
+class OnnxE5Encoder(Encoder):
+    """multilingual-e5-small, int8 ONNX on onnxruntime (384 dimensions).
+
+    About three times faster than the torch float32 model on CPU, with slightly lower
+    quality (STS-B-fr Spearman 0.776 against 0.788 in the notes' measurements).
+
+    Args:
+        cache_dir: cache folder for the built model; default :func:`paths.cache_dir`.
+        threads: onnxruntime intra-op threads; default ``os.cpu_count()``.
+    """
+
+    name = "e5-small-int8"
+    dim = 384
+
+    def __init__(self, cache_dir: Optional[PathLike] = None, threads: Optional[int] = None):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.path = build_e5_onnx(cache_dir)
+        self.threads = threads or os.cpu_count() or 1
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle threads sleep instead of spinning: with other programs busy on a 2-core
+        # laptop, spinning halved throughput in our measurements.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(
+            str(self.path / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+        self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+        self.tokenizer.enable_truncation(MAX_TOKENS)
+        self.tokenizer.enable_padding(pad_id=PAD_ID, pad_token="<pad>")
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress: Progress = None) -> np.ndarray:
+        """Encode like :meth:`Encoder.encode`; texts of similar length share a batch.
+
+        Sorting by length cuts the padding each batch carries; rows come back in the
+        order of ``texts``.
+        """
+        if isinstance(texts, str):
+            raise TypeError("texts must be a sequence of strings, not a single string")
+        texts = list(texts)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        vectors = super().encode([texts[i] for i in order], batch_size, progress)
+        out = np.empty_like(vectors)
+        out[order] = vectors
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch([QUERY_PREFIX + t for t in texts])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        (pooled,) = self.session.run(None, {"input_ids": ids, "attention_mask": mask})
+        return pooled

