@@ -46,24 +46,31 @@ def seed_vectors() -> np.ndarray:
     return vectors
 
 
-def synthetic_vectors(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` unit vectors and their article ids (see module docstring)."""
+def synthetic_vectors(n: int, seed: int = 0, chunk: int = 100_000) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` unit vectors and their article ids (see module docstring), made chunk by chunk
+    so that generating them does not dominate the peak memory being measured."""
     base = seed_vectors()
     rng = np.random.default_rng(seed)
     dim = base.shape[1]
-    mix = rng.uniform(0, 0.7, size=(n, 1)).astype(np.float32)
-    noise = rng.normal(size=(n, dim)).astype(np.float32)
-    noise /= np.linalg.norm(noise, axis=1, keepdims=True)
-    vectors = base[rng.integers(0, len(base), n)] + mix * base[rng.integers(0, len(base), n)] + 0.6 * noise
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = np.empty((n, dim), np.float32)
+    for start in range(0, n, chunk):
+        m = min(chunk, n - start)
+        mix = rng.uniform(0, 0.7, size=(m, 1)).astype(np.float32)
+        noise = rng.normal(size=(m, dim)).astype(np.float32)
+        noise *= 0.6 / np.linalg.norm(noise, axis=1, keepdims=True)
+        noise += base[rng.integers(0, len(base), m)]
+        noise += mix * base[rng.integers(0, len(base), m)]
+        vectors[start : start + m] = noise / np.linalg.norm(noise, axis=1, keepdims=True)
     copies = n // 20
     src, dst = rng.integers(0, n, copies), rng.choice(n, copies, replace=False)
-    small = rng.normal(size=(copies, dim)).astype(np.float32)
-    small /= np.linalg.norm(small, axis=1, keepdims=True)
-    dup = vectors[src] + 0.35 * small
-    vectors[dst] = dup / np.linalg.norm(dup, axis=1, keepdims=True)
+    for start in range(0, copies, chunk):
+        s, d = src[start : start + chunk], dst[start : start + chunk]
+        small = rng.normal(size=(len(s), dim)).astype(np.float32)
+        small *= 0.35 / np.linalg.norm(small, axis=1, keepdims=True)
+        small += vectors[s]
+        vectors[d] = small / np.linalg.norm(small, axis=1, keepdims=True)
     articles = rng.integers(0, max(1, n // SENTENCES_PER_ARTICLE), n).astype(str)
-    return np.ascontiguousarray(vectors, np.float32), articles
+    return vectors, articles
 
 
 def dense_threshold() -> float:
