@@ -70,7 +70,9 @@ class Analysis:
         if not self.sentences:
             return []
         query = self.encoder.encode([text])
-        found = VectorIndex().fit(self.embeddings).search(query, top_k)
+        # One query costs n dot products: exact search is cheap at any corpus size, and the
+        # IVF settings are tuned for near-duplicate pairs, not for ranking loose matches.
+        found = VectorIndex(kind="exact").fit(self.embeddings).search(query, top_k)
         return [(self.sentences[i], float(s)) for i, s in zip(found.ids[0], found.scores[0]) if i >= 0]
 
 
