@@ -1,0 +1,172 @@
+"""Scores of a predicted grouping of sentences against a gold one.
+
+Pure functions on two labelings of the same sentences: ``gold[i]`` and ``pred[i]`` are the
+claim of sentence i (any hashable). Every sentence carries a label; a sentence that is in no
+group must carry a label of its own (see :func:`with_singletons`).
+
+Pair scores count pairs of sentences put together; B-cubed scores average over sentences, so
+one big group does not dominate them the way it dominates pair counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Hashable, Iterable, NamedTuple, Optional, Sequence
+
+from sklearn.metrics import adjusted_rand_score, v_measure_score
+
+Pair = tuple[int, int]
+
+
+class PRF(NamedTuple):
+    """Precision, recall and their harmonic mean."""
+
+    precision: float
+    recall: float
+    f1: float
+
+
+class PairScores(NamedTuple):
+    """Pairwise scores and the counts they come from."""
+
+    precision: float
+    recall: float
+    f1: float
+    true_pairs: int  # pairs together in both gold and prediction
+    predicted_pairs: int
+    gold_pairs: int
+
+
+def with_singletons(labels: Sequence[Optional[Hashable]], missing: Iterable = (None, -1)) -> list:
+    """Replace each missing label (None, -1 by default) with a label of its own.
+
+    The new labels are ``("singleton", i)``, which cannot collide with str or int labels.
+    """
+    missing = set(missing)
+    return [("singleton", i) if label in missing else label for i, label in enumerate(labels)]
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def _ratio(num: float, den: float) -> float:
+    # An empty denominator makes a vacuous score: no predicted pair is a wrong pair.
+    return num / den if den else 1.0
+
+
+def _check(gold: Sequence, pred: Sequence) -> None:
+    if len(gold) != len(pred):
+        raise ValueError(f"gold has {len(gold)} labels, prediction {len(pred)}")
+
+
+def _pairs_within(counts: Iterable[int]) -> int:
+    return sum(c * (c - 1) // 2 for c in counts)
+
+
+def pair_scores(gold: Sequence[Hashable], pred: Sequence[Hashable],
+                ignore: Optional[Iterable[Pair]] = None) -> PairScores:
+    """Pairwise precision, recall and F1 over unordered pairs of sentences.
+
+    Args:
+        gold: gold label per sentence.
+        pred: predicted label per sentence.
+        ignore: pairs (i, j) that count neither way: not required when together in gold,
+            not wrong when together in the prediction (e.g. a sentence that also states a
+            second claim, paired with that claim's sentences).
+
+    Returns:
+        :class:`PairScores`. With no predicted pair precision is 1.0; with no gold pair
+        recall is 1.0.
+    """
+    _check(gold, pred)
+    both = _pairs_within(Counter(zip(gold, pred)).values())
+    predicted = _pairs_within(Counter(pred).values())
+    required = _pairs_within(Counter(gold).values())
+    for i, j in {(min(p), max(p)) for p in ignore or ()}:
+        if i == j:
+            continue
+        same_gold, same_pred = gold[i] == gold[j], pred[i] == pred[j]
+        both -= same_gold and same_pred
+        required -= same_gold
+        predicted -= same_pred
+    precision, recall = _ratio(both, predicted), _ratio(both, required)
+    return PairScores(precision, recall, _f1(precision, recall), both, predicted, required)
+
+
+def bcubed(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> PRF:
+    """B-cubed precision, recall and F1 (Bagga and Baldwin 1998), averaged over sentences.
+
+    A sentence's precision is the share of its predicted group that shares its gold label;
+    its recall the share of its gold group found in its predicted group.
+    """
+    _check(gold, pred)
+    if not gold:
+        return PRF(1.0, 1.0, 1.0)
+    cells = Counter(zip(gold, pred))
+    gold_sizes, pred_sizes = Counter(gold), Counter(pred)
+    precision = sum(n * n / pred_sizes[p] for (_, p), n in cells.items()) / len(gold)
+    recall = sum(n * n / gold_sizes[g] for (g, _), n in cells.items()) / len(gold)
+    return PRF(precision, recall, _f1(precision, recall))
+
+
+def adjusted_rand(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> float:
+    """Adjusted Rand index: 1 for identical partitions, about 0 for chance agreement."""
+    _check(gold, pred)
+    return float(adjusted_rand_score(_codes(gold), _codes(pred)))
+
+
+def v_measure(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> float:
+    """V-measure: harmonic mean of homogeneity and completeness."""
+    _check(gold, pred)
+    return float(v_measure_score(_codes(gold), _codes(pred)))
+
+
+def _codes(labels: Sequence[Hashable]) -> list[int]:
+    # sklearn wants labels of one comparable type; singletons mix tuples with strings.
+    index: dict = {}
+    return [index.setdefault(label, len(index)) for label in labels]
+
+
+def merged_distinct_claims(claims: Sequence[frozenset], pred: Sequence[Hashable]) -> list[Pair]:
+    """Pairs of claim sentences stating different claims that the prediction put together.
+
+    Args:
+        claims: per sentence, the gold claims it states (empty for a sentence stating no
+            claim that the gold names). Two sentences state different claims when both sets
+            are non-empty and disjoint.
+        pred: predicted label per sentence.
+
+    Returns:
+        The pairs (i, j), i < j, in order.
+    """
+    _check(claims, pred)
+    by_group: dict = {}
+    for i, label in enumerate(pred):
+        if claims[i]:
+            by_group.setdefault(label, []).append(i)
+    out = []
+    for members in by_group.values():
+        for a, i in enumerate(members):
+            for j in members[a + 1:]:
+                if not claims[i] & claims[j]:
+                    out.append((i, j))
+    return sorted(out)
+
+
+def score_grouping(gold: Sequence[Hashable], pred: Sequence[Hashable],
+                   ignore: Optional[Iterable[Pair]] = None,
+                   claims: Optional[Sequence[frozenset]] = None) -> dict:
+    """Every score of this module for one prediction, as a flat dict of plain numbers."""
+    pairs = pair_scores(gold, pred, ignore)
+    b3 = bcubed(gold, pred)
+    out = {
+        "pair_precision": pairs.precision, "pair_recall": pairs.recall, "pair_f1": pairs.f1,
+        "true_pairs": pairs.true_pairs, "predicted_pairs": pairs.predicted_pairs,
+        "gold_pairs": pairs.gold_pairs,
+        "bcubed_precision": b3.precision, "bcubed_recall": b3.recall, "bcubed_f1": b3.f1,
+        "ari": adjusted_rand(gold, pred), "v_measure": v_measure(gold, pred),
+    }
+    if claims is not None:
+        out["merged_distinct_claims"] = len(merged_distinct_claims(claims, pred))
+    return out
