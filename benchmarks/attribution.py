@@ -13,9 +13,8 @@ tests/test_attribution.py use other, hand-made sentences.
 
 from __future__ import annotations
 
+from benchmarks.machine import machine
 import json
-import os
-import platform
 import re
 import sys
 import time
@@ -44,14 +43,6 @@ PUBLISHED = [
 ]
 
 
-def machine() -> dict:
-    """Cores and RAM of this machine, for the record."""
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    except (ValueError, OSError, AttributeError):
-        ram = float("nan")
-    return {"cores": os.cpu_count(), "ram_gb": round(ram, 1), "python": platform.python_version(),
-            "platform": platform.platform()}
 
 
 def _norm(value: Optional[str], fold: bool = False) -> Optional[str]:

@@ -34,11 +34,27 @@ BACKENDS = ("e5-small", "e5-small-int8", "use", "minilm")
 WARMUP = 64
 
 
+def matmul_gflops(seconds: float = 1.0) -> float:
+    """float32 matrix-product speed of numpy right now: a yardstick for the speeds below,
+    which scale with it (a busy or throttled machine lowers both)."""
+    import numpy as np
+
+    a = np.random.default_rng(0).standard_normal((1440, 384), dtype=np.float32)
+    w = np.random.default_rng(1).standard_normal((384, 1536), dtype=np.float32)
+    a @ w
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        a @ w
+        done += 1
+    return 2 * 1440 * 384 * 1536 * done / (time.perf_counter() - start) / 1e9
+
+
 def machine() -> dict:
-    """Cores, RAM and current load of this machine, for the record."""
+    """Cores, RAM, current load and matrix-product speed of this machine, for the record."""
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {"cores": os.cpu_count(), "ram_gb": round(ram, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "load_avg_1m": round(os.getloadavg()[0], 2)}
+            "platform": platform.platform(), "load_avg_1m": round(os.getloadavg()[0], 2),
+            "numpy_matmul_gflops": round(matmul_gflops(), 1)}
 
 
 # ---------------------------------------------------------------- inputs
@@ -103,9 +119,10 @@ def _measure(backend: str, cache: str, n: int, batch_size: int) -> dict:
 
     from embeddings.registry import get_encoder
 
+    yardstick = round(matmul_gflops(0.5), 1)
     start = time.perf_counter()
     encoder = get_encoder(backend, cache_dir=cache)
-    out = {"dim": encoder.dim, "load_s": round(time.perf_counter() - start, 1)}
+    out = {"dim": encoder.dim, "load_s": round(time.perf_counter() - start, 1), "matmul_gflops": yardstick}
     wall, cpu = _throughput(encoder, news_sentences(n), batch_size)
     out.update(news_per_s=round(wall, 1), news_per_cpu_s=round(cpu, 1))
     pairs = sts_pairs()
@@ -150,11 +167,11 @@ def _cell(value, fmt="{:.0f}") -> str:
 
 def _print_table(info: dict, rows: list[dict], batch_size: int, n: int) -> None:
     print(f"machine: {info['cores']} cores, {info['ram_gb']} GB RAM, Python {info['python']}; "
-          f"load average at start {info['load_avg_1m']}")
+          f"load average at start {info['load_avg_1m']}; numpy float32 matmul {info['numpy_matmul_gflops']} GFLOP/s")
     print(f"{n} sentences per throughput run, batch size {batch_size}, warm-up excluded; "
           "news/s and /cpu-s: seed sentences (~27 words), STS/s: STS-B-fr test sentences (~11 words)\n")
     header = f"{'backend':<14}{'dim':>5}{'build s':>9}{'load s':>8}{'news/s':>8}{'/cpu-s':>8}{'STS/s':>8}" \
-             f"{'peak RSS MB':>13}{'STS-B-fr rho':>14}{'load avg':>10}"
+             f"{'peak RSS MB':>13}{'STS-B-fr rho':>14}{'load avg':>10}{'GFLOP/s':>9}"
     print(header)
     print("-" * len(header))
     for r in rows:
@@ -164,9 +181,12 @@ def _print_table(info: dict, rows: list[dict], batch_size: int, n: int) -> None:
         print(f"{r['backend']:<14}{r['dim']:>5}{_cell(r.get('build_s'), '{:.1f}'):>9}{r['load_s']:>8.1f}"
               f"{r['news_per_s']:>8.0f}{r['news_per_cpu_s']:>8.0f}{_cell(r.get('sts_per_s')):>8}"
               f"{r['peak_rss_mb']:>13.0f}"
-              f"{_cell(r.get('stsb_fr_test_spearman'), '{:.3f}'):>14}{r['load_avg_1m']:>10.1f}")
+              f"{_cell(r.get('stsb_fr_test_spearman'), '{:.3f}'):>14}{r['load_avg_1m']:>10.1f}"
+              f"{r['matmul_gflops']:>9.1f}")
+    print("\nload avg: 1-minute load average when the backend started; GFLOP/s: numpy float32 matmul speed")
+    print("measured just before it (speeds scale with it: compare machines and runs through it)")
     if max(r.get("load_avg_1m", 0) for r in rows) > info["cores"] / 2:
-        print("\nnote: other processes were using the CPU (load average above); speeds are lower bounds")
+        print("note: other processes were using the CPU (load average above); speeds are lower bounds")
 
 
 def main(argv: list[str] | None = None) -> dict | None:

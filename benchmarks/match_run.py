@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from benchmarks.eval_data import REPO
-from benchmarks.speed import machine
+from benchmarks.machine import describe, machine
 
 RESULTS = REPO / "benchmarks" / "results" / "match_run.json"
 
@@ -57,7 +57,7 @@ def main() -> int:
             rows.append(row)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
-    print(f"machine: {machine()}")
+    print(f"machine: {describe(machine())}")
     print(f"{'run':52}{'seconds':>9}{'peak MB':>9}{'groups':>8}")
     for row in rows:
         print(f"{row['run']:52}{row['seconds']:>9}{row['peak_mb']:>9}{row['groups']:>8}")

@@ -21,9 +21,8 @@ printed too; its best value is an oracle, labelled as such. Writes
 
 from __future__ import annotations
 
+from benchmarks.machine import machine
 import json
-import os
-import platform
 import sys
 import time
 from pathlib import Path
@@ -47,13 +46,6 @@ CHECKS = (("together", "credit-line-155mm", None), ("together", "heavy-weapons",
           ("apart", "us-aid-400m-2022-11", "us-aid-325m-2023-06"))
 
 
-def machine() -> dict:
-    """Cores and RAM of this machine, for the record."""
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    except (ValueError, OSError, AttributeError):
-        ram = float("nan")
-    return {"cores": os.cpu_count(), "ram_gb": round(ram, 1), "python": platform.python_version()}
 
 
 # -- gold ------------------------------------------------------------------------------------

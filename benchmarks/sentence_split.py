@@ -7,9 +7,8 @@ they differ; writes benchmarks/results/sentence_split.json.
 
 from __future__ import annotations
 
+from benchmarks.machine import machine
 import json
-import os
-import platform
 import re
 import sys
 import time
@@ -23,14 +22,6 @@ RESULTS = ROOT / "benchmarks" / "results" / "sentence_split.json"
 SPACY_MODEL = "fr_core_news_md"
 
 
-def machine() -> dict:
-    """Cores and RAM of this machine, for the record."""
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    except (ValueError, OSError, AttributeError):
-        ram = float("nan")
-    return {"cores": os.cpu_count(), "ram_gb": round(ram, 1), "python": platform.python_version(),
-            "platform": platform.platform()}
 
 
 def main(folder: str = str(ROOT / "seeds")) -> dict:

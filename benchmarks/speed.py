@@ -22,6 +22,7 @@ import time
 import numpy as np
 
 from benchmarks.eval_data import REPO
+from benchmarks.machine import describe, machine
 
 RESULTS = REPO / "benchmarks" / "results" / "speed.json"
 SEED_VECTORS = REPO / ".cache" / "benchmarks" / "seed_vectors.npy"
@@ -133,11 +134,6 @@ def recall(n: int, queries: int = 300, k: int = 10) -> dict:
             "recall_above_threshold": round(float(above), 4), "pairs_above_threshold": total}
 
 
-def machine() -> str:
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {mem:.0f} GiB RAM, no GPU"
-
-
 def _subprocess(args: list[str], bound: float) -> dict:
     cmd = [sys.executable, "-m", "benchmarks.speed", *args]
     try:
@@ -164,7 +160,7 @@ def main(argv: list[str]) -> int:
         return 0
     seed_vectors()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"machine: {machine()}; threshold {dense_threshold():.4f}; bound {args.bound:.0f} s per run")
+    print(f"machine: {describe(machine())}; threshold {dense_threshold():.4f}; bound {args.bound:.0f} s per run")
     print(f"{'method':22}{'n':>9}{'seconds':>10}{'peak MB':>9}{'groups':>8}  note")
     rows = []
     for n in sizes:

@@ -21,10 +21,9 @@ Writes ``benchmarks/results/stance.json``.
 
 from __future__ import annotations
 
+from benchmarks.machine import machine
 import csv
 import json
-import os
-import platform
 import re
 import sys
 import time
@@ -173,13 +172,6 @@ def lexicon_only(texts: Sequence[str], cues: Sequence[Optional[str]]) -> list[st
     return [lexicon.polarity(t, c) for t, c in zip(texts, cues)]
 
 
-def machine() -> dict:
-    """Cores and RAM of this machine, for the record."""
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    except (ValueError, OSError, AttributeError):
-        ram = float("nan")
-    return {"cores": os.cpu_count(), "ram_gb": round(ram, 1), "python": platform.python_version()}
 
 
 # -- evaluations -------------------------------------------------------------------------
