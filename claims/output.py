@@ -124,7 +124,8 @@ def render_table(analysis: Analysis, groups: Optional[list[ClaimGroup]] = None, 
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(groups if groups is not None else analysis.groups)} claim groups "
+    count = len(groups if groups is not None else analysis.groups)
+    table = Table(title=f"{count} claim group{'' if count == 1 else 's'} "
                         f"({analysis.encoder.name}, threshold {analysis.threshold:.3f})",
                   show_lines=True)
     for name, style in (("group", "bold"), ("article", "cyan"), ("date", ""), ("source", ""),

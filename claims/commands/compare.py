@@ -24,29 +24,33 @@ def compare(
     from claims.output import disagreement_summary, group_records
     from claims.pipeline import analyze
 
-    ids = []
-    pool = None
+    chosen, pool = [], None
     for ref in (article_a, article_b):
         if Path(ref).is_file():
-            ids.append(read_articles([ref])[0])
+            chosen.append(read_articles([ref])[0])
         else:
             pool = pool or read_articles([str(corpus)] if corpus else None)
             found = [a for a in pool if a.id == ref or a.id.startswith(ref + "_")]
             if len(found) != 1:
                 raise fail(f"{ref}: no such file, and {'no' if not found else 'more than one'} article id matches it")
-            ids.append(found[0])
-    a, b = ids
+            chosen.append(found[0])
+    a, b = chosen
     if a.id == b.id:
         raise fail("A and B are the same article")
+    # Groups are found in the whole corpus the articles come from: CSLS judges a pair
+    # against the rest of the corpus, and two articles alone are too little context.
+    corpus_articles = list(pool or [])
+    corpus_articles += [x for x in (a, b) if x.id not in {c.id for c in corpus_articles}]
     try:
         with progress_bar("encoding sentences") as start:
-            analysis = analyze([a, b], model=model, threshold=threshold, progress=start)
+            analysis = analyze(corpus_articles, model=model, threshold=threshold, progress=start)
     except ValueError as error:
         raise fail(str(error))
-    table = Table(title=f"claims shared by {a.id} and {b.id}: {len(analysis.groups)}", show_lines=True)
+    shared = shared_groups(analysis, a.id, b.id)
+    table = Table(title=f"claims shared by {a.id} and {b.id}: {len(shared)}", show_lines=True)
     for name in ("group", "article", "speaker", "stance", "sentence", "score"):
         table.add_column(name, overflow="fold")
-    for group in group_records(analysis):
+    for group in group_records(analysis, shared):
         for n, m in enumerate(group["mentions"]):
             table.add_row(group["id"] if n == 0 else "", m["article"], m["speaker"] or "",
                           m["stance"] or "", m["text"], f"{m['score']:.3f}")
@@ -54,3 +58,15 @@ def compare(
         if summary:
             table.add_row("", "", "", "", f"[yellow]differs: {summary}[/yellow]", "")
     Console(width=160).print(table)
+
+
+def shared_groups(analysis, a_id: str, b_id: str) -> list:
+    """Groups with mentions in both articles, keeping only those two articles' mentions."""
+    from dataclasses import replace
+
+    out = []
+    for group in analysis.groups:
+        if a_id in group.articles and b_id in group.articles:
+            mentions = tuple(m for m in group.mentions if m.sentence.article in (a_id, b_id))
+            out.append(replace(group, mentions=mentions))
+    return out
