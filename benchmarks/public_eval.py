@@ -120,7 +120,8 @@ def dense_rankings(encoder, data: CheckThat) -> list[list[str]]:
 
     docs = encoder.encode(data.claim_texts, batch_size=64)
     queries = encoder.encode(data.query_texts)
-    found = VectorIndex().fit(docs).search(queries, DEPTH)
+    # Exact, as Analysis.similar searches: the IVF settings are made for near-duplicate pairs.
+    found = VectorIndex(kind="exact").fit(docs).search(queries, DEPTH)
     return [[data.claim_ids[i] for i in row if i >= 0] for row in found.ids]
 
 
