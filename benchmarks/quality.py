@@ -39,6 +39,7 @@ RESULTS = REPO / "benchmarks" / "results" / "quality.json"
 MODELS = ("e5-small", "e5-small-int8", "use", "minilm")
 BASELINE_MODEL = "e5-small"  # embeddings the clustering baselines run on
 MIN_ARTICLES = 2
+WRONG_MERGES_KEPT = 30
 DENSE_SWEEP = tuple(round(t, 2) for t in np.arange(0.80, 0.971, 0.01))
 TFIDF_SWEEP = tuple(round(t, 2) for t in np.arange(0.10, 0.751, 0.05))
 # Checks a reader looks for first: (kind, claim, other claim).
@@ -191,9 +192,9 @@ def score(gold: Gold, sentences, pred, **info) -> dict:
     result = {**info, **score_grouping(gold.labels, pred, gold.ignore, gold.claims)}
     result["groups"] = len({p for p in pred if not (isinstance(p, tuple) and p[0] == "singleton")})
     result["checks"] = checks(gold, sentences, pred)
-    result["wrong_merges"] = [
+    result["wrong_merges"] = [  # the first few, to read; the count is merged_distinct_claims
         [gold.main[i], gold.main[j], sentences[i].text[:70], sentences[j].text[:70]]
-        for i, j in merged_distinct_claims(gold.claims, pred)]
+        for i, j in merged_distinct_claims(gold.claims, pred)[:WRONG_MERGES_KEPT]]
     return result
 
 
