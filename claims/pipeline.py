@@ -161,7 +161,7 @@ def analyze(
     result = group_embeddings(embeddings, article_ids, threshold, min_articles,
                               texts=texts, guard=guard or None, pair_scorer=scorer)
 
-    attributions = _attribute(articles, sentences) if attribution else [NO_ATTRIBUTION] * len(sentences)
+    attributions = attribute_corpus(articles, sentences) if attribution else [NO_ATTRIBUTION] * len(sentences)
     groups, labels = _build_groups(sentences, result.labels, result.scores, attributions)
     analysis = Analysis(articles, sentences, embeddings, groups, labels, attributions,
                         encoder, float(threshold), source)
@@ -183,7 +183,8 @@ def _pair_scorer(scoring: str, model_name: str, texts, embeddings, article_ids):
     return None
 
 
-def _attribute(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Attribution]:
+def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Attribution]:
+    """Who said each sentence (same order as ``sentences``), with the shared spaCy pipeline."""
     from claims.attribution import SpeakerAttributor
     from claims.nlp import french_nlp
 
@@ -237,4 +238,4 @@ def similarity(text_a: str, text_b: str, model: Union[str, Encoder] = DEFAULT_MO
     return float(vectors[0] @ vectors[1])
 
 
-__all__ = ["Analysis", "analyze", "similarity", "resolve_articles", "stance_of"]
+__all__ = ["Analysis", "analyze", "attribute_corpus", "similarity", "resolve_articles", "stance_of"]

@@ -28,14 +28,20 @@ def threshold_for(model: str, scale: str = "dense") -> Optional[float]:
     return float(value) if value is not None else None
 
 
-def fallback_threshold(embeddings: np.ndarray, article_ids, quantile: float = 0.995) -> float:
+def fallback_threshold(embeddings: np.ndarray, article_ids, quantile: float = 0.995,
+                       max_sentences: int = 4000, seed: int = 0) -> float:
     """A corpus-relative threshold for a model nobody calibrated.
 
     Takes a high quantile of the cosines between sentences of different articles: only the
     closest pairs of the corpus link. A rough guide, which is why the CLI warns when it is used.
+    Large corpora are sampled (``max_sentences``, fixed seed): the quantile needs no more, and
+    the full similarity matrix of 100k sentences would not fit in memory.
     """
     embeddings = np.asarray(embeddings, np.float32)
     articles = np.asarray(article_ids, dtype=object)
+    if len(embeddings) > max_sentences:
+        keep = np.sort(np.random.default_rng(seed).choice(len(embeddings), max_sentences, replace=False))
+        embeddings, articles = embeddings[keep], articles[keep]
     if len(embeddings) < 2:
         return 1.0
     sims = embeddings @ embeddings.T

@@ -10,15 +10,14 @@ import typer
 from claims.commands.common import read_articles
 
 
-def speaker_table(articles, attributions_by_article) -> list[dict]:
+def speaker_table(sentences, attributions) -> list[dict]:
     """One row per speaker: sentences by quote type, and the articles they appear in."""
     counts: dict[str, Counter] = defaultdict(Counter)
     where: dict[str, dict[str, None]] = defaultdict(dict)
-    for article in articles:
-        for who in attributions_by_article[article.id]:
-            if who.speaker:
-                counts[who.speaker][who.quote] += 1
-                where[who.speaker][article.id] = None
+    for sentence, who in zip(sentences, attributions):
+        if who.speaker:
+            counts[who.speaker][who.quote] += 1
+            where[who.speaker][sentence.article] = None
     rows = [{"speaker": name, "sentences": sum(c.values()), "direct": c["direct"],
              "indirect": c["indirect"], "articles": list(where[name])} for name, c in counts.items()]
     return sorted(rows, key=lambda r: (-r["sentences"], r["speaker"]))
@@ -31,12 +30,12 @@ def speakers(
     """List who is quoted how often (direct and indirect speech), and in which articles."""
     import json
 
-    from claims.attribution import attribute
-    from claims.sentences import split_sentences
+    from claims.pipeline import attribute_corpus
+    from claims.sentences import iter_corpus_sentences
 
     articles = read_articles(paths)
-    by_article = {a.id: attribute(a, list(split_sentences(a))) for a in articles}
-    rows = speaker_table(articles, by_article)
+    sentences = list(iter_corpus_sentences(articles))
+    rows = speaker_table(sentences, attribute_corpus(articles, sentences))
     if json_output:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
