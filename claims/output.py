@@ -134,13 +134,21 @@ def render_table(analysis: Analysis, groups: Optional[list[ClaimGroup]] = None, 
     for group in group_records(analysis, groups):
         for n, m in enumerate(group["mentions"]):
             table.add_row(group["id"] if n == 0 else "", m["article"], m["date"] or "", m["source"] or "",
-                          m["speaker"] or "", m["stance"] or "", m["text"], f"{m['score']:.3f}")
+                          who_said_it(m), m["stance"] or "", m["text"], f"{m['score']:.3f}")
         summary = disagreement_summary(group.get("comparison"))
         if summary:
             table.add_row("", "", "", "", "", "", f"[yellow]{summary}[/yellow]", "")
     buffer = io.StringIO()
     Console(file=buffer, width=width or 160, force_terminal=False).print(table)
     return buffer.getvalue()
+
+
+def who_said_it(mention: dict) -> str:
+    """Speaker, then its cue and quote type on a second line ("a déclaré · direct")."""
+    if not mention["speaker"]:
+        return ""
+    detail = " · ".join(x for x in (mention["cue"], mention["quote"] if mention["quote"] != "none" else None) if x)
+    return f"{mention['speaker']}\n[dim]{detail}[/dim]" if detail else mention["speaker"]
 
 
 def disagreement_summary(comparison: Optional[dict]) -> str:

@@ -77,6 +77,20 @@ def test_table_json_and_csv_formats(tmp_path):
     assert csv_text.splitlines()[0].startswith("group,article,date,source")
 
 
+def test_speaker_filter_keeps_only_groups_where_the_speaker_appears():
+    result = run("match", "-f", "json", "--speaker", "poutine")
+    assert result.exit_code == 0, result.output
+    groups = json.loads(result.stdout)["groups"]
+    assert groups
+    for group in groups:
+        assert any("Poutine" in (m["speaker"] or "") for m in group["mentions"])
+
+
+def test_table_shows_speaker_cue_and_quote_type():
+    result = run("match", "--speaker", "poutine")
+    assert "Vladimir Poutine" in result.stdout and "a décrit" in result.stdout
+
+
 def test_min_articles_above_the_corpus_gives_no_group():
     result = run("match", "-f", "json", "--min-articles", "6")
     assert result.exit_code == 0
