@@ -28,11 +28,24 @@ class HashEncoder(Encoder):
 
 def test_encode_returns_unit_float32_rows_in_input_order():
     enc = HashEncoder()
-    texts = ["un", "deux", "trois"]
+    texts = ["une phrase assez longue", "un", "trois mots ici", "deux"]
     vectors = enc.encode(texts, batch_size=2)
-    assert vectors.shape == (3, 8) and vectors.dtype == np.float32
+    assert vectors.shape == (4, 8) and vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-6)
-    np.testing.assert_array_equal(vectors[1], enc.encode(["deux"])[0])
+    for text, vector in zip(texts, vectors):
+        np.testing.assert_array_equal(vector, enc.encode([text])[0])
+
+
+def test_texts_of_similar_length_share_a_batch():
+    batches = []
+
+    class Recording(HashEncoder):
+        def _encode_batch(self, texts):
+            batches.append(texts)
+            return super()._encode_batch(texts)
+
+    Recording().encode(["long long long", "a", "encore plus long", "b"], batch_size=2)
+    assert batches == [["a", "b"], ["long long long", "encore plus long"]]
 
 
 def test_empty_input_gives_zero_rows_of_the_right_width():
