@@ -185,7 +185,7 @@ def _print_table(info: dict, rows: list[dict], batch_size: int, n: int) -> None:
               f"{r['matmul_gflops']:>9.1f}")
     print("\nload avg: 1-minute load average when the backend started; GFLOP/s: numpy float32 matmul speed")
     print("measured just before it (speeds scale with it: compare machines and runs through it)")
-    if max(r.get("load_avg_1m", 0) for r in rows) > info["cores"] / 2:
+    if max(r.get("load_avg_1m", 0) for r in rows) > info["cores"]:
         print("note: other processes were using the CPU (load average above); speeds are lower bounds")
 
 

@@ -26,12 +26,20 @@ class Encoder:
     models then waste little work on padding.
 
     Attributes:
-        name: registry name, e.g. ``"e5-small"``; also the embedding-cache key.
+        name: registry name, e.g. ``"e5-small"``.
         dim: length of each vector.
+        cache_key: what the embedding cache files vectors under; defaults to ``name``.
+            Built models add their build version, so a rebuilt model never reads
+            vectors of the previous build.
     """
 
     name: str = ""
     dim: int = 0
+
+    @property
+    def cache_key(self) -> str:
+        """Key of this encoder's vectors in the embedding cache (subclasses may override)."""
+        return self.name
 
     def encode(
         self,

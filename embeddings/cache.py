@@ -131,7 +131,7 @@ class CachedEncoder(Encoder):
     keeps what it finished. Vectors come back exactly as first computed.
 
     Args:
-        encoder: the encoder doing the work; its ``name`` keys the cache.
+        encoder: the encoder doing the work; its ``cache_key`` keys the cache.
         cache: where vectors are stored.
         flush_every: sentences encoded between two writes to the cache.
     """
@@ -154,7 +154,7 @@ class CachedEncoder(Encoder):
         if isinstance(texts, str):
             raise TypeError("texts must be a sequence of strings, not a single string")
         texts = list(texts)
-        vectors, found = self.cache.get(self.name, texts, self.dim)
+        vectors, found = self.cache.get(self.cache_key, texts, self.dim)
         missing = list(dict.fromkeys(t for t, ok in zip(texts, found) if not ok))
         if progress is not None and len(texts) > len(missing):
             progress(len(texts) - len(missing))  # cached rows and repeats cost nothing
@@ -162,11 +162,16 @@ class CachedEncoder(Encoder):
         for start in range(0, len(missing), self.flush_every):
             chunk = missing[start : start + self.flush_every]
             chunk_vectors = self.encoder.encode(chunk, batch_size=batch_size, progress=progress)
-            self.cache.put(self.name, chunk, chunk_vectors)
+            self.cache.put(self.cache_key, chunk, chunk_vectors)
             fresh.update(zip(chunk, chunk_vectors))
         for i in np.flatnonzero(~found):
             vectors[i] = fresh[texts[i]]
         return vectors
+
+    @property
+    def cache_key(self) -> str:
+        """The wrapped encoder's cache key."""
+        return self.encoder.cache_key
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         return self.encode(texts)

@@ -181,6 +181,8 @@ class E5Encoder(SentenceTransformerEncoder):
         cache_dir: cache folder for the built model; default :func:`paths.cache_dir`.
     """
 
+    cache_key = f"e5-small/{E5_FOLDER}"
+
     def __init__(self, cache_dir: Optional[PathLike] = None):
         super().__init__(build_e5_model(cache_dir), name="e5-small", prefix=QUERY_PREFIX)
 

@@ -148,3 +148,13 @@ def test_cached_encoder_keeps_name_and_dim(cache):
     assert enc.encode([]).shape == (0, 6)
     with pytest.raises(ValueError):
         CachedEncoder(CountingEncoder(), cache, flush_every=0)
+
+
+def test_a_rebuilt_model_does_not_read_vectors_of_the_previous_build(cache):
+    class Rebuilt(CountingEncoder):
+        cache_key = "counting/v2"  # same name, new build version
+
+    CachedEncoder(CountingEncoder(), cache).encode(TEXTS)
+    rebuilt = Rebuilt()
+    CachedEncoder(rebuilt, cache).encode(TEXTS)
+    assert sorted(rebuilt.seen) == sorted(TEXTS)
