@@ -25,12 +25,11 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterator, NamedTuple, Optional
 
 from claims.lexical import fold_french, french_stopwords
+from claims.number_lexicon import number_lexicon as _lexicon
 
-LEXICON_PATH = Path(__file__).resolve().parent / "data" / "numbers_fr.tsv"
 SLOTS = ("money", "length", "area", "mass", "volume", "speed", "power", "percent",
          "duration", "count", "year", "date", "time")
 # Slots whose figures are compared even without a unit (a year is a year).
@@ -47,76 +46,6 @@ class Quantity(NamedTuple):
     text: str
     start: int
     end: int
-
-
-class _Unit(NamedTuple):
-    slot: str
-    unit: str
-    base: str
-    factor: float
-
-
-class _Lexicon(NamedTuple):
-    units: dict[str, _Unit]
-    unit_re: re.Pattern
-    months: dict[str, int]
-    month_re: re.Pattern
-    scales: dict[str, tuple[float, bool]]
-    scale_re: re.Pattern
-    words_re: re.Pattern
-    modifiers: dict[str, str]
-    modifier_re: re.Pattern
-    adjectives: frozenset[str]
-    yearcues: frozenset[str]
-
-
-def _alternation(forms) -> str:
-    """Regex alternation of folded ``forms``, longest first; a space matches any spaces."""
-    ordered = sorted(set(forms), key=len, reverse=True)
-    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> _Lexicon:
-    units, months, scales, modifiers = {}, {}, {}, {}
-    words, adjectives, yearcues = [], set(), set()
-    for line in LEXICON_PATH.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, form, *rest = line.split("\t")
-        form = fold_french(form)
-        if kind == "unit":
-            slot, unit, base, factor = rest
-            units[form] = _Unit(slot, unit, base, float(factor))
-        elif kind == "month":
-            months[form] = int(rest[0])
-        elif kind == "scale":
-            scales[form] = (float(rest[0]), rest[1] == "1")
-        elif kind == "word":
-            words.append(form)
-        elif kind == "modifier":
-            modifiers[form] = rest[0]
-        elif kind == "adjective":
-            adjectives.add(form)
-        elif kind == "yearcue":
-            yearcues.add(form)
-    end = r"(?![^\W_])"
-    word = f"(?:{_alternation(words)})"
-    tens_et = r"(?:vingt|trente|quarante|cinquante|soixante)[\s-]+et[\s-]+(?:un|une|onze)"
-    token = f"(?:{tens_et}|{word})"
-    return _Lexicon(
-        units=units,
-        unit_re=re.compile(rf"\s*({_alternation(units)}){end}"),
-        months=months,
-        month_re=re.compile(rf"\s*({_alternation(months)}){end}"),
-        scales=scales,
-        scale_re=re.compile(rf"\s*({_alternation(scales)}){end}"),
-        words_re=re.compile(rf"(?<![\w-]){token}(?:[\s-]+{token})*{end}"),
-        modifiers=modifiers,
-        modifier_re=re.compile(rf"(?:^|[\s(\"'])({_alternation(modifiers)})\s*$"),
-        adjectives=frozenset(adjectives),
-        yearcues=frozenset(yearcues),
-    )
 
 
 _DIGITS = re.compile(r"(?<![\w.,])(?:\d{1,3}(?: \d{3})+(?!\d)|\d{1,3}(?:\.\d{3})+(?![\d.])|\d+(?:[.,]\d+)?)")
