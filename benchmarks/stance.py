@@ -38,6 +38,7 @@ from claims.records import STANCES, Attribution, ClaimGroup, Mention
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES_PATH = REPO / "claims" / "data" / "stance_examples.tsv"
+TWEET_EXAMPLES_PATH = REPO / "claims" / "data" / "stance_tweet_examples.tsv"
 GOLD_PATH = REPO / "benchmarks" / "gold" / "stance.jsonl"
 RESULTS_PATH = REPO / "benchmarks" / "results" / "stance.json"
 EFRA_LABELS = {"FAVOUR": "favor", "AGAINST": "against", "NONE": "neutral"}
@@ -96,6 +97,26 @@ def load_examples(path: Path = EXAMPLES_PATH) -> list[Labelled]:
         text, speaker, cue, quote, stance = cols
         attribution = Attribution(None if speaker == "-" else speaker, None if cue == "-" else cue, quote)
         out.append(Labelled(text, stance, attribution, "examples"))
+    return out
+
+
+def load_tweet_examples(path: Path = TWEET_EXAMPLES_PATH) -> list[Labelled]:
+    """The hand-written tweet-like sentences of ``stance_tweet_examples.tsv``, target masked.
+
+    Their ``{C}`` (the target) and ``{A}`` (a rival) become the placeholders of
+    :mod:`claims.stance.targets`, as in a masked tweet.
+    """
+    from claims.stance.targets import RIVAL_PLACEHOLDER, TARGET_PLACEHOLDER
+
+    out = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 2 or cols[1] not in STANCES:
+            raise ValueError(f"{path}:{lineno}: expected text and stance, tab-separated")
+        text = cols[0].replace("{C}", TARGET_PLACEHOLDER).replace("{A}", RIVAL_PLACEHOLDER)
+        out.append(Labelled(text, cols[1], None, "tweet-examples"))
     return out
 
 

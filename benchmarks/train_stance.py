@@ -7,14 +7,17 @@ Training data, and only that:
   the other candidates' "l'adversaire", so the classifier learns stance toward *the target*
   ("l'adversaire est raciste" is FAVOUR) and tweets naming the rival can be kept;
 * the hand-annotated news sentences of ``claims/data/stance_examples.tsv`` (no target, no
-  masking: the pipeline's news path).
+  masking: the pipeline's news path);
+* the hand-written tweet-like sentences of ``claims/data/stance_tweet_examples.tsv``, about
+  a masked target of any side of politics (rules in that file's header): they teach stance
+  toward "la cible" with words the Macron tweets do not use.
 
 C, cue_scale and target_focus (count the cues of the clause naming the target fully) are
-chosen by 5-fold cross-validation on that data (macro-F1 over all rows; the tweet rows'
-out-of-fold macro-F1 is printed too), then the neutral bias by cross-validation inside
-:meth:`StanceClassifier.fit`.
+chosen by 5-fold cross-validation over the Macron rows, the hand-written rows staying in
+every training fold (score: out-of-fold macro-F1 of the Macron rows, mean of three fold
+seeds), then the neutral bias by cross-validation inside :meth:`StanceClassifier.fit`.
 
-Run: ``python -m benchmarks.train_stance`` (a few minutes on two cores; embeddings are
+Run: ``python -m benchmarks.train_stance`` (about eight minutes on two cores; embeddings are
 cached on disk, so a re-run only fits).
 """
 
@@ -26,22 +29,25 @@ import time
 import numpy as np
 
 from benchmarks.eval_data import EvalDataMissing
-from benchmarks.stance import EXAMPLES_PATH, load_efra, load_examples
+from benchmarks.stance import (EXAMPLES_PATH, TWEET_EXAMPLES_PATH, load_efra, load_examples,
+                               load_tweet_examples)
 from claims.records import STANCES
 from claims.stance.classifier import DEFAULT_WEIGHTS, StanceClassifier, _macro_f1
 from claims.stance.targets import TARGET_FOCUS, mask_target
 
-C_GRID = (0.03, 0.1, 0.3)
+C_GRID = (0.003, 0.01, 0.03)
 CUE_SCALE_GRID = (1.0, 3.0, 10.0)
 TARGET_FOCUS_GRID = (False, True)
 EFRA_TRAIN_TARGET = "Emmanuel Macron"
+CV_SEEDS = (1, 2, 3)
 
 
 def training_rows():
     """The rows the shipped weights are fitted on; tweets with their target masked."""
     tweets = load_efra("train")
     masked = mask_target([r.text for r in tweets], EFRA_TRAIN_TARGET)
-    return [r._replace(text=t) for r, t in zip(tweets, masked)] + load_examples()
+    return ([r._replace(text=t) for r, t in zip(tweets, masked)] + load_examples()
+            + load_tweet_examples())
 
 
 def training_encoder():
@@ -52,27 +58,36 @@ def training_encoder():
 
 
 def focus_for(rows, target_focus: bool):
-    """Lexicon focus per row: the target's clause for tweets when ``target_focus``."""
-    return [TARGET_FOCUS if target_focus and r.source.startswith("efra") else None for r in rows]
+    """Lexicon focus per row: the target's clause for masked tweets when ``target_focus``."""
+    return [TARGET_FOCUS if target_focus and r.attribution is None else None for r in rows]
 
 
-def cross_validate(params: dict, X, rows, folds: int = 5, seed: int = 1) -> tuple[float, float]:
-    """Out-of-fold macro-F1 (all rows, tweet rows) for ``params`` (neutral bias chosen inside each fold)."""
+def cross_validate(params: dict, X, rows, folds: int = 5, seeds=CV_SEEDS) -> tuple[float, float]:
+    """Out-of-fold macro-F1 of the Macron rows for ``params``: mean and spread over fold seeds.
+
+    Only the Macron rows are split; the hand-written rows are in every training fold. The
+    neutral bias is chosen inside each fold.
+    """
     from sklearn.model_selection import StratifiedKFold
 
     texts, attributions = [r.text for r in rows], [r.attribution for r in rows]
     focus = focus_for(rows, params["target_focus"])
     y = np.asarray([r.stance for r in rows])
-    pred = np.empty(len(y), dtype=object)
-    for train, held in StratifiedKFold(folds, shuffle=True, random_state=seed).split(X, y):
-        clf = StanceClassifier(**params).fit(X[train], [texts[i] for i in train], y[train],
-                                             [attributions[i] for i in train],
-                                             focus_words=[focus[i] for i in train])
-        pred[held] = clf.predict(X[held], [texts[i] for i in held], [attributions[i] for i in held],
-                                 focus_words=[focus[i] for i in held])
-    y_idx, p_idx = np.array([STANCES.index(v) for v in y]), np.array([STANCES.index(v) for v in pred])
-    tweets = np.array([r.source.startswith("efra") for r in rows])
-    return _macro_f1(y_idx, p_idx), _macro_f1(y_idx[tweets], p_idx[tweets])
+    tweets = np.flatnonzero([r.source.startswith("efra") for r in rows])
+    always = np.flatnonzero([not r.source.startswith("efra") for r in rows])
+    y_idx = np.array([STANCES.index(v) for v in y[tweets]])
+    runs = []
+    for seed in seeds:
+        pred = np.empty(len(tweets), dtype=object)
+        for train_f, held_f in StratifiedKFold(folds, shuffle=True, random_state=seed).split(tweets, y_idx):
+            train, held = np.concatenate([tweets[train_f], always]), tweets[held_f]
+            clf = StanceClassifier(**params).fit(X[train], [texts[i] for i in train], y[train],
+                                                 [attributions[i] for i in train],
+                                                 focus_words=[focus[i] for i in train])
+            pred[held_f] = clf.predict(X[held], [texts[i] for i in held], [attributions[i] for i in held],
+                                       focus_words=[focus[i] for i in held])
+        runs.append(_macro_f1(y_idx, np.array([STANCES.index(v) for v in pred])))
+    return float(np.mean(runs)), float(np.std(runs))
 
 
 def main() -> int:
@@ -88,15 +103,15 @@ def main() -> int:
     t0 = time.perf_counter()
     X = encoder.encode(texts)
     print(f"encoded {len(texts)} training sentences with {encoder.name} in {time.perf_counter() - t0:.0f}s")
-    scores, tweet_scores = {}, {}
+    scores, spreads = {}, {}
     for focus in TARGET_FOCUS_GRID:
         for C in C_GRID:
             for k in CUE_SCALE_GRID:
                 key = (C, k, focus)
-                scores[key], tweet_scores[key] = cross_validate(
+                scores[key], spreads[key] = cross_validate(
                     {"C": C, "cue_scale": k, "target_focus": focus}, X, rows)
-                print(f"  C={C:<5} cue_scale={k:<5} target_focus={focus!s:<5} CV macro-F1 "
-                      f"{scores[key]:.3f} (tweets {tweet_scores[key]:.3f})")
+                print(f"  C={C:<5} cue_scale={k:<5} target_focus={focus!s:<5} Macron CV macro-F1 "
+                      f"{scores[key]:.3f} ± {spreads[key]:.3f}", flush=True)
     # Ties go to the stronger regularisation, then to no focus.
     best = max(scores, key=lambda p: (round(scores[p], 3), -p[0], -p[1], not p[2]))
     clf = StanceClassifier(C=best[0], cue_scale=best[1], target_focus=best[2]).fit(
@@ -105,11 +120,10 @@ def main() -> int:
     clf.save(DEFAULT_WEIGHTS, encoder=encoder.name, n_rows=len(rows), label_counts=counts,
              sources={f"efra-macron-train (target masked: {EFRA_TRAIN_TARGET})":
                       sum(r.source.startswith("efra") for r in rows),
-                      EXAMPLES_PATH.name: sum(r.source == "examples" for r in rows)},
-             cv_by_params={f"C={C} cue_scale={k} target_focus={f}": round(v, 4)
-                           for (C, k, f), v in scores.items()},
-             cv_tweets_by_params={f"C={C} cue_scale={k} target_focus={f}": round(v, 4)
-                                  for (C, k, f), v in tweet_scores.items()})
+                      EXAMPLES_PATH.name: sum(r.source == "examples" for r in rows),
+                      TWEET_EXAMPLES_PATH.name: sum(r.source == "tweet-examples" for r in rows)},
+             cv_macron_by_params={f"C={C} cue_scale={k} target_focus={f}": round(v, 4)
+                                  for (C, k, f), v in scores.items()})
     print(f"chose C={best[0]}, cue_scale={best[1]}, target_focus={best[2]}; "
           f"neutral bias {clf.neutral_bias_[0]:+.2f} without attribution, "
           f"{clf.neutral_bias_[1]:+.2f} with (CV macro-F1 {clf.cv_macro_f1_}); "

@@ -348,3 +348,30 @@ def test_same_stance_toward_either_target_after_masking(shipped, encoder):
     pred = shipped.predict_texts(["Le Pen est une honte, votez Macron !"], encoder=encoder,
                                  target="Emmanuel Macron")
     assert pred == ["favor"]
+
+
+# -- cues aimed at a masked target ---------------------------------------------------------
+
+
+def test_call_to_vote_for_the_rival_counts_against_the_target():
+    from claims.stance.target_cues import target_cues
+
+    for_target = target_cues("Votez la cible dimanche !")
+    for_rival = target_cues("Votez l'adversaire dimanche !")
+    assert for_target.toward_favor > 0 and for_target.toward_against == 0
+    assert for_rival.toward_against > 0 and for_rival.toward_favor == 0
+    assert (for_rival.names_target, for_rival.names_rival) == (0.0, 1.0)
+
+
+def test_cue_goes_to_the_name_between_the_same_punctuation():
+    from claims.stance.target_cues import target_cues
+
+    cues = target_cues("L'adversaire est une honte, la cible a été brillante.")
+    assert cues.toward_favor > 0 and cues.toward_against == 0
+
+
+def test_text_naming_nobody_is_about_the_target():
+    from claims.stance.target_cues import target_cues
+
+    assert target_cues("Quelle honte.").toward_against > 0
+    assert target_cues("La réunion se tiendra mardi.") == (0.0, 0.0, 0.0, 0.0)

@@ -6,7 +6,9 @@
 * lexicon scores from :mod:`claims.stance.lexicon` (support, opposition, hedging,
   question, contradiction), where negation has already turned cues around,
 * the attribution: whether a speaker holds the sentence, whether it is narration, direct
-  quotation.
+  quotation,
+* for sentences without attribution (tweets about a masked target), the cues aimed at the
+  target, those aimed at its rival turned around (:mod:`claims.stance.target_cues`).
 
 Attributions are optional: ``None`` means "unknown, the author speaks" (tweets), while
 an :class:`~claims.records.Attribution` without speaker means narration.
@@ -30,11 +32,13 @@ import numpy as np
 
 from claims.records import STANCES, Attribution
 from claims.stance.lexicon import StanceLexicon, default_lexicon
+from claims.stance.target_cues import target_cues
 
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "data" / "stance_classifier.npz"
 CUE_FEATURES = ("favor", "against", "hedge", "question", "opposition")
+TARGET_FEATURES = ("toward_favor", "toward_against", "names_target", "names_rival")
 FEATURE_NAMES = CUE_FEATURES + tuple(f"news_{n}" for n in CUE_FEATURES) + (
-    "speaker", "narration", "direct_quote")
+    "speaker", "narration", "direct_quote") + TARGET_FEATURES
 BIAS_GRID = np.round(np.arange(-3.0, 3.0001, 0.05), 2)
 MIN_ROWS_FOR_BIAS = 50
 
@@ -45,7 +49,9 @@ class StanceFeatures(NamedTuple):
     Cue features come twice: once for every sentence, once only for sentences with a known
     attribution ("news_" copies). The copies let news sentences, where a speaker's
     condemnation is the whole stance, weigh cues differently from tweets, where the
-    embedding carries most of it (feature augmentation, Daumé 2007).
+    embedding carries most of it (feature augmentation, Daumé 2007). Sentences without
+    attribution (tweets, the author speaks) also get the cues aimed at their masked target,
+    a rival's turned around (:mod:`claims.stance.target_cues`); news sentences get zeros.
     """
 
     favor: float
@@ -61,6 +67,10 @@ class StanceFeatures(NamedTuple):
     speaker: float
     narration: float
     direct_quote: float
+    toward_favor: float
+    toward_against: float
+    names_target: float
+    names_rival: float
 
 
 def stance_features(text: str, attribution: Optional[Attribution] = None, *,
@@ -81,11 +91,11 @@ def stance_features(text: str, attribution: Optional[Attribution] = None, *,
     # log1p: many weak cues should not outweigh one strong one.
     cues = (float(np.log1p(s.favor)), float(np.log1p(s.against)), float(np.log1p(s.hedge)),
             s.question, s.opposition)
-    if attribution is None:
-        return StanceFeatures(*cues, *(0.0,) * len(cues), 0.0, 0.0, 0.0)
+    if attribution is None:  # the author speaks: cues aimed at the target or its rival
+        return StanceFeatures(*cues, *(0.0,) * len(cues), 0.0, 0.0, 0.0, *target_cues(text))
     speaker = 1.0 if attribution.speaker else 0.0
     direct = 1.0 if attribution.quote == "direct" else 0.0
-    return StanceFeatures(*cues, *cues, speaker, 1.0 - speaker, direct)
+    return StanceFeatures(*cues, *cues, speaker, 1.0 - speaker, direct, *(0.0,) * len(TARGET_FEATURES))
 
 
 @lru_cache(maxsize=65536)
