@@ -27,6 +27,7 @@ from benchmarks.eval_data import REPO, EvalDataMissing, read_stsb_fr
 SAME_CLAIM_MIN_SCORE = 4.0
 HARD_NEGATIVES = 5
 MODELS = ("e5-small", "e5-small-int8", "use", "minilm")
+LEXICAL_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)  # w of (cosine + w TF-IDF) / (1 + w)
 OUT = REPO / "claims" / "data" / "thresholds.json"
 
 
@@ -46,8 +47,13 @@ def best_f1_threshold(scores: np.ndarray, positive: np.ndarray) -> tuple[float, 
     return float((sorted_scores[best] + lower) / 2), float(f1[best])
 
 
-def checkthat_pairs(encoder, negatives: int = HARD_NEGATIVES):
-    """Texts, pair indices and labels from CheckThat! train: gold pairs and hard negatives."""
+def checkthat_pairs(encoder, negatives: int = HARD_NEGATIVES, tweet_pairs: bool = False):
+    """Texts, pair indices and labels from CheckThat! train: gold pairs and hard negatives.
+
+    With ``tweet_pairs``, also tweet-tweet pairs: tweets verified against one claim
+    (positive) and each tweet's ``negatives`` nearest tweets of other claims; only the
+    texts in some pair are kept.
+    """
     from benchmarks.public_eval import read_checkthat
     from embeddings.index import VectorIndex
 
@@ -67,7 +73,24 @@ def checkthat_pairs(encoder, negatives: int = HARD_NEGATIVES):
     texts = list(data.query_texts) + list(data.claim_texts)
     vectors = np.vstack([tweets, claims])
     i, j = np.array(rows), np.array(cols) + len(tweets)
-    return texts, vectors, i, j, np.array(labels)
+    if not tweet_pairs:
+        return texts, vectors, i, j, np.array(labels)
+    near = VectorIndex(kind="exact").fit(tweets).search(tweets, negatives + 6)
+    claims_of = [data.relevant[q] for q in data.query_ids]
+    extra_i, extra_j, extra_y = [], [], []
+    for t, ids in enumerate(near.ids):
+        mates = [s for s in range(t + 1, len(tweets)) if claims_of[s] & claims_of[t]]
+        wrong = [int(s) for s in ids if s >= 0 and int(s) != t and not claims_of[int(s)] & claims_of[t]]
+        for s, same in [(m, True) for m in mates] + [(w, False) for w in wrong[:negatives]]:
+            extra_i.append(t)
+            extra_j.append(s)
+            extra_y.append(same)
+    i, j = np.concatenate([i, extra_i]).astype(np.int64), np.concatenate([j, extra_j]).astype(np.int64)
+    labels = np.concatenate([labels, extra_y]).astype(bool)
+    used = np.unique(np.concatenate([i, j]))  # encode clauses of the texts in some pair only
+    remap = np.full(len(texts), -1, np.int64)
+    remap[used] = np.arange(len(used))
+    return [texts[u] for u in used], vectors[used], remap[i], remap[j], labels
 
 
 def stsb_pairs(encoder):
@@ -90,16 +113,26 @@ def _thresholds(model: str, texts, vectors, i, j, positive) -> dict:
     csls = CSLSScorer().fit(vectors, np.arange(len(vectors)))(i, j, dense)
     c_threshold, c_f1 = best_f1_threshold(np.asarray(csls), positive)
     entry.update({"csls": round(c_threshold, 4), "csls_f1": round(c_f1, 4)})
-    try:
-        from claims.lexical import HybridScorer
+    return entry
 
-        scorer = HybridScorer.for_model(model)
-    except (ImportError, KeyError, ValueError):
-        scorer = None
-    if scorer is not None:
-        hybrid = np.asarray(scorer.fit(texts)(i, j, dense))
-        h_threshold, h_f1 = best_f1_threshold(hybrid, positive)
-        entry.update({"hybrid": round(h_threshold, 4), "hybrid_f1": round(h_f1, 4)})
+
+def _unit_thresholds(encoder, texts, vectors, i, j, positive) -> dict:
+    """Lexical weight (best F1 of whole-sentence cosine + w TF-IDF) and the thresholds of the
+    scorings of :class:`claims.clauses.ClauseScorer` ("hybrid", "clauses", "clauses_dense")."""
+    from claims.clauses import ClauseScorer
+
+    def best(weight: float, clauses: bool) -> tuple[float, float]:
+        scorer = ClauseScorer(lexical_weight=weight, clauses=clauses).fit(texts, vectors, encoder)
+        return best_f1_threshold(np.asarray(scorer(i, j)), positive)
+
+    fits = {w: best(w, False) for w in LEXICAL_WEIGHTS}
+    weight = max(LEXICAL_WEIGHTS, key=lambda w: (round(fits[w][1], 4), -w))
+    entry = {"lexical_weight": weight, "hybrid": round(fits[weight][0], 4),
+             "hybrid_f1": round(fits[weight][1], 4),
+             "lexical_weight_f1": {str(w): round(f, 4) for w, (_, f) in fits.items()}}
+    for scale, w in (("clauses", weight), ("clauses_dense", 0.0)):
+        threshold, f1 = best(w, True)
+        entry.update({scale: round(threshold, 4), f"{scale}_f1": round(f1, 4)})
     return entry
 
 
@@ -109,6 +142,7 @@ def calibrate(model: str) -> dict:
 
     encoder = get_cached_encoder(model)
     entry = _thresholds(model, *checkthat_pairs(encoder))
+    entry.update(_unit_thresholds(encoder, *checkthat_pairs(encoder, tweet_pairs=True)[0:5]))
     entry["stsb_fr_dev"] = _thresholds(model, *stsb_pairs(encoder))
     return entry
 
@@ -127,7 +161,10 @@ def main(argv: list[str]) -> int:
     table["method"] = (
         "CheckThat! 2020 train (tuning split): threshold maximising F1 of tweet-claim pairs "
         f"against the {HARD_NEGATIVES} nearest wrong claims; STS-B-fr dev (score >= "
-        f"{SAME_CLAIM_MIN_SCORE}) for reference; python -m benchmarks.calibrate"
+        f"{SAME_CLAIM_MIN_SCORE}) for reference; lexical_weight, hybrid, clauses, clauses_dense: "
+        "same tweet-claim pairs plus tweet-tweet pairs (same verified claim vs the "
+        f"{HARD_NEGATIVES} nearest tweets of other claims), weight by best F1 of the whole-sentence "
+        "hybrid; python -m benchmarks.calibrate"
     )
     table.setdefault("models", {})
     nan = float("nan")

@@ -170,3 +170,53 @@ def score_grouping(gold: Sequence[Hashable], pred: Sequence[Hashable],
     if claims is not None:
         out["merged_distinct_claims"] = len(merged_distinct_claims(claims, pred))
     return out
+
+
+def pair_counts_where(gold: Sequence[Hashable], pred: Sequence[Hashable], keep,
+                      ignore: Optional[Iterable[Pair]] = None) -> tuple[int, int, int]:
+    """(true, predicted, required) pair counts over the pairs (i, j), i < j, with ``keep(i, j)``."""
+    _check(gold, pred)
+    ignore = {(min(p), max(p)) for p in ignore or ()}
+    tp = predicted = required = 0
+    for i in range(len(gold)):
+        for j in range(i + 1, len(gold)):
+            if (i, j) in ignore or not keep(i, j):
+                continue
+            same_gold, same_pred = gold[i] == gold[j], pred[i] == pred[j]
+            tp += same_gold and same_pred
+            predicted += same_pred
+            required += same_gold
+    return tp, predicted, required
+
+
+def leave_one_group_out(gold: Sequence[Hashable], preds: dict, groups: Sequence[Hashable],
+                        ignore: Optional[Iterable[Pair]] = None) -> dict:
+    """Cross-validated pair scores of a setting chosen on the gold, one group held out at a time.
+
+    For each group (an article), the setting of ``preds`` (setting -> predicted labels) with
+    the best pair F1 over pairs among the *other* groups is scored on the pairs involving
+    the held-out group; true, predicted and required pairs are summed over the folds. Ties
+    go to the setting listed first.
+
+    Returns:
+        ``pair_precision``, ``pair_recall``, ``pair_f1`` and the setting chosen per group.
+    """
+    ignore = list(ignore or ())
+    totals, chosen = [0, 0, 0], {}
+    for held in sorted(set(groups), key=str):
+        def outside(i, j):
+            return held not in (groups[i], groups[j])
+
+        fit = {key: _f1(*_counts_pr(pair_counts_where(gold, p, outside, ignore))) for key, p in preds.items()}
+        best = max(fit, key=fit.get)
+        chosen[held] = best
+        counts = pair_counts_where(gold, preds[best], lambda i, j: not outside(i, j), ignore)
+        totals = [t + c for t, c in zip(totals, counts)]
+    precision, recall = _counts_pr(totals)
+    return {"pair_precision": precision, "pair_recall": recall, "pair_f1": _f1(precision, recall),
+            "chosen": chosen}
+
+
+def _counts_pr(counts) -> tuple[float, float]:
+    tp, predicted, required = counts
+    return _ratio(tp, predicted), _ratio(tp, required)

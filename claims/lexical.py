@@ -1,4 +1,4 @@
-"""Lexical similarity of French sentences, and its hybrid with a dense (embedding) cosine.
+"""Lexical similarity of French sentences (TF-IDF character n-grams, BM25).
 
 Two lexical measures, both symmetric and in 0..1:
 
@@ -8,14 +8,13 @@ Two lexical measures, both symmetric and in 0..1:
   bounded: ``(bm25(a→b) / bm25(a→a) + bm25(b→a) / bm25(b→b)) / 2``, clipped to 1.
 
 IDF comes from the texts given to :meth:`LexicalSimilarity.fit` (the corpus being grouped),
-as in the pipeline. :class:`HybridScorer` mixes the dense cosine and the lexical score with
-a logistic function whose weights ``benchmarks/fit_hybrid.py`` fits on tuning data and
-writes to ``claims/data/hybrid_weights.json``.
+as in the pipeline. The pipeline's "hybrid" scoring, ``(cosine + w * tfidf-char) / (1 + w)``,
+is :class:`claims.clauses.ClauseScorer` (``clauses=False``); ``benchmarks/calibrate.py``
+fits w on CheckThat! 2020 train.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
@@ -28,9 +27,7 @@ import numpy as np
 from scipy import sparse
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-HYBRID_WEIGHTS_PATH = DATA_DIR / "hybrid_weights.json"
 KINDS = ("tfidf-char", "bm25")
-LINKS = ("logistic", "linear")
 
 # Same-length replacements, so offsets found in folded text hold in the original.
 _CHAR_MAP = {
@@ -234,86 +231,3 @@ class LexicalSimilarity:
         docs = [Counter(french_words(t, self.strip_accents)) for t in (a_text, b_text)]
         w, q = self._bm25_matrices(docs)
         return float(self._bm25_symmetric(q[[0]], w[[0]], q[[1]], w[[1]])[0])
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-class HybridScorer:
-    """One similarity from a dense cosine and a lexical score.
-
-    ``logistic``: ``sigmoid(bias + dense_weight * cosine + lexical_weight * lexical)``, read
-    as the probability that two sentences state the same claim. ``linear``: the same sum
-    without the sigmoid, clipped to 0..1.
-
-    Used by the grouping as its ``pair_scorer``: ``scorer.fit(texts)`` then
-    ``scorer(i, j, dense)``.
-
-    Args:
-        dense_weight: weight of the dense cosine.
-        lexical_weight: weight of the lexical score.
-        bias: intercept.
-        lexical: kind of :class:`LexicalSimilarity` ("tfidf-char" or "bm25").
-        link: "logistic" or "linear".
-        lexical_params: further :class:`LexicalSimilarity` arguments.
-
-    Attributes:
-        lexical_: the fitted :class:`LexicalSimilarity`.
-    """
-
-    def __init__(self, dense_weight: float = 1.0, lexical_weight: float = 0.0, bias: float = 0.0,
-                 lexical: str = "tfidf-char", link: str = "logistic",
-                 lexical_params: Optional[dict] = None):
-        self.dense_weight = dense_weight
-        self.lexical_weight = lexical_weight
-        self.bias = bias
-        self.lexical = lexical
-        self.link = link
-        self.lexical_params = lexical_params
-
-    @classmethod
-    def for_model(cls, model: str, path: Optional[Path] = None) -> "HybridScorer":
-        """The scorer fitted for encoder ``model`` (e.g. "e5-small").
-
-        Raises:
-            KeyError: no weights were fitted for ``model`` (or the weights file is missing).
-        """
-        path = Path(path or HYBRID_WEIGHTS_PATH)
-        if not path.is_file():
-            raise KeyError(f"no hybrid weights file {path} (run python -m benchmarks.fit_hybrid)")
-        table = json.loads(path.read_text(encoding="utf-8"))
-        entry = table.get("models", {}).get(model)
-        if entry is None:
-            raise KeyError(f"no hybrid weights for model {model!r} in {path}")
-        return cls(dense_weight=entry["dense_weight"], lexical_weight=entry["lexical_weight"],
-                   bias=entry["bias"], lexical=entry["lexical"], link=entry.get("link", "logistic"),
-                   lexical_params=entry.get("lexical_params"))
-
-    def _check_params(self) -> None:
-        if self.link not in LINKS:
-            raise ValueError(f"link must be one of {LINKS}, got {self.link!r}")
-        if self.lexical not in KINDS:
-            raise ValueError(f"lexical must be one of {KINDS}, got {self.lexical!r}")
-
-    def fit(self, texts: Sequence[str]) -> "HybridScorer":
-        """Fit the lexical similarity on the corpus ``texts`` (the sentences being grouped)."""
-        self._check_params()
-        self.lexical_ = LexicalSimilarity(kind=self.lexical, **(self.lexical_params or {})).fit(texts)
-        return self
-
-    def combine(self, dense, lexical) -> np.ndarray:
-        """Hybrid score from arrays of dense cosines and lexical scores."""
-        self._check_params()
-        z = (self.bias + self.dense_weight * np.asarray(dense, np.float64)
-             + self.lexical_weight * np.asarray(lexical, np.float64))
-        out = _sigmoid(z) if self.link == "logistic" else np.clip(z, 0.0, 1.0)
-        return out.astype(np.float32)
-
-    def __call__(self, i_idx, j_idx, dense) -> np.ndarray:
-        """Hybrid scores of fitted-text pairs ``(i_idx[k], j_idx[k])`` with cosines ``dense``."""
-        if not hasattr(self, "lexical_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError("HybridScorer is not fitted: call fit(texts) first")
-        return self.combine(dense, self.lexical_.pair_scores(i_idx, j_idx))

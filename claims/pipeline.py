@@ -17,11 +17,14 @@ from claims.corpus import articles_from_texts, load_articles
 from claims.grouping import group_embeddings
 from claims.records import NO_ATTRIBUTION, Article, Attribution, ClaimGroup, Mention, Sentence
 from claims.sentences import split_sentences
-from claims.thresholds import fallback_threshold, threshold_for
+from claims.thresholds import fallback_threshold, lexical_weight_for, threshold_for
 from embeddings.base import Encoder
 
 DEFAULT_MODEL = "e5-small"
-SCORINGS = {"csls": "csls", "hybrid": "hybrid", "cosine": "dense"}  # scoring -> calibrated scale
+# scoring -> calibrated scale in claims/data/thresholds.json
+SCORINGS = {"clauses": "clauses", "clauses-dense": "clauses_dense", "hybrid": "hybrid",
+            "csls": "csls", "cosine": "dense"}
+DEFAULT_SCORING = "hybrid"  # lexical weight and threshold chosen on CheckThat! 2020 train
 ArticlesLike = Union[Sequence[Article], Sequence[Union[str, Path]], Mapping[str, str]]
 ProgressFactory = Callable[[int], Callable[[int], None]]
 
@@ -107,7 +110,7 @@ def analyze(
     threshold: Optional[float] = None,
     min_articles: int = 2,
     *,
-    scoring: str = "csls",
+    scoring: str = DEFAULT_SCORING,
     guard=True,
     attribution: bool = True,
     stance: bool = True,
@@ -122,9 +125,12 @@ def analyze(
             sentence-transformers name or local folder) or an Encoder.
         threshold: similarity needed to link two sentences; default: the model's calibrated one.
         min_articles: distinct articles a group must span.
-        scoring: how a pair is scored before the threshold: "csls" (cosine corrected for
-            hubness, the default), "hybrid" (cosine combined with a lexical score, fitted on
-            tuning data) or "cosine".
+        scoring: how a pair is scored before the threshold: "hybrid" (the default: whole
+            sentences, ``(cosine + w TF-IDF) / (1 + w)``), "clauses" (the best pair of
+            clauses, quotations or frame-free contents, scored the same way; see
+            :mod:`claims.clauses`), "clauses-dense" (the same without TF-IDF), "csls"
+            (cosine corrected for hubness) or "cosine". The weight w and every threshold
+            come from CheckThat! 2020 train (``benchmarks/calibrate.py``).
         guard: True for the default pair guard (figures, negation, entities), a guard
             callable, or False/None for none.
         attribution: find who said each sentence.
@@ -143,7 +149,7 @@ def analyze(
     article_ids = [s.article for s in sentences]
 
     if scoring not in SCORINGS:
-        raise ValueError(f"scoring must be one of {SCORINGS}, got {scoring!r}")
+        raise ValueError(f"scoring must be one of {tuple(SCORINGS)}, got {scoring!r}")
     source = "user"
     if threshold is None:
         threshold = threshold_for(encoder.name, SCORINGS[scoring])
@@ -152,7 +158,7 @@ def analyze(
             scoring = "cosine"
             threshold = fallback_threshold(embeddings, article_ids)
             source = "corpus fallback"
-    scorer = _pair_scorer(scoring, encoder.name, texts, embeddings, article_ids)
+    scorer = _pair_scorer(scoring, encoder, texts, embeddings, article_ids)
     if guard is True:
         from claims.nlp import french_nlp
         from claims.pair_guards import PairGuard
@@ -170,16 +176,17 @@ def analyze(
     return analysis
 
 
-def _pair_scorer(scoring: str, model_name: str, texts, embeddings, article_ids):
+def _pair_scorer(scoring: str, encoder: Encoder, texts, embeddings, article_ids):
     """The pair scorer of ``scoring`` fitted on this corpus (None for plain cosine)."""
     if scoring == "csls":
         from claims.hubness import CSLSScorer
 
         return CSLSScorer().fit(embeddings, article_ids)
-    if scoring == "hybrid":
-        from claims.lexical import HybridScorer
+    if scoring in ("clauses", "clauses-dense", "hybrid"):
+        from claims.clauses import ClauseScorer
 
-        return HybridScorer.for_model(model_name).fit(texts)
+        weight = 0.0 if scoring == "clauses-dense" else lexical_weight_for(encoder.name)
+        return ClauseScorer(lexical_weight=weight, clauses=scoring != "hybrid").fit(texts, embeddings, encoder)
     return None
 
 

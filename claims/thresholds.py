@@ -22,10 +22,20 @@ def calibrated_thresholds() -> dict:
 
 
 def threshold_for(model: str, scale: str = "dense") -> Optional[float]:
-    """Calibrated threshold of ``model`` on ``scale`` ("dense" or "hybrid"), or None."""
+    """Calibrated threshold of ``model`` on ``scale`` (a value of ``pipeline.SCORINGS``), or None."""
     entry = calibrated_thresholds().get("models", {}).get(model, {})
     value = entry.get(scale)
     return float(value) if value is not None else None
+
+
+def lexical_weight_for(model: str, default: float = 0.25) -> float:
+    """Weight of the TF-IDF score beside the cosine for ``model`` (``claims.clauses``).
+
+    Fitted on CheckThat! 2020 train by ``benchmarks/calibrate.py``; ``default`` for a model
+    nobody calibrated.
+    """
+    value = calibrated_thresholds().get("models", {}).get(model, {}).get("lexical_weight")
+    return float(value) if value is not None else default
 
 
 def fallback_threshold(embeddings: np.ndarray, article_ids, quantile: float = 0.995,

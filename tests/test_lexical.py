@@ -1,9 +1,8 @@
-import json
 
 import numpy as np
 import pytest
 
-from claims.lexical import HybridScorer, LexicalSimilarity, fold_french
+from claims.lexical import LexicalSimilarity, fold_french
 
 TEXTS = [
     "Les États-Unis ont annoncé une nouvelle aide de 325 millions de dollars.",
@@ -52,25 +51,3 @@ def test_bad_parameters_and_unfitted_use_fail_clearly():
         LexicalSimilarity().pair_scores([0], [1])
     with pytest.raises(IndexError):
         LexicalSimilarity().fit(TEXTS).pair_scores([0], [9])
-
-
-def test_hybrid_rises_with_both_scores_and_stays_in_0_1():
-    scorer = HybridScorer(dense_weight=20.0, lexical_weight=5.0, bias=-20.0)
-    low, mid, high = scorer.combine([0.85, 0.95, 0.95], [0.1, 0.1, 0.9])
-    assert 0 <= low < mid < high <= 1
-
-
-def test_hybrid_scores_fitted_pairs(tmp_path):
-    path = tmp_path / "weights.json"
-    path.write_text(json.dumps({"models": {"m": {"dense_weight": 10.0, "lexical_weight": 4.0,
-                                                 "bias": -10.0, "lexical": "bm25"}}}))
-    scorer = HybridScorer.for_model("m", path).fit(TEXTS)
-    out = scorer(np.array([0, 0]), np.array([1, 2]), np.array([0.9, 0.9]))
-    assert out[0] > out[1]
-    with pytest.raises(KeyError):
-        HybridScorer.for_model("other", path)
-
-
-def test_shipped_weights_load_for_e5_small():
-    scorer = HybridScorer.for_model("e5-small")
-    assert scorer.dense_weight > 0 and scorer.lexical in ("tfidf-char", "bm25")

@@ -135,3 +135,18 @@ def test_average_precision_at_5_by_hand():
     assert average_precision(["a", "x", "b"], {"a", "b"}) == pytest.approx(5 / 6)
     # Found only below rank 5: nothing.
     assert average_precision(["v", "w", "x", "y", "z", "a"], {"a"}) == 0.0
+
+
+def test_leave_one_group_out_scores_each_group_with_a_setting_fitted_elsewhere():
+    from benchmarks.metrics import leave_one_group_out, pair_counts_where
+
+    gold = ["x", "x", "y", "y", "z", "w"]
+    groups = ["a", "b", "a", "c", "b", "c"]
+    preds = {"merge all": ["g"] * 6, "perfect": gold, "nothing": list(range(6))}
+    cv = leave_one_group_out(gold, preds, groups)
+    assert set(cv["chosen"].values()) == {"perfect"}
+    assert cv["pair_f1"] == 1.0
+    # Only pairs with a held-out member are scored in each fold: every pair counts twice
+    # at most (once per group it touches), never zero times.
+    tp, predicted, required = pair_counts_where(gold, gold, lambda i, j: groups[i] == "a" or groups[j] == "a")
+    assert (tp, predicted, required) == (2, 2, 2)

@@ -14,8 +14,9 @@ from claims.output import render_table, write_csv, write_json, write_jsonl
 
 
 class Scoring(str, Enum):
-    csls = "csls"
     hybrid = "hybrid"
+    clauses = "clauses"
+    csls = "csls"
     cosine = "cosine"
 
 
@@ -35,7 +36,7 @@ def match(
     min_articles: int = typer.Option(2, "--min-articles", "-a", min=1, help="Articles a group must span."),
     speaker: Optional[str] = typer.Option(None, "--speaker", "-s", help="Keep groups where this speaker appears (case-insensitive substring)."),
     disputed: bool = typer.Option(False, "--disputed", "-d", help="Keep groups with opposite stances or differing figures."),
-    scoring: Scoring = typer.Option(Scoring.csls, "--scoring", "-S", help="Pair score: csls (cosine corrected for hubness), hybrid (cosine + lexical), cosine."),
+    scoring: Scoring = typer.Option(Scoring.hybrid, "--scoring", "-S", help="Pair score: hybrid (cosine + TF-IDF), clauses (best pair of clauses), csls (cosine corrected for hubness), cosine."),
     guards: bool = typer.Option(True, "--guards/--no-guards", help="Refuse pairs that disagree on figures, negation or entities."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse embeddings from the on-disk cache."),
 ) -> None:

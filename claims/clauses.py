@@ -1,0 +1,240 @@
+"""Clause-level matching: two long news sentences that share one claim among other content.
+
+A 40-word news sentence often states its claim in one clause and adds who said it, when,
+and a second fact. Its full-sentence embedding then sits no closer to a short restatement
+of the claim than to any sentence on the topic. :func:`split_clauses` cuts a sentence into
+*units* (the sentence itself, its quotations, its clauses at ";", ":", dashes and commas
+before "mais", "qui", "tandis que"..., and its content without the reporting frame: "a
+déclaré X", "selon X,"); :class:`ClauseScorer` scores a pair of sentences by its best pair
+of units, each unit pair scored as ``(cos + w * tfidf) / (1 + w)``.
+
+The reporting frame is removed for matching only (who said it is found later, by
+:mod:`claims.attribution`, on the full sentence). Word lists are data files:
+``claims/data/reporting_cues.tsv`` (verbs, markers) and ``claims/data/clause_breaks_fr.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, NamedTuple, Optional, Sequence
+
+import numpy as np
+
+from claims.lexical import LexicalSimilarity, fold_french
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+KINDS = ("quote", "clause", "content")
+_QUOTE = re.compile(r"[«“\"]([^«»“”\"]+)[»”\"]")
+_PAIR_CHUNK = 4096  # unit pairs scored per block, to bound memory on large components
+
+
+class Clause(NamedTuple):
+    """One unit of a sentence: ``text[start:end]`` of kind "quote", "clause" or "content"."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def _data_lines(name: str) -> list[str]:
+    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _alternation(words) -> str:
+    return "|".join(sorted({re.escape(w) for w in words if w}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """(clause break, trailing frame, leading marker, leading "X a dit que") on folded text."""
+    verbs, markers = set(), set()
+    for line in _data_lines("reporting_cues.tsv"):
+        cols = (line.split("\t") + [""] * 5)[:5]
+        if cols[0] == "verb":
+            verbs.update(fold_french(f) for f in cols[2].split(",") + [cols[3]])
+        elif cols[0] == "marker":
+            markers.update(fold_french(f) for f in cols[2].split(","))
+    verb, marker = _alternation(verbs), _alternation(markers)
+    breaks = _alternation(fold_french(w.strip()) for w in _data_lines("clause_breaks_fr.txt"))
+    clause_break = re.compile(r"\s*(?:;|:|\s[-]\s|,\s*(?=(?:%s)\b)|\s(?=(?:mais|car)\s))\s*" % breaks)
+    # ", a déclaré X ...", ", a-t-il ajouté", "», X a déclaré ...", ", selon X": the end of the
+    # sentence is the frame, provided no "que" follows (then the frame introduces the claim).
+    trailing = re.compile(
+        r"[,\"'](?:\s*[^,]{1,40}?\s+a\s+(?:\w+\s+)?(?:%s)|\s*a(?:-t-(?:il|elle))?\s+(?:\w+\s+)?(?:%s)"
+        r"|\s*(?:%s)(?:-t)?-(?:il|elle|ils|elles)|\s*(?:%s))\b" % (verb, verb, verb, marker))
+    leading = re.compile(r"^(?:%s)\s[^,]{1,80},\s*" % marker)
+    that = re.compile(r"^.{0,120}?\b(?:a\s+(?:\w+\s+)?)?(?:%s)\s+(?:[\w,]+\s+){0,5}?qu(?:e\b|')\s*" % verb)
+    return clause_break, trailing, leading, that
+
+
+def content_span(text: str, min_words: int = 3) -> tuple[int, int]:
+    """Offsets of ``text`` without its reporting frame ("X a déclaré que", ", a-t-il ajouté").
+
+    Returns ``(0, len(text))`` when no frame is found or too little would remain.
+    """
+    _, trailing, leading, that = _patterns()
+    folded = fold_french(text)
+    end = len(text)
+    for m in trailing.finditer(folded):
+        if m.start() > 15 and not re.search(r"\bqu(?:e\b|')", folded[m.start():]):
+            end = m.start() + 1
+            break
+    start = 0
+    m = leading.match(folded)
+    if m:
+        start = m.end()
+    else:
+        m = that.match(folded[:end])
+        if m and end - m.end() > 15:
+            start = m.end()
+    if (start, end) == (0, len(text)):
+        return start, end
+    start, end = _trim(text, start, end)
+    if len(text[start:end].split()) < min_words:
+        return 0, len(text)
+    return start, end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    junk = " ,;:.«»\"“”'’-"
+    while start < end and text[start] in junk:
+        start += 1
+    while end > start and text[end - 1] in junk:
+        end -= 1
+    return start, end
+
+
+def split_clauses(text: str, min_words: int = 4) -> Iterator[Clause]:
+    """The units of ``text`` other than the whole sentence, each of ``min_words`` or more.
+
+    Quotations first, then clauses, then the content without the reporting frame; a unit
+    equal to the sentence or to an earlier unit is skipped.
+    """
+    if min_words < 1:
+        raise ValueError(f"min_words must be >= 1, got {min_words}")
+    clause_break = _patterns()[0]
+    seen = {text[slice(*_trim(text, 0, len(text)))]}  # the sentence itself is always a unit
+    spans = [(m.start(1), m.end(1), "quote") for m in _QUOTE.finditer(text)]
+    pos = 0
+    pieces = []
+    for m in clause_break.finditer(fold_french(text)):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    if pieces:
+        spans += [(s, e, "clause") for s, e in pieces + [(pos, len(text))]]
+    spans.append((*content_span(text), "content"))
+    for start, end, kind in spans:
+        start, end = _trim(text, start, end)
+        unit = text[start:end]
+        if len(unit.split()) >= min_words and unit not in seen:
+            seen.add(unit)
+            yield Clause(start, end, unit, kind)
+
+
+class ClauseScorer:
+    """Pair scorer for :func:`claims.grouping.group_embeddings`: best pair of units.
+
+    A pair of sentences scores ``max over unit pairs (u, v) of (cos(u, v) + w * tfidf(u, v))
+    / (1 + w)``, where units are each sentence and its :func:`split_clauses`. TF-IDF is
+    :class:`claims.lexical.LexicalSimilarity` ("tfidf-char") with IDF from the sentences.
+
+    Args:
+        lexical_weight: w, the weight of the lexical score (``benchmarks/calibrate.py``
+            fits it on CheckThat! 2020 train).
+        min_words: shortest unit kept.
+        clauses: also match clauses (False: the whole sentences only, a plain hybrid).
+
+    Attributes:
+        unit_owner_: sentence of each unit (sentences first, then extra units).
+        unit_vectors_: (units, d) unit embeddings.
+        n_units_: number of units per sentence.
+    """
+
+    def __init__(self, lexical_weight: float = 0.25, min_words: int = 4, clauses: bool = True):
+        self.lexical_weight = lexical_weight
+        self.min_words = min_words
+        self.clauses = clauses
+
+    def fit(self, texts: Sequence[str], embeddings: np.ndarray, encoder=None) -> "ClauseScorer":
+        """Split ``texts``, embed the extra units with ``encoder`` and fit the TF-IDF.
+
+        Args:
+            texts: the sentences being grouped.
+            embeddings: their (n, d) unit vectors.
+            encoder: an :class:`embeddings.base.Encoder` for the clauses (needed when any).
+        """
+        if self.lexical_weight < 0:
+            raise ValueError(f"lexical_weight must be >= 0, got {self.lexical_weight}")
+        texts = list(texts)
+        n = len(texts)
+        extra, owner = [], []
+        if self.clauses:
+            for i, text in enumerate(texts):
+                for clause in split_clauses(text, self.min_words):
+                    extra.append(clause.text)
+                    owner.append(i)
+        if extra and encoder is None:
+            raise ValueError("an encoder is needed to embed the clauses")
+        vectors = np.asarray(embeddings, np.float32)
+        if extra:
+            vectors = np.vstack([vectors, np.asarray(encoder.encode(extra), np.float32)])
+        self.unit_owner_ = np.concatenate([np.arange(n), np.asarray(owner, np.int64)]).astype(np.int64)
+        self.unit_vectors_ = vectors
+        self.n_units_ = np.bincount(self.unit_owner_, minlength=n)
+        # Units of sentence i: i itself, then extra units, listed contiguously.
+        self._extra_start = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=n))])[:-1] + n \
+            if n else np.zeros(0, np.int64)
+        lexical = LexicalSimilarity("tfidf-char").fit(texts)
+        self.lexical_ = lexical
+        self._unit_tfidf = (lexical.vectorizer_.transform(texts + extra).tocsr() if n
+                            else lexical.matrix_)
+        return self
+
+    def _units(self, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(pair position, unit id) of every unit of each sentence in ``i``."""
+        counts = self.n_units_[i]
+        pos = np.repeat(np.arange(len(i)), counts)
+        offset = np.arange(len(pos)) - np.repeat(np.cumsum(counts) - counts, counts)
+        sentence = i[pos]
+        unit = np.where(offset == 0, sentence, self._extra_start[sentence] + offset - 1)
+        return pos, unit
+
+    def unit_pair_scores(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """Score of each unit pair (u[k], v[k])."""
+        out = np.empty(len(u), np.float32)
+        w = self.lexical_weight
+        for s in range(0, len(u), _PAIR_CHUNK):
+            a, b = u[s:s + _PAIR_CHUNK], v[s:s + _PAIR_CHUNK]
+            dense = np.einsum("ij,ij->i", self.unit_vectors_[a], self.unit_vectors_[b])
+            lexical = np.asarray(self._unit_tfidf[a].multiply(self._unit_tfidf[b]).sum(axis=1)).ravel()
+            out[s:s + _PAIR_CHUNK] = (dense + w * np.clip(lexical, 0.0, 1.0)) / (1.0 + w)
+        return out
+
+    def __call__(self, i: np.ndarray, j: np.ndarray, dense: Optional[np.ndarray] = None) -> np.ndarray:
+        """Scores of sentence pairs (i, j); ``dense`` is unused (kept for the scorer signature)."""
+        if not hasattr(self, "unit_vectors_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("ClauseScorer is not fitted: call fit(texts, embeddings, encoder) first")
+        i = np.asarray(i, np.int64).ravel()
+        j = np.asarray(j, np.int64).ravel()
+        if len(i) == 0:
+            return np.zeros(0, np.float32)
+        # Every (unit of i, unit of j) combination of each pair, then the best per pair.
+        pos_i, unit_i = self._units(i)
+        per_pair_j = self.n_units_[j]
+        reps = per_pair_j[pos_i]
+        pair = np.repeat(pos_i, reps)
+        u = np.repeat(unit_i, reps)
+        _, unit_j = self._units(j)
+        start_j = np.cumsum(per_pair_j) - per_pair_j
+        offset = np.arange(len(pair)) - np.repeat(np.cumsum(reps) - reps, reps)
+        v = unit_j[start_j[pair] + offset]
+        scores = self.unit_pair_scores(u, v)
+        best = np.full(len(i), -np.inf, np.float32)
+        np.maximum.at(best, pair, scores)
+        return best
