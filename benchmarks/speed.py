@@ -83,6 +83,7 @@ def dense_threshold() -> float:
 def run_one(method: str, n: int) -> dict:
     """Time one method at one size (called in a subprocess)."""
     vectors, articles = synthetic_vectors(n)
+    load = os.getloadavg()[0]  # other work on the machine inflates the timing
     threshold = dense_threshold()
     start = time.perf_counter()
     if method in ("claims", "exact"):
@@ -112,11 +113,15 @@ def run_one(method: str, n: int) -> dict:
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"method": method, "n": n, "seconds": round(seconds, 2), "peak_mb": round(peak_mb),
-            "groups": groups, "threshold": round(threshold, 4), **extra}
+            "groups": groups, "threshold": round(threshold, 4), "load": round(load, 2), **extra}
 
 
 def recall(n: int, queries: int = 300, k: int = 10) -> dict:
-    """Recall of the auto-chosen index against exact search, on sampled queries."""
+    """Recall of the auto-chosen index against exact search, on sampled sentences.
+
+    The approximate lists are those grouping uses: every vector searched against the
+    index of all (a pair found from either side counts for both), then sampled.
+    """
     from embeddings.index import VectorIndex
 
     vectors, _ = synthetic_vectors(n)
@@ -124,7 +129,8 @@ def recall(n: int, queries: int = 300, k: int = 10) -> dict:
     rng = np.random.default_rng(7)
     q = rng.choice(n, queries, replace=False)
     approx = VectorIndex().fit(vectors)
-    found = approx.search(vectors[q], k + 1)
+    found = approx.search(vectors, k + 1)
+    found = found._replace(scores=found.scores[q], ids=found.ids[q])
     exact = VectorIndex(kind="exact").fit(vectors).search(vectors[q], k + 1)
     at_k = np.mean([len(set(a) & set(b)) / (k + 1) for a, b in zip(exact.ids, found.ids)])
     linked = [(set(ids[s >= threshold]), set(f)) for ids, s, f in zip(exact.ids, exact.scores, found.ids)]
@@ -161,7 +167,7 @@ def main(argv: list[str]) -> int:
     seed_vectors()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"machine: {describe(machine())}; threshold {dense_threshold():.4f}; bound {args.bound:.0f} s per run")
-    print(f"{'method':22}{'n':>9}{'seconds':>10}{'peak MB':>9}{'groups':>8}  note")
+    print(f"{'method':22}{'n':>9}{'seconds':>10}{'peak MB':>9}{'groups':>8}{'load':>6}  note")
     rows = []
     for n in sizes:
         for method in ("claims", "exact", "community_detection", "agglomerative"):
@@ -173,7 +179,7 @@ def main(argv: list[str]) -> int:
             note = row.get("index") or row.get("skipped") or row.get("error") or (
                 f"timeout {row['timeout']:.0f}s" if "timeout" in row else "")
             print(f"{method:22}{n:>9}{row.get('seconds', ''):>10}{row.get('peak_mb', ''):>9}"
-                  f"{row.get('groups', ''):>8}  {note}", flush=True)
+                  f"{row.get('groups', ''):>8}{row.get('load', ''):>6}  {note}", flush=True)
     recalls = []
     for n in sizes:
         if n > 10_000:

@@ -71,10 +71,8 @@ def _candidate_edges(embeddings, n_neighbors, index, pair_scorer) -> _Edges:
     dense = neighbours.scores.ravel()
     keep = (cols >= 0) & (cols != rows)
     i, j, dense = np.minimum(rows, cols)[keep], np.maximum(rows, cols)[keep], dense[keep]
-    order = np.lexsort((j, i))
-    i, j, dense = i[order], j[order], dense[order]
-    first = np.ones(len(i), bool)
-    first[1:] = (i[1:] != i[:-1]) | (j[1:] != j[:-1])
+    # Each pair once, sorted by (i, j), keeping its first occurrence (one sort of one key).
+    _, first = np.unique(i * n + j, return_index=True)
     i, j, dense = i[first], j[first], dense[first]
     score = pair_scorer(i, j, dense) if pair_scorer is not None else dense
     return _Edges(i, j, np.asarray(score, np.float32))
@@ -182,9 +180,12 @@ def group_embeddings(
     graph = coo_matrix((np.ones(int(cross.sum())), (edges.i[cross], edges.j[cross])), shape=(n, n))
     n_comp, comp = connected_components(graph, directed=False)
     sizes = np.bincount(comp, minlength=n_comp)
+    by_comp = np.argsort(comp, kind="stable")  # members of component c: by_comp[starts[c]:starts[c+1]]
+    starts = np.r_[0, np.cumsum(sizes)]
     groups: list[np.ndarray] = []
     for c in np.flatnonzero(sizes > 1):
-        for part in _refine(np.flatnonzero(comp == c), embeddings, threshold, pair_scorer, is_blocked):
+        members = by_comp[starts[c] : starts[c + 1]]
+        for part in _refine(members, embeddings, threshold, pair_scorer, is_blocked):
             if len(np.unique(article_codes[part])) >= min_articles:
                 groups.append(part)
 

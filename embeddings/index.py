@@ -1,28 +1,38 @@
-"""FAISS vector index: exact inner product for small corpora, IVF above a measured size.
+"""Nearest-neighbour search: exact (FAISS) for small corpora, a cell-by-cell IVF search above.
 
 Vectors are L2-normalised, so inner product is cosine similarity. ``benchmarks/speed.py``
 measured where exact search stops being the better choice on a 2-core machine and the
 recall of the IVF settings against exact search; the defaults below come from there.
 
-The IVF index searches a PCA projection of the vectors (128 dimensions: 3x less work per
-candidate) and the candidates are then re-scored exactly on the full vectors, so the
-scores it returns are true cosines; only which neighbours are found is approximate.
+The IVF search partitions the vectors into cells (k-means on a 64-d PCA projection) and
+compares each vector with the vectors of its ``nprobe`` nearest cells. The comparisons are
+matrix products of one cell's vectors against the vectors probing it, on the full vectors,
+so the scores are true cosines; only which neighbours are found is approximate. When the
+queries are the indexed vectors themselves (grouping, hubness), a pair compared for one of
+its vectors is offered to the other too: a pair straddling a cell border is found from
+either side. The cells are spread over a thread pool running single-threaded BLAS, which
+beats nested threading on many small products and stays fast on a busy machine.
 """
 
 from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import faiss
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 # Up to this many vectors an exact search of every neighbour list stays within a few
-# seconds on 2 cores (benchmarks/speed.py); above it the IVF index is used.
+# seconds on 2 cores (benchmarks/speed.py); above it the IVF search is used.
 EXACT_MAX = 10_000
-PCA_DIM = 128
-REFINE_FACTOR = 3  # IVF candidates fetched per neighbour asked, before exact re-scoring
+CELL_PCA_DIM = 64  # dimensions the cells are found in (the comparisons use all of them)
+TRAIN_PER_CELL = 40  # k-means sample size per cell: enough, and keeps training time flat
+KMEANS_ITER = 10
+PCA_SAMPLE = 10_000  # vectors the PCA is fitted on: plenty for 64 axes
+MERGE_EVERY = 4_000_000  # candidate pairs buffered before they are merged into the lists
 KINDS = ("auto", "exact", "ivf", "hnsw")
 
 
@@ -47,21 +57,24 @@ class VectorIndex:
     """Nearest-neighbour search over L2-normalised vectors.
 
     Args:
-        kind: "exact" (``IndexFlatIP``), "ivf" (``IndexIVFFlat``), "hnsw" (``IndexHNSWFlat``)
-            or "auto": exact up to ``exact_max`` vectors, IVF above.
+        kind: "exact" (``IndexFlatIP``), "ivf" (cells searched with matrix products),
+            "hnsw" (``IndexHNSWFlat``) or "auto": exact up to ``exact_max`` vectors, IVF above.
         exact_max: size limit of the exact index when ``kind="auto"``.
-        nlist: IVF cells; default ``sqrt(nprobe * n)``, which balances the cost of
-            finding the cells with the cost of scanning them.
-        nprobe: IVF cells visited per query.
+        nlist: IVF cells; default ``sqrt(2 * nprobe * n)``, which balances the cost of
+            finding the cells of every vector with the cost of comparing within them.
+        nprobe: IVF cells compared per query.
         hnsw_m: HNSW graph degree.
         ef_search: HNSW search breadth.
-        threads: FAISS OpenMP threads; default all cores.
-        seed: seed of the IVF k-means, so the same vectors give the same index.
+        threads: worker threads (FAISS OpenMP threads for exact and HNSW); default all cores.
+        seed: seed of the IVF sample and k-means, so the same vectors give the same index.
 
     Attributes:
         kind_: the index kind actually built.
-        index_: the FAISS index.
+        index_: the FAISS index (None for "ivf").
         ntotal_: number of vectors indexed.
+        projection_, centroids_: IVF only: the PCA projection (d, 64) the cells are found
+            in, and the cell centres in it.
+        probes_: IVF only: the ``nprobe`` nearest cells of each indexed vector, its own first.
     """
 
     def __init__(
@@ -90,87 +103,256 @@ class VectorIndex:
         for name in ("exact_max", "nprobe", "hnsw_m", "ef_search"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if self.nlist is not None and self.nlist < 1:
-            raise ValueError(f"nlist must be >= 1, got {self.nlist}")
+        for name in ("nlist", "threads"):
+            if getattr(self, name) is not None and getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
 
     def fit(self, vectors: np.ndarray) -> "VectorIndex":
         """Build the index over ``vectors`` (n, d)."""
         self._check_params()
         vectors = _as_float32(vectors)
         n, dim = vectors.shape
-        faiss.omp_set_num_threads(self.threads or os.cpu_count() or 1)
+        self.threads_ = self.threads or os.cpu_count() or 1
+        faiss.omp_set_num_threads(self.threads_)
         kind = self.kind
         if kind == "auto":
             kind = "exact" if n <= self.exact_max else "ivf"
+        self.kind_ = kind
+        self.ntotal_ = n
+        self.vectors_ = vectors  # a view when the input was float32 already: no copy
+        self.index_ = None
         if kind == "ivf":
-            index = self._build_ivf(vectors)
-        elif kind == "hnsw":
+            if n:
+                self._fit_cells(vectors)
+            return self
+        if kind == "hnsw":
             index = faiss.IndexHNSWFlat(dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efSearch = self.ef_search
         else:
             index = faiss.IndexFlatIP(dim)
         if n:
             index.add(vectors)
-        self.kind_ = kind
         self.index_ = index
-        self.ntotal_ = n
-        self.vectors_ = vectors  # a view when the input was float32 already: no copy
         return self
-
-    def _build_ivf(self, vectors: np.ndarray):
-        n, dim = vectors.shape
-        nlist = min(n, self.nlist or max(1, int(round(math.sqrt(self.nprobe * n)))))
-        ivf_dim = min(PCA_DIM, dim)
-        quantizer = faiss.IndexFlatIP(ivf_dim)
-        ivf = faiss.IndexIVFFlat(quantizer, ivf_dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        ivf.cp.seed = self.seed
-        ivf.cp.niter = 10
-        ivf.nprobe = min(self.nprobe, nlist)
-        index = ivf
-        if ivf_dim < dim:
-            pca = faiss.PCAMatrix(dim, ivf_dim)
-            index = faiss.IndexPreTransform(pca, ivf)
-        # k-means on a sample: 40 points per cell is plenty and keeps training time flat.
-        rng = np.random.default_rng(self.seed)
-        size = min(n, max(40 * nlist, 10_000))
-        sample = vectors if size == n else vectors[np.sort(rng.choice(n, size, replace=False))]
-        index.train(sample)
-        self._ivf = ivf  # kept so the Python wrapper of the inner index outlives the transform
-        return index
 
     def search(self, queries: np.ndarray, k: int) -> Neighbours:
         """The ``k`` nearest indexed vectors of each query, best first."""
-        if not hasattr(self, "index_"):
+        if not hasattr(self, "kind_"):
             raise RuntimeError("VectorIndex.search called before fit")
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         queries = _as_float32(queries)
         k = min(k, max(self.ntotal_, 1))
         if self.ntotal_ == 0 or len(queries) == 0:
-            return Neighbours(
-                np.full((len(queries), k), -np.inf, np.float32), np.full((len(queries), k), -1, np.int64)
-            )
+            return _empty(len(queries), k)
         if self.kind_ != "ivf":
             scores, ids = self.index_.search(queries, k)
             scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
             return Neighbours(scores, ids.astype(np.int64))
-        return self._search_refined(queries, k)
+        with threadpool_limits(1), ThreadPoolExecutor(self.threads_) as pool:
+            if queries is self.vectors_ or (queries.shape == self.vectors_.shape
+                                            and np.array_equal(queries, self.vectors_)):
+                return self._search_self(k, pool)
+            return self._search_cells(queries, k, pool)
 
-    def _search_refined(self, queries: np.ndarray, k: int, chunk: int = 2_000) -> Neighbours:
-        """IVF candidates re-scored exactly on the full vectors, best ``k`` kept."""
-        wide = min(k * REFINE_FACTOR, self.ntotal_)
-        out_scores = np.empty((len(queries), k), np.float32)
-        out_ids = np.empty((len(queries), k), np.int64)
-        for start in range(0, len(queries), chunk):
-            q = queries[start : start + chunk]
-            _, cand = self.index_.search(q, wide)
-            exact = np.einsum("qd,qkd->qk", q, self.vectors_[np.maximum(cand, 0)])
-            exact = np.where(cand < 0, -np.inf, exact)
-            top = np.argsort(-exact, axis=1, kind="stable")[:, :k]
-            out_scores[start : start + len(q)] = np.take_along_axis(exact, top, 1)
-            out_ids[start : start + len(q)] = np.where(
-                np.isinf(np.take_along_axis(exact, top, 1)), -1, np.take_along_axis(cand, top, 1))
-        return Neighbours(out_scores, out_ids)
+    # IVF: cells ----------------------------------------------------------------------
+
+    def _fit_cells(self, vectors: np.ndarray) -> None:
+        n, dim = vectors.shape
+        nlist = min(n, self.nlist or max(1, round(math.sqrt(2 * self.nprobe * n))))
+        self.nprobe_ = min(self.nprobe, nlist)
+        rng = np.random.default_rng(self.seed)
+        size = min(n, max(TRAIN_PER_CELL * nlist, 10_000))
+        sample = vectors if size == n else vectors[np.sort(rng.choice(n, size, replace=False))]
+        with threadpool_limits(1), ThreadPoolExecutor(self.threads_) as pool:
+            spread = sample[:: max(1, len(sample) // PCA_SAMPLE)]  # from the whole corpus
+            self.projection_ = _pca(spread, min(CELL_PCA_DIM, dim))
+            self.centroids_ = _kmeans(sample @ self.projection_, nlist, rng, pool)
+            self.probes_ = self._probe(vectors, pool)
+        cell = self.probes_[:, 0]
+        self.order_ = np.argsort(cell, kind="stable")  # vector ids, cell by cell
+        self.bounds_ = np.searchsorted(cell[self.order_], np.arange(nlist + 1))
+
+    def _probe(self, vectors: np.ndarray, pool, chunk: int = 8192) -> np.ndarray:
+        """The ``nprobe`` nearest cells of each vector, nearest first: (n, nprobe) int32."""
+        out = np.empty((len(vectors), self.nprobe_), np.int32)
+
+        def job(start: int) -> None:
+            z = vectors[start : start + chunk] @ self.projection_
+            out[start : start + chunk] = _nearest(z, self.centroids_, self.nprobe_)
+
+        list(pool.map(job, range(0, len(vectors), chunk)))
+        return out
+
+    def _members(self, cell: int) -> np.ndarray:
+        return self.order_[self.bounds_[cell] : self.bounds_[cell + 1]]
+
+    def _search_cells(self, queries: np.ndarray, k: int, pool) -> Neighbours:
+        """Each query against the vectors of its ``nprobe`` nearest cells."""
+        lists = _Lists(len(queries), k)
+        probing, starts = _by_cell(self._probe(queries, pool), len(self.centroids_))
+
+        def block(cell: int):
+            members, rows = self._members(cell), probing[starts[cell] : starts[cell + 1]]
+            if not len(members) or not len(rows):
+                return None
+            scores = queries[rows] @ self.vectors_[members].T
+            r, c = np.nonzero(scores >= _kth_per_row(scores, k)[:, None])
+            return rows[r], members[c], scores[r, c]
+
+        lists.add_all(pool, block, len(self.centroids_))
+        return lists.result()
+
+    def _search_self(self, k: int, pool) -> Neighbours:
+        """Neighbours of every indexed vector: its own cell, then the other probed cells."""
+        vectors, probes, nlist = self.vectors_, self.probes_, len(self.centroids_)
+        own_cell = probes[:, 0]
+        lists = _Lists(len(vectors), k)
+
+        def own(cell: int) -> None:  # each vector is in one cell: the rows written are disjoint
+            members = self._members(cell)
+            if len(members):
+                scores = vectors[members] @ vectors[members].T
+                r, c = np.nonzero(scores >= _kth_per_row(scores, k)[:, None])
+                lists.merge(members[r], members[c], scores[r, c])
+
+        list(pool.map(own, range(nlist)))
+        if self.nprobe_ == 1:
+            return lists.result()
+        probing, starts = _by_cell(probes[:, 1:], nlist)
+        bound = lists.kth()  # only pairs beating a vector's k-th best so far can enter
+
+        def cross(cell: int):
+            members, rows = self._members(cell), probing[starts[cell] : starts[cell + 1]]
+            if not len(members) or not len(rows):
+                return None
+            scores = vectors[rows] @ vectors[members].T
+            r, c = np.nonzero(scores > bound[rows][:, None])
+            # The same pair offered to the member, unless the member probes the row's cell
+            # itself (then it is found from that side, once).
+            r2, c2 = np.nonzero(scores > bound[members][None, :])
+            back = ~(probes[members[c2], 1:] == own_cell[rows[r2], None]).any(axis=1)
+            r2, c2 = r2[back], c2[back]
+            return (np.concatenate([rows[r], members[c2]]), np.concatenate([members[c], rows[r2]]),
+                    np.concatenate([scores[r, c], scores[r2, c2]]))
+
+        lists.add_all(pool, cross, nlist, on_merge=lambda: np.copyto(bound, lists.kth()))
+        return lists.result()
+
+
+class _Lists:
+    """Best-first neighbour lists of ``n`` queries, grown by merging candidate pairs."""
+
+    def __init__(self, n: int, k: int):
+        self.scores = np.full((n, k), -np.inf, np.float32)
+        self.ids = np.full((n, k), -1, np.int64)
+
+    def kth(self) -> np.ndarray:
+        return self.scores[:, -1].copy()
+
+    def add_all(self, pool, block, nlist: int, on_merge=None, batch: int = 64) -> None:
+        """Run ``block(cell)`` for every cell on the pool; merge its (rows, ids, scores)."""
+        pending, size = [], 0
+        for start in range(0, nlist, batch):
+            for found in pool.map(block, range(start, min(start + batch, nlist))):
+                if found is not None:
+                    pending.append(found)
+                    size += len(found[0])
+            if pending and (size >= MERGE_EVERY or start + batch >= nlist):
+                self.merge_parallel(pool, *(np.concatenate(parts) for parts in zip(*pending)))
+                pending, size = [], 0
+                if on_merge is not None:
+                    on_merge()
+
+    def merge_parallel(self, pool, rows, ids, scores, parts: int = 16) -> None:
+        """:meth:`merge` in slices of rows, on the pool."""
+        n = len(self.scores)
+        slice_of = (rows * parts // n).astype(np.uint8)
+        order = np.argsort(slice_of, kind="stable")  # radix sort of small ints
+        starts = np.searchsorted(slice_of[order], np.arange(parts + 1))
+        rows, ids, scores = rows[order], ids[order], scores[order]
+        list(pool.map(lambda p: self.merge(*(a[starts[p] : starts[p + 1]] for a in (rows, ids, scores))),
+                      range(parts)))
+
+    def merge(self, rows: np.ndarray, ids: np.ndarray, scores: np.ndarray) -> None:
+        """Keep the k best of each row among its list and the new pairs (no duplicates)."""
+        if not len(rows):
+            return
+        n, k = self.scores.shape
+        if len(rows) * 8 > n:
+            touched = np.zeros(n, bool)
+            touched[rows] = True
+            touched = np.flatnonzero(touched)
+        else:
+            touched = np.unique(rows)
+        rows = np.concatenate([np.repeat(touched, k), rows])
+        ids = np.concatenate([self.ids[touched].ravel(), ids])
+        scores = np.concatenate([self.scores[touched].ravel(), scores])
+        # Sort by row, then by descending score: cosines lie in [-1, 1] (-inf, a missing
+        # neighbour, is clipped to -2) so rows 4 apart never interleave, and float64 keeps
+        # distinct float32 cosines apart for up to ~10M rows.
+        order = np.argsort(4.0 * rows - np.maximum(scores, -2.0))
+        rows = rows[order]
+        first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        rank = np.arange(len(rows)) - np.repeat(first, np.diff(np.r_[first, len(rows)]))
+        keep = rank < k
+        self.scores[rows[keep], rank[keep]] = scores[order[keep]]
+        self.ids[rows[keep], rank[keep]] = ids[order[keep]]
+
+    def result(self) -> Neighbours:
+        return Neighbours(self.scores, self.ids)
+
+
+def _kth_per_row(scores: np.ndarray, k: int) -> np.ndarray:
+    """k-th highest score of each row (-inf when a row has fewer than k)."""
+    if scores.shape[1] <= k:
+        return np.full(len(scores), -np.inf, np.float32)
+    cut = scores.shape[1] - k
+    return np.partition(scores, cut, axis=1)[:, cut]
+
+
+def _by_cell(probes: np.ndarray, nlist: int) -> tuple[np.ndarray, np.ndarray]:
+    """Query ids grouped by probed cell, and where each cell's group starts."""
+    flat = probes.ravel()
+    order = np.argsort(flat, kind="stable")
+    return order // probes.shape[1], np.searchsorted(flat[order], np.arange(nlist + 1))
+
+
+def _nearest(points: np.ndarray, centroids: np.ndarray, p: int) -> np.ndarray:
+    """Indices of the ``p`` nearest centroids (L2) of each point, nearest first."""
+    scores = points @ centroids.T - 0.5 * np.einsum("ij,ij->i", centroids, centroids)
+    out = np.empty((len(points), p), np.int32)
+    rows = np.arange(len(points))
+    for rank in range(p):  # p is small: repeated argmax beats a partition
+        out[:, rank] = best = scores.argmax(axis=1)
+        scores[rows, best] = -np.inf
+    return out
+
+
+def _pca(sample: np.ndarray, dim: int) -> np.ndarray:
+    """(d, dim) projection on the sample's top principal axes."""
+    centred = sample - sample.mean(axis=0)
+    _, axes = np.linalg.eigh((centred.T @ centred).astype(np.float64))
+    return np.ascontiguousarray(axes[:, ::-1][:, :dim], dtype=np.float32)
+
+
+def _kmeans(points: np.ndarray, nlist: int, rng, pool, chunk: int = 8192) -> np.ndarray:
+    """Lloyd's k-means from random points; an emptied cell restarts at a random point."""
+    centroids = points[rng.choice(len(points), nlist, replace=False)].copy()
+    for _ in range(KMEANS_ITER):
+        parts = pool.map(lambda s: _nearest(points[s : s + chunk], centroids, 1)[:, 0],
+                         range(0, len(points), chunk))
+        assign = np.concatenate(list(parts))
+        order = np.argsort(assign, kind="stable")
+        used, starts, counts = np.unique(assign[order], return_index=True, return_counts=True)
+        centroids[used] = np.add.reduceat(points[order], starts) / counts[:, None]
+        empty = np.setdiff1d(np.arange(nlist), used)
+        centroids[empty] = points[rng.choice(len(points), len(empty), replace=False)]
+    return centroids
+
+
+def _empty(n: int, k: int) -> Neighbours:
+    return Neighbours(np.full((n, k), -np.inf, np.float32), np.full((n, k), -1, np.int64))
 
 
 def exact_neighbours(vectors: np.ndarray, k: int) -> Neighbours:

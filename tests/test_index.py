@@ -33,7 +33,7 @@ def test_k_larger_than_index_is_capped():
     assert nb.ids.shape == (2, 2)
 
 
-@pytest.mark.parametrize("params", [{"kind": "kd-tree"}, {"nprobe": 0}, {"nlist": 0}])
+@pytest.mark.parametrize("params", [{"kind": "kd-tree"}, {"nprobe": 0}, {"nlist": 0}, {"threads": 0}])
 def test_bad_parameters_raise_value_error(params):
     with pytest.raises(ValueError):
         VectorIndex(**params).fit(unit([[1, 0]]))
@@ -57,3 +57,52 @@ def test_ivf_finds_close_pairs_and_returns_exact_cosines():
     assert found > 0.98
     true = np.einsum("ij,ij->i", vectors[:1500], vectors[nb.ids[:, 1]])
     assert np.allclose(nb.scores[:, 1], true, atol=1e-5)
+
+
+def _paraphrase_corpus(seed=2, topics=40, per_topic=30, dim=48):
+    """Topic blobs (cosine ~0.5 inside a topic) with one near-copy (cosine ~0.98) per topic."""
+    rng = np.random.default_rng(seed)
+    centres = unit(rng.normal(size=(topics, dim)))
+    vectors = unit(np.repeat(centres, per_topic, axis=0) + rng.normal(scale=0.15, size=(topics * per_topic, dim)))
+    copies = unit(vectors[::per_topic] + rng.normal(scale=0.02, size=(topics, dim)))
+    return np.vstack([vectors, copies])
+
+
+def test_ivf_probing_every_cell_equals_exact_search():
+    vectors = _paraphrase_corpus()
+    exact = exact_neighbours(vectors, 6)
+    ivf = VectorIndex(kind="ivf", nlist=8, nprobe=8).fit(vectors)
+    found = ivf.search(vectors, 6)
+    assert np.allclose(found.scores, exact.scores, atol=1e-5)
+    assert (found.ids == exact.ids).mean() > 0.99  # equal up to ties
+
+
+def test_ivf_finds_the_same_pairs_above_a_threshold_as_exact():
+    vectors = _paraphrase_corpus()
+    index = VectorIndex(kind="ivf", nlist=12, nprobe=2).fit(vectors)
+    assert index.kind_ == "ivf"
+
+    def pairs(nb):
+        return {(i, int(j)) for i, (ids, s) in enumerate(zip(nb.ids, nb.scores)) for j in ids[s >= 0.9] if j != i}
+
+    expected = pairs(exact_neighbours(vectors, 5))
+    assert len(expected) == 80  # each copy and its original, both ways
+    assert pairs(index.search(vectors, 5)) == expected
+    # Queries that are not the indexed vectors go through the same cells.
+    assert pairs(index.search(vectors.copy(), 5)) == expected
+
+
+def test_ivf_is_deterministic():
+    vectors = _paraphrase_corpus(seed=3)
+    a = VectorIndex(kind="ivf", nlist=10).fit(vectors).search(vectors, 4)
+    b = VectorIndex(kind="ivf", nlist=10, threads=1).fit(vectors).search(vectors, 4)
+    assert np.array_equal(a.ids, b.ids) and np.array_equal(a.scores, b.scores)
+
+
+def test_ivf_lists_are_best_first_and_padded_when_short():
+    vectors = unit(np.random.default_rng(4).normal(size=(40, 6)))
+    nb = VectorIndex(kind="ivf", nlist=20, nprobe=1).fit(vectors).search(vectors, 8)
+    assert (nb.ids[:, 0] == np.arange(40)).all()
+    real = nb.ids >= 0
+    assert (np.diff(np.where(real, nb.scores, -9), axis=1) <= 0).all()
+    assert (~real).any() and np.isinf(nb.scores[~real]).all()  # cells hold fewer than 8
