@@ -12,12 +12,13 @@ Training data, and only that:
   a masked target of any side of politics (rules in that file's header): they teach stance
   toward "la cible" with words the Macron tweets do not use.
 
-C, cue_scale and target_focus (count the cues of the clause naming the target fully) are
-chosen by 5-fold cross-validation over the Macron rows, the hand-written rows staying in
-every training fold (score: out-of-fold macro-F1 of the Macron rows, mean of three fold
-seeds), then the neutral bias by cross-validation inside :meth:`StanceClassifier.fit`.
+C, cue_scale, target_focus (count the cues of the clause naming the target fully), the
+class weighting ("balanced", its square root, none) and whether to calibrate a neutral bias
+(None: chosen by cross-validation inside :meth:`StanceClassifier.fit`; 0: none) are chosen
+by 5-fold cross-validation over the Macron rows, the hand-written rows staying in every
+training fold (score: out-of-fold macro-F1 of the Macron rows, mean of three fold seeds).
 
-Run: ``python -m benchmarks.train_stance`` (about eight minutes on two cores; embeddings are
+Run: ``python -m benchmarks.train_stance`` (about seven minutes on two cores; embeddings are
 cached on disk, so a re-run only fits).
 """
 
@@ -38,6 +39,8 @@ from claims.stance.targets import TARGET_FOCUS, mask_target
 C_GRID = (0.003, 0.01, 0.03)
 CUE_SCALE_GRID = (1.0, 3.0, 10.0)
 TARGET_FOCUS_GRID = (False, True)
+CLASS_WEIGHT_GRID = ("balanced", "sqrt_balanced", None)  # order: preference on ties
+NEUTRAL_BIAS_GRID = (None, 0.0)  # None: calibrated in fit; order: preference on ties
 EFRA_TRAIN_TARGET = "Emmanuel Macron"
 CV_SEEDS = (1, 2, 3)
 
@@ -60,6 +63,11 @@ def training_encoder():
 def focus_for(rows, target_focus: bool):
     """Lexicon focus per row: the target's clause for masked tweets when ``target_focus``."""
     return [TARGET_FOCUS if target_focus and r.attribution is None else None for r in rows]
+
+
+def describe(params: dict) -> str:
+    """One grid point as "C=0.01 cue_scale=10.0 ..." (keys of the saved CV table)."""
+    return " ".join(f"{name}={value}" for name, value in params.items())
 
 
 def cross_validate(params: dict, X, rows, folds: int = 5, seeds=CV_SEEDS) -> tuple[float, float]:
@@ -103,30 +111,30 @@ def main() -> int:
     t0 = time.perf_counter()
     X = encoder.encode(texts)
     print(f"encoded {len(texts)} training sentences with {encoder.name} in {time.perf_counter() - t0:.0f}s")
+    grid = [{"C": C, "cue_scale": k, "target_focus": focus, "class_weight": w, "neutral_bias": b}
+            for w in CLASS_WEIGHT_GRID for b in NEUTRAL_BIAS_GRID for focus in TARGET_FOCUS_GRID
+            for C in C_GRID for k in CUE_SCALE_GRID]
     scores, spreads = {}, {}
-    for focus in TARGET_FOCUS_GRID:
-        for C in C_GRID:
-            for k in CUE_SCALE_GRID:
-                key = (C, k, focus)
-                scores[key], spreads[key] = cross_validate(
-                    {"C": C, "cue_scale": k, "target_focus": focus}, X, rows)
-                print(f"  C={C:<5} cue_scale={k:<5} target_focus={focus!s:<5} Macron CV macro-F1 "
-                      f"{scores[key]:.3f} ± {spreads[key]:.3f}", flush=True)
-    # Ties go to the stronger regularisation, then to no focus.
-    best = max(scores, key=lambda p: (round(scores[p], 3), -p[0], -p[1], not p[2]))
-    clf = StanceClassifier(C=best[0], cue_scale=best[1], target_focus=best[2]).fit(
-        X, texts, y, attributions, focus_words=focus_for(rows, best[2]))
+    for params in grid:
+        key = describe(params)
+        scores[key], spreads[key] = cross_validate(params, X, rows)
+        print(f"  {key:<85} Macron CV macro-F1 {scores[key]:.3f} ± {spreads[key]:.3f}", flush=True)
+    # Ties go to the stronger regularisation, then no focus, then the grids' first entries.
+    best = max(grid, key=lambda p: (round(scores[describe(p)], 3), -p["C"], -p["cue_scale"],
+                                    not p["target_focus"], -CLASS_WEIGHT_GRID.index(p["class_weight"]),
+                                    -NEUTRAL_BIAS_GRID.index(p["neutral_bias"])))
+    clf = StanceClassifier(**best).fit(X, texts, y, attributions,
+                                       focus_words=focus_for(rows, best["target_focus"]))
     counts = {s: y.count(s) for s in STANCES}
     clf.save(DEFAULT_WEIGHTS, encoder=encoder.name, n_rows=len(rows), label_counts=counts,
              sources={f"efra-macron-train (target masked: {EFRA_TRAIN_TARGET})":
                       sum(r.source.startswith("efra") for r in rows),
                       EXAMPLES_PATH.name: sum(r.source == "examples" for r in rows),
                       TWEET_EXAMPLES_PATH.name: sum(r.source == "tweet-examples" for r in rows)},
-             cv_macron_by_params={f"C={C} cue_scale={k} target_focus={f}": round(v, 4)
-                                  for (C, k, f), v in scores.items()})
-    print(f"chose C={best[0]}, cue_scale={best[1]}, target_focus={best[2]}; "
+             cv_macron_by_params={key: round(v, 4) for key, v in scores.items()})
+    print(f"chose {describe(best)} (Macron CV macro-F1 {scores[describe(best)]:.3f}); "
           f"neutral bias {clf.neutral_bias_[0]:+.2f} without attribution, "
-          f"{clf.neutral_bias_[1]:+.2f} with (CV macro-F1 {clf.cv_macro_f1_}); "
+          f"{clf.neutral_bias_[1]:+.2f} with (CV macro-F1 {getattr(clf, 'cv_macro_f1_', None)}); "
           f"wrote {DEFAULT_WEIGHTS}")
     return 0
 

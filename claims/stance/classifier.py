@@ -41,6 +41,7 @@ FEATURE_NAMES = CUE_FEATURES + tuple(f"news_{n}" for n in CUE_FEATURES) + (
     "speaker", "narration", "direct_quote") + TARGET_FEATURES
 BIAS_GRID = np.round(np.arange(-3.0, 3.0001, 0.05), 2)
 MIN_ROWS_FOR_BIAS = 50
+CLASS_WEIGHTS = ("balanced", "sqrt_balanced", None)
 
 
 class StanceFeatures(NamedTuple):
@@ -129,7 +130,8 @@ class StanceClassifier:
         cue_scale: factor on the standardised lexicon and attribution features (> 0); above 1
             they are regularised less than the 384 embedding values, which would otherwise
             drown them.
-        class_weight: "balanced" or None, as in scikit-learn.
+        class_weight: "balanced" or None, as in scikit-learn, or "sqrt_balanced": the square
+            root of the balanced weights, pushing the rare classes less.
         neutral_bias: fixed bias added to the neutral log-probability; None = choose it by
             cross-validation in :meth:`fit`, once for sentences without attribution and once
             for sentences with one.
@@ -178,15 +180,19 @@ class StanceClassifier:
             raise ValueError(f"C must be > 0, got {self.C}")
         if not self.cue_scale > 0:
             raise ValueError(f"cue_scale must be > 0, got {self.cue_scale}")
-        if self.class_weight not in ("balanced", None):
-            raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
+        if self.class_weight not in CLASS_WEIGHTS:
+            raise ValueError(f"class_weight must be one of {CLASS_WEIGHTS}, got {self.class_weight!r}")
         if self.cv < 2:
             raise ValueError(f"cv must be >= 2, got {self.cv}")
 
     def _fit_lr(self, X: np.ndarray, y: np.ndarray, sample_weight=None):
         from sklearn.linear_model import LogisticRegression
 
-        model = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=5000)
+        weights = self.class_weight
+        if weights == "sqrt_balanced":  # (n / (k * count)) ** 0.5, the classes present in y
+            labels, counts = np.unique(y, return_counts=True)
+            weights = dict(zip(labels.tolist(), np.sqrt(len(y) / (len(labels) * counts)).tolist()))
+        model = LogisticRegression(C=self.C, class_weight=weights, max_iter=5000)
         model.fit(X, y, sample_weight=sample_weight)
         return model
 
