@@ -83,6 +83,14 @@ def french_words(text: str, strip_accents: bool = True, stopwords: bool = False)
     return [w for w in words if w not in stop]
 
 
+def alternation(forms: Iterable[str]) -> str:
+    """Regex alternation of folded ``forms``, longest first; a space matches any spaces.
+
+    Longest first, so "dollars canadiens" wins over "dollars" where both match.
+    """
+    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(set(forms), key=len, reverse=True))
+
+
 def _row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
     """Dot product of each row of ``a`` with the same row of ``b``."""
     return np.asarray(a.multiply(b).sum(axis=1)).ravel()

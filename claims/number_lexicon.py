@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from claims.lexical import fold_french
+from claims.lexical import alternation, fold_french
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "numbers_fr.tsv"
 
@@ -43,12 +43,6 @@ class _Lexicon(NamedTuple):
     yearcues: frozenset[str]
 
 
-def _alternation(forms) -> str:
-    """Regex alternation of folded ``forms``, longest first; a space matches any spaces."""
-    ordered = sorted(set(forms), key=len, reverse=True)
-    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
-
-
 @lru_cache(maxsize=1)
 def number_lexicon() -> _Lexicon:
     """The compiled lexicon (cached: the file is read once per process)."""
@@ -75,19 +69,19 @@ def number_lexicon() -> _Lexicon:
         elif kind == "yearcue":
             yearcues.add(form)
     end = r"(?![^\W_])"
-    word = f"(?:{_alternation(words)})"
+    word = f"(?:{alternation(words)})"
     tens_et = r"(?:vingt|trente|quarante|cinquante|soixante)[\s-]+et[\s-]+(?:un|une|onze)"
     token = f"(?:{tens_et}|{word})"
     return _Lexicon(
         units=units,
-        unit_re=re.compile(rf"\s*({_alternation(units)}){end}"),
+        unit_re=re.compile(rf"\s*({alternation(units)}){end}"),
         months=months,
-        month_re=re.compile(rf"\s*({_alternation(months)}){end}"),
+        month_re=re.compile(rf"\s*({alternation(months)}){end}"),
         scales=scales,
-        scale_re=re.compile(rf"\s*({_alternation(scales)}){end}"),
+        scale_re=re.compile(rf"\s*({alternation(scales)}){end}"),
         words_re=re.compile(rf"(?<![\w-]){token}(?:[\s-]+{token})*{end}"),
         modifiers=modifiers,
-        modifier_re=re.compile(rf"(?:^|[\s(\"'])({_alternation(modifiers)})\s*$"),
+        modifier_re=re.compile(rf"(?:^|[\s(\"'])({alternation(modifiers)})\s*$"),
         adjectives=frozenset(adjectives),
         yearcues=frozenset(yearcues),
     )

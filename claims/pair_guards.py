@@ -39,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional
 
-from claims.lexical import fold_french
+from claims.lexical import alternation, fold_french
 from claims.negation import conflicting_negation
 from claims.numbers import conflicting_quantities, format_quantity
 
@@ -66,10 +66,6 @@ class _Gazetteer(NamedTuple):
     aid_re: re.Pattern
 
 
-def _alternation(forms: Iterable[str]) -> str:
-    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(set(forms), key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
     aliases: dict[str, tuple[str, str, bool, bool]] = {}
@@ -89,10 +85,10 @@ def _gazetteer() -> _Gazetteer:
         elif kind == "aid":
             aid.extend(fold_french(a) for a in cols[0].split("|"))
     return _Gazetteer(
-        entity_re=re.compile(rf"(?<![\w-])({_alternation(aliases)})(?![\w-])"),
+        entity_re=re.compile(rf"(?<![\w-])({alternation(aliases)})(?![\w-])"),
         aliases=aliases,
         speech=frozenset(speech),
-        aid_re=re.compile(rf"(?<![\w-])(?:{_alternation(aid)})(?![\w-])"),
+        aid_re=re.compile(rf"(?<![\w-])(?:{alternation(aid)})(?![\w-])"),
     )
 
 
