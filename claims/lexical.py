@@ -1,11 +1,8 @@
-"""Lexical similarity of French sentences (TF-IDF character n-grams, BM25).
+"""Lexical similarity of French sentences, and the French text folding it rests on.
 
-Two lexical measures, both symmetric and in 0..1:
-
-* ``"tfidf-char"``: cosine of TF-IDF vectors of character n-grams inside word boundaries
-  (``char_wb``, 3-5, sublinear tf). Robust to inflection ("rejoindre"/"rejoint") and typos.
-* ``"bm25"``: Okapi BM25 over accent-folded words without stop words, made symmetric and
-  bounded: ``(bm25(a→b) / bm25(a→a) + bm25(b→a) / bm25(b→b)) / 2``, clipped to 1.
+``"tfidf-char"``: cosine of TF-IDF vectors of character n-grams inside word boundaries
+(``char_wb``, 3-5, sublinear tf), symmetric and in 0..1. Robust to inflection
+("rejoindre"/"rejoint") and typos.
 
 IDF comes from the texts given to :meth:`LexicalSimilarity.fit` (the corpus being grouped),
 as in the pipeline. The pipeline's "hybrid" scoring, ``(cosine + w * tfidf-char) / (1 + w)``,
@@ -15,19 +12,17 @@ fits w on CheckThat! 2020 train.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from collections import Counter
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-KINDS = ("tfidf-char", "bm25")
+KINDS = ("tfidf-char",)
 
 # Same-length replacements, so offsets found in folded text hold in the original.
 _CHAR_MAP = {
@@ -36,7 +31,6 @@ _CHAR_MAP = {
     "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"',
     "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2010": "-",
 }
-_WORD = re.compile(r"[^\W_]+")
 
 
 def fold_french(text: str, strip_accents: bool = True) -> str:
@@ -74,15 +68,6 @@ def french_stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def french_words(text: str, strip_accents: bool = True, stopwords: bool = False) -> list[str]:
-    """Folded words of ``text`` ("l'Ukraine" → "l", "ukraine"), stop words dropped unless asked."""
-    words = _WORD.findall(fold_french(text, strip_accents))
-    if stopwords:
-        return words
-    stop = french_stopwords()
-    return [w for w in words if w not in stop]
-
-
 def alternation(forms: Iterable[str]) -> str:
     """Regex alternation of folded ``forms``, longest first; a space matches any spaces.
 
@@ -100,11 +85,9 @@ class LexicalSimilarity:
     """Symmetric lexical similarity in 0..1 between sentences of one corpus.
 
     Args:
-        kind: "tfidf-char" or "bm25".
+        kind: "tfidf-char" (the one measure kept).
         ngram_range: character n-gram sizes for "tfidf-char".
         strip_accents: fold accents before comparing ("Etats" matches "États").
-        k1: BM25 term-frequency saturation.
-        b: BM25 length normalisation.
 
     Attributes:
         matrix_: (n, vocabulary) sparse matrix of the fitted texts.
@@ -112,12 +95,10 @@ class LexicalSimilarity:
     """
 
     def __init__(self, kind: str = "tfidf-char", ngram_range: tuple[int, int] = (3, 5),
-                 strip_accents: bool = True, k1: float = 1.2, b: float = 0.75):
+                 strip_accents: bool = True):
         self.kind = kind
         self.ngram_range = ngram_range
         self.strip_accents = strip_accents
-        self.k1 = k1
-        self.b = b
 
     def _check_params(self) -> None:
         if self.kind not in KINDS:
@@ -125,8 +106,6 @@ class LexicalSimilarity:
         lo, hi = self.ngram_range
         if not 1 <= lo <= hi:
             raise ValueError(f"ngram_range must be (lo, hi) with 1 <= lo <= hi, got {self.ngram_range}")
-        if self.k1 < 0 or not 0 <= self.b <= 1:
-            raise ValueError(f"need k1 >= 0 and 0 <= b <= 1, got k1={self.k1}, b={self.b}")
 
     def _preprocess(self, text: str) -> str:
         return fold_french(text, self.strip_accents)
@@ -135,75 +114,17 @@ class LexicalSimilarity:
         """Learn the vocabulary and IDF of ``texts`` and keep their vectors."""
         self._check_params()
         texts = list(texts)
-        if self.kind == "tfidf-char":
-            from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
 
-            self.vectorizer_ = TfidfVectorizer(
-                analyzer="char_wb", ngram_range=tuple(self.ngram_range), sublinear_tf=True,
-                preprocessor=self._preprocess, lowercase=False, dtype=np.float32)
-            if texts:
-                self.matrix_ = self.vectorizer_.fit_transform(texts).tocsr()
-            else:
-                self.matrix_ = sparse.csr_matrix((0, 0), dtype=np.float32)
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=tuple(self.ngram_range), sublinear_tf=True,
+            preprocessor=self._preprocess, lowercase=False, dtype=np.float32)
+        if texts:
+            self.matrix_ = self.vectorizer_.fit_transform(texts).tocsr()
         else:
-            self._fit_bm25(texts)
+            self.matrix_ = sparse.csr_matrix((0, 0), dtype=np.float32)
         self.n_texts_ = len(texts)
         return self
-
-    # -- BM25 ----------------------------------------------------------------------------
-    def _fit_bm25(self, texts: list[str]) -> None:
-        docs = [Counter(french_words(t, self.strip_accents)) for t in texts]
-        vocab: dict[str, int] = {}
-        for doc in docs:
-            for w in doc:
-                vocab.setdefault(w, len(vocab))
-        df = np.zeros(len(vocab), np.float64)
-        for doc in docs:
-            for w in doc:
-                df[vocab[w]] += 1
-        n = max(len(docs), 1)
-        self.vocabulary_ = vocab
-        self.idf_ = np.log1p((n - df + 0.5) / (df + 0.5))  # Lucene's IDF: never negative
-        lengths = np.array([sum(d.values()) for d in docs], np.float64)
-        self.avgdl_ = float(lengths.mean()) if len(lengths) and lengths.mean() > 0 else 1.0
-        self.n_docs_ = n
-        self.matrix_, self.presence_ = self._bm25_matrices(docs)
-        self.self_scores_ = _row_dots(self.presence_, self.matrix_)
-
-    def _bm25_matrices(self, docs: list[Counter]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        """BM25 document weights and binary query vectors of ``docs`` (unknown words: max IDF)."""
-        vocab = dict(self.vocabulary_)
-        extra_idf = []
-        rows, cols, weights = [], [], []
-        max_idf = math.log1p((self.n_docs_ + 0.5) / 0.5)
-        for r, doc in enumerate(docs):
-            dl = sum(doc.values())
-            norm = self.k1 * (1 - self.b + self.b * dl / self.avgdl_)
-            for w, tf in doc.items():
-                if w not in vocab:
-                    vocab[w] = len(vocab)
-                    extra_idf.append(max_idf)
-                c = vocab[w]
-                idf = self.idf_[c] if c < len(self.idf_) else extra_idf[c - len(self.idf_)]
-                rows.append(r)
-                cols.append(c)
-                weights.append(idf * tf * (self.k1 + 1) / (tf + norm))
-        shape = (len(docs), len(vocab))
-        w = sparse.csr_matrix((weights, (rows, cols)), shape=shape, dtype=np.float64)
-        q = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape, dtype=np.float64)
-        return w, q
-
-    @staticmethod
-    def _bm25_symmetric(q_a, w_a, q_b, w_b) -> np.ndarray:
-        # Pad to one width: texts scored after fit may add words unknown to the corpus.
-        width = max(q_a.shape[1], q_b.shape[1])
-        q_a, w_a, q_b, w_b = (m if m.shape[1] == width else sparse.csr_matrix(
-            (m.data, m.indices, m.indptr), shape=(m.shape[0], width)) for m in (q_a, w_a, q_b, w_b))
-        self_a, self_b = _row_dots(q_a, w_a), _row_dots(q_b, w_b)
-        ab, ba = _row_dots(q_a, w_b), _row_dots(q_b, w_a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s = 0.5 * (np.where(self_a > 0, ab / self_a, 0.0) + np.where(self_b > 0, ba / self_b, 0.0))
-        return np.clip(s, 0.0, 1.0)
 
     # -- scoring -------------------------------------------------------------------------
     def _check_fitted(self) -> None:
@@ -223,19 +144,11 @@ class LexicalSimilarity:
             return np.zeros(0, np.float32)
         if min(i_idx.min(), j_idx.min()) < 0 or max(i_idx.max(), j_idx.max()) >= self.n_texts_:
             raise IndexError(f"pair index out of range for {self.n_texts_} fitted texts")
-        if self.kind == "tfidf-char":
-            s = _row_dots(self.matrix_[i_idx], self.matrix_[j_idx])
-        else:
-            s = self._bm25_symmetric(self.presence_[i_idx], self.matrix_[i_idx],
-                                     self.presence_[j_idx], self.matrix_[j_idx])
+        s = _row_dots(self.matrix_[i_idx], self.matrix_[j_idx])
         return np.clip(s, 0.0, 1.0).astype(np.float32)
 
     def similarity(self, a_text: str, b_text: str) -> float:
         """Similarity of two texts, with the vocabulary and IDF learnt by :meth:`fit`."""
         self._check_fitted()
-        if self.kind == "tfidf-char":
-            m = self.vectorizer_.transform([a_text, b_text])
-            return float(np.clip(m[0].multiply(m[1]).sum(), 0.0, 1.0))
-        docs = [Counter(french_words(t, self.strip_accents)) for t in (a_text, b_text)]
-        w, q = self._bm25_matrices(docs)
-        return float(self._bm25_symmetric(q[[0]], w[[0]], q[[1]], w[[1]])[0])
+        m = self.vectorizer_.transform([a_text, b_text])
+        return float(np.clip(m[0].multiply(m[1]).sum(), 0.0, 1.0))

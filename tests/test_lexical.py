@@ -19,9 +19,8 @@ def test_fold_keeps_offsets_and_unifies_apostrophes():
     assert folded.startswith("l'otan n'etait pas ")
 
 
-@pytest.mark.parametrize("kind", ["tfidf-char", "bm25"])
-def test_paraphrase_scores_above_unrelated(kind):
-    lex = LexicalSimilarity(kind=kind).fit(TEXTS)
+def test_paraphrase_scores_above_unrelated():
+    lex = LexicalSimilarity().fit(TEXTS)
     scores = lex.pair_scores([0, 0, 0], [1, 2, 3])
     assert scores.shape == (3,)
     assert np.all((scores >= 0) & (scores <= 1))
@@ -29,16 +28,14 @@ def test_paraphrase_scores_above_unrelated(kind):
     assert scores[2] == 0.0  # empty text
 
 
-@pytest.mark.parametrize("kind", ["tfidf-char", "bm25"])
-def test_scores_are_symmetric_and_self_is_one(kind):
-    lex = LexicalSimilarity(kind=kind).fit(TEXTS)
+def test_scores_are_symmetric_and_self_is_one():
+    lex = LexicalSimilarity().fit(TEXTS)
     assert lex.pair_scores([0, 2], [2, 0])[0] == pytest.approx(lex.pair_scores([0, 2], [2, 0])[1])
     assert lex.pair_scores([1], [1])[0] == pytest.approx(1.0, abs=1e-5)
 
 
-@pytest.mark.parametrize("kind", ["tfidf-char", "bm25"])
-def test_similarity_of_new_texts_matches_accents_and_apostrophes(kind):
-    lex = LexicalSimilarity(kind=kind).fit(TEXTS)
+def test_similarity_of_new_texts_matches_accents_and_apostrophes():
+    lex = LexicalSimilarity().fit(TEXTS)
     assert lex.similarity("l’aide des États-Unis", "l'aide des Etats-Unis") == pytest.approx(1.0, abs=1e-5)
 
 
