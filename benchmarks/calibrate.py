@@ -142,7 +142,7 @@ def calibrate(model: str) -> dict:
 
     encoder = get_cached_encoder(model)
     entry = _thresholds(model, *checkthat_pairs(encoder))
-    entry.update(_unit_thresholds(encoder, *checkthat_pairs(encoder, tweet_pairs=True)[0:5]))
+    entry.update(_unit_thresholds(encoder, *checkthat_pairs(encoder, tweet_pairs=True)))
     entry["stsb_fr_dev"] = _thresholds(model, *stsb_pairs(encoder))
     return entry
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterator, NamedTuple, Optional, Sequence
 
 import numpy as np
+from scipy import sparse
 
 from claims.lexical import LexicalSimilarity, fold_french
 
@@ -190,8 +191,8 @@ class ClauseScorer:
             if n else np.zeros(0, np.int64)
         lexical = LexicalSimilarity("tfidf-char").fit(texts)
         self.lexical_ = lexical
-        self._unit_tfidf = (lexical.vectorizer_.transform(texts + extra).tocsr() if n
-                            else lexical.matrix_)
+        self._unit_tfidf = (sparse.vstack([lexical.matrix_, lexical.vectorizer_.transform(extra)]).tocsr()
+                            if n and extra else lexical.matrix_)
         return self
 
     def _units(self, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
