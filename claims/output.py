@@ -119,6 +119,17 @@ def write_csv(analysis: Analysis, out: TextIO, groups: Optional[list[ClaimGroup]
                              "stance": m["stance"]})
 
 
+def plain(text: str, style: str = ""):
+    """A rich table cell that shows ``text`` as it is.
+
+    Rich reads square brackets in a plain string as markup and drops them, and French
+    quotations use them for editorial insertions ("dépendent de [ces livraisons]").
+    """
+    from rich.text import Text
+
+    return Text(text, style=style)
+
+
 def render_table(analysis: Analysis, groups: Optional[list[ClaimGroup]] = None, width: Optional[int] = None) -> str:
     """The groups as a rich table (plus a line per group on what the articles disagree on)."""
     from rich.console import Console
@@ -133,11 +144,12 @@ def render_table(analysis: Analysis, groups: Optional[list[ClaimGroup]] = None, 
         table.add_column(name, style=style, overflow="fold")
     for group in group_records(analysis, groups):
         for n, m in enumerate(group["mentions"]):
-            table.add_row(group["id"] if n == 0 else "", m["article"], m["date"] or "", m["source"] or "",
-                          who_said_it(m), m["stance"] or "", m["text"], f"{m['score']:.3f}")
+            table.add_row(group["id"] if n == 0 else "", plain(m["article"]), m["date"] or "",
+                          plain(m["source"] or ""), plain(who_said_it(m)), m["stance"] or "",
+                          plain(m["text"]), f"{m['score']:.3f}")
         summary = disagreement_summary(group.get("comparison"))
         if summary:
-            table.add_row("", "", "", "", "", "", f"[yellow]{summary}[/yellow]", "")
+            table.add_row("", "", "", "", "", "", plain(summary, "yellow"), "")
     buffer = io.StringIO()
     Console(file=buffer, width=width or 160, force_terminal=False).print(table)
     return buffer.getvalue()

@@ -91,6 +91,14 @@ def test_table_shows_speaker_cue_and_quote_type():
     assert "Vladimir Poutine" in result.stdout and "a décrit" in result.stdout
 
 
+def test_tables_keep_the_square_brackets_of_quotations():
+    # 000 quotes Stoltenberg with an editorial insertion: «dépendent absolument de [ces livraisons]».
+    for args in (("match", "--speaker", "stoltenberg"), ("similar", "L'OTAN a commencé à «intensifier» ses livraisons d'armes à Kiev", "--top", "1")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "[ces" in result.stdout, args
+
+
 def test_min_articles_above_the_corpus_gives_no_group():
     result = run("match", "-f", "json", "--min-articles", "6")
     assert result.exit_code == 0

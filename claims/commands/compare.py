@@ -21,7 +21,7 @@ def compare(
     from rich.console import Console
     from rich.table import Table
 
-    from claims.output import disagreement_summary, group_records
+    from claims.output import disagreement_summary, group_records, plain
     from claims.pipeline import analyze
 
     chosen, pool = [], None
@@ -47,16 +47,16 @@ def compare(
     except ValueError as error:
         raise fail(str(error))
     shared = shared_groups(analysis, a.id, b.id)
-    table = Table(title=f"claims shared by {a.id} and {b.id}: {len(shared)}", show_lines=True)
+    table = Table(title=plain(f"claims shared by {a.id} and {b.id}: {len(shared)}"), show_lines=True)
     for name in ("group", "article", "speaker", "stance", "sentence", "score"):
         table.add_column(name, overflow="fold")
     for group in group_records(analysis, shared):
         for n, m in enumerate(group["mentions"]):
-            table.add_row(group["id"] if n == 0 else "", m["article"], m["speaker"] or "",
-                          m["stance"] or "", m["text"], f"{m['score']:.3f}")
+            table.add_row(group["id"] if n == 0 else "", plain(m["article"]), plain(m["speaker"] or ""),
+                          m["stance"] or "", plain(m["text"]), f"{m['score']:.3f}")
         summary = disagreement_summary(group.get("comparison"))
         if summary:
-            table.add_row("", "", "", "", f"[yellow]differs: {summary}[/yellow]", "")
+            table.add_row("", "", "", "", plain(f"differs: {summary}", "yellow"), "")
     Console(width=160).print(table)
 
 

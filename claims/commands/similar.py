@@ -19,6 +19,7 @@ def similar(
     from rich.console import Console
     from rich.table import Table
 
+    from claims.output import plain
     from claims.pipeline import analyze
 
     if not text.strip():
@@ -34,5 +35,5 @@ def similar(
     for name in ("rank", "score", "article", "sentence"):
         table.add_column(name, overflow="fold")
     for rank, (sentence, score) in enumerate(analysis.similar(text, top), 1):
-        table.add_row(str(rank), f"{score:.3f}", sentence.article, sentence.text)
+        table.add_row(str(rank), f"{score:.3f}", plain(sentence.article), plain(sentence.text))
     Console(width=160).print(table)

@@ -42,10 +42,12 @@ def speakers(
     from rich.console import Console
     from rich.table import Table
 
+    from claims.output import plain
+
     table = Table(title=f"{len(rows)} speakers in {len(articles)} articles")
     for name in ("speaker", "sentences", "direct", "indirect", "articles"):
         table.add_column(name, overflow="fold")
     for r in rows:
-        table.add_row(r["speaker"], str(r["sentences"]), str(r["direct"]), str(r["indirect"]),
-                      ", ".join(r["articles"]))
+        table.add_row(plain(r["speaker"]), str(r["sentences"]), str(r["direct"]), str(r["indirect"]),
+                      plain(", ".join(r["articles"])))
     Console(width=160).print(table)
