@@ -220,14 +220,17 @@ def _build_groups(sentences, labels, scores, attributions) -> tuple[list[ClaimGr
 def _add_stances_and_comparisons(analysis: Analysis) -> None:
     from claims.comparison import compare_group
     from claims.stance import assign_stances
+    from claims.stance.classifier import ENCODERS
 
     position = {(s.article, s.index): i for i, s in enumerate(analysis.sentences)}
     articles = {a.id: a for a in analysis.articles}
+    # The classifier reads e5-small vectors: with another model, mentions are encoded again.
+    reuse = analysis.encoder.name in ENCODERS
     groups = []
     for group in analysis.groups:
-        vectors = {m.sentence: analysis.embeddings[position[(m.sentence.article, m.sentence.index)]]
-                   for m in group.mentions}
-        group = assign_stances(group, vectors)
+        vectors = ({m.sentence: analysis.embeddings[position[(m.sentence.article, m.sentence.index)]]
+                    for m in group.mentions} if reuse else None)
+        group = assign_stances(group, vectors, encoder=None if reuse else get_cached_encoder(ENCODERS[0]))
         analysis.comparisons[group.id] = compare_group(group, articles)
         groups.append(group)
     analysis.groups = groups

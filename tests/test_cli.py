@@ -99,6 +99,18 @@ def test_tables_keep_the_square_brackets_of_quotations():
         assert "[ces" in result.stdout, args
 
 
+@pytest.mark.parametrize("model", ["use", "minilm"])
+def test_stance_with_another_model_reads_its_own_encoder(model):
+    # The stance classifier was fitted on e5-small vectors: USE's are another size, MiniLM's
+    # the same size in another space. Both must still give Poutine favor and NATO against.
+    result = run("match", "-m", model, "-f", "json")
+    assert result.exit_code == 0, result.output
+    mentions = {(m["article"][:3], m["index"]): m["stance"]
+                for g in json.loads(result.stdout)["groups"] for m in g["mentions"]}
+    assert None not in mentions.values()
+    assert mentions[("001", 16)] == "favor" and mentions[("003", 4)] == "against"
+
+
 def test_min_articles_above_the_corpus_gives_no_group():
     result = run("match", "-f", "json", "--min-articles", "6")
     assert result.exit_code == 0

@@ -42,6 +42,10 @@ FEATURE_NAMES = CUE_FEATURES + tuple(f"news_{n}" for n in CUE_FEATURES) + (
 BIAS_GRID = np.round(np.arange(-3.0, 3.0001, 0.05), 2)
 MIN_ROWS_FOR_BIAS = 50
 CLASS_WEIGHTS = ("balanced", "sqrt_balanced", None)
+# Encoders whose vectors the shipped weights read: e5-small, and its int8 build (the same
+# weights quantised: identical stances on the 64 mentions of the demo stance gold).
+# Any other encoder's vectors are another space, even at the same size.
+ENCODERS = ("e5-small", "e5-small-int8")
 
 
 class StanceFeatures(NamedTuple):
