@@ -7,6 +7,7 @@ import pytest
 
 from claims.records import STANCES, Attribution, ClaimGroup, Mention, Sentence
 from claims.stance import StanceClassifier, StanceLexicon, assign_stances, default_lexicon
+from claims.stance.assign import claim_part
 from claims.stance.lexicon import content_words
 
 
@@ -242,6 +243,35 @@ def test_claim_stated_in_the_negative_by_most(shipped):
         ("a3", "Moscou assure que la Russie se prépare à la paix.", said("Russie", "assure", "none")),
     )
     assert stances(assign_stances(group, classifier=shipped)) == ["favor", "favor", "against"]
+
+
+def test_claim_part_keeps_the_speech_act_that_carries_the_claim():
+    text = ("Le ministre réclame davantage de chars pour l'armée ukrainienne, et reproche à ses "
+            "partenaires leur lenteur.")
+    focus = content_words("Les alliés doivent livrer davantage de chars à l'armée ukrainienne.")
+    assert claim_part(text, focus) == "Le ministre réclame davantage de chars pour l'armée ukrainienne"
+
+
+@pytest.mark.parametrize("text", [
+    "Le ministre réclame davantage de chars pour l'armée ukrainienne, et les combats continuent.",  # no act
+    "Le ministre réclame des chars, et réclame des chars pour l'armée ukrainienne.",  # no clear winner
+    "Le ministre réclame davantage de chars pour l'armée ukrainienne.",  # one act
+])
+def test_claim_part_leaves_other_sentences_whole(text):
+    focus = content_words("Les alliés doivent livrer davantage de chars à l'armée ukrainienne.")
+    if "et réclame" in text:
+        focus = content_words("des chars")
+    assert claim_part(text, focus) is None
+
+
+def test_second_speech_act_on_another_object_does_not_turn_the_stance(shipped):
+    group = group_of(
+        ("a1", "Les alliés doivent livrer davantage de chars à l'armée ukrainienne, a estimé le chancelier.",
+         said("le chancelier", "a estimé")),
+        ("a2", "Le ministre ukrainien ne cesse de réclamer davantage de chars pour l'armée ukrainienne, et "
+               "reproche à certains alliés de traîner les pieds.", said("le ministre ukrainien", "réclamer", "none")),
+    )
+    assert stances(assign_stances(group, classifier=shipped)) == ["favor", "favor"]
 
 
 def test_narration_reports_without_side(shipped):

@@ -14,6 +14,10 @@ two pieces of group context:
   negation is the claim itself and it is the positive mention that swaps. A negation that
   already turned a cue around ("ne soutient pas") is not counted twice.
 
+A sentence whose speaker performs two speech acts ("demande des armes …, et reproche à
+certains pays de traîner les pieds") is classified on the coordinated part that carries the
+shared words: the other act has its own object, and its cues say nothing about the claim.
+
 Then one group rule: a mention that contradicts another mention's speaker, or whose
 "contrairement à …" clause carries the shared claim ("n'était pas partie à la guerre,
 contrairement aux affirmations du président russe"), is ``against``.
@@ -22,6 +26,7 @@ contrairement aux affirmations du président russe"), is ``against``.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
@@ -31,6 +36,7 @@ from claims.stance.classifier import StanceClassifier, default_encoder
 from claims.stance.lexicon import StanceLexicon, content_words, default_lexicon, fold, tokenize
 
 NAME_MIN = 4  # a speaker's name word shorter than this is not looked for ("de", "la")
+_COORDINATION = re.compile(r",\s+et\s+")
 
 
 def _vectors(mentions: Sequence[Mention], embeddings_by_sentence, encoder) -> np.ndarray:
@@ -73,6 +79,27 @@ def group_context(texts: Sequence[str], articles: Sequence[str],
     # The claim is stated the way most mentions state it; on a tie, in the positive.
     group_negated = sum(negated) > len(negated) / 2
     return focus, [n != group_negated for n in negated]
+
+
+def claim_part(text: str, focus: set, lexicon: Optional[StanceLexicon] = None) -> Optional[str]:
+    """The coordinated speech act of ``text`` that carries the claim, when another does not.
+
+    ``text`` is cut before each ", et" followed by a speech-act cue of the lexicon ("…, et
+    reproche à …", "…, et salue …"); the part holding strictly more of the ``focus`` words
+    than every other part is returned. None when there is one part or no clear winner.
+    """
+    lexicon = lexicon or default_lexicon()
+    cuts = [m.start() for m in _COORDINATION.finditer(text)
+            if any(h.start == 0 and h.kind == "act" for h in lexicon.find_cues(text[m.end():]))]
+    if not cuts:
+        return None
+    bounds = [0] + cuts + [len(text)]
+    parts = [text[a:b].lstrip(", ") for a, b in zip(bounds, bounds[1:])]
+    shared = [len(content_words(part) & focus) for part in parts]
+    best = max(range(len(parts)), key=shared.__getitem__)
+    if any(n >= shared[best] for i, n in enumerate(shared) if i != best):
+        return None
+    return parts[best]
 
 
 def _name_words(speaker: Optional[str]) -> set[str]:
@@ -132,7 +159,12 @@ def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] 
     attributions = [m.attribution for m in mentions]
     focus, flipped = group_context(texts, articles, lexicon)
     vectors = _vectors(mentions, embeddings_by_sentence, encoder)
-    proba = classifier.predict_proba(vectors, texts, attributions, focus_words=focus)
+    parts = [claim_part(t, f, lexicon) for t, f in zip(texts, focus)]
+    split = [i for i, part in enumerate(parts) if part is not None]
+    if split:
+        vectors[split] = (encoder or default_encoder()).encode([parts[i] for i in split])
+    texts_read = [t if part is None else part for t, part in zip(texts, parts)]
+    proba = classifier.predict_proba(vectors, texts_read, attributions, focus_words=focus)
     proba[flipped] = proba[flipped][:, [1, 0, 2]]  # favor <-> against
     stances = classifier.decide(proba, attributions)
     speakers = [a.speaker for a in attributions]
