@@ -145,7 +145,7 @@ def render_table(analysis: Analysis, groups: Optional[list[ClaimGroup]] = None, 
     for group in group_records(analysis, groups):
         for n, m in enumerate(group["mentions"]):
             table.add_row(group["id"] if n == 0 else "", plain(m["article"]), m["date"] or "",
-                          plain(m["source"] or ""), plain(who_said_it(m)), m["stance"] or "",
+                          plain(m["source"] or ""), who_said_it(m), m["stance"] or "",
                           plain(m["text"]), f"{m['score']:.3f}")
         summary = disagreement_summary(group.get("comparison"))
         if summary:
@@ -155,12 +155,13 @@ def render_table(analysis: Analysis, groups: Optional[list[ClaimGroup]] = None, 
     return buffer.getvalue()
 
 
-def who_said_it(mention: dict) -> str:
-    """Speaker, then its cue and quote type on a second line ("a déclaré · direct")."""
-    if not mention["speaker"]:
-        return ""
+def who_said_it(mention: dict):
+    """Table cell: the speaker, then its cue and quote type dimmed on a second line."""
+    cell = plain(mention["speaker"] or "")
     detail = " · ".join(x for x in (mention["cue"], mention["quote"] if mention["quote"] != "none" else None) if x)
-    return f"{mention['speaker']}\n[dim]{detail}[/dim]" if detail else mention["speaker"]
+    if mention["speaker"] and detail:
+        cell.append("\n" + detail, style="dim")
+    return cell
 
 
 def disagreement_summary(comparison: Optional[dict]) -> str:

@@ -89,6 +89,7 @@ def test_speaker_filter_keeps_only_groups_where_the_speaker_appears():
 def test_table_shows_speaker_cue_and_quote_type():
     result = run("match", "--speaker", "poutine")
     assert "Vladimir Poutine" in result.stdout and "a décrit" in result.stdout
+    assert "[dim]" not in result.stdout  # styles are applied, not printed
 
 
 def test_tables_keep_the_square_brackets_of_quotations():
