@@ -224,13 +224,15 @@ def _add_stances_and_comparisons(analysis: Analysis) -> None:
 
     position = {(s.article, s.index): i for i, s in enumerate(analysis.sentences)}
     articles = {a.id: a for a in analysis.articles}
-    # The classifier reads e5-small vectors: with another model, mentions are encoded again.
+    # The classifier reads e5-small vectors (or int8 ones): with another model, mentions are
+    # encoded again.
     reuse = analysis.encoder.name in ENCODERS
+    encoder = analysis.encoder if reuse else get_cached_encoder(ENCODERS[0])
     groups = []
     for group in analysis.groups:
         vectors = ({m.sentence: analysis.embeddings[position[(m.sentence.article, m.sentence.index)]]
                     for m in group.mentions} if reuse else None)
-        group = assign_stances(group, vectors, encoder=None if reuse else get_cached_encoder(ENCODERS[0]))
+        group = assign_stances(group, vectors, encoder=encoder)
         analysis.comparisons[group.id] = compare_group(group, articles)
         groups.append(group)
     analysis.groups = groups
