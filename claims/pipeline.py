@@ -218,6 +218,8 @@ def _build_groups(sentences, labels, scores, attributions) -> tuple[list[ClaimGr
 
 
 def _add_stances_and_comparisons(analysis: Analysis) -> None:
+    if not analysis.groups:  # nothing to compare: do not load the stance encoder
+        return
     from claims.comparison import compare_group
     from claims.stance import assign_stances
     from claims.stance.classifier import ENCODERS
