@@ -35,6 +35,7 @@ import numpy as np
 from benchmarks.eval_data import EvalDataMissing, eval_file
 from benchmarks.machine import machine
 from claims.records import STANCES, Attribution, ClaimGroup, Mention
+from claims.stance.lexicon import read_tsv
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES_PATH = REPO / "claims" / "data" / "stance_examples.tsv"
@@ -88,13 +89,7 @@ def load_efra(split: str) -> list[Labelled]:
 def load_examples(path: Path = EXAMPLES_PATH) -> list[Labelled]:
     """The hand-annotated news sentences of ``claims/data/stance_examples.tsv``."""
     out = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) != 5:
-            raise ValueError(f"{path}:{lineno}: expected 5 tab-separated columns")
-        text, speaker, cue, quote, stance = cols
+    for _, (text, speaker, cue, quote, stance) in read_tsv(path, 5):
         attribution = Attribution(None if speaker == "-" else speaker, None if cue == "-" else cue, quote)
         out.append(Labelled(text, stance, attribution, "examples"))
     return out
@@ -109,14 +104,11 @@ def load_tweet_examples(path: Path = TWEET_EXAMPLES_PATH) -> list[Labelled]:
     from claims.stance.targets import RIVAL_PLACEHOLDER, TARGET_PLACEHOLDER
 
     out = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) != 2 or cols[1] not in STANCES:
-            raise ValueError(f"{path}:{lineno}: expected text and stance, tab-separated")
-        text = cols[0].replace("{C}", TARGET_PLACEHOLDER).replace("{A}", RIVAL_PLACEHOLDER)
-        out.append(Labelled(text, cols[1], None, "tweet-examples"))
+    for lineno, (text, stance) in read_tsv(path, 2):
+        if stance not in STANCES:
+            raise ValueError(f"{path}:{lineno}: stance must be one of {STANCES}, got {stance!r}")
+        text = text.replace("{C}", TARGET_PLACEHOLDER).replace("{A}", RIVAL_PLACEHOLDER)
+        out.append(Labelled(text, stance, None, "tweet-examples"))
     return out
 
 

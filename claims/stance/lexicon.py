@@ -117,7 +117,8 @@ class _Entry(NamedTuple):
     kind: str
 
 
-def _read_tsv(path: Path, n_columns: int) -> Iterator[tuple[int, list[str]]]:
+def read_tsv(path: str | Path, n_columns: int) -> Iterator[tuple[int, list[str]]]:
+    """(line number, columns) of a tab-separated data file, skipping blank and "#" lines."""
     for lineno, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip() or raw.startswith("#"):
             continue
@@ -134,7 +135,7 @@ def _pattern(term: str) -> _Pattern:
 def read_lexicon(path: str | Path = LEXICON_PATH) -> list[_Entry]:
     """Read a cue lexicon (format described at the top of the packaged file)."""
     entries = []
-    for lineno, (term, polarity, weight, kind) in _read_tsv(Path(path), 4):
+    for lineno, (term, polarity, weight, kind) in read_tsv(path, 4):
         if polarity not in POLARITIES:
             raise ValueError(f"{path}:{lineno}: polarity must be one of {POLARITIES}")
         entries.append(_Entry(term, _pattern(term), polarity, float(weight), kind))
@@ -144,7 +145,7 @@ def read_lexicon(path: str | Path = LEXICON_PATH) -> list[_Entry]:
 def read_markers(path: str | Path = MARKERS_PATH) -> list[_Entry]:
     """Read the negation / contrast marker list."""
     entries = []
-    for lineno, (term, kind) in _read_tsv(Path(path), 2):
+    for lineno, (term, kind) in read_tsv(path, 2):
         if kind not in MARKER_KINDS:
             raise ValueError(f"{path}:{lineno}: kind must be one of {MARKER_KINDS}")
         entries.append(_Entry(term, _pattern(term), kind, 1.0, kind))
