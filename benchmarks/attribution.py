@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Optional
 
 from claims.attribution import SpeakerAttributor
-from claims.corpus import load_articles
-from claims.sentences import split_sentences
+from claims.ingest.corpus import load_articles
+from claims.ingest.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "benchmarks" / "gold" / "attribution.jsonl"

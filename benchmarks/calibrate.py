@@ -103,7 +103,7 @@ def stsb_pairs(encoder):
 
 
 def _thresholds(model: str, texts, vectors, i, j, positive) -> dict:
-    from claims.hubness import CSLSScorer
+    from claims.matching.hubness import CSLSScorer
 
     dense = np.einsum("ij,ij->i", vectors[i], vectors[j])
     threshold, f1 = best_f1_threshold(dense, positive)
@@ -118,8 +118,8 @@ def _thresholds(model: str, texts, vectors, i, j, positive) -> dict:
 
 def _unit_thresholds(encoder, texts, vectors, i, j, positive) -> dict:
     """Lexical weight (best F1 of whole-sentence cosine + w TF-IDF) and the thresholds of the
-    scorings of :class:`claims.clauses.ClauseScorer` ("hybrid", "clauses", "clauses_dense")."""
-    from claims.clauses import ClauseScorer
+    scorings of :class:`claims.matching.clauses.ClauseScorer` ("hybrid", "clauses", "clauses_dense")."""
+    from claims.matching.clauses import ClauseScorer
 
     def best(weight: float, clauses: bool) -> tuple[float, float]:
         scorer = ClauseScorer(lexical_weight=weight, clauses=clauses).fit(texts, vectors, encoder)

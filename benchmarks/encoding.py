@@ -61,8 +61,8 @@ def machine() -> dict:
 
 def news_sentences(n: int) -> list[str]:
     """The seed articles' sentences, repeated up to ``n``."""
-    from claims.corpus import load_articles
-    from claims.sentences import split_sentences
+    from claims.ingest.corpus import load_articles
+    from claims.ingest.sentences import split_sentences
 
     sentences = [s.text for a in load_articles([REPO / "seeds"]).articles for s in split_sentences(a)]
     return (sentences * (n // len(sentences) + 1))[:n]

@@ -223,7 +223,7 @@ def _pair_cosines(vectors, tuning: TuningSet) -> np.ndarray:
 def tune_thresholds(tuning: TuningSet, encoders: dict) -> dict:
     """Best-F1 thresholds on ``tuning`` of TF-IDF character n-gram cosine and of each encoder's cosine."""
     from benchmarks.calibrate import best_f1_threshold
-    from claims.lexical import LexicalSimilarity
+    from claims.matching.lexical import LexicalSimilarity
 
     def best(scores) -> dict:
         threshold, f1 = best_f1_threshold(np.asarray(scores), tuning.positive)

@@ -4,7 +4,7 @@
 ``benchmarks/gold/CLAIM_RULES.md``):
 
 * the pipeline (:func:`claims.pipeline.analyze`) with each offline model;
-* TF-IDF character n-grams grouped by :func:`claims.grouping.group_embeddings`;
+* TF-IDF character n-grams grouped by :func:`claims.matching.grouping.group_embeddings`;
 * ``sentence_transformers.util.community_detection`` and scikit-learn average-linkage
   ``AgglomerativeClustering`` on e5-small embeddings (the pipeline's encoder);
 * an ablation of the pipeline: pair scoring (clause units with and without the TF-IDF
@@ -143,7 +143,7 @@ def _keep_multi_article(groups: Sequence[Sequence[int]], article_ids: Sequence[s
 
 def group_vectors(vectors: np.ndarray, article_ids, threshold: float) -> list:
     """The project's grouping on any L2-normalised vectors, without guard or lexical score."""
-    from claims.grouping import group_embeddings
+    from claims.matching.grouping import group_embeddings
 
     return with_singletons(group_embeddings(vectors, article_ids, threshold, MIN_ARTICLES).labels.tolist())
 
@@ -171,8 +171,8 @@ def agglomerative(vectors: np.ndarray, article_ids, threshold: float) -> list:
 
 
 def tfidf_vectors(texts: Sequence[str]) -> np.ndarray:
-    """Dense L2-normalised TF-IDF character n-gram vectors (``claims.lexical`` settings), fitted on ``texts``."""
-    from claims.lexical import LexicalSimilarity
+    """Dense L2-normalised TF-IDF character n-gram vectors (``claims.matching.lexical`` settings), fitted on ``texts``."""
+    from claims.matching.lexical import LexicalSimilarity
 
     return LexicalSimilarity("tfidf-char").fit(texts).matrix_.toarray().astype(np.float32)
 
@@ -223,8 +223,8 @@ def ablation_variants() -> dict:
     "clauses-dense" the same without TF-IDF; "hybrid" whole sentences by cosine + TF-IDF;
     "csls" hubness-corrected cosine; "cosine" the dense one alone.
     """
-    from claims.nlp import french_nlp
-    from claims.pair_guards import PairGuard
+    from claims.french.nlp import french_nlp
+    from claims.matching.pair_guards import PairGuard
 
     guards = {"all guards": {}}
     for name in ("numbers", "negation", "entities"):
@@ -236,9 +236,9 @@ def ablation_variants() -> dict:
 
 def run() -> dict:
     from benchmarks.public_eval import tune_thresholds, tuning_sets
-    from claims.corpus import load_articles
+    from claims.ingest.corpus import load_articles
     from claims.pipeline import get_cached_encoder
-    from claims.sentences import split_sentences
+    from claims.ingest.sentences import split_sentences
 
     articles = load_articles([SEEDS]).articles
     sentences = [s for a in articles for s in split_sentences(a)]
@@ -329,7 +329,7 @@ def run() -> dict:
 
 
 def _shipped_method() -> Optional[str]:
-    from claims.thresholds import calibrated_thresholds
+    from claims.matching.thresholds import calibrated_thresholds
 
     try:
         return calibrated_thresholds().get("method")

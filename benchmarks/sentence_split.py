@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from claims.corpus import load_articles
-from claims.sentences import split_sentences
+from claims.ingest.corpus import load_articles
+from claims.ingest.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "sentence_split.json"

@@ -36,9 +36,9 @@ def seed_vectors() -> np.ndarray:
     """e5-small vectors of the seed sentences (cached under .cache/benchmarks)."""
     if SEED_VECTORS.exists():
         return np.load(SEED_VECTORS)
-    from claims.corpus import load_articles
+    from claims.ingest.corpus import load_articles
     from claims.pipeline import get_cached_encoder
-    from claims.sentences import split_sentences
+    from claims.ingest.sentences import split_sentences
 
     texts = [s.text for a in load_articles([REPO / "seeds"]).articles for s in split_sentences(a)]
     vectors = get_cached_encoder("e5-small").encode(texts)
@@ -75,7 +75,7 @@ def synthetic_vectors(n: int, seed: int = 0, chunk: int = 100_000) -> tuple[np.n
 
 
 def dense_threshold() -> float:
-    from claims.thresholds import threshold_for
+    from claims.matching.thresholds import threshold_for
 
     return threshold_for("e5-small", "dense") or 0.9
 
@@ -87,7 +87,7 @@ def run_one(method: str, n: int) -> dict:
     threshold = dense_threshold()
     start = time.perf_counter()
     if method in ("claims", "exact"):
-        from claims.grouping import group_embeddings
+        from claims.matching.grouping import group_embeddings
         from embeddings.index import VectorIndex
 
         index = VectorIndex(kind="exact" if method == "exact" else "auto")

@@ -124,8 +124,8 @@ def gold_groups(gold: Sequence[dict], attributions: str = "gold") -> tuple[list[
         gold: rows of :func:`load_gold`.
         attributions: "gold" (as annotated) or "predicted" (:func:`claims.attribution.attribute`).
     """
-    from claims.corpus import load_articles
-    from claims.sentences import split_sentences
+    from claims.ingest.corpus import load_articles
+    from claims.ingest.sentences import split_sentences
 
     articles = {a.id: a for a in load_articles([REPO / "seeds"]).articles}
     sentences = {aid: list(split_sentences(a)) for aid, a in articles.items()}

@@ -10,10 +10,10 @@ Example::
 The model-level :func:`analyze` wraps the embedding-level :func:`group_embeddings`.
 """
 
-from claims.corpus import articles_from_texts, load_articles
-from claims.grouping import ClaimGrouper, group_embeddings
+from claims.ingest.corpus import articles_from_texts, load_articles
+from claims.matching.grouping import ClaimGrouper, group_embeddings
 from claims.records import Article, Attribution, ClaimGroup, Mention, Sentence
-from claims.sentences import split_sentences
+from claims.ingest.sentences import split_sentences
 
 __all__ = [
     "Analysis", "Article", "Attribution", "ClaimGroup", "ClaimGrouper", "Mention", "Sentence",

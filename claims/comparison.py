@@ -5,7 +5,7 @@
 
 * the split of stances and who holds each: ``{stance: [(article, speaker)]}``;
 * figures that differ for the same slot between two articles ("400 millions de dollars"
-  vs "325 millions de dollars"), as read by :func:`claims.numbers.conflicting_quantities`;
+  vs "325 millions de dollars"), as read by :func:`claims.french.numbers.conflicting_quantities`;
 * the speakers and the articles that quote them;
 * the first and last date the claim appears (article dates).
 
@@ -27,7 +27,7 @@ _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 class FigureConflict(NamedTuple):
     """Two articles giving different values for the same kind of figure."""
 
-    slot: str  # money, count, date… (see claims.numbers.SLOTS)
+    slot: str  # money, count, date… (see claims.french.numbers.SLOTS)
     value_a: float
     article_a: str
     value_b: float
@@ -72,7 +72,7 @@ def _unique(items: Iterable) -> list:
 
 def figure_conflicts(mentions: Sequence[Mention]) -> list[FigureConflict]:
     """Figures on which mentions of different articles disagree, each pair reported once."""
-    from claims.numbers import conflicting_quantities
+    from claims.french.numbers import conflicting_quantities
 
     found: dict[tuple, FigureConflict] = {}
     for m, n in combinations(mentions, 2):

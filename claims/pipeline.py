@@ -1,6 +1,6 @@
 """The whole pipeline in one call: articles → sentences → embeddings → groups → attribution → stance.
 
-:func:`analyze` is the model-level entry point; :func:`claims.grouping.group_embeddings`
+:func:`analyze` is the model-level entry point; :func:`claims.matching.grouping.group_embeddings`
 is the embedding-level one it wraps.
 """
 
@@ -13,11 +13,11 @@ from typing import Callable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from claims.corpus import articles_from_texts, load_articles
-from claims.grouping import group_embeddings
+from claims.ingest.corpus import articles_from_texts, load_articles
+from claims.matching.grouping import group_embeddings
 from claims.records import NO_ATTRIBUTION, Article, Attribution, ClaimGroup, Mention, Sentence
-from claims.sentences import split_sentences
-from claims.thresholds import fallback_threshold, lexical_weight_for, threshold_for
+from claims.ingest.sentences import split_sentences
+from claims.matching.thresholds import fallback_threshold, lexical_weight_for, threshold_for
 from embeddings.base import Encoder
 
 DEFAULT_MODEL = "e5-small"
@@ -128,7 +128,7 @@ def analyze(
         scoring: how a pair is scored before the threshold: "hybrid" (the default: whole
             sentences, ``(cosine + w TF-IDF) / (1 + w)``), "clauses" (the best pair of
             clauses, quotations or frame-free contents, scored the same way; see
-            :mod:`claims.clauses`), "clauses-dense" (the same without TF-IDF), "csls"
+            :mod:`claims.matching.clauses`), "clauses-dense" (the same without TF-IDF), "csls"
             (cosine corrected for hubness) or "cosine". The weight w and every threshold
             come from CheckThat! 2020 train (``benchmarks/calibrate.py``).
         guard: True for the default pair guard (figures, negation, entities), a guard
@@ -160,8 +160,8 @@ def analyze(
             source = "corpus fallback"
     scorer = _pair_scorer(scoring, encoder, texts, embeddings, article_ids)
     if guard is True:
-        from claims.nlp import french_nlp
-        from claims.pair_guards import PairGuard
+        from claims.french.nlp import french_nlp
+        from claims.matching.pair_guards import PairGuard
 
         guard = PairGuard(nlp=french_nlp())
     result = group_embeddings(embeddings, article_ids, threshold, min_articles,
@@ -179,11 +179,11 @@ def analyze(
 def _pair_scorer(scoring: str, encoder: Encoder, texts, embeddings, article_ids):
     """The pair scorer of ``scoring`` fitted on this corpus (None for plain cosine)."""
     if scoring == "csls":
-        from claims.hubness import CSLSScorer
+        from claims.matching.hubness import CSLSScorer
 
         return CSLSScorer().fit(embeddings, article_ids)
     if scoring in ("clauses", "clauses-dense", "hybrid"):
-        from claims.clauses import ClauseScorer
+        from claims.matching.clauses import ClauseScorer
 
         weight = 0.0 if scoring == "clauses-dense" else lexical_weight_for(encoder.name)
         return ClauseScorer(lexical_weight=weight, clauses=scoring != "hybrid").fit(texts, embeddings, encoder)
@@ -193,7 +193,7 @@ def _pair_scorer(scoring: str, encoder: Encoder, texts, embeddings, article_ids)
 def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Attribution]:
     """Who said each sentence (same order as ``sentences``), with the shared spaCy pipeline."""
     from claims.attribution import SpeakerAttributor
-    from claims.nlp import french_nlp
+    from claims.french.nlp import french_nlp
 
     attributor = SpeakerAttributor(nlp=french_nlp())
     by_article: dict[str, list[Sentence]] = {}

@@ -10,7 +10,7 @@ import pytest
 from claims.attribution import (CueLexicon, SpeakerAttributor, default_lexicon, default_metonyms,
                                 find_quotes)
 from claims.records import Article, Sentence
-from claims.sentences import split_sentences
+from claims.ingest.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

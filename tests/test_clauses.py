@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from claims.clauses import ClauseScorer, content_span, split_clauses
-from claims.grouping import group_embeddings
+from claims.matching.clauses import ClauseScorer, content_span, split_clauses
+from claims.matching.grouping import group_embeddings
 
 
 class BagEncoder:

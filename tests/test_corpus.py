@@ -1,4 +1,4 @@
-"""Tests for claims.corpus: reading articles and their metadata, and reporting bad input."""
+"""Tests for claims.ingest.corpus: reading articles and their metadata, and reporting bad input."""
 
 import io
 import json
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claims.corpus import (InputProblem, TextMarks, articles_from_texts, decode_text,
+from claims.ingest.corpus import (InputProblem, TextMarks, articles_from_texts, decode_text,
                            DecodeError, load_articles)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

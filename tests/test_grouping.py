@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from claims.grouping import ClaimGrouper, group_embeddings
+from claims.matching.grouping import ClaimGrouper, group_embeddings
 
 
 def unit(rows):

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from claims.grouping import group_embeddings
-from claims.hubness import CSLSScorer, neighbourhood_density
+from claims.matching.grouping import group_embeddings
+from claims.matching.hubness import CSLSScorer, neighbourhood_density
 
 
 def unit(rows):

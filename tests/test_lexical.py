@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from claims.lexical import LexicalSimilarity, fold_french
+from claims.matching.lexical import LexicalSimilarity, fold_french
 
 TEXTS = [
     "Les États-Unis ont annoncé une nouvelle aide de 325 millions de dollars.",

@@ -118,8 +118,8 @@ def test_gold_rows_align_by_text_then_containment_and_report_the_rest():
 
 def test_shipped_gold_matches_the_sentences_of_the_demo_corpus():
     from benchmarks.quality import SEEDS, align_gold, read_gold
-    from claims.corpus import load_articles
-    from claims.sentences import split_sentences
+    from claims.ingest.corpus import load_articles
+    from claims.ingest.sentences import split_sentences
 
     sentences = [s for a in load_articles([SEEDS]).articles for s in split_sentences(a)]
     gold = align_gold(sentences, read_gold())

@@ -1,6 +1,6 @@
 import pytest
 
-from claims.negation import find_negations, is_negated, negation_conflict, polarity
+from claims.french.negation import find_negations, is_negated, negation_conflict, polarity
 
 
 @pytest.mark.parametrize("text", [

@@ -1,6 +1,6 @@
 import pytest
 
-from claims.numbers import Quantity, conflicting_quantities, extract_quantities
+from claims.french.numbers import Quantity, conflicting_quantities, extract_quantities
 
 
 def quantities(text):

@@ -1,6 +1,6 @@
 import pytest
 
-from claims.pair_guards import PairGuard, entity_mentions
+from claims.matching.pair_guards import PairGuard, entity_mentions
 
 # Seed sentences (articles 001, 002, 004).
 AID_400 = ("La dernière réunion du groupe en novembre a eu lieu alors que les États-Unis "

@@ -1,12 +1,12 @@
-"""Tests for claims.sentences: French sentence splitting with offsets into the original text."""
+"""Tests for claims.ingest.sentences: French sentence splitting with offsets into the original text."""
 
 from pathlib import Path
 
 import pytest
 
-from claims.corpus import load_articles
+from claims.ingest.corpus import load_articles
 from claims.records import Article
-from claims.sentences import (SentenceSplitter, iter_corpus_sentences, read_abbreviations,
+from claims.ingest.sentences import (SentenceSplitter, iter_corpus_sentences, read_abbreviations,
                               split_sentences)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, NamedTuple, Optional, Sequence
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from claims.french.resources import DATA_DIR
+
 CUES_PATH = DATA_DIR / "reporting_cues.tsv"
 
 _KINDS = {"verb", "marker", "aux", "clitic", "aspect", "title", "adverb", "determiner", "conjunction"}

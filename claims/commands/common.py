@@ -11,7 +11,7 @@ from typing import Callable, Iterator, Optional
 
 import typer
 
-from claims.corpus import load_articles
+from claims.ingest.corpus import load_articles
 from claims.records import Article
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "seeds"

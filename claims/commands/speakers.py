@@ -31,7 +31,7 @@ def speakers(
     import json
 
     from claims.pipeline import attribute_corpus
-    from claims.sentences import iter_corpus_sentences
+    from claims.ingest.sentences import iter_corpus_sentences
 
     articles = read_articles(paths)
     sentences = list(iter_corpus_sentences(articles))

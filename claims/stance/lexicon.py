@@ -21,9 +21,9 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from claims.french.resources import DATA_DIR
 from typing import Collection, Iterator, NamedTuple, Optional
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LEXICON_PATH = DATA_DIR / "stance_lexicon.tsv"
 MARKERS_PATH = DATA_DIR / "stance_markers.tsv"
 
@@ -179,7 +179,7 @@ def _longest_matches(index: dict[str, list[_Entry]], tokens: list[Token]) -> lis
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    from claims.lexical import french_stopwords  # the project's French function words
+    from claims.matching.lexical import french_stopwords  # the project's French function words
 
     return french_stopwords()
 

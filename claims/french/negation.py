@@ -34,9 +34,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from claims.lexical import fold_french, french_stopwords
+from claims.french.resources import DATA_DIR
+from claims.matching.lexical import fold_french, french_stopwords
 
-LEXICON_PATH = Path(__file__).resolve().parent / "data" / "negation_fr.tsv"
+LEXICON_PATH = DATA_DIR / "negation_fr.tsv"
 CLAUSE_KINDS = ("clausal", "subject", "determiner", "headline")
 _WINDOW = 6  # tokens scanned between "ne" and its particle
 _STEM = 6

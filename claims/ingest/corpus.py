@@ -2,7 +2,7 @@
 
 Texts are kept exactly as decoded (offsets must hold); metadata the texts carry, such as a
 leading ``date 2023-06`` token or a trailing ``/ATS`` mark, is read from the patterns of
-``claims/data/boilerplate.txt`` through :class:`TextMarks`, which :mod:`claims.sentences`
+``claims/data/boilerplate.txt`` through :class:`TextMarks`, which :mod:`claims.ingest.sentences`
 shares so both stages agree on what is not a sentence.
 """
 
@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Mapping, NamedTuple, Optional, Sequence, TextIO
 
+from claims.french.resources import DATA_DIR
 from claims.records import Article
 
-DATA_DIR = Path(__file__).parent / "data"
 BOILERPLATE_PATH = DATA_DIR / "boilerplate.txt"
 
 # Terminal punctuation or closing quote/bracket after which a trailing agency mark may stand.

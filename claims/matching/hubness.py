@@ -50,7 +50,7 @@ def neighbourhood_density(embeddings: np.ndarray, groups: Sequence, k: int = 10,
 
 
 class CSLSScorer:
-    """Pair scorer for :func:`claims.grouping.group_embeddings`: CSLS instead of cosine.
+    """Pair scorer for :func:`claims.matching.grouping.group_embeddings`: CSLS instead of cosine.
 
     Args:
         k: neighbours of another article averaged into r(x); 10 scored best on

@@ -5,10 +5,10 @@ millions de dollars": same topic, different claim. :class:`PairGuard` is called 
 grouping on each candidate pair and returns a short reason to refuse it, or None. Three
 checks, in order of cost, each of which can be switched off (for ablations):
 
-* **numbers** (:func:`claims.numbers.conflicting_quantities`): both sentences give a figure
+* **numbers** (:func:`claims.french.numbers.conflicting_quantities`): both sentences give a figure
   for the same slot and unit and no figure of one matches the other: amounts, measures,
   counts, years ("en 2022" vs "en 2023"), dates.
-* **negation** (:func:`claims.negation.negation_conflict`): one sentence negates a predicate
+* **negation** (:func:`claims.french.negation.negation_conflict`): one sentence negates a predicate
   the other states ("ne peut pas rejoindre" vs "peut rejoindre").
 * **entities**: one donor is not another. Countries and organisations are found with the
   gazetteer of ``claims/data/guard_lexicon_fr.tsv`` (names, capitals as metonyms,
@@ -39,11 +39,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional
 
-from claims.lexical import alternation, fold_french
-from claims.negation import conflicting_negation
-from claims.numbers import conflicting_quantities, format_quantity
+from claims.french.resources import DATA_DIR
+from claims.matching.lexical import alternation, fold_french
+from claims.french.negation import conflicting_negation
+from claims.french.numbers import conflicting_quantities, format_quantity
 
-LEXICON_PATH = Path(__file__).resolve().parent / "data" / "guard_lexicon_fr.tsv"
+LEXICON_PATH = DATA_DIR / "guard_lexicon_fr.tsv"
 SPACY_MODEL = "fr_core_news_md"
 ROLES = ("subject", "donor")
 

@@ -2,7 +2,7 @@
 
 Rules, in order:
 
-* the leading ``date YYYY-MM`` token is skipped (see :class:`claims.corpus.TextMarks`);
+* the leading ``date YYYY-MM`` token is skipped (see :class:`claims.ingest.corpus.TextMarks`);
 * paragraphs are separated by blank lines; inside a paragraph each line is its own unit
   (headlines and subheads have no final punctuation) unless the next line starts in lower case
   or the line ends with ``,;:`` or an opening quote (a hard-wrapped sentence);
@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from claims.corpus import DATA_DIR, TextMarks, default_marks
+from claims.ingest.corpus import DATA_DIR, TextMarks, default_marks
 from claims.records import Article, Sentence
 
 ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.txt"

@@ -1,9 +1,9 @@
-"""The French number lexicon of :mod:`claims.numbers`, read once from ``data/numbers_fr.tsv``.
+"""The French number lexicon of :mod:`claims.french.numbers`, read once from ``data/numbers_fr.tsv``.
 
 Units, months, scale words ("milliard"), spelled number words, approximation modifiers
 ("près de"), adjectives allowed between a number and its noun, and year cues, compiled
 into the regular expressions the reader uses. Everything is matched on accent-folded,
-lower-cased text (:func:`claims.lexical.fold_french`).
+lower-cased text (:func:`claims.matching.lexical.fold_french`).
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from claims.lexical import alternation, fold_french
+from claims.french.resources import DATA_DIR
+from claims.matching.lexical import alternation, fold_french
 
-LEXICON_PATH = Path(__file__).resolve().parent / "data" / "numbers_fr.tsv"
+LEXICON_PATH = DATA_DIR / "numbers_fr.tsv"
 
 
 class _Unit(NamedTuple):

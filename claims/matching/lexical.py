@@ -6,7 +6,7 @@
 
 IDF comes from the texts given to :meth:`LexicalSimilarity.fit` (the corpus being grouped),
 as in the pipeline. The pipeline's "hybrid" scoring, ``(cosine + w * tfidf-char) / (1 + w)``,
-is :class:`claims.clauses.ClauseScorer` (``clauses=False``); ``benchmarks/calibrate.py``
+is :class:`claims.matching.clauses.ClauseScorer` (``clauses=False``); ``benchmarks/calibrate.py``
 fits w on CheckThat! 2020 train.
 """
 
@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
+from claims.french.resources import DATA_DIR
 from scipy import sparse
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 KINDS = ("tfidf-char",)
 
 # Same-length replacements, so offsets found in folded text hold in the original.

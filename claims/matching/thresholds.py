@@ -29,7 +29,7 @@ def threshold_for(model: str, scale: str = "dense") -> Optional[float]:
 
 
 def lexical_weight_for(model: str, default: float = 0.25) -> float:
-    """Weight of the TF-IDF score beside the cosine for ``model`` (``claims.clauses``).
+    """Weight of the TF-IDF score beside the cosine for ``model`` (``claims.matching.clauses``).
 
     Fitted on CheckThat! 2020 train by ``benchmarks/calibrate.py``; ``default`` for a model
     nobody calibrated.

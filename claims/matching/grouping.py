@@ -8,7 +8,7 @@ How a group forms:
 1. Candidate pairs are each sentence's ``n_neighbors`` nearest neighbours in a FAISS index
    (exact or IVF, see :class:`embeddings.index.VectorIndex`).
 2. A pair is linked when its similarity reaches ``threshold`` and the optional ``guard``
-   lets it through (different figures, negation… see :mod:`claims.pair_guards`).
+   lets it through (different figures, negation… see :mod:`claims.matching.pair_guards`).
 3. Links between sentences of *different* articles form connected components. A sentence
    repeated inside one article (a pull quote) never forms a group on its own.
 4. Each component is refined with average linkage over the same similarities, where a

@@ -23,9 +23,9 @@ from typing import Iterator, NamedTuple, Optional, Sequence
 import numpy as np
 from scipy import sparse
 
-from claims.lexical import LexicalSimilarity, fold_french
+from claims.french.resources import DATA_DIR
+from claims.matching.lexical import LexicalSimilarity, fold_french
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
 KINDS = ("quote", "clause", "content")
 _QUOTE = re.compile(r"[«“\"]([^«»“”\"]+)[»”\"]")
 _PAIR_CHUNK = 4096  # unit pairs scored per block, to bound memory on large components
@@ -137,11 +137,11 @@ def split_clauses(text: str, min_words: int = 4) -> Iterator[Clause]:
 
 
 class ClauseScorer:
-    """Pair scorer for :func:`claims.grouping.group_embeddings`: best pair of units.
+    """Pair scorer for :func:`claims.matching.grouping.group_embeddings`: best pair of units.
 
     A pair of sentences scores ``max over unit pairs (u, v) of (cos(u, v) + w * tfidf(u, v))
     / (1 + w)``, where units are each sentence and its :func:`split_clauses`. TF-IDF is
-    :class:`claims.lexical.LexicalSimilarity` ("tfidf-char") with IDF from the sentences.
+    :class:`claims.matching.lexical.LexicalSimilarity` ("tfidf-char") with IDF from the sentences.
 
     Args:
         lexical_weight: w, the weight of the lexical score (``benchmarks/calibrate.py``

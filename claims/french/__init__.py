@@ -1,0 +1,1 @@
+"""The French text layer: language resources, folding, negation, figures, the spaCy pipeline."""

@@ -1,0 +1,1 @@
+"""Articles in: reading files and standard input, and splitting French sentences."""

@@ -1,0 +1,1 @@
+"""Claim matching: pair scores, pair guards, thresholds and grouping."""
