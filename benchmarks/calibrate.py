@@ -138,9 +138,9 @@ def _unit_thresholds(encoder, texts, vectors, i, j, positive) -> dict:
 
 def calibrate(model: str) -> dict:
     """Thresholds of ``model``: CheckThat! train (used) and STS-B-fr dev (for reference)."""
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
 
-    encoder = get_cached_encoder(model)
+    encoder = get_encoder(model, cache=True)
     entry = _thresholds(model, *checkthat_pairs(encoder))
     entry.update(_unit_thresholds(encoder, *checkthat_pairs(encoder, tweet_pairs=True)))
     entry["stsb_fr_dev"] = _thresholds(model, *stsb_pairs(encoder))

@@ -237,7 +237,7 @@ def ablation_variants() -> dict:
 def run() -> dict:
     from benchmarks.public_eval import tune_thresholds, tuning_sets
     from claims.ingest.corpus import load_articles
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
     from claims.ingest.sentences import split_sentences
 
     articles = load_articles([SEEDS]).articles
@@ -293,7 +293,7 @@ def run() -> dict:
     except Exception as error:
         cv, errors["cross-validation"] = {}, f"{type(error).__name__}: {error}"
 
-    encoder = get_cached_encoder(BASELINE_MODEL)
+    encoder = get_encoder(BASELINE_MODEL, cache=True)
     tuned = {t.name: tune_thresholds(t, {BASELINE_MODEL: encoder}) for t in tuning_sets()}
     if not tuned:
         print("no tuning data: baselines appear in the sweep on the gold only", file=sys.stderr)

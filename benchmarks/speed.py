@@ -37,11 +37,11 @@ def seed_vectors() -> np.ndarray:
     if SEED_VECTORS.exists():
         return np.load(SEED_VECTORS)
     from claims.ingest.corpus import load_articles
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
     from claims.ingest.sentences import split_sentences
 
     texts = [s.text for a in load_articles([REPO / "seeds"]).articles for s in split_sentences(a)]
-    vectors = get_cached_encoder("e5-small").encode(texts)
+    vectors = get_encoder("e5-small", cache=True).encode(texts)
     SEED_VECTORS.parent.mkdir(parents=True, exist_ok=True)
     np.save(SEED_VECTORS, vectors)
     return vectors

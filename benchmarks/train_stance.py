@@ -55,9 +55,9 @@ def training_rows():
 
 def training_encoder():
     """The classifier's encoder (e5-small) behind the on-disk embedding cache."""
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
 
-    return get_cached_encoder("e5-small")
+    return get_encoder("e5-small", cache=True)
 
 
 def focus_for(rows, target_focus: bool):
