@@ -57,6 +57,7 @@ def test_gold_from_synthetic_event(tmp_path):
     assert gold.speakers()[("x01-a2", 0)] == (None, None, "none")
     assert gold.stances() == {("x01-a1", 0): "favor", ("x01-a2", 0): "neutral"}
     assert gold.articles[0].date == "2024-01"
+    assert gold.claim_sets()[("x01-a2", 1)] == frozenset({"injured-30"})
 
 
 def test_env_var_names_the_texts_folder(tmp_path, monkeypatch):

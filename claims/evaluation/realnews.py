@@ -120,6 +120,15 @@ class RealNewsGold:
         """Return the locators of sentences that count (not ``skip``), in corpus order."""
         return [loc for loc, g in self.gold.items() if not g.skip]
 
+    def claim_sets(self) -> dict[Locator, frozenset[str]]:
+        """Return every claim (main and ``also``) of each scored sentence with a claim.
+
+        A pair of sentences sharing a claim here but no shared main claim is allowed, not
+        required: pair scores ignore it (``benchmarks/gold/CLAIM_RULES.md``).
+        """
+        return {loc: frozenset((g.claim,) + g.also) for loc, g in self.gold.items()
+                if g.claim and not g.skip}
+
     def must_not_merge_pairs(self) -> list[tuple[Locator, Locator]]:
         """Expand the must-not-merge claim pairs into sentence pairs (main claims only)."""
         by_claim: dict[str, list[Locator]] = {}
