@@ -49,15 +49,15 @@ def test_gold_from_synthetic_event(tmp_path):
     repo, root = _write(tmp_path)
     gold = load_gold(root=root, repo_dir=repo)
     assert gold.events == ["x01"]
-    assert gold.groups == {"toll-12": [("x01-a1", 0), ("x01-a2", 0)]}
-    assert gold.contrast == {"injured-30": [("x01-a2", 1)]}
+    assert gold.groups == {"x01/toll-12": [("x01-a1", 0), ("x01-a2", 0)]}
+    assert gold.contrast == {"x01/injured-30": [("x01-a2", 1)]}
     assert sorted(gold.must_not_merge_pairs()) == [(("x01-a1", 0), ("x01-a2", 1)),
                                                    (("x01-a2", 0), ("x01-a2", 1))]
     assert gold.speakers()[("x01-a1", 0)] == ("police", "selon", "indirect")
     assert gold.speakers()[("x01-a2", 0)] == (None, None, "none")
     assert gold.stances() == {("x01-a1", 0): "favor", ("x01-a2", 0): "neutral"}
     assert gold.articles[0].date == "2024-01"
-    assert gold.claim_sets()[("x01-a2", 1)] == frozenset({"injured-30"})
+    assert gold.claim_sets()[("x01-a2", 1)] == frozenset({"x01/injured-30"})
 
 
 def test_env_var_names_the_texts_folder(tmp_path, monkeypatch):

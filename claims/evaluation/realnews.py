@@ -91,6 +91,8 @@ class RealNewsGold:
         sentences: ``split_sentences`` of each article, by article id.
         gold: Per-sentence gold, by (article, index).
         claims: Claim id -> short description (annotator's words), over all loaded events.
+            Claim ids are qualified by their event (``e01/toll-turkey-284``): the files use
+            bare ids, unique within one event only.
         groups: Shared claims (main-claim sentences in at least two articles) -> locators.
         contrast: Claims stated in one article only -> locators (unique for pair scores).
         must_not_merge: Pairs of claim ids that look alike but differ, with the reason.
@@ -321,12 +323,13 @@ def load_gold(events: Optional[Iterable[str]] = None, *, root: str | Path | None
         if not path.is_file():
             raise ValueError(f"no annotation file for event {event}: {path}")
         ann = read_annotation(path)
-        result.claims.update(ann.get("claims", {}))
+        result.claims.update({f"{event}/{c}": d for c, d in ann.get("claims", {}).items()})
         for pair in ann.get("must_not_merge", []):
-            result.must_not_merge.append((pair["a"], pair["b"], pair.get("why", "")))
+            result.must_not_merge.append((f"{event}/{pair['a']}", f"{event}/{pair['b']}",
+                                          pair.get("why", "")))
         seen: set[Locator] = set()
         for row in ann["sentences"]:
-            g = _sentence_gold(row)
+            g = _sentence_gold(row, event)
             loc = (g.article, g.index)
             sents = sentences.get(g.article)
             if sents is None:
@@ -348,10 +351,10 @@ def load_gold(events: Optional[Iterable[str]] = None, *, root: str | Path | None
                 if (art, s.index) not in seen:
                     problems.append(f"{art}#{s.index}: not annotated "
                                     f"({anchor_of(s.text)!r})")
-        for a, b, _ in result.must_not_merge:
-            for c in (a, b):
-                if c not in result.claims:
-                    problems.append(f"{event}: must-not-merge claim {c!r} not described")
+    for a, b, _ in result.must_not_merge:
+        for c in (a, b):
+            if c not in result.claims:
+                problems.append(f"must-not-merge claim {c!r} not described")
     if problems:
         raise ValueError("real-news annotations disagree with the texts or the splitter:\n  "
                          + "\n  ".join(problems[:30])
@@ -381,14 +384,17 @@ def _anchor_matches(anchor: str, sentence: str) -> bool:
     return " ".join(sentence.split()).startswith(" ".join(anchor.split()))
 
 
-def _sentence_gold(row: dict) -> SentenceGold:
+def _sentence_gold(row: dict, event: str) -> SentenceGold:
     quote = row.get("quote") or "none"
     stance = row.get("stance")
     if quote not in QUOTES:
         raise ValueError(f"{row.get('article')}#{row.get('index')}: quote {quote!r}")
     if stance is not None and stance not in STANCES:
         raise ValueError(f"{row.get('article')}#{row.get('index')}: stance {stance!r}")
+    claim = row.get("claim")
     return SentenceGold(article=row["article"], index=int(row["index"]), anchor=row["anchor"],
-                        skip=bool(row.get("skip", False)), claim=row.get("claim"),
-                        also=tuple(row.get("also") or ()), speaker=row.get("speaker"),
+                        skip=bool(row.get("skip", False)),
+                        claim=f"{event}/{claim}" if claim else None,
+                        also=tuple(f"{event}/{c}" for c in row.get("also") or ()),
+                        speaker=row.get("speaker"),
                         cue=row.get("cue"), quote=quote, stance=stance, note=row.get("note"))
