@@ -35,7 +35,7 @@ def _write(tmp_path, texts=TEXTS, sha=None):
     for art, text in texts.items():
         for s in split_sentences(Article(id=art, text=text)):
             rows.append({"article": art, "index": s.index, "anchor": anchor_of(s.text),
-                         **gold[(art, s.index)]})
+                         **gold.get((art, s.index), {})})
     (repo / "manifest.jsonl").write_text(
         "".join(json.dumps(r) + "\n" for r in manifest), encoding="utf-8")
     ann = {"event": "x01", "claims": {"toll-12": "12 dead", "injured-30": "30 injured"},
@@ -100,3 +100,29 @@ def test_parse_raw_keeps_text_and_reads_date():
     assert [r["article"] for r in recs] == ["e99-a1", "e99-a2"]
     assert recs[0]["text"] == "date 2023-02 Texte un.\n\nSuite.\n"
     assert recs[0]["date"] == "2023-02" and recs[1]["date"] is None
+
+
+def test_realign_after_a_splitter_change(tmp_path):
+    text = "Titre du jour\n\nLe séisme a fait 12 morts. Il a fait 30 blessés.\n"
+    repo, root = _write(tmp_path, texts={"x01-a1": text, "x01-a2": TEXTS["x01-a2"]})
+    path = repo / "annotations" / "x01.json"
+    ann = json.loads(path.read_text(encoding="utf-8"))
+    sents = list(split_sentences(Article(id="x01-a1", text=text)))
+    assert [s.index for s in sents] == [0, 1, 2]
+    # As if an older splitter had dropped the headline: rows 0, 1 hold sentences 1, 2.
+    rows = [r for r in ann["sentences"] if r["article"] != "x01-a1"]
+    rows += [{"article": "x01-a1", "index": 0, "anchor": anchor_of(sents[1].text),
+              "start": sents[1].start, "claim": "toll-12", "stance": "neutral"},
+             {"article": "x01-a1", "index": 1, "anchor": anchor_of(sents[2].text),
+              "start": sents[2].start, "claim": "injured-30", "stance": "neutral"}]
+    ann["sentences"] = rows
+    path.write_text(json.dumps(ann), encoding="utf-8")
+    with pytest.raises(ValueError, match="anchor"):
+        load_gold(root=root, repo_dir=repo)
+    gold = load_gold(root=root, repo_dir=repo, realign=True)
+    assert gold.gold[("x01-a1", 1)].claim == "x01/toll-12"
+    assert gold.gold[("x01-a1", 2)].claim == "x01/injured-30"
+    assert gold.gold[("x01-a1", 0)].claim is None
+    assert gold.groups == {"x01/toll-12": [("x01-a1", 1), ("x01-a2", 0)],
+                           "x01/injured-30": [("x01-a1", 2), ("x01-a2", 1)]}
+    assert len(gold.realigned) == 3

@@ -108,6 +108,7 @@ class RealNewsGold:
     contrast: dict[str, list[Locator]]
     must_not_merge: list[tuple[str, str, str]]
     event_of: dict[str, str] = field(default_factory=dict)
+    realigned: list[str] = field(default_factory=list)
 
     def speakers(self) -> dict[Locator, tuple[Optional[str], Optional[str], str]]:
         """Return (speaker, cue, quote) of every annotated, non-skipped sentence."""
@@ -286,7 +287,8 @@ def load_articles(manifest: Sequence[dict], root: str | Path | None = None) -> l
 
 
 def load_gold(events: Optional[Iterable[str]] = None, *, root: str | Path | None = None,
-              repo_dir: str | Path | None = None, check_anchors: bool = True) -> RealNewsGold:
+              repo_dir: str | Path | None = None, check_anchors: bool = True,
+              realign: bool = False) -> RealNewsGold:
     """Load texts and annotations of some events and check that they agree.
 
     Args:
@@ -295,6 +297,12 @@ def load_gold(events: Optional[Iterable[str]] = None, *, root: str | Path | None
         repo_dir: Folder holding ``manifest.jsonl`` and ``annotations/`` (default
             ``benchmarks/realnews`` of this checkout).
         check_anchors: Check that each anchor starts its indexed sentence.
+        realign: When the splitter has changed, place each annotated row on the sentence
+            that now holds its ``start`` offset (the anchor must still stand there in the
+            text); a new sentence holding no row's start gets a default row (unique,
+            narration); a sentence holding several rows keeps the first. What moved is
+            listed in ``RealNewsGold.realigned``. Off by default: figures are reported on
+            the annotated split.
 
     Returns:
         The gold of those events.
@@ -330,6 +338,8 @@ def load_gold(events: Optional[Iterable[str]] = None, *, root: str | Path | None
         seen: set[Locator] = set()
         for row in ann["sentences"]:
             g = _sentence_gold(row, event)
+            if realign and g.article in sentences:
+                g = _realign(g, row, sentences[g.article], result.realigned)
             loc = (g.article, g.index)
             sents = sentences.get(g.article)
             if sents is None:
@@ -342,13 +352,21 @@ def load_gold(events: Optional[Iterable[str]] = None, *, root: str | Path | None
             if check_anchors and not _anchor_matches(g.anchor, sents[g.index].text):
                 problems.append(f"{g.article}#{g.index}: anchor {g.anchor!r} does not start "
                                 f"the sentence {anchor_of(sents[g.index].text)!r}")
+            if loc in seen and realign:
+                result.realigned.append(f"{g.article}#{g.index}: second row dropped")
+                continue
             if loc in seen:
                 problems.append(f"{g.article}#{g.index}: annotated twice")
             seen.add(loc)
             result.gold[loc] = g
         for art in (r["article"] for r in manifest if r["event"] == event):
             for s in sentences.get(art, []):
-                if (art, s.index) not in seen:
+                if (art, s.index) not in seen and realign:
+                    result.gold[(art, s.index)] = SentenceGold(
+                        art, s.index, anchor_of(s.text), note="unannotated after realignment")
+                    result.realigned.append(f"{art}#{s.index}: new sentence, default row")
+                    seen.add((art, s.index))
+                elif (art, s.index) not in seen:
                     problems.append(f"{art}#{s.index}: not annotated "
                                     f"({anchor_of(s.text)!r})")
     for a, b, _ in result.must_not_merge:
@@ -364,9 +382,10 @@ def load_gold(events: Optional[Iterable[str]] = None, *, root: str | Path | None
     for loc, g in result.gold.items():
         if g.claim and not g.skip:
             by_claim.setdefault(g.claim, []).append(loc)
+    order = {r["article"]: i for i, r in enumerate(manifest)}
     for claim, locs in by_claim.items():
         target = result.groups if len({a for a, _ in locs}) >= 2 else result.contrast
-        target[claim] = locs
+        target[claim] = sorted(locs, key=lambda loc: (order[loc[0]], loc[1]))
     return result
 
 
@@ -378,6 +397,25 @@ def try_load_gold(events: Optional[Iterable[str]] = None, **kwargs) -> tuple[
         return load_gold(events, **kwargs), None
     except RealNewsUnavailable as exc:
         return None, str(exc)
+
+
+def _realign(g: SentenceGold, row: dict, sents: list[Sentence],
+             log: list[str]) -> SentenceGold:
+    """Move a row to the sentence now holding its start offset (see ``load_gold``)."""
+    start = row.get("start")
+    if start is None:
+        return g
+    for s in sents:
+        if s.start <= start < max(s.end, s.start + 1):
+            if s.index == g.index and _anchor_matches(g.anchor, s.text):
+                return g
+            text = s.text[start - s.start:]
+            if not _anchor_matches(g.anchor, text):
+                return g  # let the anchor check report it
+            log.append(f"{g.article}#{s.index} <- #{g.index}")
+            return SentenceGold(**{**g.__dict__, "index": s.index,
+                                   "anchor": anchor_of(s.text)})
+    return g
 
 
 def _anchor_matches(anchor: str, sentence: str) -> bool:
