@@ -97,6 +97,7 @@ class RealNewsGold:
         contrast: Claims stated in one article only -> locators (unique for pair scores).
         must_not_merge: Pairs of claim ids that look alike but differ, with the reason.
         event_of: Article id -> event id.
+        realigned: What ``load_gold(realign=True)`` moved (empty otherwise).
     """
 
     events: list[str]
@@ -121,7 +122,9 @@ class RealNewsGold:
 
     def scored(self) -> list[Locator]:
         """Return the locators of sentences that count (not ``skip``), in corpus order."""
-        return [loc for loc, g in self.gold.items() if not g.skip]
+        order = {a.id: i for i, a in enumerate(self.articles)}
+        return sorted((loc for loc, g in self.gold.items() if not g.skip),
+                      key=lambda loc: (order[loc[0]], loc[1]))
 
     def claim_sets(self) -> dict[Locator, frozenset[str]]:
         """Return every claim (main and ``also``) of each scored sentence with a claim.
