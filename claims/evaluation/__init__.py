@@ -1,0 +1,1 @@
+"""Evaluation data that is not part of the analysis itself (gold loaders, checks)."""
