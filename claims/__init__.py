@@ -9,26 +9,23 @@ Example::
     print(render(analysis, "table"))
 
 The model-level :func:`analyze` wraps the embedding-level :func:`group_embeddings`.
+Names are imported on first use, so ``import claims`` (and ``claims --help``) stays light.
 """
 
-from claims.ingest import resolve_articles, split_corpus
-from claims.ingest.corpus import articles_from_texts, load_articles
-from claims.ingest.sentences import split_sentences
-from claims.matching.grouping import ClaimGrouper, group_embeddings
 from claims.records import Article, Attribution, ClaimGroup, Mention, Sentence
 
-__all__ = [
-    "Analysis", "Article", "Attribution", "ClaimGroup", "ClaimGrouper", "Mention", "Row", "Sentence",
-    "Settings", "analyze", "articles_from_texts", "group_embeddings", "load_articles", "render",
-    "resolve_articles", "resolve_settings", "similar_sentences", "similarity", "split_corpus",
-    "split_sentences",
-]
-
-_LAZY = {  # name -> module; loaded on first use so that `import claims` stays light
-    "Analysis": "claims.analysis", "Row": "claims.analysis", "analyze": "claims.pipeline",
-    "similarity": "claims.pipeline", "render": "claims.output", "Settings": "claims.settings",
-    "resolve_settings": "claims.settings", "similar_sentences": "claims.search",
+_LAZY = {  # name -> module
+    "Analysis": "claims.analysis", "Row": "claims.analysis",
+    "analyze": "claims.pipeline", "similarity": "claims.pipeline",
+    "render": "claims.output",
+    "Settings": "claims.settings", "resolve_settings": "claims.settings",
+    "similar_sentences": "claims.search",
+    "resolve_articles": "claims.ingest", "split_corpus": "claims.ingest",
+    "articles_from_texts": "claims.ingest.corpus", "load_articles": "claims.ingest.corpus",
+    "split_sentences": "claims.ingest.sentences",
+    "ClaimGrouper": "claims.matching.grouping", "group_embeddings": "claims.matching.grouping",
 }
+__all__ = ["Article", "Attribution", "ClaimGroup", "Mention", "Sentence", *sorted(_LAZY)]
 
 
 def __getattr__(name):

@@ -127,8 +127,9 @@ def analyze(
 
     with clock.stage("group"):
         grouping = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer)
+    memo = _memo(settings)
     with clock.stage("attribute"):
-        attributions = (attribute_corpus(articles, sentences, attributor) if attribution
+        attributions = (attribute_corpus(articles, sentences, attributor, memo) if attribution
                         else [NO_ATTRIBUTION] * len(sentences))
     groups = build_groups(sentences, grouping, attributions)
     if stance and groups:  # no group: the stance encoder is never loaded
@@ -149,6 +150,15 @@ def _entry_of(model: Union[str, Encoder]) -> ModelEntry:
         return model_entry(model.name)
     except ValueError:
         return ModelEntry(model.name, "encoder given by the caller", lambda cache: model, model.dim)
+
+
+def _memo(settings: Settings):
+    """The on-disk memo of text analyses, when caches are on."""
+    if not settings.cache:
+        return None
+    from claims.memo import Memo
+
+    return Memo()
 
 
 def _encoder_for(model: Union[str, Encoder], entry: ModelEntry, cache: bool) -> Encoder:
@@ -186,11 +196,10 @@ def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair
     else:
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors,
                               article_ids, encoder)
-    if guard is True:
-        from claims.french.nlp import french_nlp
+    if guard is True:  # spaCy loads only if a pair naming entities needs a parse
         from claims.matching.pair_guards import PairGuard
 
-        guard = PairGuard(nlp=french_nlp())
+        guard = PairGuard()
     return group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
                             texts=texts, guard=guard or None, pair_scorer=scorer)
 
