@@ -62,9 +62,10 @@ def notices() -> Iterator[None]:
 
 
 def read_articles(paths: Optional[list[str]]) -> list[Article]:
-    """Articles from ``paths`` ("-" is standard input; none: the demo corpus).
+    """Articles from ``paths`` ("-" is standard input; none: the demo corpus), sorted by id.
 
-    Each unreadable input is one warning line; no article at all is an error exit.
+    Sorting makes rows and group ids independent of the order paths are given. Each
+    unreadable input is one warning line; no article at all is an error exit.
     """
     from claims.ingest.corpus import load_articles
 
@@ -79,7 +80,7 @@ def read_articles(paths: Optional[list[str]]) -> list[Article]:
             warn(f"skipped {problem.path}: {problem.reason}")
     if not loaded.articles:
         raise fail("no article to read in " + ", ".join(paths))
-    return loaded.articles
+    return sorted(loaded.articles, key=lambda a: a.id)
 
 
 @contextlib.contextmanager
