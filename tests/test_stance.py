@@ -307,9 +307,9 @@ def test_every_mention_gets_a_stance(shipped):
 
 @pytest.fixture(scope="session")
 def demo_groups(shipped, encoder):
-    from benchmarks.stance import gold_groups, load_gold
+    from claims.evaluation.gold import gold_groups, read_stance_gold
 
-    groups, _, articles = gold_groups(load_gold())
+    groups, _, articles = gold_groups(read_stance_gold())
     texts = [m.sentence.text for g in groups for m in g.mentions]
     vectors = dict(zip([m.sentence for g in groups for m in g.mentions], encoder.encode(texts)))
     return {g.id: assign_stances(g, vectors, shipped) for g in groups}, articles
