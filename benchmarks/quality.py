@@ -35,7 +35,8 @@ from benchmarks.machine import machine
 from claims.evaluation.data import REPO
 from claims.evaluation.gold import CLAIMS_GOLD as GOLD_PATH
 from claims.evaluation.gold import SEEDS, Gold, align_gold, read_gold
-from claims.evaluation.metrics import leave_one_group_out, merged_distinct_claims, score_grouping, with_singletons
+from claims.evaluation.metrics import (leave_one_group_out, merged_distinct_claims, score_grouping,
+                                       with_singletons)
 
 RESULTS = REPO / "benchmarks" / "results" / "quality.json"
 MODELS = ("e5-small", "e5-small-int8", "use", "minilm")

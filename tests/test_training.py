@@ -67,9 +67,10 @@ def test_checkthat_pairs_hold_each_gold_claim_and_hard_negatives(checkthat):
     base = cal.tweet_claim_pairs(data, tweets, claims, negatives=2)
     assert base.texts == data.query_texts + data.claim_texts
     assert len(base.i) == 4 * (1 + 2)  # each tweet: its claim and 2 wrong ones
-    pairs = {(data.query_ids[i], data.claim_ids[j - 4]): bool(p) for i, j, p in zip(base.i, base.j, base.positive)}
-    assert {pair for pair, positive in pairs.items() if positive} == {("q0", "c0"), ("q1", "c0"), ("q2", "c1"),
-                                                                        ("q3", "c2")}
+    pairs = {(data.query_ids[i], data.claim_ids[j - 4]): bool(p)
+             for i, j, p in zip(base.i, base.j, base.positive)}
+    assert {pair for pair, positive in pairs.items() if positive} == {
+        ("q0", "c0"), ("q1", "c0"), ("q2", "c1"), ("q3", "c2")}
     both = cal.with_tweet_pairs(base, data, tweets, negatives=2)
     assert len(both.texts) == len(both.vectors) <= len(base.texts)
     tweet_pairs = {(both.texts[i], both.texts[j]): bool(p) for i, j, p in
@@ -115,7 +116,8 @@ def test_calibrate_without_tuning_data_skips_and_writes_nothing(tmp_path, monkey
 
 TEXTS = {"favor": ["la cible a raison", "bravo à la cible", "je soutiens la cible", "la cible défend bien"],
          "against": ["la cible a tort", "honte à la cible", "la cible ment encore", "la cible a échoué"],
-         "neutral": ["la cible parle demain", "la cible était à Lyon", "réunion avec la cible", "la cible a dit"]}
+         "neutral": ["la cible parle demain", "la cible était à Lyon", "réunion avec la cible",
+                     "la cible a dit"]}
 
 
 @pytest.fixture

@@ -146,7 +146,8 @@ def stsb_pairs(encoder) -> Pairs:
     texts = [p.sentence1 for p in pairs] + [p.sentence2 for p in pairs]
     vectors = encoder.encode(texts)
     i = np.arange(len(pairs))
-    return Pairs(texts, vectors, i, i + len(pairs), np.array([p.score >= SAME_CLAIM_MIN_SCORE for p in pairs]))
+    positive = np.array([p.score >= SAME_CLAIM_MIN_SCORE for p in pairs])
+    return Pairs(texts, vectors, i, i + len(pairs), positive)
 
 
 # -- thresholds ----------------------------------------------------------------------------

@@ -207,7 +207,8 @@ def save_fit(fit: StanceFit, rows: Sequence[Labelled], path: Path, encoder_name:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_WEIGHTS,
-                        help="weights file to write (default: the package's claims/data/stance_classifier.npz)")
+                        help="weights file to write "
+                             "(default: the package's claims/data/stance_classifier.npz)")
     args = parser.parse_args(argv)
     try:
         rows = training_rows()
