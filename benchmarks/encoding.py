@@ -70,7 +70,7 @@ def news_sentences(n: int) -> list[str]:
 
 def sts_pairs():
     """STS-B-fr test pairs, or None when the eval folder is absent."""
-    from benchmarks.eval_data import EvalDataMissing, read_stsb_fr
+    from claims.evaluation.data import EvalDataMissing, read_stsb_fr
 
     try:
         return read_stsb_fr("test")

@@ -21,8 +21,8 @@ import time
 
 import numpy as np
 
-from benchmarks.eval_data import REPO
 from benchmarks.machine import describe, machine
+from claims.evaluation.data import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "speed.json"
 SEED_VECTORS = REPO / ".cache" / "benchmarks" / "seed_vectors.npy"

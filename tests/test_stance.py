@@ -310,9 +310,9 @@ def test_every_mention_gets_a_stance(shipped):
 
 @pytest.fixture(scope="session")
 def demo_groups(shipped, encoder):
-    from benchmarks.stance import gold_groups, load_gold
+    from claims.evaluation.gold import gold_groups, read_stance_gold
 
-    groups, _, articles = gold_groups(load_gold())
+    groups, _, articles = gold_groups(read_stance_gold())
     return {g.id: assign_stances(g, None, shipped, encoder=encoder) for g in groups}, articles
 
 

@@ -1,1 +1,1 @@
-"""Evaluation data that is not part of the analysis itself (gold loaders, checks)."""
+"""Evaluation: gold data, metrics and evaluation data locations shared by benchmarks, training and tests."""

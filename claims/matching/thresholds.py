@@ -1,4 +1,4 @@
-"""Per-model similarity thresholds, calibrated on tuning data by ``benchmarks/calibrate.py``.
+"""Per-model similarity thresholds, calibrated on tuning data by ``python -m claims.training.calibrate``.
 
 A threshold only means something for the model it was calibrated for: e5 puts unrelated
 sentences on one topic at cosine 0.83-0.88, where another model puts its paraphrases.
@@ -31,7 +31,7 @@ def threshold_for(model: str, scale: str = "dense") -> Optional[float]:
 def lexical_weight_for(model: str, default: float = 0.25) -> float:
     """Weight of the TF-IDF score beside the cosine for ``model`` (``claims.matching.clauses``).
 
-    Fitted on CheckThat! 2020 train by ``benchmarks/calibrate.py``; ``default`` for a model
+    Fitted on CheckThat! 2020 train by :mod:`claims.training.calibrate`; ``default`` for a model
     nobody calibrated.
     """
     value = calibrated_thresholds().get("models", {}).get(model, {}).get("lexical_weight")
