@@ -249,10 +249,10 @@ def run() -> dict:
 
 
 def _shipped_method() -> Optional[str]:
-    from claims.matching.thresholds import calibrated_thresholds
+    from claims.models import calibration_table
 
     try:
-        return calibrated_thresholds().get("method")
+        return calibration_table().get("method")
     except (OSError, ValueError):
         return None
 

@@ -75,9 +75,9 @@ def synthetic_vectors(n: int, seed: int = 0, chunk: int = 100_000) -> tuple[np.n
 
 
 def dense_threshold() -> float:
-    from claims.matching.thresholds import threshold_for
+    from claims.models import model_entry
 
-    return threshold_for("e5-small", "dense") or 0.9
+    return model_entry("e5-small").threshold("dense") or 0.9
 
 
 def run_one(method: str, n: int) -> dict:

@@ -39,9 +39,10 @@ DEFAULT_LEXICAL_WEIGHT = 0.25  # for a model nobody calibrated (hybrid and claus
 
 
 @lru_cache(maxsize=1)
-def _calibration() -> dict:
+def calibration_table() -> dict:
+    """The calibration file: ``{"method": ..., "models": {name: {scale: threshold, ...}}}``."""
     with open(CALIBRATION_FILE, encoding="utf-8") as f:
-        return json.load(f).get("models", {})
+        return json.load(f)
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,13 @@ class ModelEntry:
 
     def threshold(self, scale: str) -> Optional[float]:
         """The threshold calibrated for this model on pair-score ``scale``, or None."""
-        value = _calibration().get(self.calibration or self.name, {}).get(scale)
+        value = calibration_table().get("models", {}).get(self.calibration or self.name, {}).get(scale)
         return float(value) if value is not None else None
 
     @property
     def lexical_weight(self) -> float:
         """Weight of the TF-IDF score beside the cosine in hybrid and clause scores."""
-        value = _calibration().get(self.calibration or self.name, {}).get("lexical_weight")
+        value = calibration_table().get("models", {}).get(self.calibration or self.name, {}).get("lexical_weight")
         return float(value) if value is not None else DEFAULT_LEXICAL_WEIGHT
 
 
@@ -261,5 +262,5 @@ def cached(encoder: Encoder, cache_dir: Optional[PathLike] = None) -> Encoder:
     return CachedEncoder(encoder, EmbeddingCache(default_cache_dir(cache_dir) / CACHE_FILE))
 
 
-__all__ = ["DEFAULT_MODEL", "LazyEncoder", "ModelEntry", "available_models", "cached", "get_encoder",
+__all__ = ["DEFAULT_MODEL", "LazyEncoder", "ModelEntry", "available_models", "cached", "calibration_table", "get_encoder",
            "model_entry", "register", "stance_model_name", "unregister"]
