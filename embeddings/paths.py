@@ -12,10 +12,30 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Callable, Optional, Union
 
 logger = logging.getLogger(__name__)
+
+
+class CacheWarning(UserWarning):
+    """A cache or built model was damaged, unwritable or missing; the run goes on without it.
+
+    Each problem is reported once, as one line; front ends show it as a warning line.
+    """
+
+
+def warn(message: str) -> None:
+    """Report a cache problem the run recovered from (one line, :class:`CacheWarning`)."""
+    warnings.warn(message, CacheWarning, stacklevel=3)
+
+
+def reason(exc: BaseException) -> str:
+    """A short one-line description of an exception, for warning messages."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    name = type(exc).__name__
+    return f"{name}: {text[:160]}" if text else name
 
 ENV_VAR = "CLAIMS_CACHE_DIR"
 _TMP_PREFIX = ".tmp-"
