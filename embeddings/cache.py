@@ -25,7 +25,7 @@ from typing import Iterable, Optional, Sequence
 import numpy as np
 
 from .base import Encoder, Progress
-from .paths import PathLike, cache_dir, reason, warn
+from .paths import PathLike, cache_dir, folder_unusable, reason, warn
 
 CACHE_FILE = "embeddings.sqlite3"
 _LOOKUP_CHUNK = 500  # keys per SELECT, well under sqlite's bound-parameter limit
@@ -100,8 +100,7 @@ class EmbeddingCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self._warn_once("open", f"embedding cache folder {self.path.parent} cannot be created "
-                                    f"({reason(exc)}); running without the cache")
+            folder_unusable(self.path.parent, exc)  # one warning, shared with the model builds
             return
         self._connect()
 

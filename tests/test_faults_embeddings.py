@@ -184,16 +184,16 @@ def test_non_finite_vectors_are_never_stored(tmp_path):
         assert cache.get("m", ["a", "b"], 2)[1].tolist() == [False, True]
 
 
-def run_without_root_rights(script, **kwargs):
+def run_without_root_rights(script, *args):
     """Run ``script`` where file permissions apply (root loses its override)."""
-    command = [sys.executable, "-c", script]
+    command = [sys.executable, "-c", script, *args]
     if os.geteuid() == 0:
         setpriv = shutil.which("setpriv")
         if setpriv is None:
             pytest.skip("running as root without setpriv: permissions cannot be enforced")
         caps = "-dac_override,-dac_read_search,-fowner"
         command = [setpriv, f"--bounding-set={caps}", f"--inh-caps={caps}", *command]
-    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60, **kwargs)
+    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=60)
 
 
 ENCODE_SCRIPT = """
@@ -241,5 +241,200 @@ def test_a_cache_folder_that_cannot_be_created_means_no_cache_and_one_warning(tm
     locked.mkdir(mode=0o555)
     out = run_encode(locked / "cache" / "emb.sqlite3")
     assert out["ok"] and out["encoded"] == len(TEXTS)
-    assert len(out["warnings"]) == 1 and "cannot be created" in out["warnings"][0]
+    assert len(out["warnings"]) == 1 and "cannot be created or written" in out["warnings"][0]
     assert "PermissionError" in out["warnings"][0]
+
+
+# Built model folders ---------------------------------------------------------------
+
+WORDS = "le la les un une de des et est à sommet ciel bleu bonjour monde otan kiev armes phrase".split()
+SENTENCES = ["le ciel est bleu", "bonjour le monde", "kiev et les armes", "un sommet de l' otan"]
+
+
+def tiny_hf_model(folder):
+    """Stands in for the 470 MB e5 weights: a 1-layer BERT (384 d) and a word-level tokenizer."""
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import BertConfig, BertModel
+
+    folder.mkdir(parents=True)
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    vocab.update({w: len(vocab) + i for i, w in enumerate(WORDS + [f"w{i}" for i in range(40)])})
+    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)])
+    tokenizer.save(str(folder / "tokenizer.json"))
+    (folder / "tokenizer_config.json").write_text(json.dumps({
+        "tokenizer_class": "PreTrainedTokenizerFast", "bos_token": "<s>", "eos_token": "</s>",
+        "pad_token": "<pad>", "unk_token": "<unk>", "model_max_length": 64}))
+    torch.manual_seed(0)  # every build gives the same weights, like the real one
+    config = BertConfig(vocab_size=len(vocab), hidden_size=384, num_hidden_layers=1, num_attention_heads=6,
+                        intermediate_size=64, max_position_embeddings=64, pad_token_id=1)
+    BertModel(config).save_pretrained(str(folder))
+    return 384
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Pristine tiny e5 and int8 folders, and their vectors for SENTENCES."""
+    import embeddings.e5 as e5
+    from embeddings.onnx_e5 import OnnxE5Encoder
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(e5, "_write_hf_model", tiny_hf_model)
+    cache = tmp_path_factory.mktemp("pristine")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)  # a first build warns about nothing
+        vectors = e5.E5Encoder(cache).encode(SENTENCES)
+        int8 = OnnxE5Encoder(cache).encode(SENTENCES)
+    yield cache / "models", vectors, int8
+    mp.undo()
+
+
+@pytest.fixture
+def cache(built, tmp_path, monkeypatch):
+    """A cache folder holding copies of the pristine builds (times kept, so the manifests hold)."""
+    import embeddings.e5 as e5
+
+    monkeypatch.setattr(e5, "_write_hf_model", tiny_hf_model)
+    shutil.copytree(built[0], tmp_path / "models", copy_function=shutil.copy2)
+    return tmp_path
+
+
+def e5_folder(cache):
+    from embeddings.e5 import E5_FOLDER
+
+    return cache / "models" / E5_FOLDER
+
+
+def truncate_weights(folder):
+    os.truncate(folder / "model.safetensors", (folder / "model.safetensors").stat().st_size // 2)
+
+
+def plant_pickle(folder):
+    (folder / "pytorch_model.bin").write_bytes(b"\x80\x04\x95junk, not a checkpoint")
+
+
+def break_config(folder):
+    (folder / "config.json").write_text('{"model_type": "bert", "hidden_size": ')
+
+
+def break_tokenizer(folder):
+    with open(folder / "tokenizer.json", "r+b") as f:
+        f.write(b"{{{{")  # same size, first bytes garbage
+
+
+@pytest.mark.parametrize("damage", [truncate_weights, plant_pickle, break_config, break_tokenizer])
+def test_a_damaged_model_folder_is_removed_with_one_warning_and_rebuilt(built, cache, damage):
+    from embeddings.e5 import E5Encoder
+    from embeddings.manifest import check_manifest
+
+    damage(e5_folder(cache))
+    with pytest.warns(CacheWarning) as record:
+        vectors = E5Encoder(cache).encode(SENTENCES)
+    messages = cache_warnings(record)
+    assert len(messages) == 1 and "damaged" in messages[0] and "rebuilding" in messages[0]
+    np.testing.assert_allclose(vectors, built[1], atol=1e-6)
+    assert check_manifest(e5_folder(cache)) is None
+    assert not (e5_folder(cache) / "pytorch_model.bin").exists()
+    assert [p.name for p in (cache / "models").iterdir() if p.name.startswith(".")] == []
+
+
+def test_weights_rewritten_in_place_with_the_same_time_are_caught_when_loading(built, cache, monkeypatch):
+    import embeddings.manifest as manifest
+    from embeddings.e5 import E5Encoder
+
+    monkeypatch.setattr(manifest, "HASH_ALWAYS", 0)  # as for the real 470 MB file: size and time only
+    weights = e5_folder(cache) / "model.safetensors"
+    st = weights.stat()
+    with open(weights, "r+b") as f:
+        f.write(b"\xff" * 64)  # the header length and JSON header are garbage now
+    os.utime(weights, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert manifest.check_manifest(e5_folder(cache)) is None  # invisible to the cheap check
+    with pytest.warns(CacheWarning) as record:
+        vectors = E5Encoder(cache).encode(SENTENCES)
+    messages = cache_warnings(record)
+    assert len(messages) == 1 and "SafetensorError" in messages[0]
+    np.testing.assert_allclose(vectors, built[1], atol=1e-6)
+
+
+def test_a_damaged_int8_model_is_rebuilt(built, cache):
+    from embeddings.onnx_e5 import ONNX_FOLDER, OnnxE5Encoder
+
+    onnx = cache / "models" / ONNX_FOLDER / "model.onnx"
+    os.truncate(onnx, onnx.stat().st_size // 3)
+    with pytest.warns(CacheWarning) as record:
+        vectors = OnnxE5Encoder(cache).encode(SENTENCES)
+    assert len(cache_warnings(record)) == 1
+    np.testing.assert_allclose(vectors, built[2], atol=1e-5)
+
+
+def test_a_folder_built_before_manifests_is_rebuilt_once(built, cache):
+    from embeddings.e5 import E5Encoder
+
+    (e5_folder(cache) / "MANIFEST.json").unlink()
+    with pytest.warns(CacheWarning) as record:
+        E5Encoder(cache)
+    assert len(cache_warnings(record)) == 1 and "no manifest" in cache_warnings(record)[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)
+        E5Encoder(cache)  # now trusted
+
+
+# Leftover temporaries --------------------------------------------------------------
+
+KILLED_BUILD = """
+import os, signal, sys
+from embeddings.paths import build_once
+def build(out):
+    (out / "model.safetensors").write_bytes(b"x" * 1_000_000)
+    os.kill(os.getpid(), signal.SIGKILL)  # killed mid-build
+build_once(__import__("pathlib").Path(sys.argv[1]), build)
+"""
+
+
+def test_a_killed_build_leaves_a_folder_that_the_next_run_removes(built, cache):
+    from embeddings.e5 import E5_FOLDER, build_e5_model
+    from embeddings.paths import _temp_prefix
+
+    models = cache / "models"
+    proc = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(models / "other-model")], cwd=REPO)
+    assert proc.returncode == -9
+    killed = [p for p in models.iterdir() if p.name.startswith(".tmp-other-model-")]
+    assert len(killed) == 1 and (killed[0] / "model.safetensors").exists()
+    live = models / f"{_temp_prefix(E5_FOLDER)}live"  # a build running now in this process
+    live.mkdir()
+    foreign = models / f".tmp-{E5_FOLDER}-999999999@0badc0de-abc"  # a dead pid, on another machine
+    foreign.mkdir()
+    stalled = models / f".tmp-{E5_FOLDER}-{os.getppid()}-old"  # alive, but silent for an hour
+    stalled.mkdir()
+    os.utime(stalled, (os.path.getmtime(stalled) - 3600,) * 2)
+
+    assert build_e5_model(cache) == e5_folder(cache)  # the model is there: nothing is built
+    assert not killed[0].exists() and not stalled.exists()
+    assert live.exists() and foreign.exists()
+
+
+CANNOT_WRITE = """
+import json, sys, warnings
+from pathlib import Path
+from embeddings.paths import build_once
+with warnings.catch_warnings(record=True) as record:
+    warnings.simplefilter("always")
+    a = build_once(Path(sys.argv[1]) / "a", lambda out: (out / "w").write_text("a"))
+    b = build_once(Path(sys.argv[1]) / "b", lambda out: (out / "w").write_text("b"))
+print(json.dumps({"read": [(a / "w").read_text(), (b / "w").read_text()],
+                  "warnings": [str(w.message) for w in record]}))
+"""
+
+
+def test_models_that_cannot_be_stored_are_built_for_the_run_with_one_warning(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    proc = run_without_root_rights(CANNOT_WRITE, str(locked / "cache" / "models"))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["read"] == ["a", "b"]
+    assert len(out["warnings"]) == 1 and "cannot be created or written" in out["warnings"][0]
+    assert list(locked.iterdir()) == []
