@@ -236,6 +236,20 @@ def test_a_read_only_cache_is_used_read_only_and_the_run_succeeds(tmp_path, lock
     assert path.read_bytes() == before
 
 
+def test_a_damaged_cache_in_a_read_only_folder_is_skipped_with_one_warning(tmp_path):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    path = folder / "emb.sqlite3"
+    random_bytes(path, fill_cache(path))
+    folder.chmod(0o555)
+    try:
+        out = run_encode(path)
+    finally:
+        folder.chmod(0o755)
+    assert out["ok"] and out["encoded"] == len(TEXTS)
+    assert len(out["warnings"]) == 1 and "cannot be moved aside" in out["warnings"][0]
+
+
 def test_a_cache_folder_that_cannot_be_created_means_no_cache_and_one_warning(tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o555)
