@@ -140,6 +140,8 @@ class OnnxE5Encoder(Encoder):
         self.threads = threads or os.cpu_count() or 1
         try:
             self.session, self.tokenizer = _load(self.path, self.threads)
+        except MemoryError:
+            raise  # the machine, not the folder
         except Exception as exc:  # onnxruntime and tokenizers raise plain Exception subclasses
             # Damage the manifest cannot see: the folder is ours to rebuild, once.
             if not discard(self.path, reason(exc)):
