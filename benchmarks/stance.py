@@ -35,7 +35,7 @@ import numpy as np
 from benchmarks.eval_data import EvalDataMissing, eval_file
 from benchmarks.machine import machine
 from claims.records import STANCES, Attribution, ClaimGroup, Mention
-from claims.stance.lexicon import read_tsv
+from claims.french.resources import read_tsv
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES_PATH = REPO / "claims" / "data" / "stance_examples.tsv"

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from claims.attribution import (CueLexicon, SpeakerAttributor, default_lexicon, default_metonyms,
-                                find_quotes)
+from claims.attribution import SpeakerAttributor, find_quotes
+from claims.french.cues import CueLexicon, default_lexicon
+from claims.french.entities import default_metonyms
 from claims.records import Article, Sentence
 from claims.ingest.sentences import split_sentences
 
@@ -19,10 +20,12 @@ GOLD = ROOT / "benchmarks" / "gold" / "attribution.jsonl"
 
 @pytest.fixture(scope="session")
 def attributor():
-    spacy = pytest.importorskip("spacy")
+    pytest.importorskip("spacy")
+    from claims.french.nlp import french_nlp
+
     try:
-        nlp = spacy.load("fr_core_news_md")
-    except OSError:
+        nlp = french_nlp()
+    except RuntimeError:
         pytest.skip("spaCy model fr_core_news_md is not installed")
     return SpeakerAttributor(nlp=nlp)
 

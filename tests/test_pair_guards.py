@@ -1,6 +1,7 @@
 import pytest
 
-from claims.matching.pair_guards import PairGuard, entity_mentions
+from claims.french.entities import entity_mentions
+from claims.matching.pair_guards import PairGuard
 
 # Seed sentences (articles 001, 002, 004).
 AID_400 = ("La dernière réunion du groupe en novembre a eu lieu alors que les États-Unis "
@@ -17,9 +18,9 @@ CREDIT_004 = ("Par ailleurs, une ligne de crédit d’un milliard de dollars a �
 
 @pytest.fixture(scope="session")
 def guard():
-    import spacy
+    from claims.french.nlp import french_nlp
 
-    return PairGuard(nlp=spacy.load("fr_core_news_md", exclude=["ner"]))
+    return PairGuard(nlp=french_nlp())
 
 
 def test_seed_credit_lines_may_match(guard):

@@ -5,19 +5,13 @@ from __future__ import annotations
 import re
 from typing import Collection, Optional, Sequence
 
-from claims.attribution.cues import CueMatch
-
-WORD = re.compile(r"\w+")
+from claims.french.cues import CueMatch
+from claims.french.text import words
 # Where the reporter's own words resume after reported content ("..., lors de sa visite").
 _CONTENT_STOP = re.compile(r",\s+(?:tandis qu|alors qu|lors d|sans |au cours d)", re.IGNORECASE)
 _QUE = re.compile(r"(?:\s+[^\s,]+){0,5}?\s+qu(?:e\b|['’])", re.IGNORECASE)
 _LEAD_SKIP = re.compile(r"\s+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier)\s+)?"
                         r"(?:pour\s+)?", re.IGNORECASE)
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words of a text."""
-    return [w.lower() for w in WORD.findall(text)]
 
 
 def main_quote(text: str, quotes: Sequence[tuple[int, int, int]],

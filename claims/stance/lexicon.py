@@ -17,43 +17,25 @@ claim group's shared words.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from claims.french.resources import DATA_DIR
 from typing import Collection, Iterator, NamedTuple, Optional
 
-LEXICON_PATH = DATA_DIR / "stance_lexicon.tsv"
-MARKERS_PATH = DATA_DIR / "stance_markers.tsv"
+from claims.french.resources import data_path, read_tsv
+from claims.french.text import Token, cue_tokens, fold_word, french_stopwords
+
+LEXICON_PATH = data_path("stance_lexicon.tsv")
+MARKERS_PATH = data_path("stance_markers.tsv")
 
 POLARITIES = ("favor", "against", "hedge")
 MARKER_KINDS = ("neg_open", "neg_close", "neg_word", "neg_prep", "not_negation", "diminisher",
                 "concession", "opposition", "shift", "boundary")
-# Elided word + apostrophe as one token ("l'", "qu'"), then words (with inner hyphens),
-# then any other single character.
-_TOKEN = re.compile(r"\w+(?:-\w+)*'(?=\w)|\w+(?:-\w+)*|[^\w\s]")
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "′": "'", "`": "'"})
 NEG_WINDOW = 6  # tokens between "ne" and its "pas"
 NEG_TAIL = 4  # tokens after a negation that stay in its scope
 DIMINISH_TAIL = 2
 # Weight of cues outside the focus clause (or before "mais" when no focus is given).
 OFF_FOCUS = 0.5
 WORD_MIN = 4  # shorter words are not content words for focusing
-
-
-def fold(text: str) -> str:
-    """Lower-case, with accents removed and apostrophes unified, for matching."""
-    text = unicodedata.normalize("NFD", text.translate(_APOSTROPHES).lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-class Token(NamedTuple):
-    """A word or punctuation mark with its folded form and offsets into the text."""
-
-    norm: str
-    start: int
-    end: int
 
 
 class CueHit(NamedTuple):
@@ -89,11 +71,6 @@ class LexiconScore(NamedTuple):
     hits: tuple[CueHit, ...]
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split ``text`` into folded tokens with character offsets."""
-    return [Token(fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
 class _Pattern(NamedTuple):
     parts: tuple[str, ...]  # folded tokens; a trailing "*" means any ending
 
@@ -117,25 +94,14 @@ class _Entry(NamedTuple):
     kind: str
 
 
-def read_tsv(path: str | Path, n_columns: int) -> Iterator[tuple[int, list[str]]]:
-    """(line number, columns) of a tab-separated data file, skipping blank and "#" lines."""
-    for lineno, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        columns = raw.rstrip("\n").split("\t")
-        if len(columns) != n_columns:
-            raise ValueError(f"{path}:{lineno}: expected {n_columns} tab-separated columns")
-        yield lineno, columns
-
-
 def _pattern(term: str) -> _Pattern:
-    return _Pattern(tuple(fold(part) for part in term.split()))
+    return _Pattern(tuple(fold_word(part) for part in term.split()))
 
 
 def read_lexicon(path: str | Path = LEXICON_PATH) -> list[_Entry]:
     """Read a cue lexicon (format described at the top of the packaged file)."""
     entries = []
-    for lineno, (term, polarity, weight, kind) in read_tsv(path, 4):
+    for lineno, (term, polarity, weight, kind) in read_tsv(Path(path), 4):
         if polarity not in POLARITIES:
             raise ValueError(f"{path}:{lineno}: polarity must be one of {POLARITIES}")
         entries.append(_Entry(term, _pattern(term), polarity, float(weight), kind))
@@ -145,7 +111,7 @@ def read_lexicon(path: str | Path = LEXICON_PATH) -> list[_Entry]:
 def read_markers(path: str | Path = MARKERS_PATH) -> list[_Entry]:
     """Read the negation / contrast marker list."""
     entries = []
-    for lineno, (term, kind) in read_tsv(path, 2):
+    for lineno, (term, kind) in read_tsv(Path(path), 2):
         if kind not in MARKER_KINDS:
             raise ValueError(f"{path}:{lineno}: kind must be one of {MARKER_KINDS}")
         entries.append(_Entry(term, _pattern(term), kind, 1.0, kind))
@@ -177,17 +143,10 @@ def _longest_matches(index: dict[str, list[_Entry]], tokens: list[Token]) -> lis
     return found
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from claims.matching.lexical import french_stopwords  # the project's French function words
-
-    return french_stopwords()
-
-
 def content_words(text: str) -> set[str]:
     """Folded content words (4+ letters, no function words), cut to six letters as a crude stem."""
-    stop = _stopwords()
-    return {t.norm[:6] for t in tokenize(text)
+    stop = french_stopwords()
+    return {t.norm[:6] for t in cue_tokens(text)
             if len(t.norm) >= WORD_MIN and t.norm[0].isalnum() and t.norm not in stop}
 
 
@@ -216,7 +175,7 @@ class StanceLexicon:
         """Token spans ``(start, end)`` under a negation ("ne ... que" is not one).
 
         Args:
-            tokens: from :func:`tokenize`.
+            tokens: from :func:`claims.french.text.cue_tokens`.
             claim: spans that deny what the clause says: they run to the end of the clause,
                 and "sans" does not count ("sans fournir de détails" denies nothing).
                 Otherwise, spans whose cues turn around: a few words after the negation.
@@ -293,7 +252,7 @@ class StanceLexicon:
             focus_words: content words (see :func:`content_words`) the claim is about; the
                 clause holding most of them counts fully, the others at half weight.
         """
-        tokens = tokenize(text)
+        tokens = cue_tokens(text)
         yield from self._hits(tokens, self._clause_weights(tokens, focus_words))
 
     def _clause_weights(self, tokens, focus_words) -> list[tuple[Clause, float]]:
@@ -342,7 +301,7 @@ class StanceLexicon:
 
     def score(self, text: str, focus_words: Optional[Collection[str]] = None) -> LexiconScore:
         """Sum the cues of ``text`` (see :meth:`find_cues`) and note its markers."""
-        tokens = tokenize(text)
+        tokens = cue_tokens(text)
         clause_weights = self._clause_weights(tokens, focus_words)
         hits = tuple(self._hits(tokens, clause_weights))
         sums = {p: sum(h.weight for h in hits if h.polarity == p) for p in POLARITIES}
@@ -370,7 +329,7 @@ class StanceLexicon:
 
     def opposed_text(self, text: str) -> str:
         """The words of ``text`` inside opposition clauses ("contrairement à X …")."""
-        tokens = tokenize(text)
+        tokens = cue_tokens(text)
         parts = [text[tokens[c.start].start:tokens[c.end - 1].end]
                  for c in self.clauses(tokens) if c.role == "opposed"]
         return " ".join(parts)
