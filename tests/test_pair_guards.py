@@ -88,6 +88,17 @@ def test_prepare_gives_the_same_answers(guard):
     assert fresh(a, b) == guard(a, b)
 
 
+def test_prepare_takes_docs_parsed_by_the_caller(guard):
+    from claims.french.nlp import parse
+
+    a = "L'Allemagne a annoncé une nouvelle aide militaire."
+    b = "Les États-Unis ont annoncé une nouvelle aide militaire."
+    shared = PairGuard(nlp=guard.nlp).prepare([a, b], parse([a, b], guard.nlp))
+    assert shared(a, b) == guard(a, b) == "entities: DE vs US (subject)"
+    with pytest.raises(ValueError, match="does not match"):
+        PairGuard(nlp=guard.nlp).prepare([a, b], parse([b, a], guard.nlp))
+
+
 def test_entity_mentions_map_aliases_to_one_id():
     ids = [m.id for m in entity_mentions("Washington, les États-Unis, l'aide américaine, l'OTAN, Moscou")]
     assert ids == ["US", "US", "US", "NATO", "RU"]

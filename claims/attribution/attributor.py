@@ -18,14 +18,14 @@ speaker or not; names inside quotations are never speakers.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Optional, Sequence
 
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
+from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.quotes import find_quotes
-from claims.attribution.spans import content_span, main_quote, trim_span
+from claims.attribution.spans import absolute_span, content_span, main_quote
 from claims.attribution.speakers import ArticleContext, Mention, find_mentions, learn_article
 from claims.french.entities import Metonyms, default_metonyms
 from claims.french.nlp import check_docs, parse
@@ -121,7 +121,7 @@ class SpeakerAttributor:
                 continue
             results[i] = self._attribute_one(item, results[i - 1] if i else None)
             self._remember(item, results[i])
-        return self._echoes(items, results)
+        return pull_quote_attributions(items, results)
 
     def _remember(self, item: _Analysis, attribution: Attribution) -> None:
         """Keep the last person who was a sentence's subject, for later pronouns."""
@@ -359,8 +359,7 @@ class SpeakerAttributor:
 
     @staticmethod
     def _absolute(item: _Analysis, span: tuple[int, int]) -> tuple[int, int]:
-        start, end = trim_span(item.sentence.text, *span)
-        return item.sentence.start + start, item.sentence.start + end
+        return absolute_span(item.sentence, span)
 
     def _quote_and_span(self, item: _Analysis, cue: CueMatch, postposed: bool):
         main = self._main_quote(item)
@@ -369,32 +368,6 @@ class SpeakerAttributor:
         verb_before = any(t.pos_ in ("VERB", "AUX") for t in item.doc if t.idx < cue.start)
         span = content_span(item.sentence.text, cue, postposed, verb_before)
         return "indirect", self._absolute(item, span)
-
-    # -- pull quotes -----------------------------------------------------------------------------
-
-    def _echoes(self, items, results) -> list[Attribution]:
-        """Give cue-less narration that repeats a quoted passage the speaker of that passage."""
-        quoted = [(words(item.sentence.text[s - item.sentence.start: e - item.sentence.start]),
-                   r.speaker, k)
-                  for k, (item, r) in enumerate(zip(items, results))
-                  if r.quote == "direct" and r.speaker and r.quote_span
-                  for s, e in [r.quote_span]]
-        for i, (item, result) in enumerate(zip(items, results)):
-            if result.speaker is not None or item.cues:
-                continue
-            sentence_words = words(item.sentence.text)
-            if len(sentence_words) < 5:
-                continue
-            for passage, speaker, k in quoted:
-                if k == i:
-                    continue
-                match = SequenceMatcher(None, sentence_words, passage, autojunk=False).find_longest_match(
-                    0, len(sentence_words), 0, len(passage))
-                if match.size >= max(5, 0.8 * len(sentence_words)):
-                    span = (0, len(item.sentence.text))
-                    results[i] = Attribution(speaker, None, "direct", self._absolute(item, span))
-                    break
-        return results
 
 
 _DEFAULT: Optional[SpeakerAttributor] = None

@@ -57,6 +57,12 @@ def content_span(text: str, cue: CueMatch, postposed: bool, verb_before: bool) -
     return begin, stop.start() if stop else len(text)
 
 
+def absolute_span(sentence, span: tuple[int, int]) -> tuple[int, int]:
+    """A sentence-local span, trimmed (:func:`trim_span`), as offsets into the article."""
+    start, end = trim_span(sentence.text, *span)
+    return sentence.start + start, sentence.start + end
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim spaces, unmatched outer quotation marks and a final comma or period off a span."""
     while start < end and (text[start].isspace() or text[start] == "," or (
