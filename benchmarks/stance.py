@@ -35,11 +35,11 @@ import numpy as np
 from benchmarks.eval_data import EvalDataMissing, eval_file
 from benchmarks.machine import machine
 from claims.records import STANCES, Attribution, ClaimGroup, Mention
-from claims.french.resources import read_tsv
+from claims.french.resources import data_path, read_tsv
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLES_PATH = REPO / "claims" / "data" / "stance_examples.tsv"
-TWEET_EXAMPLES_PATH = REPO / "claims" / "data" / "stance_tweet_examples.tsv"
+EXAMPLES_PATH = data_path("stance_examples.tsv")
+TWEET_EXAMPLES_PATH = data_path("stance_tweet_examples.tsv")
 GOLD_PATH = REPO / "benchmarks" / "gold" / "stance.jsonl"
 RESULTS_PATH = REPO / "benchmarks" / "results" / "stance.json"
 EFRA_LABELS = {"FAVOUR": "favor", "AGAINST": "against", "NONE": "neutral"}
