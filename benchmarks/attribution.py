@@ -13,7 +13,6 @@ tests/test_attribution.py use other, hand-made sentences.
 
 from __future__ import annotations
 
-from benchmarks.machine import machine
 import json
 import re
 import sys
@@ -23,13 +22,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Optional
 
+from benchmarks.machine import machine
 from claims.attribution import SpeakerAttributor
+from claims.evaluation.data import REPO as ROOT
+from claims.evaluation.gold import ATTRIBUTION_GOLD as GOLD
+from claims.evaluation.gold import SEEDS, read_attribution_gold
 from claims.ingest.corpus import load_articles
 from claims.ingest.sentences import split_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLD = ROOT / "benchmarks" / "gold" / "attribution.jsonl"
-SEEDS = ROOT / "seeds"
 RESULTS = ROOT / "benchmarks" / "results" / "attribution.json"
 REPEATS = 3
 TARGET = 0.90
@@ -66,18 +66,6 @@ def token_f1(gold: Optional[str], pred: Optional[str]) -> float:
         return 0.0
     precision, recall = common / sum(p.values()), common / sum(g.values())
     return 2 * precision * recall / (precision + recall)
-
-
-def read_gold(path: Path) -> list[dict]:
-    rows = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            row = json.loads(line)
-            missing = {"article", "sentence", "speaker", "cue", "quote", "quoted"} - set(row)
-            if missing:
-                raise ValueError(f"{path}:{lineno}: missing {sorted(missing)}")
-            rows.append(row)
-    return rows
 
 
 def match_gold(gold: list[dict], sentences_by_article: dict) -> tuple[list, list, list]:
@@ -120,7 +108,7 @@ def score(pairs: list[tuple[dict, object]]) -> dict:
 
 
 def main(gold_path: str = str(GOLD), folder: str = str(SEEDS)) -> dict:
-    gold = read_gold(Path(gold_path))
+    gold = read_attribution_gold(Path(gold_path))
     articles, problems = load_articles([folder])
     for problem in problems:
         print(f"{problem.path}: {problem.reason}", file=sys.stderr)

@@ -70,7 +70,7 @@ def news_sentences(n: int) -> list[str]:
 
 def sts_pairs():
     """STS-B-fr test pairs, or None when the eval folder is absent."""
-    from benchmarks.eval_data import EvalDataMissing, read_stsb_fr
+    from claims.evaluation.data import EvalDataMissing, read_stsb_fr
 
     try:
         return read_stsb_fr("test")
@@ -117,7 +117,7 @@ def _throughput(encoder, texts: list[str], batch_size: int) -> tuple[float, floa
 def _measure(backend: str, cache: str, n: int, batch_size: int) -> dict:
     import numpy as np
 
-    from embeddings.registry import get_encoder
+    from claims.models import get_encoder
 
     yardstick = round(matmul_gflops(0.5), 1)
     start = time.perf_counter()

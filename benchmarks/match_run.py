@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.eval_data import REPO
 from benchmarks.machine import describe, machine
+from claims.evaluation.data import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "match_run.json"
 

@@ -20,7 +20,6 @@ that ``benchmarks.quality`` uses for its baselines.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import re
 import sys
@@ -29,8 +28,11 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from benchmarks.eval_data import REPO, EvalDataMissing, eval_dir, eval_file, read_stsb_fr
-from benchmarks.quality import MODELS, machine
+from benchmarks.machine import machine
+from benchmarks.quality import MODELS
+from claims.evaluation.data import (REPO, CheckThat, EvalDataMissing, eval_dir, eval_file, read_checkthat,
+                                    read_stsb_fr)
+from claims.evaluation.metrics import average_precision
 
 RESULTS = REPO / "benchmarks" / "results" / "public_eval.json"
 PUBLISHED_STS = {"paraphrase-multilingual-MiniLM-L12-v2": 0.799,
@@ -38,60 +40,12 @@ PUBLISHED_STS = {"paraphrase-multilingual-MiniLM-L12-v2": 0.799,
 PUBLISHED_CHECKTHAT = ("n-gram/BM25 baseline, CheckThat! 2022 task 2A English "
                        "(a later release of similar data)", 0.818)
 DEPTH = 5
-_URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+")
 _TOKEN = re.compile(r"[a-z0-9]+")
-
-
-class CheckThat(NamedTuple):
-    """One CheckThat! 2020 task 2 split with the verified claims."""
-
-    claim_ids: list[str]
-    claim_texts: list[str]
-    query_ids: list[str]
-    query_texts: list[str]
-    relevant: dict[str, set[str]]  # tweet id -> verified claim ids
-
-
-def _read_tsv(path, quoted: bool) -> list[list[str]]:
-    # The claims file quotes fields that span lines; tweets are raw single lines.
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE))
-    return [r for r in rows[1:] if r]  # first row is a header
-
-
-def read_checkthat(split: str) -> CheckThat:
-    """Tweets, relevance judgements and verified claims of ``split`` ("train", "dev", "test")."""
-    claims = _read_tsv(eval_file("checkthat2020", "verified_claims.docs.tsv"), quoted=True)
-    tweets = _read_tsv(eval_file("checkthat2020", split, "tweets.queries.tsv"), quoted=False)
-    relevant: dict[str, set[str]] = {}
-    with eval_file("checkthat2020", split, "tweet-vclaim-pairs.qrels").open(encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 4 and parts[3] != "0":
-                relevant.setdefault(parts[0], set()).add(parts[2])
-    tweets = [t for t in tweets if t[0] in relevant]  # a tweet without a judgement has no answer
-    return CheckThat([c[0] for c in claims], [" ".join(c[1:3]).strip() for c in claims],
-                     [t[0] for t in tweets], [clean_tweet(t[1]) for t in tweets], relevant)
-
-
-def clean_tweet(text: str) -> str:
-    """The tweet without links (identical for every system)."""
-    return " ".join(_URL.sub(" ", text).split())
-
-
-def average_precision(ranked: Sequence[str], relevant: set[str], depth: int = DEPTH) -> float:
-    """AP@depth as the CheckThat! scorer computes it: sum of precision at each hit / |relevant|."""
-    hits, total = 0, 0.0
-    for rank, doc in enumerate(ranked[:depth], 1):
-        if doc in relevant:
-            hits += 1
-            total += hits / rank
-    return total / len(relevant) if relevant else 0.0
 
 
 def retrieval_scores(rankings: Sequence[Sequence[str]], data: CheckThat) -> dict:
     """MAP@5 and precision@1 of one ranked list per query."""
-    aps = [average_precision(r, data.relevant[q]) for r, q in zip(rankings, data.query_ids)]
+    aps = [average_precision(r, data.relevant[q], DEPTH) for r, q in zip(rankings, data.query_ids)]
     p1 = [float(bool(r) and r[0] in data.relevant[q]) for r, q in zip(rankings, data.query_ids)]
     return {"map_at_5": round(float(np.mean(aps)), 4), "p_at_1": round(float(np.mean(p1)), 4),
             "queries": len(aps)}
@@ -137,14 +91,14 @@ def sts_spearman(encoder, split: str = "test") -> dict:
 
 
 def run(models: Sequence[str], checkthat: bool = True) -> dict:
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
 
     result = {"machine": machine(), "eval_dir": str(eval_dir()), "sts_b_fr_test": {},
               "checkthat2020_test": {}, "errors": {}}
     encoders = {}
     for model in models:
         try:
-            encoders[model] = get_cached_encoder(model)
+            encoders[model] = get_encoder(model, cache=True)
         except Exception as error:  # a model that is not installed must not hide the others
             result["errors"][model] = f"{type(error).__name__}: {error}"
     for model, encoder in encoders.items():
@@ -184,11 +138,11 @@ def tuning_sets() -> list[TuningSet]:
     """The tuning sets present on this machine (train/dev splits only).
 
     * ``sts``: STS-B-fr dev pairs, positive when scored >= 4 (the rule of the pipeline's
-      calibration, ``benchmarks/calibrate.py``);
+      calibration, :mod:`claims.training.calibrate`);
     * ``checkthat``: every pair of CheckThat! 2020 train + dev tweets (English), positive when
       both make the same verified claim: claim groups with mostly negative pairs, as in news.
     """
-    from benchmarks.calibrate import SAME_CLAIM_MIN_SCORE
+    from claims.training.calibrate import SAME_CLAIM_MIN_SCORE
 
     out = []
     try:
@@ -222,7 +176,7 @@ def _pair_cosines(vectors, tuning: TuningSet) -> np.ndarray:
 
 def tune_thresholds(tuning: TuningSet, encoders: dict) -> dict:
     """Best-F1 thresholds on ``tuning`` of TF-IDF character n-gram cosine and of each encoder's cosine."""
-    from benchmarks.calibrate import best_f1_threshold
+    from claims.training.calibrate import best_f1_threshold
     from claims.matching.lexical import LexicalSimilarity
 
     def best(scores) -> dict:

@@ -24,21 +24,20 @@ printed too; its best value is an oracle, labelled as such. Writes
 
 from __future__ import annotations
 
-from benchmarks.machine import machine
 import json
 import sys
 import time
-from pathlib import Path
-from typing import Callable, NamedTuple, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from benchmarks.metrics import (Pair, leave_one_group_out, merged_distinct_claims, score_grouping,
-                                with_singletons)
+from benchmarks.machine import machine
+from claims.evaluation.data import REPO
+from claims.evaluation.gold import CLAIMS_GOLD as GOLD_PATH
+from claims.evaluation.gold import SEEDS, Gold, align_gold, read_gold
+from claims.evaluation.metrics import (leave_one_group_out, merged_distinct_claims, score_grouping,
+                                       with_singletons)
 
-REPO = Path(__file__).resolve().parents[1]
-GOLD_PATH = REPO / "benchmarks" / "gold" / "claims.jsonl"
-SEEDS = REPO / "seeds"
 RESULTS = REPO / "benchmarks" / "results" / "quality.json"
 MODELS = ("e5-small", "e5-small-int8", "use", "minilm")
 BASELINE_MODEL = "e5-small"  # embeddings the clustering baselines run on
@@ -49,85 +48,6 @@ TFIDF_SWEEP = tuple(round(t, 2) for t in np.arange(0.10, 0.751, 0.05))
 # Checks a reader looks for first: (kind, claim, other claim).
 CHECKS = (("together", "credit-line-155mm", None), ("together", "heavy-weapons", None),
           ("apart", "us-aid-400m-2022-11", "us-aid-325m-2023-06"))
-
-
-
-
-# -- gold ------------------------------------------------------------------------------------
-class GoldRow(NamedTuple):
-    article: str
-    text: str
-    claim: str
-    also: tuple[str, ...]
-    note: str
-
-
-class Gold(NamedTuple):
-    """The gold aligned to a list of sentences.
-
-    ``labels`` is the partition scored (shared main claims; every other sentence alone),
-    ``claims`` every claim each sentence states (main and ``also``), ``ignore`` the pairs
-    that share a claim without being required, ``shared`` the shared claim ids.
-    """
-
-    labels: list
-    claims: list[frozenset]
-    main: list[Optional[str]]
-    ignore: set[Pair]
-    shared: list[str]
-    unmatched: list[GoldRow]
-
-
-def read_gold(path: Path = GOLD_PATH) -> list[GoldRow]:
-    """The rows of a gold JSONL file."""
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            d = json.loads(line)
-            try:
-                rows.append(GoldRow(d["article"], d["text"], d["claim"], tuple(d.get("also", ())),
-                                    d.get("note", "")))
-            except KeyError as missing:
-                raise ValueError(f"{path}:{n}: missing field {missing}") from None
-    return rows
-
-
-def align_gold(sentences: Sequence, rows: Sequence[GoldRow]) -> Gold:
-    """Match gold rows to sentences (``.article``, ``.text``): exact text, else containment.
-
-    A row matches every sentence of its article with the same text; failing that, the one
-    sentence of the article containing its text. Rows that match nothing, or several
-    sentences by containment, are returned in ``unmatched``.
-    """
-    by_article: dict[str, list[int]] = {}
-    for i, s in enumerate(sentences):
-        by_article.setdefault(s.article, []).append(i)
-    main: list[Optional[str]] = [None] * len(sentences)
-    claims = [set() for _ in sentences]
-    unmatched = []
-    for row in rows:
-        pool = by_article.get(row.article, [])
-        hits = [i for i in pool if sentences[i].text == row.text]
-        if not hits:
-            containing = [i for i in pool if row.text in sentences[i].text]
-            hits = containing if len(containing) == 1 else []
-        if not hits:
-            unmatched.append(row)
-            continue
-        for i in hits:
-            main[i] = main[i] or row.claim
-            claims[i].update((row.claim, *row.also))
-    spans: dict[str, set] = {}
-    for i, claim in enumerate(main):
-        if claim:
-            spans.setdefault(claim, set()).add(sentences[i].article)
-    shared = sorted(c for c, arts in spans.items() if len(arts) >= 2)
-    labels = with_singletons([c if c in shared else None for c in main])
-    claim_sets = [frozenset(c) for c in claims]
-    tagged = [i for i, c in enumerate(claim_sets) if c]
-    ignore = {(i, j) for a, i in enumerate(tagged) for j in tagged[a + 1:]
-              if claim_sets[i] & claim_sets[j] and labels[i] != labels[j]}
-    return Gold(labels, claim_sets, main, ignore, shared, unmatched)
 
 
 # -- systems ---------------------------------------------------------------------------------
@@ -237,7 +157,7 @@ def ablation_variants() -> dict:
 def run() -> dict:
     from benchmarks.public_eval import tune_thresholds, tuning_sets
     from claims.ingest.corpus import load_articles
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
     from claims.ingest.sentences import split_sentences
 
     articles = load_articles([SEEDS]).articles
@@ -269,8 +189,8 @@ def run() -> dict:
         if [s.text for s in analysis.sentences] != texts:
             raise RuntimeError("the pipeline split the corpus into other sentences")
         return score(gold, sentences, pred, system=name, family=family,
-                     tuned_on=f"{analysis.threshold_source} (claims/data/thresholds.json)",
-                     threshold=round(analysis.threshold, 4), seconds=round(time.perf_counter() - start, 1))
+                     tuned_on=f"{analysis.settings.threshold.source} (claims/data/thresholds.json)",
+                     threshold=round(analysis.settings.threshold.value, 4), seconds=round(time.perf_counter() - start, 1))
 
     for model in MODELS:
         name = f"pipeline {model} [shipped]"
@@ -293,7 +213,7 @@ def run() -> dict:
     except Exception as error:
         cv, errors["cross-validation"] = {}, f"{type(error).__name__}: {error}"
 
-    encoder = get_cached_encoder(BASELINE_MODEL)
+    encoder = get_encoder(BASELINE_MODEL, cache=True)
     tuned = {t.name: tune_thresholds(t, {BASELINE_MODEL: encoder}) for t in tuning_sets()}
     if not tuned:
         print("no tuning data: baselines appear in the sweep on the gold only", file=sys.stderr)
@@ -329,10 +249,10 @@ def run() -> dict:
 
 
 def _shipped_method() -> Optional[str]:
-    from claims.matching.thresholds import calibrated_thresholds
+    from claims.models import calibration_table
 
     try:
-        return calibrated_thresholds().get("method")
+        return calibration_table().get("method")
     except (OSError, ValueError):
         return None
 

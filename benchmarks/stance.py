@@ -21,134 +21,20 @@ Writes ``benchmarks/results/stance.json``.
 
 from __future__ import annotations
 
-import csv
 import json
-import re
 import sys
 import time
 from collections import Counter
-from pathlib import Path
-from typing import NamedTuple, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
-from benchmarks.eval_data import EvalDataMissing, eval_file
 from benchmarks.machine import machine
-from claims.records import STANCES, Attribution, ClaimGroup, Mention
-from claims.french.resources import data_path, read_tsv
+from claims.evaluation.data import EFRA_TARGETS, REPO, EvalDataMissing, load_efra
+from claims.evaluation.gold import gold_groups, read_stance_gold
+from claims.records import STANCES
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLES_PATH = data_path("stance_examples.tsv")
-TWEET_EXAMPLES_PATH = data_path("stance_tweet_examples.tsv")
-GOLD_PATH = REPO / "benchmarks" / "gold" / "stance.jsonl"
 RESULTS_PATH = REPO / "benchmarks" / "results" / "stance.json"
-EFRA_LABELS = {"FAVOUR": "favor", "AGAINST": "against", "NONE": "neutral"}
-EFRA_TARGETS = {"efra-macron-train": "Emmanuel Macron", "efra-macron-test": "Emmanuel Macron",
-                "efra-lepen-test": "Marine Le Pen"}  # stance target of each file
-_URL = re.compile(r"https?://\S+")
-_SPACES = re.compile(r"\s+")
-
-
-# -- data --------------------------------------------------------------------------------
-
-
-class Labelled(NamedTuple):
-    """One labelled sentence for the stance classifier."""
-
-    text: str
-    stance: str
-    attribution: Optional[Attribution]  # None: the author speaks (tweets)
-    source: str  # "efra-macron-train", "efra-lepen-test", "examples"…
-
-
-def clean_tweet(text: str) -> str:
-    """Drop links and collapse white space: links carry no stance and blur embeddings."""
-    return _SPACES.sub(" ", _URL.sub(" ", text)).strip()
-
-
-def load_efra(split: str) -> list[Labelled]:
-    """E-FRA rows: "train" = Macron ``Training`` rows; "test" = Macron ``Test`` rows + Le Pen.
-
-    Raises:
-        EvalDataMissing: when the E-FRA files are absent.
-    """
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
-    files = [("macron_fr.csv", "macron")] + ([("lepen_fr.csv", "lepen")] if split == "test" else [])
-    wanted = "Training" if split == "train" else "Test"
-    rows = []
-    for name, target in files:
-        with open(eval_file("e-fra", name), encoding="utf-8", newline="") as f:
-            for row in csv.DictReader(f):
-                if row["Set"] == wanted:
-                    rows.append(Labelled(clean_tweet(row["Tweet"]), EFRA_LABELS[row["Stance"]], None,
-                                         f"efra-{target}-{split}"))
-    return rows
-
-
-def load_examples(path: Path = EXAMPLES_PATH) -> list[Labelled]:
-    """The hand-annotated news sentences of ``claims/data/stance_examples.tsv``."""
-    out = []
-    for _, (text, speaker, cue, quote, stance) in read_tsv(path, 5):
-        attribution = Attribution(None if speaker == "-" else speaker, None if cue == "-" else cue, quote)
-        out.append(Labelled(text, stance, attribution, "examples"))
-    return out
-
-
-def load_tweet_examples(path: Path = TWEET_EXAMPLES_PATH) -> list[Labelled]:
-    """The hand-written tweet-like sentences of ``stance_tweet_examples.tsv``, target masked.
-
-    Their ``{C}`` (the target) and ``{A}`` (a rival) become the placeholders of
-    :mod:`claims.stance.targets`, as in a masked tweet.
-    """
-    from claims.stance.targets import RIVAL_PLACEHOLDER, TARGET_PLACEHOLDER
-
-    out = []
-    for lineno, (text, stance) in read_tsv(path, 2):
-        if stance not in STANCES:
-            raise ValueError(f"{path}:{lineno}: stance must be one of {STANCES}, got {stance!r}")
-        text = text.replace("{C}", TARGET_PLACEHOLDER).replace("{A}", RIVAL_PLACEHOLDER)
-        out.append(Labelled(text, stance, None, "tweet-examples"))
-    return out
-
-
-def load_gold(path: Path = GOLD_PATH) -> list[dict]:
-    """The demo-corpus stance gold: one dict per group (format in ``gold/STANCE_RULES.md``)."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def gold_groups(gold: Sequence[dict], attributions: str = "gold") -> tuple[list[ClaimGroup], list[str], dict]:
-    """Claim groups of the demo corpus built from the gold, their gold labels, and articles.
-
-    Args:
-        gold: rows of :func:`load_gold`.
-        attributions: "gold" (as annotated) or "predicted" (:func:`claims.attribution.attribute`).
-    """
-    from claims.ingest.corpus import load_articles
-    from claims.ingest.sentences import split_sentences
-
-    articles = {a.id: a for a in load_articles([REPO / "seeds"]).articles}
-    sentences = {aid: list(split_sentences(a)) for aid, a in articles.items()}
-    predicted = {}
-    if attributions == "predicted":
-        from claims.attribution import attribute
-
-        predicted = {aid: attribute(articles[aid], sentences[aid]) for aid in articles}
-    groups, labels = [], []
-    for row in gold:
-        mentions = []
-        for m in row["mentions"]:
-            sentence = sentences[m["article"]][m["index"]]
-            if sentence.text != m["text"]:
-                raise ValueError(f"gold {row['group']}: sentence {m['article']}#{m['index']} changed")
-            if attributions == "gold":
-                att = Attribution(m["speaker"], m["cue"], m["quote"])
-            else:
-                att = predicted[m["article"]][m["index"]]
-            mentions.append(Mention(sentence, 1.0, att))
-            labels.append(m["stance"])
-        groups.append(ClaimGroup(row["group"], tuple(mentions)))
-    return groups, labels, articles
 
 
 # -- scoring -----------------------------------------------------------------------------
@@ -183,8 +69,6 @@ def lexicon_only(texts: Sequence[str], cues: Sequence[Optional[str]]) -> list[st
 
     lexicon = default_lexicon()
     return [lexicon.polarity(t, c) for t, c in zip(texts, cues)]
-
-
 
 
 # -- evaluations -------------------------------------------------------------------------
@@ -224,12 +108,10 @@ def run_demo(classifier, encoder, attributions: str = "gold") -> dict:
     """Scores on the demo-corpus gold groups."""
     from claims.stance import assign_stances
 
-    groups, gold, _ = gold_groups(load_gold(), attributions)
+    groups, gold, _ = gold_groups(read_stance_gold(), attributions)
     mentions = [m for g in groups for m in g.mentions]
     texts = [m.sentence.text for m in mentions]
-    vectors = encoder.encode(texts)
-    by_sentence = {m.sentence: v for m, v in zip(mentions, vectors)}
-    assigned = [m.stance for g in groups for m in assign_stances(g, by_sentence, classifier).mentions]
+    assigned = [m.stance for g in groups for m in assign_stances(g, None, classifier, encoder=encoder).mentions]
     atts = [m.attribution for m in mentions]
     systems = {"majority class": majority(gold),
                "lexicon only": lexicon_only(texts, [a.cue for a in atts]),
@@ -254,8 +136,8 @@ def _table(title: str, systems: dict) -> str:
 
 
 def main() -> int:
-    from benchmarks.train_stance import training_encoder
     from claims.stance import StanceClassifier
+    from claims.training.stance import training_encoder
 
     classifier = StanceClassifier.load_default()
     encoder = training_encoder()  # e5-small behind the on-disk cache

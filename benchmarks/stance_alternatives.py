@@ -1,13 +1,13 @@
 """Stance classifier alternatives, scored like the shipped one: Macron training rows only.
 
-The shipped classifier (``benchmarks/train_stance.py``) is a logistic regression on frozen
+The shipped classifier (``python -m claims.training.stance``) is a logistic regression on frozen
 e5-small embeddings plus cue features. This benchmark checks whether a richer representation
 would do better, with the same protocol: 5-fold cross-validation over the E-FRA Macron
 ``Training`` rows, the hand-written rows in every training fold, out-of-fold macro-F1 of the
 Macron rows. No test row is read.
 
 * **other frozen embeddings**: USE multilingual, MiniLM, and concatenations with e5-small,
-  each with the shipped classifier settings and the C grid of ``train_stance``;
+  each with the shipped classifier settings and the C grid of :mod:`claims.training.stance`;
 * **fine-tuning** (``--finetune K``): the top K transformer layers of e5-small trained with a
   linear head (cross-entropy, square-root balanced class weights, AdamW), one fold seed;
   about 2 minutes per fold and K=2 on two cores.
@@ -26,11 +26,11 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.eval_data import EvalDataMissing
 from benchmarks.machine import describe, machine
-from benchmarks.train_stance import C_GRID, cross_validate, training_rows
+from claims.evaluation.data import EvalDataMissing
 from claims.records import STANCES
-from claims.stance.classifier import _macro_f1
+from claims.stance.classifier import macro_f1
+from claims.training.stance import C_GRID, cross_validate, training_rows
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "stance_alternatives.json"
 SHIPPED = {"cue_scale": 10.0, "target_focus": True, "class_weight": "sqrt_balanced", "neutral_bias": 0.0}
@@ -40,10 +40,10 @@ EMBEDDINGS = {"e5-small (shipped)": ("e5-small",), "use": ("use",), "e5-small + 
 
 def frozen_embeddings(rows) -> dict[str, dict[str, float]]:
     """Macron CV macro-F1 per embedding combination and C, with the shipped settings."""
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
 
     texts = [r.text for r in rows]
-    vectors = {name: get_cached_encoder(name).encode(texts)
+    vectors = {name: get_encoder(name, cache=True).encode(texts)
                for name in sorted({n for names in EMBEDDINGS.values() for n in names})}
     table = {}
     for label, names in EMBEDDINGS.items():
@@ -110,7 +110,7 @@ def finetune_cv(rows, top_layers: int, epochs: int = 4, lr: float = 5e-5, seed: 
         t0 = time.perf_counter()
         pred[held_f] = fit_predict(np.concatenate([tweets[train_f], always]), tweets[held_f])
         print(f"  fine-tuning fold {n + 1}/5: {time.perf_counter() - t0:.0f}s", flush=True)
-    return _macro_f1(y[tweets], pred)
+    return macro_f1(y[tweets], pred)
 
 
 def main(argv=None) -> int:

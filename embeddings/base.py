@@ -7,6 +7,8 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 Progress = Optional[Callable[[int], None]]
+# progress(total) returns the callback of one long task (the CLI draws a bar).
+ProgressFactory = Callable[[int], Callable[[int], None]]
 
 
 def l2_normalize(vectors: np.ndarray) -> np.ndarray:

@@ -130,10 +130,10 @@ def test_comparison_as_dict_is_json_ready():
 
 def test_demo_corpus_end_to_end():
     """Gold groups of the demo corpus, stances assigned, then compared."""
-    from benchmarks.stance import gold_groups, load_gold
+    from claims.evaluation.gold import gold_groups, read_stance_gold
     from claims.stance import assign_stances
 
-    groups, _, articles = gold_groups(load_gold())
+    groups, _, articles = gold_groups(read_stance_gold())
     by_id = {g.id: g for g in groups}
     membership = compare_group(assign_stances(by_id["g04"]), articles)
     assert is_disputed(membership)

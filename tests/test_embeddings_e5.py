@@ -1,10 +1,9 @@
 """multilingual-e5-small rebuilt from pip packages: torch float32 and int8 ONNX.
 
-The first run builds both models into the cache folder (CLAIMS_CACHE_DIR, else the
-git-ignored .cache/ of the repo): about half a minute, once.
+The first run builds both models into the suite's cache folder (``tests/conftest.py``):
+about half a minute, once.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -12,9 +11,7 @@ import numpy as np
 import pytest
 
 from embeddings.e5 import TOKENIZER_INSTALL, build_e5_model
-from embeddings.registry import get_encoder
-
-REPO = Path(__file__).resolve().parents[1]
+from claims.models import get_encoder
 
 FRENCH = [
     "Le secrétaire général de l'OTAN a jugé que l'Ukraine avait besoin de plus d'armes lourdes.",
@@ -26,18 +23,13 @@ FRENCH = [
 
 
 @pytest.fixture(scope="session")
-def model_cache():
-    return Path(os.environ.get("CLAIMS_CACHE_DIR") or REPO / ".cache")
+def e5():
+    return get_encoder("e5-small")
 
 
 @pytest.fixture(scope="session")
-def e5(model_cache):
-    return get_encoder("e5-small", cache_dir=model_cache)
-
-
-@pytest.fixture(scope="session")
-def e5_int8(model_cache):
-    return get_encoder("e5-small-int8", cache_dir=model_cache)
+def e5_int8():
+    return get_encoder("e5-small-int8")
 
 
 def test_e5_matches_the_reference_c_engine(e5):
@@ -88,9 +80,9 @@ def test_e5_is_deterministic_and_reports_progress(e5):
     assert e5.encode([]).shape == (0, 384)
 
 
-def test_built_folder_is_complete_and_carries_the_licence_notice(e5, model_cache):
-    folder = build_e5_model(model_cache)
-    assert Path(e5.path) == folder
+def test_built_folder_is_complete_and_carries_the_licence_notice(e5):
+    folder = build_e5_model()
+    assert Path(e5.loaded.path) == folder
     assert "MIT License" in (folder / "NOTICE").read_text()
     for name in ("modules.json", "config.json", "model.safetensors", "tokenizer.json", "1_Pooling"):
         assert (folder / name).exists(), name

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from benchmarks.metrics import (
+from claims.evaluation.metrics import (
     adjusted_rand, bcubed, merged_distinct_claims, pair_scores, score_grouping, v_measure,
     with_singletons,
 )
@@ -94,11 +94,11 @@ def test_labelings_of_different_lengths_are_refused():
         pair_scores(["a", "a"], ["x"])
 
 
-# -- gold alignment (benchmarks.quality) --------------------------------------------------------
+# -- gold alignment (claims.evaluation.gold) -----------------------------------------------------
 def test_gold_rows_align_by_text_then_containment_and_report_the_rest():
     from types import SimpleNamespace as S
 
-    from benchmarks.quality import GoldRow, align_gold
+    from claims.evaluation.gold import GoldRow, align_gold
 
     sentences = [S(article="a", text="Un milliard pour les obus."), S(article="a", text="Autre chose."),
                  S(article="b", text="Une ligne de 1 milliard pour les obus, dit-il."),
@@ -117,7 +117,7 @@ def test_gold_rows_align_by_text_then_containment_and_report_the_rest():
 
 
 def test_shipped_gold_matches_the_sentences_of_the_demo_corpus():
-    from benchmarks.quality import SEEDS, align_gold, read_gold
+    from claims.evaluation.gold import SEEDS, align_gold, read_gold
     from claims.ingest.corpus import load_articles
     from claims.ingest.sentences import split_sentences
 
@@ -128,7 +128,7 @@ def test_shipped_gold_matches_the_sentences_of_the_demo_corpus():
 
 
 def test_average_precision_at_5_by_hand():
-    from benchmarks.public_eval import average_precision
+    from claims.evaluation.metrics import average_precision
 
     # One relevant claim found at rank 2: 1/2. Two relevant at ranks 1 and 3: (1/1 + 2/3) / 2.
     assert average_precision(["x", "a", "y"], {"a"}) == pytest.approx(0.5)
@@ -138,7 +138,7 @@ def test_average_precision_at_5_by_hand():
 
 
 def test_leave_one_group_out_scores_each_group_with_a_setting_fitted_elsewhere():
-    from benchmarks.metrics import leave_one_group_out, pair_counts_where
+    from claims.evaluation.metrics import leave_one_group_out, pair_counts_where
 
     gold = ["x", "x", "y", "y", "z", "w"]
     groups = ["a", "b", "a", "c", "b", "c"]

@@ -29,7 +29,7 @@ class ClauseScorer:
     :class:`claims.matching.lexical.LexicalSimilarity` ("tfidf-char") with IDF from the sentences.
 
     Args:
-        lexical_weight: w, the weight of the lexical score (``benchmarks/calibrate.py``
+        lexical_weight: w, the weight of the lexical score (:mod:`claims.training.calibrate`
             fits it on CheckThat! 2020 train).
         min_words: shortest unit kept.
         clauses: also match clauses (False: the whole sentences only, a plain hybrid).

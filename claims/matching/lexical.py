@@ -6,7 +6,7 @@
 
 IDF comes from the texts given to :meth:`LexicalSimilarity.fit` (the corpus being grouped),
 as in the pipeline. The pipeline's "hybrid" scoring, ``(cosine + w * tfidf-char) / (1 + w)``,
-is :class:`claims.matching.clauses.ClauseScorer` (``clauses=False``); ``benchmarks/calibrate.py``
+is :class:`claims.matching.clauses.ClauseScorer` (``clauses=False``); ``claims/training/calibrate.py``
 fits w on CheckThat! 2020 train.
 """
 

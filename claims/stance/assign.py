@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Mapping, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -40,16 +40,11 @@ NAME_MIN = 4  # a speaker's name word shorter than this is not looked for ("de",
 _COORDINATION = re.compile(r",\s+et\s+")
 
 
-def _vectors(mentions: Sequence[Mention], embeddings_by_sentence, encoder) -> np.ndarray:
-    """One embedding per mention, from the mapping (by Sentence or (article, index)) or encoded."""
-    found: list[Optional[np.ndarray]] = []
-    for m in mentions:
-        v = None
-        if embeddings_by_sentence is not None:
-            v = embeddings_by_sentence.get(m.sentence)
-            if v is None:
-                v = embeddings_by_sentence.get((m.sentence.article, m.sentence.index))
-        found.append(None if v is None else np.asarray(v, dtype=np.float32).ravel())
+def _vectors(mentions: Sequence[Mention], embeddings: Optional[np.ndarray], encoder) -> np.ndarray:
+    """One embedding per mention: its row of ``embeddings``, or encoded when it has none."""
+    found: list[Optional[np.ndarray]] = [
+        np.asarray(embeddings[m.row], dtype=np.float32).ravel()
+        if embeddings is not None and m.row is not None else None for m in mentions]
     missing = [i for i, v in enumerate(found) if v is None]
     if missing:
         encoded = (encoder or default_encoder()).encode([mentions[i].sentence.text for i in missing])
@@ -131,7 +126,7 @@ def contradicts_group(text: str, speaker: Optional[str], focus: set, other_speak
     return len(opposed_words & focus) > len(rest & focus)
 
 
-def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] = None,
+def assign_stances(group: ClaimGroup, embeddings: Optional[np.ndarray] = None,
                    classifier: Optional[StanceClassifier] = None, *, encoder=None,
                    lexicon: Optional[StanceLexicon] = None) -> ClaimGroup:
     """Return a copy of ``group`` whose mentions carry their stance toward the group's claim.
@@ -139,8 +134,9 @@ def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] 
     Args:
         group: a claim group; its mentions' attributions should be filled (a mention
             without speaker is read as narration).
-        embeddings_by_sentence: sentence vectors keyed by :class:`Sentence` or by
-            ``(article, index)``; sentences missing from it are encoded with ``encoder``.
+        embeddings: the analysis' sentence vectors, read at each mention's ``row``
+            (they must be in the classifier's space); mentions without a row are
+            encoded with ``encoder``.
         classifier: the stance classifier; the shipped one by default.
         encoder: encoder for missing vectors; e5-small by default (the classifier's).
         lexicon: cue lexicon for the group rules (focus, negation, contradiction); the
@@ -159,7 +155,7 @@ def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] 
     articles = [m.sentence.article for m in mentions]
     attributions = [m.attribution for m in mentions]
     focus, flipped = group_context(texts, articles, lexicon)
-    vectors = _vectors(mentions, embeddings_by_sentence, encoder)
+    vectors = _vectors(mentions, embeddings, encoder)
     parts = [claim_part(t, f, lexicon) for t, f in zip(texts, focus)]
     split = [i for i, part in enumerate(parts) if part is not None]
     if split:
@@ -174,4 +170,22 @@ def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] 
         if contradicts_group(text, speakers[i], focus[i], others, lexicon):
             stances[i] = "against"
     new = tuple(dataclasses.replace(m, stance=s) for m, s in zip(mentions, stances))
-    return ClaimGroup(group.id, new, dict(group.extra))
+    return dataclasses.replace(group, mentions=new)
+
+
+class GroupStance:
+    """The default stance model of :func:`claims.analyze`: :func:`assign_stances` per group.
+
+    Args:
+        classifier: the stance classifier; the shipped one by default.
+        encoder: encodes what has no row vector (mentions, coordinated parts); e5-small
+            by default, the space the shipped classifier reads.
+    """
+
+    def __init__(self, classifier: Optional[StanceClassifier] = None, encoder=None):
+        self.classifier = classifier
+        self.encoder = encoder
+
+    def assign(self, group: ClaimGroup, embeddings: Optional[np.ndarray] = None) -> ClaimGroup:
+        """``group`` with a stance on every mention; ``embeddings`` are read at mention rows."""
+        return assign_stances(group, embeddings, self.classifier, encoder=self.encoder)

@@ -45,7 +45,6 @@ CLASS_WEIGHTS = ("balanced", "sqrt_balanced", None)
 # Encoders whose vectors the shipped weights read: e5-small, and its int8 build (the same
 # weights quantised: identical stances on the 64 mentions of the demo stance gold).
 # Any other encoder's vectors are another space, even at the same size.
-ENCODERS = ("e5-small", "e5-small-int8")
 
 
 class StanceFeatures(NamedTuple):
@@ -116,7 +115,8 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 3) -> float:
+def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 3) -> float:
+    """Mean F1 over the classes ``0 .. n_classes - 1`` (0 for a class never predicted right)."""
     scores = []
     for k in range(n_classes):
         tp = np.sum((y_pred == k) & (y_true == k))
@@ -263,7 +263,7 @@ class StanceClassifier:
     def _best_bias(log_proba: np.ndarray, y_idx: np.ndarray) -> tuple[float, float]:
         best, best_f1 = 0.0, -1.0
         for b in BIAS_GRID:  # ties: the bias closest to 0
-            f1 = _macro_f1(y_idx, np.argmax(log_proba + [0.0, 0.0, b], axis=1))
+            f1 = macro_f1(y_idx, np.argmax(log_proba + [0.0, 0.0, b], axis=1))
             if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and abs(b) < abs(best)):
                 best, best_f1 = float(b), f1
         return best, best_f1
@@ -377,13 +377,13 @@ class StanceClassifier:
 @lru_cache(maxsize=1)
 def _load_default() -> StanceClassifier:
     if not DEFAULT_WEIGHTS.exists():
-        raise FileNotFoundError(f"{DEFAULT_WEIGHTS} is missing: run `python -m benchmarks.train_stance`")
+        raise FileNotFoundError(f"{DEFAULT_WEIGHTS} is missing: run `python -m claims.training.stance`")
     return StanceClassifier.load(DEFAULT_WEIGHTS)
 
 
 @lru_cache(maxsize=1)
 def default_encoder():
-    """The encoder the shipped classifier was trained with (e5-small)."""
-    from embeddings.registry import get_encoder
+    """The encoder the shipped classifier was trained with (e5-small), behind the embedding cache."""
+    from claims.models import get_encoder, stance_model_name
 
-    return get_encoder("e5-small")
+    return get_encoder(stance_model_name(), cache=True)

@@ -1,11 +1,13 @@
-"""Scores of a predicted grouping of sentences against a gold one.
+"""Scores against a gold: groupings of sentences, and ranked retrieval.
 
-Pure functions on two labelings of the same sentences: ``gold[i]`` and ``pred[i]`` are the
-claim of sentence i (any hashable). Every sentence carries a label; a sentence that is in no
-group must carry a label of its own (see :func:`with_singletons`).
+Grouping scores are pure functions on two labelings of the same sentences: ``gold[i]`` and
+``pred[i]`` are the claim of sentence i (any hashable). Every sentence carries a label; a
+sentence that is in no group must carry a label of its own (see :func:`with_singletons`).
 
 Pair scores count pairs of sentences put together; B-cubed scores average over sentences, so
 one big group does not dominate them the way it dominates pair counts.
+
+Retrieval: :func:`average_precision` as the CheckThat! scorer computes it.
 """
 
 from __future__ import annotations
@@ -220,3 +222,13 @@ def leave_one_group_out(gold: Sequence[Hashable], preds: dict, groups: Sequence[
 def _counts_pr(counts) -> tuple[float, float]:
     tp, predicted, required = counts
     return _ratio(tp, predicted), _ratio(tp, required)
+
+
+def average_precision(ranked: Sequence[str], relevant: set[str], depth: int = 5) -> float:
+    """AP@depth as the CheckThat! scorer computes it: sum of precision at each hit / |relevant|."""
+    hits, total = 0, 0.0
+    for rank, doc in enumerate(ranked[:depth], 1):
+        if doc in relevant:
+            hits += 1
+            total += hits / rank
+    return total / len(relevant) if relevant else 0.0

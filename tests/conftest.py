@@ -1,0 +1,15 @@
+"""One cache folder for the whole suite, set before any test imports the embeddings code.
+
+``CLAIMS_CACHE_DIR`` is kept when already set (CI sets it to the clone's ``.cache/claims``);
+otherwise it becomes ``<repo>/.cache/claims``, a git-ignored folder, so the models built and
+the embeddings cached by one run serve the next. Subprocesses started by tests inherit it.
+Tests of the cache itself use their own ``tmp_path``.
+"""
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+if not os.environ.get("CLAIMS_CACHE_DIR"):
+    os.environ["CLAIMS_CACHE_DIR"] = str(REPO / ".cache" / "claims")
