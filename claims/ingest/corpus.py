@@ -16,10 +16,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Mapping, NamedTuple, Optional, Sequence, TextIO
 
-from claims.french.resources import DATA_DIR
+from claims.french.resources import data_path, read_lines
 from claims.records import Article
 
-BOILERPLATE_PATH = DATA_DIR / "boilerplate.txt"
+BOILERPLATE_PATH = data_path("boilerplate.txt")
 
 # Terminal punctuation or closing quote/bracket after which a trailing agency mark may stand.
 _BEFORE_TRAIL = r"(?:^|(?<=[\s.!?…»”’'\"\)\]]))"
@@ -123,9 +123,9 @@ class TextMarks:
 def _read_sections(path: Path) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     current = None
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, raw in read_lines(path):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if line.startswith("#"):  # an indented comment is a comment here too
             continue
         if line.startswith("[") and line.endswith("]"):
             current = sections.setdefault(line[1:-1].strip(), [])

@@ -24,10 +24,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from claims.ingest.corpus import DATA_DIR, TextMarks, default_marks
+from claims.french.resources import data_path, read_lines
+from claims.ingest.corpus import TextMarks, default_marks
 from claims.records import Article, Sentence
 
-ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.txt"
+ABBREVIATIONS_PATH = data_path("abbreviations.txt")
 
 # Terminal punctuation, then closing quotes/brackets (French typography puts a space before »).
 _TERMINATOR = re.compile(r"[.!?…]+(?:[ \t\u00a0\u202f]*»|[”’'\")\]])*")
@@ -42,8 +43,8 @@ _WORD_STRIP = "«“‘'\"([{"
 
 def read_abbreviations(path: str | Path = ABBREVIATIONS_PATH) -> frozenset[str]:
     """Read an abbreviation list: one per line, without the period; ``#`` starts a comment."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return frozenset(s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#"))
+    lines = (line.strip() for _, line in read_lines(Path(path)))
+    return frozenset(line for line in lines if not line.startswith("#"))
 
 
 class SentenceSplitter:

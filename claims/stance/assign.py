@@ -31,9 +31,10 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from claims.french.text import cue_tokens, fold_word
 from claims.records import ClaimGroup, Mention
 from claims.stance.classifier import StanceClassifier, default_encoder
-from claims.stance.lexicon import StanceLexicon, content_words, default_lexicon, fold, tokenize
+from claims.stance.lexicon import StanceLexicon, content_words, default_lexicon
 
 NAME_MIN = 4  # a speaker's name word shorter than this is not looked for ("de", "la")
 _COORDINATION = re.compile(r",\s+et\s+")
@@ -100,7 +101,7 @@ def claim_part(text: str, focus: set, lexicon: Optional[StanceLexicon] = None) -
 def _name_words(speaker: Optional[str]) -> set[str]:
     if not speaker:
         return set()
-    return {t.norm for t in tokenize(speaker) if len(t.norm) >= NAME_MIN}
+    return {t.norm for t in cue_tokens(speaker) if len(t.norm) >= NAME_MIN}
 
 
 def contradicts_group(text: str, speaker: Optional[str], focus: set, other_speakers: Sequence[Optional[str]],
@@ -114,14 +115,14 @@ def contradicts_group(text: str, speaker: Optional[str], focus: set, other_speak
     opposed = lexicon.opposed_text(text)
     if not opposed:
         return False
-    opposed_tokens = {t.norm for t in tokenize(opposed)}
+    opposed_tokens = {t.norm for t in cue_tokens(opposed)}
     own = _name_words(speaker)
     for other in other_speakers:
         names = _name_words(other) - own
         if names & opposed_tokens:
             return True
     opposed_words = content_words(opposed)
-    rest = content_words(fold(text).replace(fold(opposed), " "))
+    rest = content_words(fold_word(text).replace(fold_word(opposed), " "))
     return len(opposed_words & focus) > len(rest & focus)
 
 
