@@ -111,6 +111,7 @@ def run_demo(classifier, encoder, attributions: str = "gold") -> dict:
     groups, gold, _ = gold_groups(read_stance_gold(), attributions)
     mentions = [m for g in groups for m in g.mentions]
     texts = [m.sentence.text for m in mentions]
+    vectors = encoder.encode(texts)
     assigned = [m.stance for g in groups for m in assign_stances(g, None, classifier, encoder=encoder).mentions]
     atts = [m.attribution for m in mentions]
     systems = {"majority class": majority(gold),

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from claims.corpus import make_article
+from claims.ingest.corpus import make_article
 from claims.records import Article, Sentence
 from claims.sentences import split_sentences
 
