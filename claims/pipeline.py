@@ -22,12 +22,16 @@ import numpy as np
 
 from claims.analysis import Analysis, StageTime, table_rows
 from claims.attribution.corpus import attribute_corpus
+from claims.french.parses import Parses
 from claims.ingest import ArticlesLike, resolve_articles, split_corpus
 from claims.matching.grouping import GroupingResult, group_embeddings
 from claims.models import DEFAULT_MODEL, ModelEntry, cached, get_encoder, model_entry, stance_model_name
 from claims.records import NO_ATTRIBUTION, Article, Attribution, ClaimGroup, Mention, Sentence
 from claims.settings import ESTIMATED, Settings, Threshold, resolve_settings
 from embeddings.base import Encoder, ProgressFactory, l2_normalize
+
+
+GUARD_MEMO_KIND = "guard-roles"
 
 
 class ClaimsWarning(UserWarning):
@@ -125,11 +129,13 @@ def analyze(
     for note in settings.notes:
         warnings.warn(note, ClaimsWarning, stacklevel=2)
 
+    memo, parses = _memo(settings), Parses()
     with clock.stage("group"):
+        if guard is True:
+            guard = default_guard(texts, memo, parses)
         grouping = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer)
-    memo = _memo(settings)
     with clock.stage("attribute"):
-        attributions = (attribute_corpus(articles, sentences, attributor, memo) if attribution
+        attributions = (attribute_corpus(articles, sentences, attributor, memo, parses) if attribution
                         else [NO_ATTRIBUTION] * len(sentences))
     groups = build_groups(sentences, grouping, attributions)
     if stance and groups:  # no group: the stance encoder is never loaded
@@ -196,12 +202,34 @@ def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair
     else:
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors,
                               article_ids, encoder)
-    if guard is True:  # spaCy loads only if a pair naming entities needs a parse
-        from claims.matching.pair_guards import PairGuard
-
-        guard = PairGuard()
     return group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
                             texts=texts, guard=guard or None, pair_scorer=scorer)
+
+
+def default_guard(texts: Sequence[str], memo=None, parses: Optional[Parses] = None):
+    """The pair guard, with the entity roles of every text naming an entity worked out now.
+
+    Roles come from ``memo`` when an earlier run stored them (no parse), else from
+    ``parses`` (shared with the attribution), and new ones are stored.
+    """
+    from claims.french.entities import entity_mentions
+    from claims.matching.pair_guards import PairGuard
+
+    guard = PairGuard()
+    named = [t for t in dict.fromkeys(texts) if entity_mentions(t)]
+    if memo is not None:
+        from claims.memo import fingerprint
+
+        stamp = fingerprint("matching", "french", "data")
+        stored = memo.get(GUARD_MEMO_KIND, stamp, named)
+        guard.remember_roles({t: r for t, r in zip(named, stored) if r is not None})
+    todo = [t for t in named if t not in guard.known_roles()]
+    guard.prepare(todo, (parses or Parses()).docs(todo))
+    if memo is not None:
+        roles = guard.known_roles()
+        memo.put(GUARD_MEMO_KIND, stamp, [(t, {role: sorted(map(list, roles[t][role])) for role in roles[t]})
+                                          for t in todo])
+    return guard
 
 
 def build_groups(sentences: Sequence[Sentence], grouping: GroupingResult,

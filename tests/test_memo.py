@@ -64,3 +64,25 @@ def test_a_damaged_memo_file_warns_once_and_the_run_goes_on(tmp_path):
         values = memo.get("roles", "v1", ["texte"])
     assert values == [None]
     assert len(caught) == 1 and "not used" in str(caught[0].message)
+
+
+def test_a_warm_run_loads_neither_spacy_nor_torch(tmp_path):
+    # A run whose embeddings and text analyses are all cached must not pay for spaCy or torch.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "a.txt").write_text("La Russie a démenti toute implication, a déclaré le Kremlin. Il pleut.",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Le Kremlin a démenti toute implication de la Russie. Il neige.",
+                                    encoding="utf-8")
+    runner = ("import sys\nsys.argv = ['claims', 'match', '-f', 'jsonl', sys.argv[1]]\nfrom cli import app\n"
+              "try:\n    app()\nexcept SystemExit:\n    pass\n"
+              "print('HEAVY=' + ','.join(m for m in ('spacy', 'torch') if m in sys.modules), file=sys.stderr)\n")
+    repo = Path(__file__).resolve().parents[1]
+    runs = [subprocess.run([sys.executable, "-c", runner, str(tmp_path)], capture_output=True, text=True,
+                           cwd=repo, env=os.environ.copy()) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr
+    assert runs[0].stdout == runs[1].stdout
+    assert "HEAVY=\n" in runs[1].stderr or runs[1].stderr.rstrip().endswith("HEAVY="), runs[1].stderr

@@ -26,7 +26,7 @@ def _from_json(row: list) -> Attribution:
 
 
 def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
-                     attributor=None, memo=None) -> list[Attribution]:
+                     attributor=None, memo=None, parses=None) -> list[Attribution]:
     """Who said each sentence (same order as ``sentences``), article by article.
 
     Args:
@@ -37,13 +37,16 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
             (created, and spaCy loaded, only when an article is not in ``memo``).
         memo: a :class:`claims.memo.Memo` holding earlier attributions of the default
             attributor (keyed by article text, sentence offsets and the rules' fingerprint).
+        parses: a :class:`claims.french.parses.Parses` shared with other stages, so the
+            default attributor does not parse a sentence another stage parsed.
     """
     by_article: dict[str, list[Sentence]] = {}
     for s in sentences:
         by_article.setdefault(s.article, []).append(s)
     parts = [(a, by_article.get(a.id, [])) for a in articles]
     known: list[Optional[list]] = [None] * len(parts)
-    use_memo = memo is not None and attributor is None
+    default = attributor is None  # only its results are memoised, and it reads shared parses
+    use_memo = memo is not None and default
     if use_memo:
         from claims.memo import fingerprint
 
@@ -57,7 +60,10 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
             continue
         if attributor is None:
             attributor = _default_attributor()
-        result = list(attributor.attribute(article, own))
+        if default and parses is not None:
+            result = list(attributor.attribute(article, own, parses.docs([s.text for s in own])))
+        else:
+            result = list(attributor.attribute(article, own))
         out.extend(result)
         fresh.append((_memo_text(article, own), [_to_json(a) for a in result]))
     if use_memo:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Iterable, NamedTuple, Optional
+from typing import Iterable, Mapping, NamedTuple, Optional
 
 from claims.french.entities import EntityMention, entity_mentions
 from claims.french.negation import conflicting_negation
@@ -177,6 +177,16 @@ class PairGuard:
         if cached is None:
             cached = self._compute_roles(text, None)
         return cached
+
+    def known_roles(self) -> dict[str, dict[str, frozenset[tuple[str, str]]]]:
+        """The entity roles worked out so far, by text (for a memo across runs)."""
+        return dict(self._roles)
+
+    def remember_roles(self, roles: Mapping[str, Mapping[str, Iterable[tuple[str, str]]]]) -> "PairGuard":
+        """Take entity roles worked out earlier (by :meth:`known_roles`), so those texts need no parse."""
+        for text, by_role in roles.items():
+            self._roles[text] = {role: frozenset(tuple(e) for e in by_role.get(role, ())) for role in ROLES}
+        return self
 
     def prepare(self, texts: Iterable[str], docs=None) -> "PairGuard":
         """Work out, once, the entity roles of the texts naming an entity (speeds up later calls).
