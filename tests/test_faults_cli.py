@@ -67,3 +67,23 @@ def test_rows_and_groups_do_not_depend_on_the_order_of_paths(corpus):
     backward = run("match", corpus / "b.txt", corpus / "a.txt", "-f", "jsonl")
     assert forward.exit_code == 0 and forward.stdout == backward.stdout
     assert any(json.loads(line)["cluster"] for line in forward.stdout.splitlines())
+
+
+def test_an_oversized_article_is_refused_alone_and_the_others_are_read(corpus):
+    big = corpus / "huge.txt"
+    big.write_text("mot " * 300_000, encoding="utf-8")  # 1.2 million characters
+    result = run("speakers", corpus, "--json")
+    assert result.exit_code == 0, result.output
+    assert "huge.txt" in result.stderr and "1,000,000" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_sentence_without_punctuation_is_cut_into_bounded_pieces():
+    from claims.ingest.corpus import make_article
+    from claims.ingest.sentences import MAX_SENTENCE_CHARS, split_sentences
+
+    text = "sans point " * 5_000
+    article = make_article("a", text)
+    sentences = list(split_sentences(article))
+    assert len(sentences) > 1 and all(len(s.text) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert all(text[s.start:s.end] == s.text for s in sentences)

@@ -154,6 +154,9 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 STDIN_NAME = "<stdin>"
+# spaCy refuses texts over 1,000,000 characters (E088), and no news article comes near it:
+# a larger one is refused by itself, with its name and the limit, and the others are read.
+MAX_ARTICLE_CHARS = 1_000_000
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 _JSONL_OPTIONAL = ("title", "date", "source", "url")
 
@@ -327,7 +330,14 @@ def _text_article(data: bytes, id: str, name: str,
     if not text.strip():
         problems.append(InputProblem(name, "empty file"))
         return None
+    if len(text) > MAX_ARTICLE_CHARS:
+        problems.append(InputProblem(name, _too_long(text)))
+        return None
     return make_article(id, text, path=name)
+
+
+def _too_long(text: str) -> str:
+    return f"article of {len(text):,} characters is over the limit of {MAX_ARTICLE_CHARS:,}; split it"
 
 
 def _read_stdin(stream: TextIO, problems: list[InputProblem]) -> Iterator[Article]:
@@ -392,6 +402,8 @@ def _jsonl_article(record: object, where: str) -> tuple[Optional[Article], Optio
         return None, "field 'id' must be a non-empty string"
     if not isinstance(text, str) or not text.strip():
         return None, "field 'text' must be a non-empty string"
+    if len(text) > MAX_ARTICLE_CHARS:
+        return None, _too_long(text)
     optional = {}
     for key in _JSONL_OPTIONAL:
         value = record.get(key)
