@@ -28,7 +28,7 @@ from pathlib import Path
 
 from claims.evaluation.realnews import (ANNOTATIONS_DIR_NAME, REPO_DIR, anchor_of,
                                         load_articles, read_manifest)
-from claims.sentences import split_sentences
+from claims.ingest.sentences import split_sentences
 
 _QUOTE = {"d": "direct", "i": "indirect", "n": "none", "": "none"}
 _STANCE = {"f": "favor", "a": "against", "n": "neutral"}

@@ -3,7 +3,7 @@
 The articles belong to their publishers, so the repository holds only what was written about
 them (``benchmarks/realnews/``): a manifest (per article its event, id, URL, outlet, date and
 the sha256 of the exact text annotated) and per event an annotation file whose sentences are
-located by their index in :func:`claims.sentences.split_sentences` plus a short anchor (the
+located by their index in :func:`claims.ingest.sentences.split_sentences` plus a short anchor (the
 first words). The texts themselves live in ``$CLAIMS_REALNEWS_DIR`` (default
 ``~/claims-realnews``), one folder per event and one ``<article>.txt`` per article.
 
@@ -28,7 +28,7 @@ from typing import Iterable, Optional, Sequence
 
 from claims.ingest.corpus import make_article
 from claims.records import Article, Sentence
-from claims.sentences import split_sentences
+from claims.ingest.sentences import split_sentences
 
 ENV_VAR = "CLAIMS_REALNEWS_DIR"
 DEFAULT_TEXTS_DIR = Path("~/claims-realnews")
