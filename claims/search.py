@@ -13,6 +13,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from claims.models import DEFAULT_MODEL
 from claims.records import Sentence
 from embeddings.base import Encoder, ProgressFactory
 
@@ -39,7 +40,7 @@ def nearest(encoder: Encoder, embeddings: np.ndarray, sentences: Sequence[Senten
     return [(sentences[i], float(s)) for i, s in zip(found.ids[0], found.scores[0]) if i >= 0]
 
 
-def similar_sentences(inputs, text: str, top_k: int = 5, model: str = "e5-small", *, cache: bool = True,
+def similar_sentences(inputs, text: str, top_k: int = 5, model: str = DEFAULT_MODEL, *, cache: bool = True,
                       progress: Optional[ProgressFactory] = None) -> list[tuple[Sentence, float]]:
     """The sentences of a corpus nearest to ``text``: the corpus is encoded, never grouped.
 

@@ -23,10 +23,12 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
+
 import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .cells import by_cell, kmeans, nearest, pca
 from .duplicates import Duplicates, Neighbours, unique_rows
 
 # Up to this many vectors an exact search of every neighbour list stays within a few
@@ -186,8 +188,8 @@ class VectorIndex:
         sample = vectors if size == n else vectors[np.sort(rng.choice(n, size, replace=False))]
         with threadpool_limits(1), ThreadPoolExecutor(self.threads_) as pool:
             spread = sample[:: max(1, len(sample) // PCA_SAMPLE)]  # from the whole corpus
-            self.projection_ = _pca(spread, min(CELL_PCA_DIM, dim))
-            self.centroids_ = _kmeans(sample @ self.projection_, nlist, rng, pool)
+            self.projection_ = pca(spread, min(CELL_PCA_DIM, dim))
+            self.centroids_ = kmeans(sample @ self.projection_, nlist, rng, pool, KMEANS_ITER)
             self.probes_ = self._probe(vectors, pool)
         cell = self.probes_[:, 0]
         self.order_ = np.argsort(cell, kind="stable")  # vector ids, cell by cell
@@ -199,7 +201,7 @@ class VectorIndex:
 
         def job(start: int) -> None:
             z = vectors[start : start + chunk] @ self.projection_
-            out[start : start + chunk] = _nearest(z, self.centroids_, self.nprobe_)
+            out[start : start + chunk] = nearest(z, self.centroids_, self.nprobe_)
 
         list(pool.map(job, range(0, len(vectors), chunk)))
         return out
@@ -210,7 +212,7 @@ class VectorIndex:
     def _search_cells(self, queries: np.ndarray, k: int, pool) -> Neighbours:
         """Each query against the vectors of its ``nprobe`` nearest cells."""
         lists = _Lists(len(queries), k)
-        probing, starts = _by_cell(self._probe(queries, pool), len(self.centroids_))
+        probing, starts = by_cell(self._probe(queries, pool), len(self.centroids_))
 
         def block(cell: int):
             members, rows = self._members(cell), probing[starts[cell] : starts[cell + 1]]
@@ -244,7 +246,7 @@ class VectorIndex:
         list(pool.map(own, range(nlist)))
         if self.nprobe_ == 1:
             return lists.result()
-        probing, starts = _by_cell(probes[:, 1:], nlist)
+        probing, starts = by_cell(probes[:, 1:], nlist)
         bound = lists.kth()  # only pairs beating a vector's k-th best so far can enter
 
         def cross(cell: int):
@@ -370,46 +372,6 @@ def _kth_per_row(scores: np.ndarray, k: int) -> np.ndarray:
         return np.full(len(scores), -np.inf, np.float32)
     cut = scores.shape[1] - k
     return np.partition(scores, cut, axis=1)[:, cut]
-
-
-def _by_cell(probes: np.ndarray, nlist: int) -> tuple[np.ndarray, np.ndarray]:
-    """Query ids grouped by probed cell, and where each cell's group starts."""
-    flat = probes.ravel()
-    order = np.argsort(flat, kind="stable")
-    return order // probes.shape[1], np.searchsorted(flat[order], np.arange(nlist + 1))
-
-
-def _nearest(points: np.ndarray, centroids: np.ndarray, p: int) -> np.ndarray:
-    """Indices of the ``p`` nearest centroids (L2) of each point, nearest first."""
-    scores = points @ centroids.T - 0.5 * np.einsum("ij,ij->i", centroids, centroids)
-    out = np.empty((len(points), p), np.int32)
-    rows = np.arange(len(points))
-    for rank in range(p):  # p is small: repeated argmax beats a partition
-        out[:, rank] = best = scores.argmax(axis=1)
-        scores[rows, best] = -np.inf
-    return out
-
-
-def _pca(sample: np.ndarray, dim: int) -> np.ndarray:
-    """(d, dim) projection on the sample's top principal axes."""
-    centred = sample - sample.mean(axis=0)
-    _, axes = np.linalg.eigh((centred.T @ centred).astype(np.float64))
-    return np.ascontiguousarray(axes[:, ::-1][:, :dim], dtype=np.float32)
-
-
-def _kmeans(points: np.ndarray, nlist: int, rng, pool, chunk: int = 8192) -> np.ndarray:
-    """Lloyd's k-means from random points; an emptied cell restarts at a random point."""
-    centroids = points[rng.choice(len(points), nlist, replace=False)].copy()
-    for _ in range(KMEANS_ITER):
-        parts = pool.map(lambda s: _nearest(points[s : s + chunk], centroids, 1)[:, 0],
-                         range(0, len(points), chunk))
-        assign = np.concatenate(list(parts))
-        order = np.argsort(assign, kind="stable")
-        used, starts, counts = np.unique(assign[order], return_index=True, return_counts=True)
-        centroids[used] = np.add.reduceat(points[order], starts) / counts[:, None]
-        empty = np.setdiff1d(np.arange(nlist), used)
-        centroids[empty] = points[rng.choice(len(points), len(empty), replace=False)]
-    return centroids
 
 
 def _empty(n: int, k: int) -> Neighbours:

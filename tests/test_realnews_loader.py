@@ -5,10 +5,10 @@ import json
 import pytest
 
 from claims.evaluation import realnews
-from claims.evaluation.realnews import (RealNewsUnavailable, anchor_of, load_gold, parse_raw,
-                                        sha256_text, try_load_gold)
-from claims.records import Article
+from claims.evaluation.realnews import RealNewsUnavailable, anchor_of, load_gold, sha256_text, try_load_gold
+from claims.evaluation.realnews_collect import parse_raw
 from claims.ingest.sentences import split_sentences
+from claims.records import Article
 
 TEXTS = {
     "x01-a1": "date 2024-01 Le séisme a fait 12 morts, selon la police. Le maire a dit qu'il "

@@ -7,7 +7,7 @@ Usage, from the repository root::
                                                      # with the committed manifest only
 
 Raw files are ``<texts dir>/_raw/<event>-<slug>.txt`` (format: ``claims.evaluation.realnews
-.parse_raw``). The texts go to ``<texts dir>/<event>/<article>.txt``; the texts dir is
+_collect.parse_raw``). The texts go to ``<texts dir>/<event>/<article>.txt``; the texts dir is
 ``$CLAIMS_REALNEWS_DIR`` or ``~/claims-realnews``. Nothing of the texts is written in git.
 """
 
@@ -18,7 +18,8 @@ import json
 import sys
 from pathlib import Path
 
-from claims.evaluation.realnews import MANIFEST_NAME, REPO_DIR, ingest_raw, texts_dir
+from claims.evaluation.realnews import MANIFEST_NAME, REPO_DIR, texts_dir
+from claims.evaluation.realnews_collect import ingest_raw
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,7 +12,7 @@ against its indexed sentence and returns a :class:`RealNewsGold`. When texts are
 differ it raises :class:`RealNewsUnavailable`, whose message says what to do, so benchmarks
 can print it and skip.
 
-Raw search results are turned into text files by :func:`ingest_raw` (see
+Raw search results are turned into text files by :func:`claims.evaluation.realnews_collect.ingest_raw` (see
 ``benchmarks/realnews/README.md`` for the raw format and how to re-collect).
 """
 
@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -40,8 +39,6 @@ QUOTES = ("direct", "indirect", "none")
 STANCES = ("favor", "against", "neutral")
 ANCHOR_WORDS = 6
 
-_RAW_HEADER = re.compile(r"^@@@ (?P<article>\S+) \| (?P<outlet>[^|]+?) \| (?P<url>\S+)\s*$")
-_DATE_TOKEN = re.compile(r"^date (?P<date>\d{4}-\d{2}(?:-\d{2})?)\s")
 
 Locator = tuple[str, int]  # (article id, sentence index)
 
@@ -161,72 +158,6 @@ def sha256_text(text: str) -> str:
 def anchor_of(text: str, words: int = ANCHOR_WORDS) -> str:
     """Return the first ``words`` whitespace-separated words of a sentence."""
     return " ".join(text.split()[:words])
-
-
-# --- raw search results -> text files -------------------------------------------------------
-
-def parse_raw(raw: str) -> list[dict]:
-    """Parse a raw file of search results into article records.
-
-    The raw format is one block per article: a header line
-    ``@@@ <article id> | <outlet> | <url>`` then the page text exactly as the search tool
-    returned it, up to the next header. The text kept is the block with leading and trailing
-    white space removed, plus one final newline; a leading ``date YYYY-MM`` token (the
-    search tool's) stays in the text (the splitter skips it) and is also copied to ``date``.
-
-    Args:
-        raw: Content of the raw file.
-
-    Returns:
-        Dicts with ``article``, ``outlet``, ``url``, ``text`` and ``date`` (None when the text
-        carries no date token).
-    """
-    records: list[dict] = []
-    current: Optional[dict] = None
-    lines: list[str] = []
-
-    def close() -> None:
-        if current is not None:
-            text = "\n".join(lines).strip() + "\n"
-            match = _DATE_TOKEN.match(text)
-            records.append({**current, "text": text,
-                            "date": match.group("date") if match else None})
-
-    for line in raw.split("\n"):
-        header = _RAW_HEADER.match(line)
-        if header:
-            close()
-            current = {k: v.strip() for k, v in header.groupdict().items()}
-            lines = []
-        elif current is not None:
-            lines.append(line)
-        elif line.strip():
-            raise ValueError(f"text before the first '@@@' header: {line[:40]!r}")
-    close()
-    return records
-
-
-def ingest_raw(raw_path: str | Path, event: str, root: str | Path | None = None) -> list[dict]:
-    """Write the articles of one raw file to ``<root>/<event>/<article>.txt``.
-
-    Args:
-        raw_path: A raw file (format of :func:`parse_raw`).
-        event: Event id; the folder name.
-        root: Texts folder (default :func:`texts_dir`).
-
-    Returns:
-        Manifest rows (without the event's domain): event, article, url, outlet, date,
-        sha256, words.
-    """
-    folder = texts_dir(root) / event
-    folder.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for rec in parse_raw(Path(raw_path).read_text(encoding="utf-8")):
-        (folder / f"{rec['article']}.txt").write_text(rec["text"], encoding="utf-8")
-        rows.append({"event": event, "article": rec["article"], "url": rec["url"],
-                     "outlet": rec["outlet"], "date": rec["date"],
-                     "sha256": sha256_text(rec["text"]), "words": len(rec["text"].split())})
-    return rows
 
 
 # --- reading the committed files ----------------------------------------------------------
