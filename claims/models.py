@@ -25,13 +25,14 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Optional, Sequence, Union
-
-import numpy as np
+from typing import TYPE_CHECKING, Callable, Optional, Sequence, Union
 
 from claims.french.resources import DATA_DIR
 from embeddings.base import Encoder, Progress
 from embeddings.paths import PathLike, cache_dir as default_cache_dir
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_MODEL = "e5-small"
 CALIBRATION_FILE = DATA_DIR / "thresholds.json"
@@ -229,6 +230,8 @@ class LazyEncoder(Encoder):
             raise TypeError("texts must be a sequence of strings, not a single string")
         texts = list(texts)
         if not texts:
+            import numpy as np
+
             return np.zeros((0, self.dim), np.float32)
         vectors = self.loaded.encode(texts, batch_size=batch_size, progress=progress)
         if vectors.shape != (len(texts), self.dim):

@@ -77,7 +77,8 @@ def models_dir(override: Optional[PathLike] = None) -> Path:
     return cache_dir(override) / "models"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -111,7 +112,7 @@ def _abandoned(tmp: Path) -> bool:
     if match is None:
         return False  # not one of ours
     pid, host = int(match["pid"]), match["host"]
-    if (host is None or host == _host_tag()) and pid != os.getpid() and not _pid_alive(pid):
+    if (host is None or host == _host_tag()) and pid != os.getpid() and not pid_alive(pid):
         return True
     # Its builder may be alive (here, elsewhere, or a reused pid): only silence counts.
     try:

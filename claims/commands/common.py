@@ -7,6 +7,7 @@ and renders it with :mod:`claims.output`; nothing else lives in the command.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import stat
 import sys
@@ -136,7 +137,8 @@ def write_output(text: str, output: Optional[Path]) -> None:
     output = Path(output)
     check_output(output)
     mode = stat.S_IMODE(output.stat().st_mode) if output.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    _remove_stale_temporaries(output)
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.{os.getpid()}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
@@ -150,3 +152,14 @@ def write_output(text: str, output: Optional[Path]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _remove_stale_temporaries(output: Path) -> None:
+    """Remove the temporary files that killed runs left beside ``output`` (their writer is dead)."""
+    from embeddings.paths import pid_alive
+
+    for leftover in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
+        pid = leftover.name[len(output.name) + 2:].split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
