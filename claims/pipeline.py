@@ -190,7 +190,7 @@ def _estimate_threshold(settings: Settings, vectors: np.ndarray, article_ids: li
     from claims.matching.thresholds import fallback_threshold
 
     value = fallback_threshold(vectors, article_ids)
-    return settings.with_threshold(Threshold(value, settings.pair_score.scale, ESTIMATED),
+    return settings.with_threshold(Threshold(value, settings.pair_score.name, ESTIMATED),
                                    f"estimated threshold: {value:.3f} on the cosine scale")
 
 

@@ -25,7 +25,7 @@ class Threshold(NamedTuple):
         value: pairs scoring at least this are linked; groups are cut where the average
             pair score falls below it, and same-article restatements join when their
             average score to the group reaches it (one value, one scale).
-        scale: the pair score it is on ("hybrid", "cosine"…).
+        scale: the name of the pair score it is on ("hybrid", "cosine"…).
         source: ``"calibrated"``, ``"given"`` or ``"estimated from the corpus"``.
     """
 
@@ -126,10 +126,10 @@ def resolve_settings(model: Union[str, ModelEntry] = DEFAULT_MODEL, threshold: O
     score = pair_score(pair_score_name)
     notes: tuple[str, ...] = ()
     if threshold is not None:
-        resolved = Threshold(check_threshold(threshold, score), score.scale, GIVEN)
+        resolved = Threshold(check_threshold(threshold, score), score.name, GIVEN)
     else:
         calibrated = entry.threshold(score.scale)
-        resolved = Threshold(calibrated, score.scale, CALIBRATED) if calibrated is not None else None
+        resolved = Threshold(calibrated, score.name, CALIBRATED) if calibrated is not None else None
         if resolved is None:
             # Announced, never silent: the corpus estimate is on the cosine scale.
             notes = (f"model {entry.name!r} has no calibrated threshold for the {score.name} score: "

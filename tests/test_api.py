@@ -134,6 +134,8 @@ def test_calibrated_threshold_carries_its_scale_and_source():
     assert settings.threshold.source == "calibrated" and settings.threshold.scale == "hybrid"
     assert "hybrid scale" in str(settings.threshold)
     assert resolve_settings("e5-small", pair_score_name="csls").threshold.scale == "csls"
+    cosine = resolve_settings("e5-small", pair_score_name="cosine").threshold
+    assert cosine.scale == "cosine" and 0.8 < cosine.value < 1.0  # stored under the "dense" key
 
 
 def test_the_analysis_is_immutable(fake_model):
