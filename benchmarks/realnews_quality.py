@@ -37,7 +37,6 @@ are given to the systems (they are in the articles) but not scored.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 import time
@@ -49,7 +48,7 @@ from typing import Callable, Hashable, Iterable, Optional, Sequence
 import numpy as np
 
 from benchmarks.machine import describe, machine
-from benchmarks.metrics import score_grouping, with_singletons
+from claims.evaluation.metrics import score_grouping, with_singletons
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "realnews_quality.json"
@@ -67,18 +66,6 @@ SWEEPS = {"hybrid": _grid(0.50, 0.85), "e5 cosine": _grid(0.78, 0.96),
           "TF-IDF char": _grid(0.10, 0.80), "community_detection": _grid(0.78, 0.96)}
 
 
-def _compat_imports() -> None:
-    """``claims.evaluation.realnews`` imports ``claims.corpus`` and ``claims.sentences``,
-    which the refactor moved to ``claims.ingest``; alias them when missing (nothing under
-    ``claims/`` is changed by this benchmark)."""
-    for old, new in (("claims.corpus", "claims.ingest.corpus"),
-                     ("claims.sentences", "claims.ingest.sentences")):
-        try:
-            importlib.import_module(old)
-        except ModuleNotFoundError:
-            sys.modules[old] = importlib.import_module(new)
-
-
 # -- metrics ---------------------------------------------------------------------------------
 def must_not_merge_violations(main: Sequence[Optional[Hashable]], pred: Sequence[Hashable],
                               claim_pairs: Iterable[tuple[Hashable, Hashable]]) -> dict:
@@ -87,7 +74,7 @@ def must_not_merge_violations(main: Sequence[Optional[Hashable]], pred: Sequence
     Args:
         main: main claim of each sentence (None: none).
         pred: predicted label of each sentence; ungrouped sentences must carry labels of
-            their own (:func:`benchmarks.metrics.with_singletons`).
+            their own (:func:`claims.evaluation.metrics.with_singletons`).
         claim_pairs: pairs of claims that must not be in one group.
 
     Returns:
@@ -205,22 +192,22 @@ def _hybrid(event: Event, threshold: float) -> list:
     """What :func:`claims.analyze` groups (hybrid pair score, default pair guard) at ``threshold``.
 
     The same calls as ``claims.pipeline._group``, with the pair scorer fitted and the guard
-    built once per event so that its per-text analyses are reused across the sweep (a fresh
-    ``analyze`` per threshold re-analyses every text: 10x slower). :func:`run` checks that
+    (``claims.pipeline.default_guard``) built once per event for the whole sweep. :func:`run` checks that
     this gives the default analysis' groups at the calibrated threshold.
     """
     from claims.matching.grouping import group_embeddings
 
     if "hybrid" not in event.extra:
-        from claims.matching.pair_guards import PairGuard
         from claims.matching.scores import build_scorer
+        from claims.memo import Memo
+        from claims.pipeline import default_guard
         from claims.models import get_encoder
         from claims.settings import resolve_settings
 
         settings = resolve_settings(MODEL, pair_score_name="hybrid")
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, event.texts,
                               event.vectors, event.article_ids, get_encoder(MODEL, cache=True))
-        event.extra["hybrid"] = scorer, PairGuard()
+        event.extra["hybrid"] = scorer, default_guard(event.texts, Memo())
     scorer, guard = event.extra["hybrid"]
     return group_embeddings(event.vectors, event.article_ids, threshold, MIN_ARTICLES,
                             texts=event.texts, guard=guard, pair_scorer=scorer).labels.tolist()
@@ -434,7 +421,6 @@ def tuning_errors(gold, events: Sequence[Event], system: str, threshold: float) 
 
 # -- run and report --------------------------------------------------------------------------
 def run(errors: bool = False) -> Optional[dict]:
-    _compat_imports()
     from claims import analyze
     from claims.evaluation.realnews import read_split, try_load_gold
     from claims.models import get_encoder

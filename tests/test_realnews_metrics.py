@@ -1,6 +1,6 @@
 """Metric helpers of benchmarks/realnews_quality.py on tiny hand-made labels."""
 
-from benchmarks.metrics import with_singletons
+from claims.evaluation.metrics import with_singletons
 from benchmarks.realnews_quality import (band, lenient_speaker_match, must_not_merge_violations,
                                          stance_scores)
 
