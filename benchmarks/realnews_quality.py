@@ -191,7 +191,7 @@ def build_event(gold, event: str, encoder) -> Event:
 def _hybrid(event: Event, threshold: float) -> list:
     """What :func:`claims.analyze` groups (hybrid pair score, default pair guard) at ``threshold``.
 
-    The same calls as ``claims.pipeline._group``, with the pair scorer fitted and the guard
+    The same public calls as :func:`claims.analyze` makes (pair scorer, guard, grouping), with the pair scorer fitted and the guard
     (``claims.pipeline.default_guard``) built once per event for the whole sweep. :func:`run` checks that
     this gives the default analysis' groups at the calibrated threshold.
     """
