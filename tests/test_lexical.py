@@ -49,3 +49,20 @@ def test_bad_parameters_and_unfitted_use_fail_clearly():
         LexicalSimilarity().pair_scores([0], [1])
     with pytest.raises(IndexError):
         LexicalSimilarity().fit(TEXTS).pair_scores([0], [9])
+
+
+def test_tfidf_weights_are_those_of_scikit_learn():
+    # The TF-IDF is computed without importing scikit-learn (start-up time); it must give
+    # scikit-learn's weights, so calibrated thresholds keep their meaning.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = TEXTS + ["a", "Un  texte   avec\tdes espaces, et l'apostrophe’ courbe.", "é è à ç œ 155 mm"]
+    ours = LexicalSimilarity().fit(texts)
+    theirs = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+                             preprocessor=ours._preprocess, lowercase=False, dtype=np.float32)
+    reference = theirs.fit_transform(texts).toarray()
+    assert ours.vocabulary_ == theirs.vocabulary_
+    np.testing.assert_allclose(ours.matrix_.toarray(), reference, rtol=1e-6, atol=1e-7)
+    assert ours.similarity(texts[0], texts[1]) == pytest.approx(float(reference[0] @ reference[1]), abs=1e-6)
+    new = ["Les Etats-Unis annoncent une aide.", "mot inconnu zzzz"]
+    np.testing.assert_allclose(ours.transform(new).toarray(), theirs.transform(new).toarray(), rtol=1e-6, atol=1e-7)

@@ -76,7 +76,7 @@ class ClauseScorer:
             if n else np.zeros(0, np.int64)
         lexical = LexicalSimilarity("tfidf-char").fit(texts)
         self.lexical_ = lexical
-        self._unit_tfidf = (sparse.vstack([lexical.matrix_, lexical.vectorizer_.transform(extra)]).tocsr()
+        self._unit_tfidf = (sparse.vstack([lexical.matrix_, lexical.transform(extra)]).tocsr()
                             if n and extra else lexical.matrix_)
         return self
 

@@ -59,23 +59,15 @@ class LexicalSimilarity:
     def fit(self, texts: Sequence[str]) -> "LexicalSimilarity":
         """Learn the vocabulary and IDF of ``texts`` and keep their vectors."""
         self._check_params()
-        texts = list(texts)
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        self.vectorizer_ = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=tuple(self.ngram_range), sublinear_tf=True,
-            preprocessor=self._preprocess, lowercase=False, dtype=np.float32)
-        if texts:
-            self.matrix_ = self.vectorizer_.fit_transform(texts).tocsr()
-        else:
-            self.matrix_ = sparse.csr_matrix((0, 0), dtype=np.float32)
+        texts = [self._preprocess(t) for t in texts]
+        self.matrix_, self.vocabulary_, self.idf_ = char_wb_tfidf(texts, tuple(self.ngram_range))
         self.n_texts_ = len(texts)
         return self
 
     # -- scoring -------------------------------------------------------------------------
     def _check_fitted(self) -> None:
         if not hasattr(self, "matrix_"):
-            from sklearn.exceptions import NotFittedError
+            from sklearn.exceptions import NotFittedError  # only on this error path: a slow import
 
             raise NotFittedError("LexicalSimilarity is not fitted: call fit(texts) first")
 
@@ -96,5 +88,90 @@ class LexicalSimilarity:
     def similarity(self, a_text: str, b_text: str) -> float:
         """Similarity of two texts, with the vocabulary and IDF learnt by :meth:`fit`."""
         self._check_fitted()
-        m = self.vectorizer_.transform([a_text, b_text])
-        return float(np.clip(m[0].multiply(m[1]).sum(), 0.0, 1.0))
+        a, b = (self._transform(self._preprocess(t)) for t in (a_text, b_text))
+        return float(np.clip(sum(w * b.get(term, 0.0) for term, w in a.items()), 0.0, 1.0))
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Unit TF-IDF rows of new ``texts`` over the fitted vocabulary and IDF."""
+        self._check_fitted()
+        rows = [self._transform(self._preprocess(t)) for t in texts]
+        indptr = np.zeros(len(rows) + 1, np.int64)
+        indptr[1:] = np.cumsum([len(r) for r in rows])
+        indices = np.fromiter((c for r in rows for c in sorted(r)), np.int64, count=int(indptr[-1]))
+        data = np.fromiter((r[c] for r in rows for c in sorted(r)), np.float32, count=int(indptr[-1]))
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(self.vocabulary_)))
+
+    def _transform(self, text: str) -> dict[int, float]:
+        """The unit TF-IDF vector of one text, as {column: weight}, over the fitted vocabulary."""
+        counts: dict[int, int] = {}
+        for gram in char_wb_ngrams(text, *self.ngram_range):
+            column = self.vocabulary_.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        weights = {c: (1.0 + np.log(n)) * float(self.idf_[c]) for c, n in counts.items()}
+        norm = float(np.sqrt(sum(w * w for w in weights.values()))) or 1.0
+        return {c: w / norm for c, w in weights.items()}
+
+
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside word boundaries, each word padded with one space on both sides.
+
+    The same n-grams, in the same order, as scikit-learn's ``analyzer="char_wb"``: a word
+    shorter than ``n`` gives itself once.
+    """
+    grams: list[str] = []
+    for word in text.split():
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(low, high + 1):
+            grams.extend(padded[i:i + n] for i in range(max(1, length - n + 1)))
+            if length <= n:
+                break
+    return grams
+
+
+def char_wb_tfidf(texts: Sequence[str], ngram_range: tuple[int, int]):
+    """Unit-length TF-IDF rows of character n-grams (sublinear tf, smoothed idf), float32.
+
+    The weights of scikit-learn's ``TfidfVectorizer(analyzer="char_wb", sublinear_tf=True,
+    lowercase=False, dtype=float32)``, computed here because importing scikit-learn costs
+    a warm run most of a second (``tests/test_lexical.py`` compares the two).
+
+    Returns:
+        ``(matrix, vocabulary, idf)``: a CSR matrix (texts × n-grams, columns in sorted
+        n-gram order), the n-gram → column mapping and the idf of each column.
+    """
+    first_seen: dict[str, int] = {}  # n-gram -> id in order of first appearance
+    rows: list[dict[int, int]] = []
+    for text in texts:
+        counts: dict[int, int] = {}
+        for gram in char_wb_ngrams(text, *ngram_range):
+            gid = first_seen.setdefault(gram, len(first_seen))
+            counts[gid] = counts.get(gid, 0) + 1
+        rows.append(counts)
+    order = sorted(first_seen, key=str)
+    vocabulary = {gram: column for column, gram in enumerate(order)}
+    column_of = np.empty(len(first_seen), np.int64)
+    for gram, gid in first_seen.items():
+        column_of[gid] = vocabulary[gram]
+    indptr = np.zeros(len(rows) + 1, np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in rows])
+    # Within a row, entries in first-appearance order as scikit-learn keeps them.
+    ids = np.fromiter((g for r in rows for g in sorted(r)), np.int64, count=int(indptr[-1]))
+    data = np.fromiter((r[g] for r in rows for g in sorted(r)), np.float32, count=int(indptr[-1]))
+    indices = column_of[ids] if len(ids) else ids
+    n = len(rows)
+    df = np.bincount(indices, minlength=len(vocabulary)).astype(np.float32)
+    idf = np.log(np.full_like(df, n + 1, dtype=np.float32) / (df + 1)) + np.float32(1.0)
+    np.log(data, out=data)
+    data += np.float32(1.0)
+    data *= idf[indices]
+    squares = (data * data).astype(np.float64)
+    sums = np.zeros(n, np.float64)
+    filled = np.diff(indptr) > 0
+    sums[filled] = np.add.reduceat(squares, indptr[:-1][filled])
+    norms = np.sqrt(sums)
+    norms[norms == 0] = 1.0
+    data = (data / np.repeat(norms, np.diff(indptr))).astype(np.float32)
+    matrix = sparse.csr_matrix((data, indices, indptr), shape=(n, len(vocabulary)), dtype=np.float32)
+    return matrix, vocabulary, idf
