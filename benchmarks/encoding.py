@@ -117,7 +117,7 @@ def _throughput(encoder, texts: list[str], batch_size: int) -> tuple[float, floa
 def _measure(backend: str, cache: str, n: int, batch_size: int) -> dict:
     import numpy as np
 
-    from embeddings.registry import get_encoder
+    from claims.models import get_encoder
 
     yardstick = round(matmul_gflops(0.5), 1)
     start = time.perf_counter()

@@ -91,14 +91,14 @@ def sts_spearman(encoder, split: str = "test") -> dict:
 
 
 def run(models: Sequence[str], checkthat: bool = True) -> dict:
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
 
     result = {"machine": machine(), "eval_dir": str(eval_dir()), "sts_b_fr_test": {},
               "checkthat2020_test": {}, "errors": {}}
     encoders = {}
     for model in models:
         try:
-            encoders[model] = get_cached_encoder(model)
+            encoders[model] = get_encoder(model, cache=True)
         except Exception as error:  # a model that is not installed must not hide the others
             result["errors"][model] = f"{type(error).__name__}: {error}"
     for model, encoder in encoders.items():

@@ -157,7 +157,7 @@ def ablation_variants() -> dict:
 def run() -> dict:
     from benchmarks.public_eval import tune_thresholds, tuning_sets
     from claims.ingest.corpus import load_articles
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
     from claims.ingest.sentences import split_sentences
 
     articles = load_articles([SEEDS]).articles
@@ -189,8 +189,8 @@ def run() -> dict:
         if [s.text for s in analysis.sentences] != texts:
             raise RuntimeError("the pipeline split the corpus into other sentences")
         return score(gold, sentences, pred, system=name, family=family,
-                     tuned_on=f"{analysis.threshold_source} (claims/data/thresholds.json)",
-                     threshold=round(analysis.threshold, 4), seconds=round(time.perf_counter() - start, 1))
+                     tuned_on=f"{analysis.settings.threshold.source} (claims/data/thresholds.json)",
+                     threshold=round(analysis.settings.threshold.value, 4), seconds=round(time.perf_counter() - start, 1))
 
     for model in MODELS:
         name = f"pipeline {model} [shipped]"
@@ -213,7 +213,7 @@ def run() -> dict:
     except Exception as error:
         cv, errors["cross-validation"] = {}, f"{type(error).__name__}: {error}"
 
-    encoder = get_cached_encoder(BASELINE_MODEL)
+    encoder = get_encoder(BASELINE_MODEL, cache=True)
     tuned = {t.name: tune_thresholds(t, {BASELINE_MODEL: encoder}) for t in tuning_sets()}
     if not tuned:
         print("no tuning data: baselines appear in the sweep on the gold only", file=sys.stderr)
@@ -249,10 +249,10 @@ def run() -> dict:
 
 
 def _shipped_method() -> Optional[str]:
-    from claims.matching.thresholds import calibrated_thresholds
+    from claims.models import calibration_table
 
     try:
-        return calibrated_thresholds().get("method")
+        return calibration_table().get("method")
     except (OSError, ValueError):
         return None
 

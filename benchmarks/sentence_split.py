@@ -14,24 +14,22 @@ import sys
 import time
 from pathlib import Path
 
+from claims.french.nlp import SPACY_MODEL, french_nlp
 from claims.ingest.corpus import load_articles
 from claims.ingest.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "sentence_split.json"
-SPACY_MODEL = "fr_core_news_md"
-
-
 
 
 def main(folder: str = str(ROOT / "seeds")) -> dict:
-    import spacy
+    import spacy  # only for its version number
 
     articles, problems = load_articles([folder])
     for problem in problems:
         print(f"{problem.path}: {problem.reason}", file=sys.stderr)
     start = time.perf_counter()
-    nlp = spacy.load(SPACY_MODEL)
+    nlp = french_nlp()
     spacy_load_s = time.perf_counter() - start
 
     rows = []

@@ -37,11 +37,11 @@ def seed_vectors() -> np.ndarray:
     if SEED_VECTORS.exists():
         return np.load(SEED_VECTORS)
     from claims.ingest.corpus import load_articles
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
     from claims.ingest.sentences import split_sentences
 
     texts = [s.text for a in load_articles([REPO / "seeds"]).articles for s in split_sentences(a)]
-    vectors = get_cached_encoder("e5-small").encode(texts)
+    vectors = get_encoder("e5-small", cache=True).encode(texts)
     SEED_VECTORS.parent.mkdir(parents=True, exist_ok=True)
     np.save(SEED_VECTORS, vectors)
     return vectors
@@ -75,9 +75,9 @@ def synthetic_vectors(n: int, seed: int = 0, chunk: int = 100_000) -> tuple[np.n
 
 
 def dense_threshold() -> float:
-    from claims.matching.thresholds import threshold_for
+    from claims.models import model_entry
 
-    return threshold_for("e5-small", "dense") or 0.9
+    return model_entry("e5-small").threshold("dense") or 0.9
 
 
 def run_one(method: str, n: int) -> dict:

@@ -112,8 +112,7 @@ def run_demo(classifier, encoder, attributions: str = "gold") -> dict:
     mentions = [m for g in groups for m in g.mentions]
     texts = [m.sentence.text for m in mentions]
     vectors = encoder.encode(texts)
-    by_sentence = {m.sentence: v for m, v in zip(mentions, vectors)}
-    assigned = [m.stance for g in groups for m in assign_stances(g, by_sentence, classifier).mentions]
+    assigned = [m.stance for g in groups for m in assign_stances(g, None, classifier, encoder=encoder).mentions]
     atts = [m.attribution for m in mentions]
     systems = {"majority class": majority(gold),
                "lexicon only": lexicon_only(texts, [a.cue for a in atts]),

@@ -40,10 +40,10 @@ EMBEDDINGS = {"e5-small (shipped)": ("e5-small",), "use": ("use",), "e5-small + 
 
 def frozen_embeddings(rows) -> dict[str, dict[str, float]]:
     """Macron CV macro-F1 per embedding combination and C, with the shipped settings."""
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder
 
     texts = [r.text for r in rows]
-    vectors = {name: get_cached_encoder(name).encode(texts)
+    vectors = {name: get_encoder(name, cache=True).encode(texts)
                for name in sorted({n for names in EMBEDDINGS.values() for n in names})}
     table = {}
     for label, names in EMBEDDINGS.items():

@@ -171,5 +171,12 @@ def comparison_as_dict(comparison: GroupComparison) -> dict:
     }
 
 
-__all__ = ["FigureConflict", "GroupComparison", "SharedClaim", "compare_group", "is_disputed",
+def shared_claim_as_dict(claim: SharedClaim) -> dict:
+    """A JSON-ready form of a :class:`SharedClaim` (named fields everywhere)."""
+    out = claim._asdict()
+    out["figure_conflicts"] = [c._asdict() for c in claim.figure_conflicts]
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+
+__all__ = ["FigureConflict", "shared_claim_as_dict", "GroupComparison", "SharedClaim", "compare_group", "is_disputed",
            "compare_articles", "figure_conflicts", "comparison_as_dict"]

@@ -1,4 +1,10 @@
-"""The whole pipeline in one call: articles → sentences → embeddings → groups → attribution → stance.
+"""The whole analysis in one call, stage after stage, into one immutable :class:`Analysis`.
+
+corpus → sentences → embeddings → groups → attribution → stance → comparison. Each stage
+is a function that reads what earlier stages produced and returns new values; settings
+are resolved once, first (:func:`claims.settings.resolve_settings`), so a bad option fails
+before any work. Every step can be swapped: pass an :class:`~embeddings.base.Encoder` or
+precomputed embeddings, a pair scorer, an attributor, a stance model.
 
 :func:`analyze` is the model-level entry point; :func:`claims.matching.grouping.group_embeddings`
 is the embedding-level one it wraps.
@@ -6,102 +12,45 @@ is the embedding-level one it wraps.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 import warnings
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Mapping, Optional, Sequence, Union
+from contextlib import contextmanager
+from typing import Iterator, Optional, Sequence, Union
 
 import numpy as np
 
-from claims.ingest.corpus import articles_from_texts, load_articles
-from claims.matching.grouping import group_embeddings
+from claims.analysis import Analysis, StageTime, table_rows
+from claims.attribution.corpus import attribute_corpus
+from claims.french.parses import Parses
+from claims.ingest import ArticlesLike, resolve_articles, split_corpus
+from claims.matching.grouping import GroupingResult, group_embeddings
+from claims.models import DEFAULT_MODEL, ModelEntry, cached, get_encoder, model_entry, stance_model_name
 from claims.records import NO_ATTRIBUTION, Article, Attribution, ClaimGroup, Mention, Sentence
-from claims.ingest.sentences import split_sentences
-from claims.matching.thresholds import fallback_threshold, lexical_weight_for, threshold_for
-from embeddings.base import Encoder
-
-DEFAULT_MODEL = "e5-small"
-# scoring -> calibrated scale in claims/data/thresholds.json
-SCORINGS = {"clauses": "clauses", "clauses-dense": "clauses_dense", "hybrid": "hybrid",
-            "csls": "csls", "cosine": "dense"}
-DEFAULT_SCORING = "hybrid"  # lexical weight and threshold chosen on CheckThat! 2020 train
-ArticlesLike = Union[Sequence[Article], Sequence[Union[str, Path]], Mapping[str, str]]
-ProgressFactory = Callable[[int], Callable[[int], None]]
+from claims.settings import ESTIMATED, Settings, Threshold, resolve_settings
+from embeddings.base import Encoder, ProgressFactory, l2_normalize
 
 
-@dataclass
-class Analysis:
-    """Everything the pipeline found in a corpus.
-
-    Attributes:
-        articles: the articles, in input order.
-        sentences: every sentence of every article, article by article.
-        embeddings: one unit vector per sentence.
-        groups: claim groups spanning several articles, ordered by first mention.
-        labels: the group id of each sentence, or None.
-        attributions: who said each sentence (``NO_ATTRIBUTION`` when not computed).
-        comparisons: per group id, what its articles disagree on (when computed).
-        encoder: the encoder used, for :meth:`similar`.
-        threshold: the similarity threshold used.
-        threshold_source: "calibrated", "user" or "corpus fallback".
-    """
-
-    articles: list[Article]
-    sentences: list[Sentence]
-    embeddings: np.ndarray
-    groups: list[ClaimGroup]
-    labels: list[Optional[str]]
-    attributions: list[Attribution]
-    encoder: Encoder
-    threshold: float
-    threshold_source: str
-    comparisons: dict = field(default_factory=dict)
-
-    def article(self, article_id: str) -> Article:
-        """The article with this id."""
-        for article in self.articles:
-            if article.id == article_id:
-                return article
-        raise KeyError(article_id)
-
-    def similar(self, text: str, top_k: int = 5) -> list[tuple[Sentence, float]]:
-        """The ``top_k`` sentences of the corpus nearest to ``text``, with cosine scores."""
-        from embeddings.index import VectorIndex
-
-        if top_k < 1:
-            raise ValueError(f"top_k must be >= 1, got {top_k}")
-        if not self.sentences:
-            return []
-        query = self.encoder.encode([text])
-        # One query costs n dot products: exact search is cheap at any corpus size, and the
-        # IVF settings are tuned for near-duplicate pairs, not for ranking loose matches.
-        found = VectorIndex(kind="exact").fit(self.embeddings).search(query, top_k)
-        return [(self.sentences[i], float(s)) for i, s in zip(found.ids[0], found.scores[0]) if i >= 0]
+GUARD_MEMO_KIND = "guard-roles"
 
 
-def resolve_articles(inputs: ArticlesLike) -> list[Article]:
-    """Articles from Article records, paths (files or folders) or a mapping id → text."""
-    if isinstance(inputs, Mapping):
-        return articles_from_texts(inputs)
-    inputs = list(inputs)
-    if all(isinstance(x, Article) for x in inputs):
-        return inputs
-    loaded = load_articles(inputs)
-    for problem in loaded.problems:
-        warnings.warn(f"{problem.path}: {problem.reason}", stacklevel=3)
-    return loaded.articles
+class ClaimsWarning(UserWarning):
+    """Something the user should know about a run: a fallback, an estimate, a skipped input."""
 
 
-def get_cached_encoder(model: Union[str, Encoder], cache: bool = True) -> Encoder:
-    """The encoder named ``model``, wrapped in the on-disk embedding cache if ``cache``."""
-    from embeddings.registry import get_encoder
+class _Clock:
+    """Collects the wall time of each stage."""
 
-    encoder = model if isinstance(model, Encoder) else get_encoder(model)
-    if not cache:
-        return encoder
-    from embeddings.cache import CachedEncoder, EmbeddingCache
+    def __init__(self):
+        self.times: list[StageTime] = []
 
-    return CachedEncoder(encoder, EmbeddingCache())
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.times.append(StageTime(name, time.perf_counter() - start))
 
 
 def analyze(
@@ -110,146 +59,223 @@ def analyze(
     threshold: Optional[float] = None,
     min_articles: int = 2,
     *,
-    scoring: str = DEFAULT_SCORING,
+    scoring: str = "hybrid",
     guard=True,
     attribution: bool = True,
     stance: bool = True,
     cache: bool = True,
     progress: Optional[ProgressFactory] = None,
+    embeddings: Optional[np.ndarray] = None,
+    pair_scorer=None,
+    attributor=None,
+    stance_model=None,
+    settings: Optional[Settings] = None,
 ) -> Analysis:
     """Find the claims that recur across articles.
 
     Args:
         inputs: Article records, paths of files/folders, or a mapping id → text.
-        model: encoder name ("e5-small", "e5-small-int8", "use", "minilm", a
-            sentence-transformers name or local folder) or an Encoder.
-        threshold: similarity needed to link two sentences; default: the model's calibrated one.
+        model: a model name of :mod:`claims.models` ("e5-small", "e5-small-int8", "use",
+            "minilm", a local sentence-transformers folder) or an Encoder.
+        threshold: pair score needed to link two sentences, on the pair score's scale;
+            default: the one calibrated for the model and pair score.
         min_articles: distinct articles a group must span.
-        scoring: how a pair is scored before the threshold: "hybrid" (the default: whole
-            sentences, ``(cosine + w TF-IDF) / (1 + w)``), "clauses" (the best pair of
-            clauses, quotations or frame-free contents, scored the same way; see
-            :mod:`claims.matching.clauses`), "clauses-dense" (the same without TF-IDF), "csls"
-            (cosine corrected for hubness) or "cosine". The weight w and every threshold
-            come from CheckThat! 2020 train (``benchmarks/calibrate.py``).
-        guard: True for the default pair guard (figures, negation, entities), a guard
-            callable, or False/None for none.
+        scoring: pair score name (:data:`claims.matching.scores.PAIR_SCORES`): "hybrid"
+            (default), "clauses", "clauses-dense", "csls", "cosine".
+        guard: True for the default pair guard (figures, negation, entities), a callable
+            ``guard(text_a, text_b) -> reason or None``, or False for none.
         attribution: find who said each sentence.
-        stance: give each mention a stance toward its group's claim (needs attribution).
-        cache: keep embeddings in the on-disk cache.
+        stance: give each mention a stance toward its group's claim.
+        cache: reuse embeddings from the on-disk cache.
         progress: ``progress(total)`` returns a callback advanced after each encoded batch.
+        embeddings: precomputed (n_sentences, dim) vectors, in sentence order; nothing is encoded.
+        pair_scorer: instead of ``scoring``, an object with ``scale`` and
+            ``fit(texts, embeddings, article_ids, encoder)`` returning a pair scorer
+            (see :mod:`claims.matching.scores`); needs ``threshold``.
+        attributor: instead of the default, an object with ``attribute(article, sentences)``
+            returning one Attribution per sentence.
+        stance_model: instead of the default, an object with ``assign(group, embeddings)``
+            returning the group with a stance on every mention.
+        settings: settings already resolved by :func:`claims.settings.resolve_settings`
+            (the CLI resolves them before reading any file); they replace ``threshold``,
+            ``min_articles``, ``scoring``, ``attribution``, ``stance`` and ``cache``.
 
     Returns:
         An :class:`Analysis`.
+
+    Raises:
+        ValueError: for a bad setting (unknown model or pair score, threshold outside the
+            pair score's range, NaN…), raised before any work.
     """
-    articles = resolve_articles(inputs)
-    sentences = [s for article in articles for s in split_sentences(article)]
-    encoder = get_cached_encoder(model, cache)
+    if settings is None:
+        settings = resolve_settings(
+            _entry_of(model), threshold, min_articles, pair_score_name=scoring,
+            custom_scale=getattr(pair_scorer, "scale", "custom") if pair_scorer is not None else None,
+            guards=bool(guard), attribution=attribution, stance=stance, cache=cache)
+    attribution, stance = settings.attribution, settings.stance
+    guard = guard if settings.guards else False
+    encoder = _encoder_for(model, settings.model, settings.cache)
+    clock = _Clock()
+
+    with clock.stage("read"):
+        articles = resolve_articles(inputs)
+        sentences = split_corpus(articles)
     texts = [s.text for s in sentences]
-    embeddings = encoder.encode(texts, progress=progress(len(texts)) if progress else None)
     article_ids = [s.article for s in sentences]
+    with clock.stage("encode"):
+        vectors = _embeddings_of(texts, encoder, embeddings, progress)
+    if settings.threshold is None:
+        settings = _estimate_threshold(settings, vectors, article_ids)
+    for note in settings.notes:
+        warnings.warn(note, ClaimsWarning, stacklevel=2)
 
-    if scoring not in SCORINGS:
-        raise ValueError(f"scoring must be one of {tuple(SCORINGS)}, got {scoring!r}")
-    source = "user"
-    if threshold is None:
-        threshold = threshold_for(encoder.name, SCORINGS[scoring])
-        source = "calibrated"
-        if threshold is None:
-            scoring = "cosine"
-            threshold = fallback_threshold(embeddings, article_ids)
-            source = "corpus fallback"
-    scorer = _pair_scorer(scoring, encoder, texts, embeddings, article_ids)
-    if guard is True:
-        from claims.french.nlp import french_nlp
-        from claims.matching.pair_guards import PairGuard
-
-        guard = PairGuard(nlp=french_nlp())
-    result = group_embeddings(embeddings, article_ids, threshold, min_articles,
-                              texts=texts, guard=guard or None, pair_scorer=scorer)
-
-    attributions = attribute_corpus(articles, sentences) if attribution else [NO_ATTRIBUTION] * len(sentences)
-    groups, labels = _build_groups(sentences, result.labels, result.scores, attributions)
-    analysis = Analysis(articles, sentences, embeddings, groups, labels, attributions,
-                        encoder, float(threshold), source)
-    if stance and groups:
-        _add_stances_and_comparisons(analysis)
-    return analysis
+    memo, parses = _memo(settings), Parses()
+    with clock.stage("group"):
+        if guard is True:
+            guard = default_guard(texts, memo, parses)
+        grouping = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer)
+    with clock.stage("attribute"):
+        attributions = (attribute_corpus(articles, sentences, attributor, memo, parses) if attribution
+                        else [NO_ATTRIBUTION] * len(sentences))
+    groups = build_groups(sentences, grouping, attributions)
+    if stance and groups:  # no group: the stance encoder is never loaded
+        with clock.stage("stance"):
+            groups = assign_group_stances(groups, vectors, settings, encoder, stance_model)
+    with clock.stage("compare"):
+        groups = compare_groups(groups, articles)
+    rows = tuple(table_rows(sentences, attributions, groups))
+    vectors.setflags(write=False)
+    return Analysis(tuple(articles), rows, vectors, groups, settings, encoder, tuple(clock.times))
 
 
-def _pair_scorer(scoring: str, encoder: Encoder, texts, embeddings, article_ids):
-    """The pair scorer of ``scoring`` fitted on this corpus (None for plain cosine)."""
-    if scoring == "csls":
-        from claims.matching.hubness import CSLSScorer
-
-        return CSLSScorer().fit(embeddings, article_ids)
-    if scoring in ("clauses", "clauses-dense", "hybrid"):
-        from claims.matching.clauses import ClauseScorer
-
-        weight = 0.0 if scoring == "clauses-dense" else lexical_weight_for(encoder.name)
-        return ClauseScorer(lexical_weight=weight, clauses=scoring != "hybrid").fit(texts, embeddings, encoder)
-    return None
+def _entry_of(model: Union[str, Encoder]) -> ModelEntry:
+    """The registry entry of a model name, or of a given encoder (its name's, if registered)."""
+    if not isinstance(model, Encoder):
+        return model_entry(model)
+    try:
+        return model_entry(model.name)
+    except ValueError:
+        return ModelEntry(model.name, "encoder given by the caller", lambda cache: model, model.dim)
 
 
-def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence]) -> list[Attribution]:
-    """Who said each sentence (same order as ``sentences``), with the shared spaCy pipeline."""
-    from claims.attribution import SpeakerAttributor
-    from claims.french.nlp import french_nlp
+def _memo(settings: Settings):
+    """The on-disk memo of text analyses, when caches are on."""
+    if not settings.cache:
+        return None
+    from claims.memo import Memo
 
-    attributor = SpeakerAttributor(nlp=french_nlp())
-    by_article: dict[str, list[Sentence]] = {}
-    for s in sentences:
-        by_article.setdefault(s.article, []).append(s)
-    out: list[Attribution] = []
-    for article in articles:
-        out.extend(attributor.attribute(article, by_article.get(article.id, [])))
-    return out
+    return Memo()
 
 
-def _build_groups(sentences, labels, scores, attributions) -> tuple[list[ClaimGroup], list[Optional[str]]]:
-    n_groups = int(labels.max() + 1) if len(labels) else 0
+def _encoder_for(model: Union[str, Encoder], entry: ModelEntry, cache: bool) -> Encoder:
+    if not isinstance(model, Encoder):
+        return get_encoder(entry, cache=cache)
+    return cached(model) if cache else model
+
+
+def _embeddings_of(texts: list[str], encoder: Encoder, given: Optional[np.ndarray],
+                   progress: Optional[ProgressFactory]) -> np.ndarray:
+    if given is None:
+        return encoder.encode(texts, progress=progress(len(texts)) if progress else None)
+    given = np.asarray(given, dtype=np.float32)
+    if given.ndim != 2 or len(given) != len(texts):
+        raise ValueError(f"embeddings must have one row per sentence: {len(texts)} sentences, "
+                         f"got shape {given.shape}")
+    if not np.isfinite(given).all():
+        raise ValueError("embeddings hold NaN or infinite values")
+    return l2_normalize(given)
+
+
+def _estimate_threshold(settings: Settings, vectors: np.ndarray, article_ids: list[str]) -> Settings:
+    from claims.matching.thresholds import fallback_threshold
+
+    value = fallback_threshold(vectors, article_ids)
+    return settings.with_threshold(Threshold(value, settings.pair_score.name, ESTIMATED),
+                                   f"estimated threshold: {value:.3f} on the cosine scale")
+
+
+def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair_scorer) -> GroupingResult:
+    from claims.matching.scores import build_scorer
+
+    if pair_scorer is not None:
+        scorer = pair_scorer.fit(texts, vectors, article_ids, encoder)
+    else:
+        scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors,
+                              article_ids, encoder)
+    return group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
+                            texts=texts, guard=guard or None, pair_scorer=scorer)
+
+
+def default_guard(texts: Sequence[str], memo=None, parses: Optional[Parses] = None):
+    """The pair guard, with the entity roles of every text naming an entity worked out now.
+
+    Roles come from ``memo`` when an earlier run stored them (no parse), else from
+    ``parses`` (shared with the attribution), and new ones are stored.
+    """
+    from claims.french.entities import entity_mentions
+    from claims.matching.pair_guards import PairGuard
+
+    guard = PairGuard()
+    named = [t for t in dict.fromkeys(texts) if entity_mentions(t)]
+    if memo is not None:
+        from claims.memo import fingerprint
+
+        stamp = fingerprint("matching", "french", "data")
+        stored = memo.get(GUARD_MEMO_KIND, stamp, named)
+        guard.remember_roles({t: r for t, r in zip(named, stored) if r is not None})
+    todo = [t for t in named if t not in guard.known_roles()]
+    guard.prepare(todo, (parses or Parses()).docs(todo))
+    if memo is not None:
+        roles = guard.known_roles()
+        memo.put(GUARD_MEMO_KIND, stamp, [(t, {role: sorted(map(list, roles[t][role])) for role in roles[t]})
+                                          for t in todo])
+    return guard
+
+
+def build_groups(sentences: Sequence[Sentence], grouping: GroupingResult,
+                 attributions: Sequence[Attribution]) -> tuple[ClaimGroup, ...]:
+    """Claim groups from the grouping's labels: ids ``c001``… in order of first mention."""
+    labels = grouping.labels.tolist()
+    n_groups = max(labels, default=-1) + 1
     width = max(3, len(str(n_groups)))
-    ids = [f"c{g + 1:0{width}d}" for g in range(n_groups)]
     members: list[list[Mention]] = [[] for _ in range(n_groups)]
-    for i, g in enumerate(labels.tolist()):
+    for row, g in enumerate(labels):
         if g >= 0:
-            members[g].append(Mention(sentences[i], float(scores[i]), attributions[i]))
-    groups = [ClaimGroup(ids[g], tuple(m)) for g, m in enumerate(members)]
-    return groups, [ids[g] if g >= 0 else None for g in labels.tolist()]
+            members[g].append(Mention(sentences[row], float(grouping.scores[row]), attributions[row], row=row))
+    return tuple(ClaimGroup(f"c{g + 1:0{width}d}", tuple(m)) for g, m in enumerate(members))
 
 
-def _add_stances_and_comparisons(analysis: Analysis) -> None:
-    if not analysis.groups:  # nothing to compare: do not load the stance encoder
-        return
+def assign_group_stances(groups: tuple[ClaimGroup, ...], vectors: np.ndarray, settings: Settings,
+                         encoder: Encoder, stance_model=None) -> tuple[ClaimGroup, ...]:
+    """Each group with a stance on every mention.
+
+    The shipped classifier reads e5-small vectors: the run's vectors are reused when the
+    model's entry says they are in that space, else mentions are encoded again with it.
+    """
+    readable = settings.model.stance_readable
+    if stance_model is None:
+        from claims.stance.assign import GroupStance
+
+        stance_encoder = encoder if readable else get_encoder(stance_model_name(), cache=settings.cache)
+        stance_model = GroupStance(encoder=stance_encoder)
+    rows = vectors if readable else None
+    return tuple(stance_model.assign(group, rows) for group in groups)
+
+
+def compare_groups(groups: tuple[ClaimGroup, ...], articles: Sequence[Article]) -> tuple[ClaimGroup, ...]:
+    """Each group with its comparison: stances, differing figures, speakers, dates."""
     from claims.comparison import compare_group
-    from claims.stance import assign_stances
-    from claims.stance.classifier import ENCODERS
 
-    position = {(s.article, s.index): i for i, s in enumerate(analysis.sentences)}
-    articles = {a.id: a for a in analysis.articles}
-    # The classifier reads e5-small vectors (or int8 ones): with another model, mentions are
-    # encoded again.
-    reuse = analysis.encoder.name in ENCODERS
-    encoder = analysis.encoder if reuse else get_cached_encoder(ENCODERS[0])
-    groups = []
-    for group in analysis.groups:
-        vectors = ({m.sentence: analysis.embeddings[position[(m.sentence.article, m.sentence.index)]]
-                    for m in group.mentions} if reuse else None)
-        group = assign_stances(group, vectors, encoder=encoder)
-        analysis.comparisons[group.id] = compare_group(group, articles)
-        groups.append(group)
-    analysis.groups = groups
-
-
-def stance_of(analysis: Analysis) -> list[Optional[str]]:
-    """The stance of each sentence toward its group's claim (None when ungrouped)."""
-    by_key = {(m.sentence.article, m.sentence.index): m.stance for g in analysis.groups for m in g.mentions}
-    return [by_key.get((s.article, s.index)) for s in analysis.sentences]
+    by_id = {a.id: a for a in articles}
+    return tuple(dataclasses.replace(g, comparison=compare_group(g, by_id)) for g in groups)
 
 
 def similarity(text_a: str, text_b: str, model: Union[str, Encoder] = DEFAULT_MODEL) -> float:
     """Cosine similarity of two texts under ``model``."""
-    vectors = get_cached_encoder(model).encode([text_a, text_b])
+    encoder = model if isinstance(model, Encoder) else get_encoder(model, cache=True)
+    vectors = encoder.encode([text_a, text_b])
     return float(vectors[0] @ vectors[1])
 
 
-__all__ = ["Analysis", "analyze", "attribute_corpus", "similarity", "resolve_articles", "stance_of"]
+__all__ = ["Analysis", "ClaimsWarning", "analyze", "assign_group_stances", "attribute_corpus",
+           "build_groups", "compare_groups", "similarity"]

@@ -7,8 +7,8 @@ Every stage reads these records and returns new ones; none mutates them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import NamedTuple, Optional
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Optional
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,10 @@ class Mention:
     """One sentence inside a claim group."""
 
     sentence: Sentence
-    score: float  # similarity of the sentence to its group (0..1 for cosine)
+    score: float  # cosine of the sentence to its group's centroid
     attribution: Attribution = NO_ATTRIBUTION
     stance: Optional[str] = None  # one of STANCES, None until stance is computed
+    row: Optional[int] = None  # its row in the analysis table (and in its embeddings)
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class ClaimGroup:
 
     id: str  # stable string id, e.g. "c001"
     mentions: tuple[Mention, ...]
-    extra: dict = field(default_factory=dict, compare=False)  # comparison results etc.
+    comparison: Optional[Any] = None  # GroupComparison once compared (claims.comparison)
 
     @property
     def articles(self) -> list[str]:

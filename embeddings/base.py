@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads with the first vector, not with the CLI's --help
+    import numpy as np
 
 Progress = Optional[Callable[[int], None]]
+# progress(total) returns the callback of one long task (the CLI draws a bar).
+ProgressFactory = Callable[[int], Callable[[int], None]]
 
 
 def l2_normalize(vectors: np.ndarray) -> np.ndarray:
     """Return float32 rows scaled to unit length (all-zero rows stay zero)."""
+    import numpy as np
+
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
@@ -62,6 +67,8 @@ class Encoder:
         if batch_size < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         texts = list(texts)
+        import numpy as np
+
         order = np.argsort([len(t) for t in texts], kind="stable")
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), batch_size):

@@ -16,8 +16,8 @@ import shutil
 from pathlib import Path
 from typing import Optional
 
-from .paths import PathLike, build_once, models_dir
-from .st import SentenceTransformerEncoder, quiet_loading
+from .paths import PathLike, build_once, discard, models_dir
+from .st import ModelLoadError, SentenceTransformerEncoder, quiet_loading
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +145,7 @@ def _build_sentence_transformer(out: Path) -> None:
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
 
+    logger.info("building e5-small into %s (first use; takes under a minute)", out)
     staging = out / "_hf"
     hidden = _write_hf_model(staging)
     local = {"local_files_only": True}
@@ -167,11 +168,8 @@ def _build_sentence_transformer(out: Path) -> None:
 
 
 def build_e5_model(cache_dir: Optional[PathLike] = None) -> Path:
-    """Return the sentence-transformers folder of e5-small, building it if absent."""
-    target = models_dir(cache_dir) / E5_FOLDER
-    if not target.is_dir():
-        logger.info("building e5-small into %s (first use; takes under a minute)", target)
-    return build_once(target, _build_sentence_transformer)
+    """Return the sentence-transformers folder of e5-small, building it if absent or damaged."""
+    return build_once(models_dir(cache_dir) / E5_FOLDER, _build_sentence_transformer)
 
 
 class E5Encoder(SentenceTransformerEncoder):
@@ -184,7 +182,16 @@ class E5Encoder(SentenceTransformerEncoder):
     cache_key = f"e5-small/{E5_FOLDER}"
 
     def __init__(self, cache_dir: Optional[PathLike] = None):
-        super().__init__(build_e5_model(cache_dir), name="e5-small", prefix=QUERY_PREFIX)
+        folder = build_e5_model(cache_dir)
+        try:
+            super().__init__(folder, name="e5-small", prefix=QUERY_PREFIX, safetensors_only=True)
+        except ModelLoadError as exc:
+            # Damage the manifest cannot see (weights rewritten in place, same size and
+            # time): the folder is ours to rebuild, once.
+            if not discard(folder, exc.reason):
+                raise
+            super().__init__(build_e5_model(cache_dir), name="e5-small", prefix=QUERY_PREFIX,
+                             safetensors_only=True)
 
 
 __all__ = ["E5Encoder", "build_e5_model", "tokenizer_path", "weights_path", "NOTICE", "QUERY_PREFIX"]

@@ -12,6 +12,10 @@ queries are the indexed vectors themselves (grouping, hubness), a pair compared 
 its vectors is offered to the other too: a pair straddling a cell border is found from
 either side. The cells are spread over a thread pool running single-threaded BLAS, which
 beats nested threading on many small products and stays fast on a busy machine.
+
+Work is bounded per input: exact-duplicate vectors are searched once (see
+:mod:`embeddings.duplicates`), and a cell too large for one product is compared in
+blocks of rows, so no product's memory grows with the square of a cell's size.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from __future__ import annotations
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple
 
 import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
+
+from .cells import by_cell, kmeans, nearest, pca
+from .duplicates import Duplicates, Neighbours, unique_rows
 
 # Up to this many vectors an exact search of every neighbour list stays within a few
 # seconds on 2 cores (benchmarks/speed.py); above it the IVF search is used.
@@ -34,16 +40,13 @@ KMEANS_ITER = 10
 PCA_SAMPLE = 10_000  # vectors the PCA is fitted on: plenty for 64 axes
 MERGE_EVERY = 4_000_000  # candidate pairs buffered before they are merged into the lists
 KINDS = ("auto", "exact", "ivf", "hnsw")
+# Scores computed at once by one cell product (64 MB of float32). Cells up to ~2,900
+# vectors fit in one product, far above the ~200 of a balanced cell; larger ones are
+# compared in blocks of rows.
+BLOCK_ENTRIES = 1 << 24
+TIES_PER_ROW = 4  # candidates per row and per k beyond which ties are cut to k per row
 
-
-class Neighbours(NamedTuple):
-    """The k nearest vectors of each query: ``ids[i, r]`` has similarity ``scores[i, r]``.
-
-    Missing neighbours (fewer than k reachable) have id -1 and score -inf.
-    """
-
-    scores: np.ndarray  # (n, k) float32, descending per row
-    ids: np.ndarray  # (n, k) int64
+__all__ = ["Neighbours", "VectorIndex", "exact_neighbours", "KINDS"]
 
 
 def _as_float32(vectors: np.ndarray) -> np.ndarray:
@@ -55,6 +58,10 @@ def _as_float32(vectors: np.ndarray) -> np.ndarray:
 
 class VectorIndex:
     """Nearest-neighbour search over L2-normalised vectors.
+
+    Identical vectors are indexed once; results list every copy (see
+    :mod:`embeddings.duplicates`), so the kind chosen by "auto" and the IVF cells follow
+    the number of distinct vectors.
 
     Args:
         kind: "exact" (``IndexFlatIP``), "ivf" (cells searched with matrix products),
@@ -72,9 +79,11 @@ class VectorIndex:
         kind_: the index kind actually built.
         index_: the FAISS index (None for "ivf").
         ntotal_: number of vectors indexed.
+        duplicates_: the :class:`Duplicates` map when some vectors are identical, else None.
         projection_, centroids_: IVF only: the PCA projection (d, 64) the cells are found
             in, and the cell centres in it.
-        probes_: IVF only: the ``nprobe`` nearest cells of each indexed vector, its own first.
+        probes_: IVF only: the ``nprobe`` nearest cells of each distinct indexed vector,
+            its own first.
     """
 
     def __init__(
@@ -114,16 +123,19 @@ class VectorIndex:
         n, dim = vectors.shape
         self.threads_ = self.threads or os.cpu_count() or 1
         faiss.omp_set_num_threads(self.threads_)
-        kind = self.kind
-        if kind == "auto":
-            kind = "exact" if n <= self.exact_max else "ivf"
-        self.kind_ = kind
         self.ntotal_ = n
         self.vectors_ = vectors  # a view when the input was float32 already: no copy
+        first, inverse = unique_rows(vectors)
+        self.duplicates_ = Duplicates(first, inverse) if len(first) < n else None
+        self.base_ = vectors if self.duplicates_ is None else vectors[first]  # what is searched
+        kind = self.kind
+        if kind == "auto":
+            kind = "exact" if len(self.base_) <= self.exact_max else "ivf"
+        self.kind_ = kind
         self.index_ = None
         if kind == "ivf":
             if n:
-                self._fit_cells(vectors)
+                self._fit_cells(self.base_)
             return self
         if kind == "hnsw":
             index = faiss.IndexHNSWFlat(dim, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
@@ -131,7 +143,7 @@ class VectorIndex:
         else:
             index = faiss.IndexFlatIP(dim)
         if n:
-            index.add(vectors)
+            index.add(self.base_)
         self.index_ = index
         return self
 
@@ -145,15 +157,25 @@ class VectorIndex:
         k = min(k, max(self.ntotal_, 1))
         if self.ntotal_ == 0 or len(queries) == 0:
             return _empty(len(queries), k)
+        is_self = queries is self.vectors_ or (queries.shape == self.vectors_.shape
+                                               and np.array_equal(queries, self.vectors_))
+        dups = self.duplicates_
+        if dups is None:
+            return self._search_distinct(queries, k, is_self)
+        # Each distinct vector stands for all its copies: k distinct neighbours are enough.
+        kd = min(k, len(self.base_))
+        if is_self:
+            return dups.expand_self(self._search_distinct(self.base_, kd, True), self.base_, k)
+        return dups.expand(self._search_distinct(queries, kd, False), k)
+
+    def _search_distinct(self, queries: np.ndarray, k: int, is_self: bool) -> Neighbours:
+        """Search the distinct vectors; ``is_self`` when ``queries`` are exactly them."""
         if self.kind_ != "ivf":
             scores, ids = self.index_.search(queries, k)
             scores = np.where(ids < 0, -np.inf, scores).astype(np.float32)
             return Neighbours(scores, ids.astype(np.int64))
         with threadpool_limits(1), ThreadPoolExecutor(self.threads_) as pool:
-            if queries is self.vectors_ or (queries.shape == self.vectors_.shape
-                                            and np.array_equal(queries, self.vectors_)):
-                return self._search_self(k, pool)
-            return self._search_cells(queries, k, pool)
+            return self._search_self(k, pool) if is_self else self._search_cells(queries, k, pool)
 
     # IVF: cells ----------------------------------------------------------------------
 
@@ -166,8 +188,8 @@ class VectorIndex:
         sample = vectors if size == n else vectors[np.sort(rng.choice(n, size, replace=False))]
         with threadpool_limits(1), ThreadPoolExecutor(self.threads_) as pool:
             spread = sample[:: max(1, len(sample) // PCA_SAMPLE)]  # from the whole corpus
-            self.projection_ = _pca(spread, min(CELL_PCA_DIM, dim))
-            self.centroids_ = _kmeans(sample @ self.projection_, nlist, rng, pool)
+            self.projection_ = pca(spread, min(CELL_PCA_DIM, dim))
+            self.centroids_ = kmeans(sample @ self.projection_, nlist, rng, pool, KMEANS_ITER)
             self.probes_ = self._probe(vectors, pool)
         cell = self.probes_[:, 0]
         self.order_ = np.argsort(cell, kind="stable")  # vector ids, cell by cell
@@ -179,7 +201,7 @@ class VectorIndex:
 
         def job(start: int) -> None:
             z = vectors[start : start + chunk] @ self.projection_
-            out[start : start + chunk] = _nearest(z, self.centroids_, self.nprobe_)
+            out[start : start + chunk] = nearest(z, self.centroids_, self.nprobe_)
 
         list(pool.map(job, range(0, len(vectors), chunk)))
         return out
@@ -190,51 +212,73 @@ class VectorIndex:
     def _search_cells(self, queries: np.ndarray, k: int, pool) -> Neighbours:
         """Each query against the vectors of its ``nprobe`` nearest cells."""
         lists = _Lists(len(queries), k)
-        probing, starts = _by_cell(self._probe(queries, pool), len(self.centroids_))
+        probing, starts = by_cell(self._probe(queries, pool), len(self.centroids_))
 
         def block(cell: int):
             members, rows = self._members(cell), probing[starts[cell] : starts[cell + 1]]
             if not len(members) or not len(rows):
                 return None
-            scores = queries[rows] @ self.vectors_[members].T
-            r, c = np.nonzero(scores >= _kth_per_row(scores, k)[:, None])
-            return rows[r], members[c], scores[r, c]
+            found = []
+            cols = self.base_[members].T
+            for part in _row_blocks(rows, len(members)):
+                scores = queries[part] @ cols
+                r, c = _top_k(scores, k)
+                found.append((part[r], members[c], scores[r, c]))
+            return tuple(np.concatenate(a) for a in zip(*found))
 
         lists.add_all(pool, block, len(self.centroids_))
         return lists.result()
 
     def _search_self(self, k: int, pool) -> Neighbours:
         """Neighbours of every indexed vector: its own cell, then the other probed cells."""
-        vectors, probes, nlist = self.vectors_, self.probes_, len(self.centroids_)
+        vectors, probes, nlist = self.base_, self.probes_, len(self.centroids_)
         own_cell = probes[:, 0]
         lists = _Lists(len(vectors), k)
 
         def own(cell: int) -> None:  # each vector is in one cell: the rows written are disjoint
             members = self._members(cell)
-            if len(members):
-                scores = vectors[members] @ vectors[members].T
-                r, c = np.nonzero(scores >= _kth_per_row(scores, k)[:, None])
-                lists.merge(members[r], members[c], scores[r, c])
+            cols = vectors[members].T
+            for part in _row_blocks(members, len(members)):
+                scores = vectors[part] @ cols
+                r, c = _top_k(scores, k)
+                lists.merge(part[r], members[c], scores[r, c])
 
         list(pool.map(own, range(nlist)))
         if self.nprobe_ == 1:
             return lists.result()
-        probing, starts = _by_cell(probes[:, 1:], nlist)
+        probing, starts = by_cell(probes[:, 1:], nlist)
         bound = lists.kth()  # only pairs beating a vector's k-th best so far can enter
 
         def cross(cell: int):
             members, rows = self._members(cell), probing[starts[cell] : starts[cell + 1]]
             if not len(members) or not len(rows):
                 return None
-            scores = vectors[rows] @ vectors[members].T
-            r, c = np.nonzero(scores > bound[rows][:, None])
-            # The same pair offered to the member, unless the member probes the row's cell
-            # itself (then it is found from that side, once).
-            r2, c2 = np.nonzero(scores > bound[members][None, :])
-            back = ~(probes[members[c2], 1:] == own_cell[rows[r2], None]).any(axis=1)
-            r2, c2 = r2[back], c2[back]
-            return (np.concatenate([rows[r], members[c2]]), np.concatenate([members[c], rows[r2]]),
-                    np.concatenate([scores[r, c], scores[r2, c2]]))
+            cols = vectors[members].T
+            blocks = _row_blocks(rows, len(members))
+            # A cell compared in several blocks keeps only each member's k best offers
+            # across blocks, so what it returns stays linear in the cell's size.
+            offers = _Lists(len(members), k) if len(blocks) > 1 else None
+            forward, backward = [], []
+            for part in blocks:
+                scores = vectors[part] @ cols
+                above = scores > bound[part][:, None]
+                if offers is not None:
+                    above &= scores >= _kth_per_row(scores, k)[:, None]
+                r, c = np.nonzero(above)
+                forward.append((part[r], members[c], scores[r, c]))
+                # The same pair offered to the member, unless the member probes the row's
+                # cell itself (then it is found from that side, once).
+                r2, c2 = np.nonzero(scores > bound[members][None, :])
+                back = ~(probes[members[c2], 1:] == own_cell[part[r2], None]).any(axis=1)
+                r2, c2 = r2[back], c2[back]
+                if offers is None:
+                    backward.append((members[c2], part[r2], scores[r2, c2]))
+                else:
+                    offers.merge(c2, part[r2], scores[r2, c2])
+            if offers is not None:
+                c2, rank = np.nonzero(offers.ids >= 0)
+                backward.append((members[c2], offers.ids[c2, rank], offers.scores[c2, rank]))
+            return tuple(np.concatenate(a) for a in zip(*(forward + backward)))
 
         lists.add_all(pool, cross, nlist, on_merge=lambda: np.copyto(bound, lists.kth()))
         return lists.result()
@@ -303,52 +347,31 @@ class _Lists:
         return Neighbours(self.scores, self.ids)
 
 
+def _row_blocks(rows: np.ndarray, width: int) -> list[np.ndarray]:
+    """``rows`` cut so that each block times ``width`` columns fits in BLOCK_ENTRIES."""
+    step = max(1, BLOCK_ENTRIES // max(width, 1))
+    return [rows[s : s + step] for s in range(0, len(rows), step)]
+
+
+def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of the k best scores of each row, ties at the k-th included.
+
+    Mass ties (many vectors at one score) are cut to exactly k per row, so that the
+    candidates stay O(k) per row whatever the input.
+    """
+    r, c = np.nonzero(scores >= _kth_per_row(scores, k)[:, None])
+    if len(r) > TIES_PER_ROW * k * len(scores) and scores.shape[1] > k:
+        c = np.argpartition(scores, scores.shape[1] - k, axis=1)[:, -k:].ravel()
+        r = np.repeat(np.arange(len(scores)), k)
+    return r, c
+
+
 def _kth_per_row(scores: np.ndarray, k: int) -> np.ndarray:
     """k-th highest score of each row (-inf when a row has fewer than k)."""
     if scores.shape[1] <= k:
         return np.full(len(scores), -np.inf, np.float32)
     cut = scores.shape[1] - k
     return np.partition(scores, cut, axis=1)[:, cut]
-
-
-def _by_cell(probes: np.ndarray, nlist: int) -> tuple[np.ndarray, np.ndarray]:
-    """Query ids grouped by probed cell, and where each cell's group starts."""
-    flat = probes.ravel()
-    order = np.argsort(flat, kind="stable")
-    return order // probes.shape[1], np.searchsorted(flat[order], np.arange(nlist + 1))
-
-
-def _nearest(points: np.ndarray, centroids: np.ndarray, p: int) -> np.ndarray:
-    """Indices of the ``p`` nearest centroids (L2) of each point, nearest first."""
-    scores = points @ centroids.T - 0.5 * np.einsum("ij,ij->i", centroids, centroids)
-    out = np.empty((len(points), p), np.int32)
-    rows = np.arange(len(points))
-    for rank in range(p):  # p is small: repeated argmax beats a partition
-        out[:, rank] = best = scores.argmax(axis=1)
-        scores[rows, best] = -np.inf
-    return out
-
-
-def _pca(sample: np.ndarray, dim: int) -> np.ndarray:
-    """(d, dim) projection on the sample's top principal axes."""
-    centred = sample - sample.mean(axis=0)
-    _, axes = np.linalg.eigh((centred.T @ centred).astype(np.float64))
-    return np.ascontiguousarray(axes[:, ::-1][:, :dim], dtype=np.float32)
-
-
-def _kmeans(points: np.ndarray, nlist: int, rng, pool, chunk: int = 8192) -> np.ndarray:
-    """Lloyd's k-means from random points; an emptied cell restarts at a random point."""
-    centroids = points[rng.choice(len(points), nlist, replace=False)].copy()
-    for _ in range(KMEANS_ITER):
-        parts = pool.map(lambda s: _nearest(points[s : s + chunk], centroids, 1)[:, 0],
-                         range(0, len(points), chunk))
-        assign = np.concatenate(list(parts))
-        order = np.argsort(assign, kind="stable")
-        used, starts, counts = np.unique(assign[order], return_index=True, return_counts=True)
-        centroids[used] = np.add.reduceat(points[order], starts) / counts[:, None]
-        empty = np.setdiff1d(np.arange(nlist), used)
-        centroids[empty] = points[rng.choice(len(points), len(empty), replace=False)]
-    return centroids
 
 
 def _empty(n: int, k: int) -> Neighbours:

@@ -21,7 +21,7 @@ import numpy as np
 
 from .base import Encoder
 from .e5 import NOTICE, QUERY_PREFIX, build_e5_model
-from .paths import PathLike, build_once, models_dir
+from .paths import PathLike, build_once, discard, models_dir, reason
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ def _export_onnx(st_folder: Path, out_file: Path) -> None:
 def _build_onnx(out: Path, st_folder: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    logger.info("building e5-small-int8 into %s (first use)", out)
     fp32 = out / "model-fp32.onnx"
     _export_onnx(st_folder, fp32)
     root = logging.getLogger()
@@ -95,13 +96,28 @@ def _build_onnx(out: Path, st_folder: Path) -> None:
 
 
 def build_e5_onnx(cache_dir: Optional[PathLike] = None) -> Path:
-    """Return the folder holding ``model.onnx`` (int8) and ``tokenizer.json``, building it if absent."""
-    target = models_dir(cache_dir) / ONNX_FOLDER
-    if target.is_dir():
-        return target
-    st_folder = build_e5_model(cache_dir)
-    logger.info("building e5-small-int8 into %s (first use)", target)
-    return build_once(target, lambda out: _build_onnx(out, st_folder))
+    """Return the folder holding ``model.onnx`` (int8) and ``tokenizer.json``, building it if absent or damaged."""
+    # The float model is needed (and checked, or built) only when the ONNX one is built.
+    return build_once(models_dir(cache_dir) / ONNX_FOLDER, lambda out: _build_onnx(out, build_e5_model(cache_dir)))
+
+
+def _load(folder: Path, threads: int):
+    """The onnxruntime session and tokenizer of a built folder."""
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle threads sleep instead of spinning: with other programs busy on a 2-core
+    # machine, spinning cost a third to a half of the throughput in our measurements.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.enable_padding(pad_id=PAD_ID, pad_token="<pad>")
+    return session, tokenizer
 
 
 class OnnxE5Encoder(Encoder):
@@ -120,24 +136,18 @@ class OnnxE5Encoder(Encoder):
     cache_key = f"e5-small-int8/{ONNX_FOLDER}"
 
     def __init__(self, cache_dir: Optional[PathLike] = None, threads: Optional[int] = None):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
         self.path = build_e5_onnx(cache_dir)
         self.threads = threads or os.cpu_count() or 1
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle threads sleep instead of spinning: with other programs busy on a 2-core
-        # machine, spinning cost a third to a half of the throughput in our measurements.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(
-            str(self.path / "model.onnx"), options, providers=["CPUExecutionProvider"]
-        )
-        self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
-        self.tokenizer.enable_truncation(MAX_TOKENS)
-        self.tokenizer.enable_padding(pad_id=PAD_ID, pad_token="<pad>")
+        try:
+            self.session, self.tokenizer = _load(self.path, self.threads)
+        except MemoryError:
+            raise  # the machine, not the folder
+        except Exception as exc:  # onnxruntime and tokenizers raise plain Exception subclasses
+            # Damage the manifest cannot see: the folder is ours to rebuild, once.
+            if not discard(self.path, reason(exc)):
+                raise ValueError(f"model folder {self.path} cannot be loaded ({reason(exc)})") from None
+            self.path = build_e5_onnx(cache_dir)
+            self.session, self.tokenizer = _load(self.path, self.threads)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         encodings = self.tokenizer.encode_batch([QUERY_PREFIX + t for t in texts])

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from claims.attribution import (CueLexicon, SpeakerAttributor, default_lexicon, default_metonyms,
-                                find_quotes)
+from claims.attribution import SpeakerAttributor, find_quotes
+from claims.french.cues import CueLexicon, default_lexicon
+from claims.french.entities import default_metonyms
 from claims.records import Article, Sentence
 from claims.ingest.sentences import split_sentences
 
@@ -19,10 +20,12 @@ GOLD = ROOT / "benchmarks" / "gold" / "attribution.jsonl"
 
 @pytest.fixture(scope="session")
 def attributor():
-    spacy = pytest.importorskip("spacy")
+    pytest.importorskip("spacy")
+    from claims.french.nlp import french_nlp
+
     try:
-        nlp = spacy.load("fr_core_news_md")
-    except OSError:
+        nlp = french_nlp()
+    except RuntimeError:
         pytest.skip("spaCy model fr_core_news_md is not installed")
     return SpeakerAttributor(nlp=nlp)
 
@@ -240,3 +243,18 @@ def test_gold_rows_are_consistent():
 def test_attributor_rejects_a_missing_lexicon_file(tmp_path):
     with pytest.raises(ValueError, match="cues_path"):
         SpeakerAttributor(cues_path=tmp_path / "absent.tsv")
+
+
+def test_docs_parsed_once_by_the_caller_give_the_same_attributions(attributor):
+    from claims.french.nlp import parse
+
+    text = ("Le secrétaire général de l'Otan, Jens Stoltenberg, a déclaré que l'Ukraine gagnerait. "
+            "« Nous tiendrons », a-t-il ajouté.")
+    article = Article(id="t", text=text)
+    sentences = list(split_sentences(article))
+    docs = parse([s.text for s in sentences], attributor.nlp)
+    assert attributor.attribute(article, sentences, docs) == attributor.attribute(article, sentences)
+    with pytest.raises(ValueError, match="parsed docs"):
+        attributor.attribute(article, sentences, docs[:1])
+    with pytest.raises(ValueError, match="does not match"):
+        attributor.attribute(article, sentences, docs[::-1])

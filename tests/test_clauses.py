@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from claims.matching.clauses import ClauseScorer, content_span, split_clauses
+from claims.french.clauses import content_span, split_clauses
+from claims.matching.clauses import ClauseScorer
 from claims.matching.grouping import group_embeddings
 
 

@@ -71,7 +71,7 @@ def test_table_json_and_csv_formats(tmp_path):
     out = tmp_path / "groups.json"
     assert run("match", "-f", "json", "-o", str(out)).exit_code == 0
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert document["model"] == "e5-small" and document["groups"]
+    assert document["settings"]["model"] == "e5-small" and document["groups"]
     assert all(len(set(g["articles"])) >= 2 for g in document["groups"])
     csv_text = run("match", "-f", "csv").stdout
     assert csv_text.splitlines()[0].startswith("group,article,date,source")

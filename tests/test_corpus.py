@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from claims.ingest.corpus import (InputProblem, TextMarks, articles_from_texts, decode_text,
-                           DecodeError, load_articles)
+from claims.ingest.corpus import InputProblem, TextMarks, articles_from_texts, load_articles
+from claims.ingest.decoding import DecodeError, decode_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FRENCH = "Le secrétaire général de l’Otan a déclaré « oui » à l’Ukraine. Cœur"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from embeddings.e5 import TOKENIZER_INSTALL, build_e5_model
-from embeddings.registry import get_encoder
+from claims.models import get_encoder
 
 FRENCH = [
     "Le secrétaire général de l'OTAN a jugé que l'Ukraine avait besoin de plus d'armes lourdes.",
@@ -82,7 +82,7 @@ def test_e5_is_deterministic_and_reports_progress(e5):
 
 def test_built_folder_is_complete_and_carries_the_licence_notice(e5):
     folder = build_e5_model()
-    assert Path(e5.path) == folder
+    assert Path(e5.loaded.path) == folder
     assert "MIT License" in (folder / "NOTICE").read_text()
     for name in ("modules.json", "config.json", "model.safetensors", "tokenizer.json", "1_Pooling"):
         assert (folder / name).exists(), name

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from embeddings.registry import available_encoders, get_encoder
+from claims.models import available_models, get_encoder
 
 FRENCH = ["La Russie dément toute implication.", "Moscou nie être impliquée.", "Il fait beau à Lyon."]
 
@@ -19,7 +19,7 @@ def minilm():
 
 
 def test_available_encoders_lists_the_built_ins_with_descriptions():
-    names = available_encoders()
+    names = available_models()
     assert {"e5-small", "e5-small-int8", "use", "minilm"} <= set(names)
     assert all(isinstance(d, str) and d and "\n" not in d for d in names.values())
 
@@ -37,12 +37,12 @@ def test_minilm_encoder_gives_unit_384_d_vectors(minilm):
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
 
 
-def test_same_name_returns_the_already_loaded_encoder(use):
-    assert get_encoder("use") is use
+def test_same_name_shares_the_already_loaded_model(use):
+    assert get_encoder("use").loaded is use.loaded
 
 
 def test_local_sentence_transformers_folder_loads_by_path(minilm):
-    enc = get_encoder(minilm.path)
+    enc = get_encoder(minilm.loaded.path)
     assert enc.dim == 384
     np.testing.assert_allclose(enc.encode(["hello"]), minilm.encode(["hello"]), atol=1e-6)
 

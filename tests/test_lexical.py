@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from claims.matching.lexical import LexicalSimilarity, fold_french
+from claims.french.text import fold_french
+from claims.matching.lexical import LexicalSimilarity
 
 TEXTS = [
     "Les États-Unis ont annoncé une nouvelle aide de 325 millions de dollars.",

@@ -1,6 +1,7 @@
 import pytest
 
-from claims.matching.pair_guards import PairGuard, entity_mentions
+from claims.french.entities import entity_mentions
+from claims.matching.pair_guards import PairGuard
 
 # Seed sentences (articles 001, 002, 004).
 AID_400 = ("La dernière réunion du groupe en novembre a eu lieu alors que les États-Unis "
@@ -17,9 +18,9 @@ CREDIT_004 = ("Par ailleurs, une ligne de crédit d’un milliard de dollars a �
 
 @pytest.fixture(scope="session")
 def guard():
-    import spacy
+    from claims.french.nlp import french_nlp
 
-    return PairGuard(nlp=spacy.load("fr_core_news_md", exclude=["ner"]))
+    return PairGuard(nlp=french_nlp())
 
 
 def test_seed_credit_lines_may_match(guard):
@@ -85,6 +86,17 @@ def test_prepare_gives_the_same_answers(guard):
     b = "Les États-Unis ont annoncé une nouvelle aide militaire."
     fresh.prepare([a, b, CREDIT_002])
     assert fresh(a, b) == guard(a, b)
+
+
+def test_prepare_takes_docs_parsed_by_the_caller(guard):
+    from claims.french.nlp import parse
+
+    a = "L'Allemagne a annoncé une nouvelle aide militaire."
+    b = "Les États-Unis ont annoncé une nouvelle aide militaire."
+    shared = PairGuard(nlp=guard.nlp).prepare([a, b], parse([a, b], guard.nlp))
+    assert shared(a, b) == guard(a, b) == "entities: DE vs US (subject)"
+    with pytest.raises(ValueError, match="does not match"):
+        PairGuard(nlp=guard.nlp).prepare([a, b], parse([b, a], guard.nlp))
 
 
 def test_entity_mentions_map_aliases_to_one_id():

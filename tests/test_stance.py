@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -287,9 +289,10 @@ def test_assign_returns_a_new_group_and_uses_given_vectors(shipped, encoder):
         ("a1", "Le syndicat soutient la grève.", said("le syndicat", "soutient", "none")),
         ("a2", "Le patronat condamne la grève.", said("le patronat", "condamne", "none")),
     )
-    by_key = {(m.sentence.article, m.sentence.index): encoder.encode([m.sentence.text])[0]
-              for m in group.mentions}
-    result = assign_stances(group, by_key, shipped)
+    group = dataclasses.replace(group, mentions=tuple(dataclasses.replace(m, row=i)
+                                                      for i, m in enumerate(group.mentions)))
+    rows = encoder.encode([m.sentence.text for m in group.mentions])
+    result = assign_stances(group, rows, shipped)
     assert result is not group and result.id == group.id
     assert all(m.stance is None for m in group.mentions)
     assert stances(result) == ["favor", "against"]
@@ -310,9 +313,7 @@ def demo_groups(shipped, encoder):
     from claims.evaluation.gold import gold_groups, read_stance_gold
 
     groups, _, articles = gold_groups(read_stance_gold())
-    texts = [m.sentence.text for g in groups for m in g.mentions]
-    vectors = dict(zip([m.sentence for g in groups for m in g.mentions], encoder.encode(texts)))
-    return {g.id: assign_stances(g, vectors, shipped) for g in groups}, articles
+    return {g.id: assign_stances(g, None, shipped, encoder=encoder) for g in groups}, articles
 
 
 def _stance_of(group: ClaimGroup, article_prefix: str, index: int) -> str:

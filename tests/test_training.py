@@ -83,7 +83,7 @@ def test_checkthat_pairs_hold_each_gold_claim_and_hard_negatives(checkthat):
 
 
 def test_calibration_table_is_written_and_read_by_the_package(checkthat, tmp_path, monkeypatch):
-    from claims.matching import thresholds
+    from claims import models
 
     data, _, _ = checkthat
     encoder = FakeEncoder()
@@ -99,9 +99,10 @@ def test_calibration_table_is_written_and_read_by_the_package(checkthat, tmp_pat
     table = json.loads(out.read_text(encoding="utf-8"))
     assert set(table["models"]) == {"fake", "other"}  # models not calibrated are kept
     assert "python -m claims.training.calibrate" in table["method"]
-    monkeypatch.setattr(thresholds, "calibrated_thresholds", lambda: table)
-    assert thresholds.threshold_for("fake", "clauses") == entry["clauses"]
-    assert thresholds.lexical_weight_for("fake") == entry["lexical_weight"]
+    monkeypatch.setattr(models, "calibration_table", lambda: table)
+    fake = models.ModelEntry("fake", "test model", lambda cache: encoder, encoder.dim)
+    assert fake.threshold("clauses") == entry["clauses"]
+    assert fake.lexical_weight == entry["lexical_weight"]
 
 
 def test_calibrate_without_tuning_data_skips_and_writes_nothing(tmp_path, monkeypatch, capsys):

@@ -5,25 +5,14 @@ Usage::
     from claims.attribution import attribute
     attributions = attribute(article, sentences)  # one Attribution per sentence, same order
 
-The vocabulary is data: ``claims/data/reporting_cues.tsv`` (reporting verbs, markers, titles) and
-``claims/data/metonyms.tsv`` ("Moscou" -> "Russie"). spaCy's ``fr_core_news_md`` gives names and
-syntax; it is loaded once, on first use.
+The vocabulary is data, read by :mod:`claims.french.cues` (``reporting_cues.tsv``: reporting
+verbs, markers, titles) and :mod:`claims.french.entities` (``metonyms.tsv``: "Moscou" -> "Russie").
+spaCy's ``fr_core_news_md`` gives names and syntax: loaded once, on first use
+(:mod:`claims.french.nlp`), unless the caller passes the sentences parsed already
+(``attribute(article, sentences, docs)``).
 """
 
-from claims.attribution.attributor import SPACY_MODEL, SpeakerAttributor, attribute
-from claims.attribution.cues import CueLexicon, CueMatch, default_lexicon
+from claims.attribution.attributor import SpeakerAttributor, attribute
 from claims.attribution.quotes import QuoteSpan, find_quotes
-from claims.attribution.speakers import Metonyms, default_metonyms
 
-__all__ = [
-    "SPACY_MODEL",
-    "CueLexicon",
-    "CueMatch",
-    "Metonyms",
-    "QuoteSpan",
-    "SpeakerAttributor",
-    "attribute",
-    "default_lexicon",
-    "default_metonyms",
-    "find_quotes",
-]
+__all__ = ["QuoteSpan", "SpeakerAttributor", "attribute", "find_quotes"]

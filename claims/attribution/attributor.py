@@ -18,19 +18,20 @@ speaker or not; names inside quotations are never speakers.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Optional, Sequence
 
-from claims.attribution.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
+from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
+from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.quotes import find_quotes
-from claims.attribution.spans import content_span, main_quote, trim_span, words
-from claims.attribution.speakers import (ArticleContext, Mention, Metonyms, default_metonyms,
-                                         find_mentions, learn_article)
+from claims.attribution.spans import absolute_span, content_span, main_quote
+from claims.attribution.speakers import ArticleContext, Mention, find_mentions, learn_article
+from claims.french.entities import Metonyms, default_metonyms
+from claims.french.nlp import check_docs, parse
+from claims.french.text import words
 from claims.records import NO_ATTRIBUTION, Article, Attribution, Sentence
 
-SPACY_MODEL = "fr_core_news_md"
 _MAIN_DEPS = ("ROOT", "parataxis")
 _RELATIVES = {"qui", "dont", "lequel", "laquelle", "lesquels", "lesquelles"}
 
@@ -47,7 +48,7 @@ class SpeakerAttributor:
     """Attribute each sentence of an article to its source.
 
     Args:
-        nlp: A loaded spaCy French pipeline; ``fr_core_news_md`` is loaded on first use if None.
+        nlp: A loaded spaCy French pipeline; the shared :func:`claims.french.nlp.french_nlp` if None.
         cues_path: Reporting cue lexicon (TSV); the packaged ``reporting_cues.tsv`` if None.
         metonyms_path: Metonym table (TSV); the packaged ``metonyms.tsv`` if None.
     """
@@ -59,33 +60,32 @@ class SpeakerAttributor:
         self.nlp = nlp
         self.cues_path = cues_path
         self.metonyms_path = metonyms_path
-        self.nlp_ = nlp  # the pipeline in use, loaded on first use when nlp is None
         self.lexicon_: Optional[CueLexicon] = None
         self.metonyms_: Optional[Metonyms] = None
 
-    def _resources(self) -> tuple[object, CueLexicon, Metonyms]:
-        if self.nlp_ is None:
-            import spacy  # loaded lazily: the model takes seconds to load
-
-            try:
-                self.nlp_ = spacy.load(SPACY_MODEL)
-            except OSError as err:
-                raise RuntimeError(f"spaCy model {SPACY_MODEL!r} is not installed: "
-                                   f"pip install {SPACY_MODEL.replace('_', '-')}") from err
+    def _lexicons(self) -> tuple[CueLexicon, Metonyms]:
         if self.lexicon_ is None:
             self.lexicon_ = CueLexicon(self.cues_path) if self.cues_path else default_lexicon()
             self.metonyms_ = (Metonyms(self.metonyms_path) if self.metonyms_path
                               else default_metonyms())
-        return self.nlp_, self.lexicon_, self.metonyms_
+        return self.lexicon_, self.metonyms_
 
-    def attribute(self, article: Article, sentences: Sequence[Sentence]) -> list[Attribution]:
-        """Return one :class:`Attribution` per sentence, in the same order."""
+    def attribute(self, article: Article, sentences: Sequence[Sentence], docs=None) -> list[Attribution]:
+        """Return one :class:`Attribution` per sentence, in the same order.
+
+        Args:
+            article: the article the sentences come from (quotations may span sentences).
+            sentences: its sentences, in text order.
+            docs: the spaCy parse of each sentence (:func:`claims.french.nlp.parse`), when the
+                caller parsed them already; parsed here (loading spaCy) when None.
+        """
         sentences = list(sentences)
         if not sentences:
             return []
-        nlp, lexicon, metonyms = self._resources()
+        texts = [s.text for s in sentences]
+        docs = parse(texts, self.nlp) if docs is None else check_docs(texts, docs, ("DEP", "ENT_IOB"))
+        lexicon, metonyms = self._lexicons()
         self._conjunctions = {w.lower() for w in lexicon.words("conjunction")}
-        docs = list(nlp.pipe([s.text for s in sentences]))
         context = ArticleContext(lexicon, metonyms)
         learn_article(docs, context)
         text = article.text
@@ -121,7 +121,7 @@ class SpeakerAttributor:
                 continue
             results[i] = self._attribute_one(item, results[i - 1] if i else None)
             self._remember(item, results[i])
-        return self._echoes(items, results)
+        return pull_quote_attributions(items, results)
 
     def _remember(self, item: _Analysis, attribution: Attribution) -> None:
         """Keep the last person who was a sentence's subject, for later pronouns."""
@@ -359,8 +359,7 @@ class SpeakerAttributor:
 
     @staticmethod
     def _absolute(item: _Analysis, span: tuple[int, int]) -> tuple[int, int]:
-        start, end = trim_span(item.sentence.text, *span)
-        return item.sentence.start + start, item.sentence.start + end
+        return absolute_span(item.sentence, span)
 
     def _quote_and_span(self, item: _Analysis, cue: CueMatch, postposed: bool):
         main = self._main_quote(item)
@@ -370,39 +369,13 @@ class SpeakerAttributor:
         span = content_span(item.sentence.text, cue, postposed, verb_before)
         return "indirect", self._absolute(item, span)
 
-    # -- pull quotes -----------------------------------------------------------------------------
-
-    def _echoes(self, items, results) -> list[Attribution]:
-        """Give cue-less narration that repeats a quoted passage the speaker of that passage."""
-        quoted = [(words(item.sentence.text[s - item.sentence.start: e - item.sentence.start]),
-                   r.speaker, k)
-                  for k, (item, r) in enumerate(zip(items, results))
-                  if r.quote == "direct" and r.speaker and r.quote_span
-                  for s, e in [r.quote_span]]
-        for i, (item, result) in enumerate(zip(items, results)):
-            if result.speaker is not None or item.cues:
-                continue
-            sentence_words = words(item.sentence.text)
-            if len(sentence_words) < 5:
-                continue
-            for passage, speaker, k in quoted:
-                if k == i:
-                    continue
-                match = SequenceMatcher(None, sentence_words, passage, autojunk=False).find_longest_match(
-                    0, len(sentence_words), 0, len(passage))
-                if match.size >= max(5, 0.8 * len(sentence_words)):
-                    span = (0, len(item.sentence.text))
-                    results[i] = Attribution(speaker, None, "direct", self._absolute(item, span))
-                    break
-        return results
-
 
 _DEFAULT: Optional[SpeakerAttributor] = None
 
 
-def attribute(article: Article, sentences: Sequence[Sentence]) -> list[Attribution]:
-    """Attribute each sentence with a shared :class:`SpeakerAttributor` (spaCy loaded once)."""
+def attribute(article: Article, sentences: Sequence[Sentence], docs=None) -> list[Attribution]:
+    """Attribute each sentence with a shared :class:`SpeakerAttributor` (see its ``attribute``)."""
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = SpeakerAttributor()
-    return _DEFAULT.attribute(article, sentences)
+    return _DEFAULT.attribute(article, sentences, docs)

@@ -5,19 +5,13 @@ from __future__ import annotations
 import re
 from typing import Collection, Optional, Sequence
 
-from claims.attribution.cues import CueMatch
-
-WORD = re.compile(r"\w+")
+from claims.french.cues import CueMatch
+from claims.french.text import words
 # Where the reporter's own words resume after reported content ("..., lors de sa visite").
 _CONTENT_STOP = re.compile(r",\s+(?:tandis qu|alors qu|lors d|sans |au cours d)", re.IGNORECASE)
 _QUE = re.compile(r"(?:\s+[^\s,]+){0,5}?\s+qu(?:e\b|['’])", re.IGNORECASE)
 _LEAD_SKIP = re.compile(r"\s+(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier)\s+)?"
                         r"(?:pour\s+)?", re.IGNORECASE)
-
-
-def words(text: str) -> list[str]:
-    """Lower-cased words of a text."""
-    return [w.lower() for w in WORD.findall(text)]
 
 
 def main_quote(text: str, quotes: Sequence[tuple[int, int, int]],
@@ -61,6 +55,12 @@ def content_span(text: str, cue: CueMatch, postposed: bool, verb_before: bool) -
         begin = skip.end() if skip else cue.end
     stop = _CONTENT_STOP.search(text, begin)
     return begin, stop.start() if stop else len(text)
+
+
+def absolute_span(sentence, span: tuple[int, int]) -> tuple[int, int]:
+    """A sentence-local span, trimmed (:func:`trim_span`), as offsets into the article."""
+    start, end = trim_span(sentence.text, *span)
+    return sentence.start + start, sentence.start + end
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -10,15 +10,13 @@ one sentence, each with the canonical speaker it stands for.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple, Optional, Sequence
 
-from claims.attribution.cues import DATA_DIR, CueLexicon
-
-METONYMS_PATH = DATA_DIR / "metonyms.tsv"
+from claims.french.cues import CueLexicon
+from claims.french.entities import Metonyms
+from claims.french.text import fold_name
 
 _HONORIFIC = re.compile(r"^(?:M\.|Mme|Mlle|MM\.|Dr|Pr)\s+")
 _HONORIFIC_NAME = re.compile(
@@ -36,42 +34,6 @@ class Mention(NamedTuple):
     end: int
     kind: str  # "person" | "role" | "body" | "pronoun"
     speaker: Optional[str]  # canonical name; None for a pronoun (resolved by the caller)
-
-
-@dataclass
-class Metonyms:
-    """Names standing for a country or organisation ("Moscou" -> "Russie").
-
-    Args:
-        path: A TSV file as described at the top of ``claims/data/metonyms.tsv``.
-    """
-
-    path: Path = METONYMS_PATH
-    canonical: dict[str, str] = field(default_factory=dict, init=False)
-
-    def __post_init__(self):
-        self.path = Path(self.path)
-        for lineno, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) < 2 or not cols[0].strip() or not cols[1].strip():
-                raise ValueError(f"{self.path}:{lineno}: expected surface<TAB>canonical")
-            self.canonical[cols[0].strip()] = cols[1].strip()
-        names = sorted(self.canonical, key=len, reverse=True)
-        self._pattern = re.compile(
-            r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w\-])")
-
-    def find(self, text: str) -> list[tuple[int, int, str]]:
-        """Return (start, end, canonical) of every body name in ``text``."""
-        return [(m.start(), m.end(), self.canonical[m.group()]) for m in self._pattern.finditer(text)]
-
-
-def _fold(text: str) -> str:
-    """Lower case, no accents, doubled letters collapsed: "Zelenskyy" ~ "Zelensky"."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"(\w)\1+", r"\1", text)
 
 
 def clean_name(text: str) -> str:
@@ -97,7 +59,7 @@ class ArticleContext:
             return
         if name in self.metonyms.canonical or words[-1] in self.metonyms.canonical:
             return  # "Washington", "Kremlin" tagged as people
-        key = _fold(words[-1])
+        key = fold_name(words[-1])
         known = self.names.get(key)
         if known is None or len(words) > len(known.split()):
             self.names[key] = name
@@ -106,10 +68,10 @@ class ArticleContext:
         """The fullest form of a person's name in the article."""
         name = clean_name(name)
         words = name.split()
-        return self.names.get(_fold(words[-1]), name) if words else name
+        return self.names.get(fold_name(words[-1]), name) if words else name
 
     def is_known_surname(self, word: str) -> bool:
-        return word[:1].isupper() and _fold(word) in self.names
+        return word[:1].isupper() and fold_name(word) in self.names
 
     def role_key(self, role: str) -> str:
         """A role with determiners dropped, its title classed and bodies named canonically."""
@@ -263,9 +225,3 @@ def find_mentions(doc, context: ArticleContext,
             continue
         kept.append(m)
     return kept
-
-
-@lru_cache(maxsize=None)
-def default_metonyms() -> Metonyms:
-    """The packaged metonym table, read once."""
-    return Metonyms()

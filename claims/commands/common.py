@@ -1,24 +1,42 @@
-"""What every command shares: reading inputs, reporting problems, progress, writing output."""
+"""What every command shares: options, reading inputs, notices, progress, timings, writing output.
+
+A command parses its options, calls one public function of the package that returns data,
+and renders it with :mod:`claims.output`; nothing else lives in the command.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import stat
 import sys
 import tempfile
+import warnings
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional, Sequence
 
 import typer
 
-from claims.ingest.corpus import load_articles
+from claims.models import DEFAULT_MODEL, available_models
 from claims.records import Article
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "seeds"
 PROGRESS_MIN = 200  # below this many sentences encoding takes a few seconds: no bar
 
-MODEL_HELP = ("Encoder: e5-small (default), e5-small-int8 (fast), use, minilm (English), "
-              "or a sentence-transformers name / local folder installed on this machine.")
+
+def model_help() -> str:
+    """``--model`` help, from the model registry."""
+    return ("Model: " + ", ".join(available_models()) +
+            ", or a sentence-transformers folder installed on this machine "
+            f"(default {DEFAULT_MODEL}).")
+
+
+PATHS = typer.Argument(None, help="Files (.txt, .jsonl), folders, or - for stdin. Default: seeds/.")
+MODEL = typer.Option(DEFAULT_MODEL, "--model", "-m", help=model_help())
+THRESHOLD = typer.Option(None, "--threshold", "-t", help="Pair score needed to link two sentences, on the "
+                         "pair score's scale (default: calibrated for the model).")
+VERBOSE = typer.Option(False, "--verbose", "-v", help="Print the time of each stage on stderr.")
 
 
 def warn(message: str) -> None:
@@ -32,11 +50,26 @@ def fail(message: str, code: int = 1) -> "typer.Exit":
     return typer.Exit(code)
 
 
-def read_articles(paths: Optional[list[str]]) -> list[Article]:
-    """Articles from ``paths`` ("-" is standard input; none: the demo corpus).
+@contextlib.contextmanager
+def notices() -> Iterator[None]:
+    """Show the package's warnings (fallbacks, estimates) as one ``claims: warning:`` line each."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            for w in caught:
+                warn(f"warning: {w.message}")
 
-    Each unreadable input is one warning line; no article at all is an error exit.
+
+def read_articles(paths: Optional[list[str]]) -> list[Article]:
+    """Articles from ``paths`` ("-" is standard input; none: the demo corpus), sorted by id.
+
+    Sorting makes rows and group ids independent of the order paths are given. Each
+    unreadable input is one warning line; no article at all is an error exit.
     """
+    from claims.ingest.corpus import load_articles
+
     if not paths:
         paths = [str(DEFAULT_CORPUS)]
     stdin = sys.stdin if "-" in paths else None
@@ -48,7 +81,7 @@ def read_articles(paths: Optional[list[str]]) -> list[Article]:
             warn(f"skipped {problem.path}: {problem.reason}")
     if not loaded.articles:
         raise fail("no article to read in " + ", ".join(paths))
-    return loaded.articles
+    return sorted(loaded.articles, key=lambda a: a.id)
 
 
 @contextlib.contextmanager
@@ -78,20 +111,55 @@ def progress_bar(description: str) -> Iterator[Callable[[int], Callable[[int], N
             progress.stop()
 
 
+def print_timings(timings: Sequence, total: float) -> None:
+    """Stage timings on stderr (``--verbose``)."""
+    for stage, seconds in timings:
+        warn(f"{stage:<10} {seconds:7.2f} s")
+    warn(f"{'total':<10} {total:7.2f} s")
+
+
+def check_output(output: Optional[Path]) -> None:
+    """Refuse an output path that cannot be written, before any work is done."""
+    if output is None:
+        return
+    output = Path(output)
+    if output.is_dir():
+        raise fail(f"{output}: is a folder; give a file name")
+    if not output.parent.is_dir():
+        raise fail(f"{output}: folder {output.parent} does not exist")
+
+
 def write_output(text: str, output: Optional[Path]) -> None:
-    """Print ``text``, or write it atomically to ``output``."""
+    """Print ``text``, or write it atomically to ``output`` (keeping an existing file's mode)."""
     if output is None:
         sys.stdout.write(text)
         return
     output = Path(output)
-    if output.parent and not output.parent.exists():
-        raise fail(f"{output}: folder {output.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    check_output(output)
+    mode = stat.S_IMODE(output.stat().st_mode) if output.exists() else None
+    _remove_stale_temporaries(output)
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.{os.getpid()}-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
+        if mode is None:  # a new file gets the usual mode, not mkstemp's 0600
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, output)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _remove_stale_temporaries(output: Path) -> None:
+    """Remove the temporary files that killed runs left beside ``output`` (their writer is dead)."""
+    from embeddings.paths import pid_alive
+
+    for leftover in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
+        pid = leftover.name[len(output.name) + 2:].split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()

@@ -1,39 +1,37 @@
-"""`claims similar`: the sentences nearest to a text."""
+"""`claims similar`: the sentences nearest to a text (the corpus is encoded, not grouped)."""
 
 from __future__ import annotations
 
+import json
 from typing import Optional
 
 import typer
 
-from claims.commands.common import MODEL_HELP, fail, progress_bar, read_articles
+from claims.commands.common import MODEL, PATHS, fail, notices, progress_bar, read_articles
 
 
 def similar(
     text: str = typer.Argument(..., help="The text to look for."),
-    paths: Optional[list[str]] = typer.Argument(None, help="Files, folders, or - for stdin. Default: seeds/."),
+    paths: Optional[list[str]] = PATHS,
     top: int = typer.Option(5, "--top", "-k", min=1, help="How many sentences to list."),
-    model: str = typer.Option("e5-small", "--model", "-m", help=MODEL_HELP),
+    model: str = MODEL,
+    json_output: bool = typer.Option(False, "--json", "-j", help="Print JSON instead of a table."),
 ) -> None:
     """List the sentences of the corpus nearest to TEXT, with cosine scores."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from claims.output import plain
-    from claims.pipeline import analyze
-
     if not text.strip():
         raise fail("TEXT is empty")
     articles = read_articles(paths)
+    from claims.output.tables import nearest_table
+    from claims.search import similar_sentences
+
     try:
-        with progress_bar("encoding sentences") as start:
-            analysis = analyze(articles, model=model, attribution=False, stance=False, guard=False,
-                               scoring="cosine", progress=start)
+        with notices(), progress_bar("encoding sentences") as start:
+            found = similar_sentences(articles, text, top, model, progress=start)
     except ValueError as error:
         raise fail(str(error))
-    table = Table(title=f"nearest sentences ({analysis.encoder.name})")
-    for name in ("rank", "score", "article", "sentence"):
-        table.add_column(name, overflow="fold")
-    for rank, (sentence, score) in enumerate(analysis.similar(text, top), 1):
-        table.add_row(str(rank), f"{score:.3f}", plain(sentence.article), plain(sentence.text))
-    Console(width=160).print(table)
+    if json_output:
+        typer.echo(json.dumps([{"rank": rank, "cosine": round(score, 4), "article": s.article, "index": s.index,
+                                "text": s.text} for rank, (s, score) in enumerate(found, 1)],
+                              ensure_ascii=False, indent=2))
+        return
+    typer.echo(nearest_table(model, found), nl=False)

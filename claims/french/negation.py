@@ -29,20 +29,16 @@ not meet "interpellées".
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from claims.french.resources import DATA_DIR
-from claims.matching.lexical import fold_french, french_stopwords
+from claims.french.resources import read_tsv
+from claims.french.text import Token, fold_french, french_stopwords, word_tokens
 
-LEXICON_PATH = DATA_DIR / "negation_fr.tsv"
+LEXICON_FILE = "negation_fr.tsv"
 CLAUSE_KINDS = ("clausal", "subject", "determiner", "headline")
 _WINDOW = 6  # tokens scanned between "ne" and its particle
 _STEM = 6
-
-_TOKEN = re.compile(r"[^\W\d_]+'|\w+(?:-\w+)*|[^\w\s]")
 
 
 class Negation(NamedTuple):
@@ -55,29 +51,12 @@ class Negation(NamedTuple):
     scope: tuple[str, ...]  # folded content words it bears on
 
 
-class _Token(NamedTuple):
-    word: str  # folded, without a final apostrophe; punctuation as is
-    start: int
-    end: int
-
-    @property
-    def is_punct(self) -> bool:
-        return not self.word[:1].isalnum()
-
-
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, frozenset[str]]:
     kinds: dict[str, set[str]] = {}
-    for line in LEXICON_PATH.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, word = line.split("\t")[:2]
-            kinds.setdefault(kind, set()).add(fold_french(word.strip()))
+    for _, (kind, word, *_) in read_tsv(LEXICON_FILE):
+        kinds.setdefault(kind, set()).add(fold_french(word.strip()))
     return {k: frozenset(v) for k, v in kinds.items()}
-
-
-def _tokens(text: str) -> list[_Token]:
-    folded = fold_french(text)
-    return [_Token(m.group().rstrip("'"), m.start(), m.end()) for m in _TOKEN.finditer(folded)]
 
 
 def _is_content(word: str) -> bool:
@@ -87,17 +66,17 @@ def _is_content(word: str) -> bool:
             and word not in lex["particle"])
 
 
-def _content_after(tokens: list[_Token], k: int, limit: int = 4) -> list[str]:
+def _content_after(tokens: list[Token], k: int, limit: int = 4) -> list[str]:
     """The first content word among ``limit`` tokens from index k, stopping at punctuation."""
     for t in tokens[k:k + limit]:
         if t.is_punct:
             break
-        if _is_content(t.word):
-            return [t.word]
+        if _is_content(t.norm):
+            return [t.norm]
     return []
 
 
-def _cue(text: str, tokens: list[_Token], first: int, last: int) -> tuple[str, int, int]:
+def _cue(text: str, tokens: list[Token], first: int, last: int) -> tuple[str, int, int]:
     a, b = tokens[first], tokens[last]
     words = [text[a.start:a.end]] if first == last else [text[a.start:a.end], text[b.start:b.end]]
     return " ... ".join(words) if last > first + 1 else " ".join(words), a.start, b.end
@@ -117,51 +96,51 @@ def find_negations(text: str) -> Iterator[Negation]:
         :class:`Negation` records.
     """
     lex = _lexicon()
-    tokens = _tokens(text)
+    tokens = word_tokens(text)
     used: set[int] = set()  # particles and negative subjects already part of a negation
     for i, tok in enumerate(tokens):
         if i in used:
             continue
-        w = tok.word
+        w = tok.norm
         if w in lex["ne"]:
             found = _negation_after_ne(text, tokens, i, used)
             if found:
                 yield found
         elif w in lex["determiner"]:
-            later_ne = any(t.word in lex["ne"] for t in tokens[i + 1:i + 1 + _WINDOW])
+            later_ne = any(t.norm in lex["ne"] for t in tokens[i + 1:i + 1 + _WINDOW])
             if not later_ne:  # with a later "ne" it is a negative subject, read there
                 cue, s, e = _cue(text, tokens, i, i)
                 yield Negation(cue, "determiner", s, e, tuple(_content_after(tokens, i + 1)))
         elif w in lex["sans"]:
-            nxt = next((t.word for t in tokens[i + 1:i + 3] if t.word not in lex["light"]), "")
+            nxt = next((t.norm for t in tokens[i + 1:i + 3] if t.norm not in lex["light"]), "")
             if nxt and nxt not in lex["sansidiom"] and not tokens[i + 1].is_punct:
                 scope = _content_after(tokens, i + 1)
                 cue, s, e = _cue(text, tokens, i, i)
                 yield Negation(cue, "sans", s, e, tuple(scope))
         elif w in lex["headline"] and all(t.is_punct for t in tokens[:i]):
-            if i + 1 < len(tokens) and tokens[i + 1].word in ("de", "d", "question"):
+            if i + 1 < len(tokens) and tokens[i + 1].norm in ("de", "d", "question"):
                 cue, s, e = _cue(text, tokens, i, i)
                 yield Negation(cue, "headline", s, e, tuple(_content_after(tokens, i + 1)))
 
 
-def _negation_after_ne(text: str, tokens: list[_Token], i: int, used: set[int]):
+def _negation_after_ne(text: str, tokens: list[Token], i: int, used: set[int]):
     """The negation opened by "ne" at token i, or None (restriction, litotes, expletive)."""
     lex = _lexicon()
     particle = None
     for j in range(i + 1, min(len(tokens), i + 1 + _WINDOW)):
         t = tokens[j]
-        if t.is_punct or t.word in lex["ne"] or t.word in lex["restrictor"]:
+        if t.is_punct or t.norm in lex["ne"] or t.norm in lex["restrictor"]:
             break  # "ne ... que" is a restriction
-        if t.word in lex["particle"]:
-            after = tokens[j + 1].word if j + 1 < len(tokens) else ""
-            if t.word == "plus" and after in lex["restrictor"]:
+        if t.norm in lex["particle"]:
+            after = tokens[j + 1].norm if j + 1 < len(tokens) else ""
+            if t.norm == "plus" and after in lex["restrictor"]:
                 return None  # "ne reste plus que": restriction
             if after in lex["notonly"]:
                 return None  # "ne ... pas seulement": not only
             particle = j
             break
     if particle is not None:
-        between = [t.word for t in tokens[i + 1:particle] if _is_content(t.word)]
+        between = [t.norm for t in tokens[i + 1:particle] if _is_content(t.norm)]
         scope = between or _content_after(tokens, particle + 1)
         if _is_litotes(between or scope):
             return None  # "n'a pas cessé de": affirms
@@ -173,12 +152,12 @@ def _negation_after_ne(text: str, tokens: list[_Token], i: int, used: set[int]):
         t = tokens[k]
         if t.is_punct:
             break
-        if t.word in lex["negsubject"] and k not in used:
+        if t.norm in lex["negsubject"] and k not in used:
             used.add(k)
             scope = _content_after(tokens, i + 1, limit=_WINDOW)
             if _is_litotes(scope):
                 return None
-            if t.word in lex["determiner"]:
+            if t.norm in lex["determiner"]:
                 scope = _content_after(tokens, k + 1, limit=2) + scope
             cue, s, e = _cue(text, tokens, k, i)
             return Negation(cue, "subject", s, e, tuple(scope))
@@ -232,4 +211,4 @@ def negation_conflict(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _content_stems(text: str) -> frozenset[str]:
-    return frozenset(_stem(t.word) for t in _tokens(text) if _is_content(t.word))
+    return frozenset(_stem(t.norm) for t in word_tokens(text) if _is_content(t.norm))

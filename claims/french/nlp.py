@@ -1,15 +1,25 @@
-"""The one spaCy French pipeline every stage shares (loading it takes seconds and ~500 MB)."""
+"""The one spaCy French pipeline every stage shares, and one parse per sentence.
+
+Loading ``fr_core_news_md`` takes seconds and ~500 MB, and parsing is the costliest per-sentence
+step after encoding, so a run loads the pipeline at most once (lazily, on the first stage that
+needs syntax) and parses each sentence once: :func:`parse` gives the docs, which the pair guard
+(:meth:`claims.matching.pair_guards.PairGuard.prepare`) and the attribution
+(:meth:`claims.attribution.SpeakerAttributor.attribute`) both accept. ``import spacy`` happens
+here and nowhere else in the package.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Iterable
 
 SPACY_MODEL = "fr_core_news_md"
+BATCH_SIZE = 64
 
 
 @lru_cache(maxsize=1)
 def french_nlp():
-    """spaCy's ``fr_core_news_md``, loaded once per process."""
+    """spaCy's ``fr_core_news_md`` with every component (the parser and NER are both used)."""
     import spacy
 
     try:
@@ -17,3 +27,35 @@ def french_nlp():
     except OSError as err:
         raise RuntimeError(f"spaCy model {SPACY_MODEL!r} is not installed: "
                            f"pip install {SPACY_MODEL.replace('_', '-')}") from err
+
+
+def parse(texts: Iterable[str], nlp=None) -> list:
+    """One spaCy ``Doc`` per text, in order.
+
+    Args:
+        texts: sentences (any strings).
+        nlp: a loaded pipeline; the shared :func:`french_nlp` when None.
+    """
+    texts = list(texts)
+    if not texts:
+        return []  # no load when nothing needs parsing
+    nlp = nlp if nlp is not None else french_nlp()
+    return list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+
+
+def check_docs(texts: list[str], docs, annotations: tuple[str, ...] = ("DEP",)) -> list:
+    """``docs`` as a list, after checking each was parsed from its text with ``annotations``.
+
+    A doc from a pipeline without a component a stage reads (NER for the attribution's
+    names) would silently give other answers, so it is refused.
+    """
+    docs = list(docs)
+    if len(docs) != len(texts):
+        raise ValueError(f"{len(docs)} parsed docs for {len(texts)} texts")
+    for text, doc in zip(texts, docs):
+        if doc.text != text:
+            raise ValueError(f"a doc does not match its text: {doc.text[:40]!r} vs {text[:40]!r}")
+        missing = [a for a in annotations if len(doc) and not doc.has_annotation(a)]
+        if missing:
+            raise ValueError(f"a doc lacks {', '.join(missing)} (parse it with claims.french.nlp.parse)")
+    return docs

@@ -3,20 +3,19 @@
 Units, months, scale words ("milliard"), spelled number words, approximation modifiers
 ("près de"), adjectives allowed between a number and its noun, and year cues, compiled
 into the regular expressions the reader uses. Everything is matched on accent-folded,
-lower-cased text (:func:`claims.matching.lexical.fold_french`).
+lower-cased text (:func:`claims.french.text.fold_french`).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
-from claims.french.resources import DATA_DIR
-from claims.matching.lexical import alternation, fold_french
+from claims.french.resources import read_tsv
+from claims.french.text import alternation, fold_french
 
-LEXICON_PATH = DATA_DIR / "numbers_fr.tsv"
+LEXICON_FILE = "numbers_fr.tsv"
 
 
 class _Unit(NamedTuple):
@@ -49,10 +48,7 @@ def number_lexicon() -> _Lexicon:
     """The compiled lexicon (cached: the file is read once per process)."""
     units, months, scales, modifiers = {}, {}, {}, {}
     words, adjectives, yearcues = [], set(), set()
-    for line in LEXICON_PATH.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, form, *rest = line.split("\t")
+    for _, (kind, form, *rest) in read_tsv(LEXICON_FILE):
         form = fold_french(form)
         if kind == "unit":
             slot, unit, base, factor = rest

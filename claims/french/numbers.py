@@ -27,7 +27,7 @@ import re
 from functools import lru_cache
 from typing import Iterator, NamedTuple, Optional
 
-from claims.matching.lexical import fold_french, french_stopwords
+from claims.french.text import fold_french, french_stopwords
 from claims.french.number_lexicon import number_lexicon as _lexicon
 
 SLOTS = ("money", "length", "area", "mass", "volume", "speed", "power", "percent",

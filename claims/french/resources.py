@@ -14,9 +14,12 @@ PathLike = Union[str, Path]
 
 
 def data_path(name: PathLike) -> Path:
-    """The packaged data file ``name`` (a path given as absolute or relative to cwd stays as is)."""
+    """The packaged data file named by a bare string ("negation_fr.tsv"); a ``Path`` or a
+    string with a folder stays as is (a user's file, relative to the working directory)."""
     path = Path(name)
-    return path if path.is_absolute() or path.parent != Path(".") else DATA_DIR / path
+    if isinstance(name, Path) or path.is_absolute() or path.parent != Path("."):
+        return path
+    return DATA_DIR / path
 
 
 def read_lines(name: PathLike) -> Iterator[tuple[int, str]]:

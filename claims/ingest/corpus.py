@@ -16,10 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Mapping, NamedTuple, Optional, Sequence, TextIO
 
-from claims.french.resources import DATA_DIR
+from claims.french.resources import data_path, read_lines
+from claims.ingest.decoding import DecodeError, decode_text
 from claims.records import Article
 
-BOILERPLATE_PATH = DATA_DIR / "boilerplate.txt"
+BOILERPLATE_PATH = data_path("boilerplate.txt")
 
 # Terminal punctuation or closing quote/bracket after which a trailing agency mark may stand.
 _BEFORE_TRAIL = r"(?:^|(?<=[\s.!?…»”’'\"\)\]]))"
@@ -123,9 +124,9 @@ class TextMarks:
 def _read_sections(path: Path) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     current = None
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, raw in read_lines(path):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if line.startswith("#"):  # an indented comment is a comment here too
             continue
         if line.startswith("[") and line.endswith("]"):
             current = sections.setdefault(line[1:-1].strip(), [])
@@ -142,64 +143,12 @@ def default_marks() -> TextMarks:
     return TextMarks()
 
 
-# Encodings accepted for non-UTF-8 text, by the name we report. latin-1 is read as cp1252, its
-# superset for printable text (cp1252 has ’ “ ” œ where latin-1 has control characters).
-_WESTERN = {"cp1252": "cp1252", "windows_1252": "cp1252", "latin_1": "cp1252",
-            "iso8859_1": "cp1252", "iso8859_15": "iso8859_15", "mac_roman": "mac_roman"}
-# Characters a French text may hold beyond ASCII; used to tell a right decoding from mojibake.
-_FRENCH_EXTRA = set(
-    "àâäáãåæçéèêëíìîïñóòôöõøœúùûüýÿßÀÂÄÁÃÅÆÇÉÈÊËÍÌÎÏÑÓÒÔÖÕØŒÚÙÛÜÝŸ"
-    "«»“”‘’„–—…•·°©®™§¶€£$¥¢²³¹½¼¾×÷±µ\u00a0\u202f\u2009\ufeff")
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
 STDIN_NAME = "<stdin>"
+# spaCy refuses texts over 1,000,000 characters (E088), and no news article comes near it:
+# a larger one is refused by itself, with its name and the limit, and the others are read.
+MAX_ARTICLE_CHARS = 1_000_000
 ARTICLE_SUFFIXES = (".txt", ".jsonl")
 _JSONL_OPTIONAL = ("title", "date", "source", "url")
-
-
-class DecodeError(ValueError):
-    """Bytes that cannot be read as text; the message says why."""
-
-
-def decode_text(data: bytes) -> tuple[str, Optional[str]]:
-    """Decode article bytes; return the text and the encoding if it was not UTF-8.
-
-    Raises:
-        DecodeError: for binary data, or bytes whose encoding cannot be told reliably.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise DecodeError(f"invalid {encoding} text ({error.reason})") from None
-            return text, None if encoding == "utf-8-sig" else encoding
-    if b"\x00" in data:
-        raise DecodeError("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes  # only needed for the rare non-UTF-8 file
-
-    guesses = [m.encoding for m in from_bytes(data)]
-    # charset-normalizer often ranks cp1250 first on short French text (à → ŕ), and mac_roman
-    # turns cp1252 accents into other accents: so cp1252 (by far the most common) goes first,
-    # and each decoding must look like French text.
-    for encoding in dict.fromkeys(_WESTERN.get(g) for g in ["cp1252", *guesses, "iso8859_15",
-                                                            "mac_roman"] if g in _WESTERN):
-        text = data.decode(encoding, errors="replace")
-        if "\ufffd" not in text and _looks_french(text):
-            return text, encoding
-    best = f" (charset-normalizer guessed {guesses[0]})" if guesses else ""
-    raise DecodeError(f"not UTF-8 and the encoding could not be told reliably{best}; "
-                      "convert the file to UTF-8")
-
-
-def _looks_french(text: str) -> bool:
-    extra = [c for c in text if ord(c) > 127]
-    return sum(c in _FRENCH_EXTRA for c in extra) >= 0.98 * len(extra)
 
 
 def make_article(id: str, text: str, *, title: Optional[str] = None, date: Optional[str] = None,
@@ -327,7 +276,14 @@ def _text_article(data: bytes, id: str, name: str,
     if not text.strip():
         problems.append(InputProblem(name, "empty file"))
         return None
+    if len(text) > MAX_ARTICLE_CHARS:
+        problems.append(InputProblem(name, _too_long(text)))
+        return None
     return make_article(id, text, path=name)
+
+
+def _too_long(text: str) -> str:
+    return f"article of {len(text):,} characters is over the limit of {MAX_ARTICLE_CHARS:,}; split it"
 
 
 def _read_stdin(stream: TextIO, problems: list[InputProblem]) -> Iterator[Article]:
@@ -392,6 +348,8 @@ def _jsonl_article(record: object, where: str) -> tuple[Optional[Article], Optio
         return None, "field 'id' must be a non-empty string"
     if not isinstance(text, str) or not text.strip():
         return None, "field 'text' must be a non-empty string"
+    if len(text) > MAX_ARTICLE_CHARS:
+        return None, _too_long(text)
     optional = {}
     for key in _JSONL_OPTIONAL:
         value = record.get(key)

@@ -24,10 +24,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
-from claims.ingest.corpus import DATA_DIR, TextMarks, default_marks
+from claims.french.resources import data_path, read_lines
+from claims.ingest.corpus import TextMarks, default_marks
 from claims.records import Article, Sentence
 
-ABBREVIATIONS_PATH = DATA_DIR / "abbreviations.txt"
+ABBREVIATIONS_PATH = data_path("abbreviations.txt")
+# A "sentence" longer than this (a text without punctuation) is cut at spaces: every later
+# stage (parse, attribution, pair scores) costs at least linear time in a sentence's length.
+MAX_SENTENCE_CHARS = 2000
 
 # Terminal punctuation, then closing quotes/brackets (French typography puts a space before »).
 _TERMINATOR = re.compile(r"[.!?…]+(?:[ \t\u00a0\u202f]*»|[”’'\")\]])*")
@@ -42,8 +46,8 @@ _WORD_STRIP = "«“‘'\"([{"
 
 def read_abbreviations(path: str | Path = ABBREVIATIONS_PATH) -> frozenset[str]:
     """Read an abbreviation list: one per line, without the period; ``#`` starts a comment."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return frozenset(s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#"))
+    lines = (line.strip() for _, line in read_lines(Path(path)))
+    return frozenset(line for line in lines if not line.startswith("#"))
 
 
 class SentenceSplitter:
@@ -69,10 +73,10 @@ class SentenceSplitter:
         index = 0
         for start, end in _units(text, body, marks):
             for s, e in _split_unit(text, start, end, abbreviations):
-                s, e = _trim(text, s, e)
-                if any(c.isalnum() for c in text[s:e]):
-                    yield Sentence(article.id, index, text[s:e], s, e)
-                    index += 1
+                for s, e in _bounded(text, *_trim(text, s, e)):
+                    if any(c.isalnum() for c in text[s:e]):
+                        yield Sentence(article.id, index, text[s:e], s, e)
+                        index += 1
 
 
 @lru_cache(maxsize=None)
@@ -95,6 +99,16 @@ def iter_corpus_sentences(articles: Iterable[Article]) -> Iterator[Sentence]:
     splitter = _default_splitter()
     for article in articles:
         yield from splitter.split(article)
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)``, or pieces of at most :data:`MAX_SENTENCE_CHARS` cut at the last space."""
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE_CHARS)
+        cut = cut if cut > start else start + MAX_SENTENCE_CHARS
+        yield _trim(text, start, cut)
+        start = cut
+    yield _trim(text, start, end)
 
 
 def _lines(text: str, start: int) -> Iterator[tuple[int, int]]:

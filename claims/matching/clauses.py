@@ -2,138 +2,23 @@
 
 A 40-word news sentence often states its claim in one clause and adds who said it, when,
 and a second fact. Its full-sentence embedding then sits no closer to a short restatement
-of the claim than to any sentence on the topic. :func:`split_clauses` cuts a sentence into
-*units* (the sentence itself, its quotations, its clauses at ";", ":", dashes and commas
-before "mais", "qui", "tandis que"..., and its content without the reporting frame: "a
-déclaré X", "selon X,"); :class:`ClauseScorer` scores a pair of sentences by its best pair
-of units, each unit pair scored as ``(cos + w * tfidf) / (1 + w)``.
-
-The reporting frame is removed for matching only (who said it is found later, by
-:mod:`claims.attribution`, on the full sentence). Word lists are data files:
-``claims/data/reporting_cues.tsv`` (verbs, markers) and ``claims/data/clause_breaks_fr.txt``.
+of the claim than to any sentence on the topic. :class:`ClauseScorer` scores a pair of
+sentences by its best pair of *units* (the sentences and their clauses, quotations and
+content without the reporting frame, cut by :func:`claims.french.clauses.split_clauses`),
+each unit pair scored as ``(cos + w * tfidf) / (1 + w)``.
 """
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from pathlib import Path
-from typing import Iterator, NamedTuple, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 from scipy import sparse
 
-from claims.french.resources import DATA_DIR
-from claims.matching.lexical import LexicalSimilarity, fold_french
+from claims.french.clauses import split_clauses
+from claims.matching.lexical import LexicalSimilarity
 
-KINDS = ("quote", "clause", "content")
-_QUOTE = re.compile(r"[«“\"]([^«»“”\"]+)[»”\"]")
 _PAIR_CHUNK = 4096  # unit pairs scored per block, to bound memory on large components
-
-
-class Clause(NamedTuple):
-    """One unit of a sentence: ``text[start:end]`` of kind "quote", "clause" or "content"."""
-
-    start: int
-    end: int
-    text: str
-    kind: str
-
-
-def _data_lines(name: str) -> list[str]:
-    lines = (DATA_DIR / name).read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line.strip() and not line.startswith("#")]
-
-
-def _alternation(words) -> str:
-    return "|".join(sorted({re.escape(w) for w in words if w}, key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
-    """(clause break, trailing frame, leading marker, leading "X a dit que") on folded text."""
-    verbs, markers = set(), set()
-    for line in _data_lines("reporting_cues.tsv"):
-        cols = (line.split("\t") + [""] * 5)[:5]
-        if cols[0] == "verb":
-            verbs.update(fold_french(f) for f in cols[2].split(",") + [cols[3]])
-        elif cols[0] == "marker":
-            markers.update(fold_french(f) for f in cols[2].split(","))
-    verb, marker = _alternation(verbs), _alternation(markers)
-    breaks = _alternation(fold_french(w.strip()) for w in _data_lines("clause_breaks_fr.txt"))
-    clause_break = re.compile(r"\s*(?:;|:|\s[-]\s|,\s*(?=(?:%s)\b)|\s(?=(?:mais|car)\s))\s*" % breaks)
-    # ", a déclaré X ...", ", a-t-il ajouté", "», X a déclaré ...", ", selon X": the end of the
-    # sentence is the frame, provided no "que" follows (then the frame introduces the claim).
-    trailing = re.compile(
-        r"[,\"'](?:\s*[^,]{1,40}?\s+a\s+(?:\w+\s+)?(?:%s)|\s*a(?:-t-(?:il|elle))?\s+(?:\w+\s+)?(?:%s)"
-        r"|\s*(?:%s)(?:-t)?-(?:il|elle|ils|elles)|\s*(?:%s))\b" % (verb, verb, verb, marker))
-    leading = re.compile(r"^(?:%s)\s[^,]{1,80},\s*" % marker)
-    that = re.compile(r"^.{0,120}?\b(?:a\s+(?:\w+\s+)?)?(?:%s)\s+(?:[\w,]+\s+){0,5}?qu(?:e\b|')\s*" % verb)
-    return clause_break, trailing, leading, that
-
-
-def content_span(text: str, min_words: int = 3) -> tuple[int, int]:
-    """Offsets of ``text`` without its reporting frame ("X a déclaré que", ", a-t-il ajouté").
-
-    Returns ``(0, len(text))`` when no frame is found or too little would remain.
-    """
-    _, trailing, leading, that = _patterns()
-    folded = fold_french(text)
-    end = len(text)
-    for m in trailing.finditer(folded):
-        if m.start() > 15 and not re.search(r"\bqu(?:e\b|')", folded[m.start():]):
-            end = m.start() + 1
-            break
-    start = 0
-    m = leading.match(folded)
-    if m:
-        start = m.end()
-    else:
-        m = that.match(folded[:end])
-        if m and end - m.end() > 15:
-            start = m.end()
-    if (start, end) == (0, len(text)):
-        return start, end
-    start, end = _trim(text, start, end)
-    if len(text[start:end].split()) < min_words:
-        return 0, len(text)
-    return start, end
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    junk = " ,;:.«»\"“”'’-"
-    while start < end and text[start] in junk:
-        start += 1
-    while end > start and text[end - 1] in junk:
-        end -= 1
-    return start, end
-
-
-def split_clauses(text: str, min_words: int = 4) -> Iterator[Clause]:
-    """The units of ``text`` other than the whole sentence, each of ``min_words`` or more.
-
-    Quotations first, then clauses, then the content without the reporting frame; a unit
-    equal to the sentence or to an earlier unit is skipped.
-    """
-    if min_words < 1:
-        raise ValueError(f"min_words must be >= 1, got {min_words}")
-    clause_break = _patterns()[0]
-    seen = {text[slice(*_trim(text, 0, len(text)))]}  # the sentence itself is always a unit
-    spans = [(m.start(1), m.end(1), "quote") for m in _QUOTE.finditer(text)]
-    pos = 0
-    pieces = []
-    for m in clause_break.finditer(fold_french(text)):
-        pieces.append((pos, m.start()))
-        pos = m.end()
-    if pieces:
-        spans += [(s, e, "clause") for s, e in pieces + [(pos, len(text))]]
-    spans.append((*content_span(text), "content"))
-    for start, end, kind in spans:
-        start, end = _trim(text, start, end)
-        unit = text[start:end]
-        if len(unit.split()) >= min_words and unit not in seen:
-            seen.add(unit)
-            yield Clause(start, end, unit, kind)
 
 
 class ClauseScorer:

@@ -1,4 +1,4 @@
-"""Lexical similarity of French sentences, and the French text folding it rests on.
+"""Lexical similarity of French sentences (TF-IDF of character n-grams).
 
 ``"tfidf-char"``: cosine of TF-IDF vectors of character n-grams inside word boundaries
 (``char_wb``, 3-5, sublinear tf), symmetric and in 0..1. Robust to inflection
@@ -12,68 +12,14 @@ fits w on CheckThat! 2020 train.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
-from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
-from claims.french.resources import DATA_DIR
 from scipy import sparse
 
+from claims.french.text import fold_french
+
 KINDS = ("tfidf-char",)
-
-# Same-length replacements, so offsets found in folded text hold in the original.
-_CHAR_MAP = {
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " ", "\n": " ", "\r": " ",
-    "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"',
-    "\u2013": "-", "\u2014": "-", "\u2011": "-", "\u2010": "-",
-}
-
-
-def fold_french(text: str, strip_accents: bool = True) -> str:
-    """Lower-case ``text`` and unify apostrophes, spaces, quotes and dashes.
-
-    The result has exactly the length of ``text`` (one character for one), so character
-    offsets found in it point into the original.
-
-    Args:
-        text: any string.
-        strip_accents: also drop diacritics ("é" → "e"; "œ" is kept).
-    """
-    out = []
-    for ch in text:
-        ch = _CHAR_MAP.get(ch, ch)
-        low = ch.lower()
-        if len(low) == 1:
-            ch = low
-        if strip_accents and not ch.isascii():
-            parts = unicodedata.normalize("NFD", ch)
-            if len(parts) > 1 and all(unicodedata.combining(c) for c in parts[1:]):
-                ch = parts[0]
-        out.append(ch)
-    return "".join(out)
-
-
-@lru_cache(maxsize=1)
-def french_stopwords() -> frozenset[str]:
-    """Accent-folded French function words of ``claims/data/lexical_stopwords_fr.txt``."""
-    words = set()
-    for line in (DATA_DIR / "lexical_stopwords_fr.txt").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            words.add(fold_french(line))
-    return frozenset(words)
-
-
-def alternation(forms: Iterable[str]) -> str:
-    """Regex alternation of folded ``forms``, longest first; a space matches any spaces.
-
-    Longest first, so "dollars canadiens" wins over "dollars" where both match.
-    """
-    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(set(forms), key=len, reverse=True))
 
 
 def _row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:

@@ -11,7 +11,7 @@ checks, in order of cost, each of which can be switched off (for ablations):
 * **negation** (:func:`claims.french.negation.negation_conflict`): one sentence negates a predicate
   the other states ("ne peut pas rejoindre" vs "peut rejoindre").
 * **entities**: one donor is not another. Countries and organisations are found with the
-  gazetteer of ``claims/data/guard_lexicon_fr.tsv`` (names, capitals as metonyms,
+  gazetteer of :mod:`claims.french.entities` (names, capitals as metonyms,
   demonyms). Each mention gets a *role*:
 
   - ``subject``: inside the grammatical subject (spaCy dependency parse, with coordinated
@@ -36,73 +36,33 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
-from typing import Iterable, NamedTuple, Optional
+from typing import Iterable, Mapping, NamedTuple, Optional
 
-from claims.french.resources import DATA_DIR
-from claims.matching.lexical import alternation, fold_french
+from claims.french.entities import EntityMention, entity_mentions
 from claims.french.negation import conflicting_negation
+from claims.french.nlp import check_docs, parse
 from claims.french.numbers import conflicting_quantities, format_quantity
+from claims.french.resources import read_tsv
+from claims.french.text import alternation, fold_french
 
-LEXICON_PATH = DATA_DIR / "guard_lexicon_fr.tsv"
-SPACY_MODEL = "fr_core_news_md"
+LEXICON_FILE = "guard_lexicon_fr.tsv"
 ROLES = ("subject", "donor")
 
 
-class EntityMention(NamedTuple):
-    """A gazetteer entity found in a sentence."""
-
-    id: str  # "US", "NATO"
-    type: str  # "country", "org", "region"
-    text: str
-    start: int
-    end: int
-    adjective: bool  # the alias can be a demonym adjective ("allemande")
-
-
-class _Gazetteer(NamedTuple):
-    entity_re: re.Pattern
-    aliases: dict[str, tuple[str, str, bool, bool]]  # alias → id, type, is name, is adjective
-    speech: frozenset[str]
-    aid_re: re.Pattern
+class _GuardWords(NamedTuple):
+    speech: frozenset[str]  # folded lemmas of reporting verbs
+    aid_re: re.Pattern  # aid nouns, on folded text
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> _Gazetteer:
-    aliases: dict[str, tuple[str, str, bool, bool]] = {}
+def _guard_words() -> _GuardWords:
     speech, aid = set(), []
-    for line in LEXICON_PATH.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, *cols = line.split("\t")
-        if kind == "entity":
-            ent_id, ent_type, names, adjectives = (cols + [""])[:4]
-            names_set = {fold_french(a) for a in names.split("|") if a}
-            adj_set = {fold_french(a) for a in adjectives.split("|") if a}
-            for alias in names_set | adj_set:
-                aliases[alias] = (ent_id, ent_type, alias in names_set, alias in adj_set)
-        elif kind == "speech":
+    for _, (kind, *cols) in read_tsv(LEXICON_FILE):
+        if kind == "speech":
             speech.add(fold_french(cols[0]))
         elif kind == "aid":
             aid.extend(fold_french(a) for a in cols[0].split("|"))
-    return _Gazetteer(
-        entity_re=re.compile(rf"(?<![\w-])({alternation(aliases)})(?![\w-])"),
-        aliases=aliases,
-        speech=frozenset(speech),
-        aid_re=re.compile(rf"(?<![\w-])(?:{alternation(aid)})(?![\w-])"),
-    )
-
-
-@lru_cache(maxsize=65536)
-def entity_mentions(text: str) -> tuple[EntityMention, ...]:
-    """Gazetteer countries and organisations named in ``text``."""
-    gaz = _gazetteer()
-    folded = fold_french(text)
-    out = []
-    for m in gaz.entity_re.finditer(folded):
-        ent_id, ent_type, _, is_adj = gaz.aliases[re.sub(r"\s+", " ", m.group(1))]
-        out.append(EntityMention(ent_id, ent_type, text[m.start():m.end()], m.start(), m.end(), is_adj))
-    return tuple(out)
+    return _GuardWords(frozenset(speech), re.compile(rf"(?<![\w-])(?:{alternation(aid)})(?![\w-])"))
 
 
 # Between an aid noun and its donor: up to three words, none a preposition of recipient.
@@ -115,7 +75,7 @@ _COORD_RIGHT = re.compile(r"^[\s,]*(?:et|ou|ainsi que)\s*(?:les|le|la|l'|des|du)
 def _donor_mentions(text: str, mentions: tuple[EntityMention, ...]) -> set[EntityMention]:
     folded = fold_french(text)
     found = set()
-    for aid in _gazetteer().aid_re.finditer(folded):
+    for aid in _guard_words().aid_re.finditer(folded):
         for m in mentions:
             if m.start < aid.end() or m.start - aid.end() > 60:
                 continue
@@ -153,18 +113,15 @@ class PairGuard:
         numbers: check figures (amounts, measures, years, dates).
         negation: check negation of a shared predicate.
         entities: check countries/organisations in the subject or donor role.
-        nlp: a loaded spaCy French pipeline with a parser, shared with other stages;
-            loaded on first need when None.
-        spacy_model: name of the pipeline to load when ``nlp`` is None.
+        nlp: a loaded spaCy French pipeline with a parser; the shared
+            :func:`claims.french.nlp.french_nlp` (loaded on first need) when None.
     """
 
-    def __init__(self, numbers: bool = True, negation: bool = True, entities: bool = True,
-                 nlp=None, spacy_model: str = SPACY_MODEL):
+    def __init__(self, numbers: bool = True, negation: bool = True, entities: bool = True, nlp=None):
         self.numbers = numbers
         self.negation = negation
         self.entities = entities
         self.nlp = nlp
-        self.spacy_model = spacy_model
         self._roles: dict[str, dict[str, frozenset[tuple[str, str]]]] = {}
 
     def __call__(self, text_a: str, text_b: str) -> Optional[str]:
@@ -221,26 +178,40 @@ class PairGuard:
             cached = self._compute_roles(text, None)
         return cached
 
-    def prepare(self, texts: Iterable[str]) -> "PairGuard":
-        """Parse, in batches, the texts naming an entity (speeds up many later calls)."""
-        todo = list(dict.fromkeys(t for t in texts if t not in self._roles and entity_mentions(t)))
-        if todo:
-            for text, doc in zip(todo, self._get_nlp().pipe(todo, batch_size=64)):
-                self._compute_roles(text, doc)
+    def known_roles(self) -> dict[str, dict[str, frozenset[tuple[str, str]]]]:
+        """The entity roles worked out so far, by text (for a memo across runs)."""
+        return dict(self._roles)
+
+    def remember_roles(self, roles: Mapping[str, Mapping[str, Iterable[tuple[str, str]]]]) -> "PairGuard":
+        """Take entity roles worked out earlier (by :meth:`known_roles`), so those texts need no parse."""
+        for text, by_role in roles.items():
+            self._roles[text] = {role: frozenset(tuple(e) for e in by_role.get(role, ())) for role in ROLES}
         return self
 
-    def _get_nlp(self):
-        if self.nlp is None:
-            import spacy
+    def prepare(self, texts: Iterable[str], docs=None) -> "PairGuard":
+        """Work out, once, the entity roles of the texts naming an entity (speeds up later calls).
 
-            self.nlp = spacy.load(self.spacy_model, exclude=["ner"])
-        return self.nlp
+        Args:
+            texts: the sentences the guard will be asked about.
+            docs: their spaCy parses (:func:`claims.french.nlp.parse`, same order), when the
+                caller has them; the texts that need one are parsed here otherwise.
+        """
+        texts = list(texts)
+        if docs is not None:
+            for text, doc in zip(texts, check_docs(texts, docs)):
+                if text not in self._roles and entity_mentions(text):
+                    self._compute_roles(text, doc)
+            return self
+        todo = list(dict.fromkeys(t for t in texts if t not in self._roles and entity_mentions(t)))
+        for text, doc in zip(todo, parse(todo, self.nlp)):
+            self._compute_roles(text, doc)
+        return self
 
     def _compute_roles(self, text: str, doc) -> dict[str, frozenset[tuple[str, str]]]:
         mentions = entity_mentions(text)
         roles = {"subject": frozenset(), "donor": frozenset()}
         if mentions:
-            doc = doc if doc is not None else self._get_nlp()(text)
+            doc = doc if doc is not None else parse([text], self.nlp)[0]
             subject = self._subject_mentions(doc, mentions, fold_french(text))
             donor = _donor_mentions(text, mentions)
             roles = {"subject": frozenset((m.type, m.id) for m in subject),
@@ -250,7 +221,7 @@ class PairGuard:
 
     @staticmethod
     def _subject_mentions(doc, mentions, folded: str) -> set[EntityMention]:
-        speech = _gazetteer().speech
+        speech = _guard_words().speech
         spans = []
         for tok in doc:
             if not tok.dep_.startswith("nsubj"):

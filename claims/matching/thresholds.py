@@ -1,41 +1,13 @@
-"""Per-model similarity thresholds, calibrated on tuning data by ``python -m claims.training.calibrate``.
+"""A threshold estimated from the corpus, for a model nobody calibrated.
 
-A threshold only means something for the model it was calibrated for: e5 puts unrelated
-sentences on one topic at cosine 0.83-0.88, where another model puts its paraphrases.
+Calibrated thresholds belong to each model's registry entry (:mod:`claims.models`): a
+threshold only means something for the model it was calibrated for (e5 puts unrelated
+sentences on one topic at cosine 0.83-0.88, where another model puts its paraphrases).
 """
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
-from typing import Optional
-
 import numpy as np
-
-
-@lru_cache(maxsize=1)
-def calibrated_thresholds() -> dict:
-    """The calibration table shipped in ``claims/data/thresholds.json``."""
-    with resources.files("claims").joinpath("data/thresholds.json").open(encoding="utf-8") as f:
-        return json.load(f)
-
-
-def threshold_for(model: str, scale: str = "dense") -> Optional[float]:
-    """Calibrated threshold of ``model`` on ``scale`` (a value of ``pipeline.SCORINGS``), or None."""
-    entry = calibrated_thresholds().get("models", {}).get(model, {})
-    value = entry.get(scale)
-    return float(value) if value is not None else None
-
-
-def lexical_weight_for(model: str, default: float = 0.25) -> float:
-    """Weight of the TF-IDF score beside the cosine for ``model`` (``claims.matching.clauses``).
-
-    Fitted on CheckThat! 2020 train by :mod:`claims.training.calibrate`; ``default`` for a model
-    nobody calibrated.
-    """
-    value = calibrated_thresholds().get("models", {}).get(model, {}).get("lexical_weight")
-    return float(value) if value is not None else default
 
 
 def fallback_threshold(embeddings: np.ndarray, article_ids, quantile: float = 0.995,

@@ -16,7 +16,7 @@ No NLI model installs offline, so stance is built from what does:
 Typical use::
 
     from claims.stance import assign_stances
-    group = assign_stances(group, vectors_by_sentence)
+    group = assign_stances(group, analysis.embeddings)  # vectors read at each mention's row
     StanceClassifier.load_default().predict_texts(tweets, target="Emmanuel Macron")
 """
 

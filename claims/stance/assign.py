@@ -27,28 +27,24 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Mapping, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
+from claims.french.text import cue_tokens, fold_word
 from claims.records import ClaimGroup, Mention
 from claims.stance.classifier import StanceClassifier, default_encoder
-from claims.stance.lexicon import StanceLexicon, content_words, default_lexicon, fold, tokenize
+from claims.stance.lexicon import StanceLexicon, content_words, default_lexicon
 
 NAME_MIN = 4  # a speaker's name word shorter than this is not looked for ("de", "la")
 _COORDINATION = re.compile(r",\s+et\s+")
 
 
-def _vectors(mentions: Sequence[Mention], embeddings_by_sentence, encoder) -> np.ndarray:
-    """One embedding per mention, from the mapping (by Sentence or (article, index)) or encoded."""
-    found: list[Optional[np.ndarray]] = []
-    for m in mentions:
-        v = None
-        if embeddings_by_sentence is not None:
-            v = embeddings_by_sentence.get(m.sentence)
-            if v is None:
-                v = embeddings_by_sentence.get((m.sentence.article, m.sentence.index))
-        found.append(None if v is None else np.asarray(v, dtype=np.float32).ravel())
+def _vectors(mentions: Sequence[Mention], embeddings: Optional[np.ndarray], encoder) -> np.ndarray:
+    """One embedding per mention: its row of ``embeddings``, or encoded when it has none."""
+    found: list[Optional[np.ndarray]] = [
+        np.asarray(embeddings[m.row], dtype=np.float32).ravel()
+        if embeddings is not None and m.row is not None else None for m in mentions]
     missing = [i for i, v in enumerate(found) if v is None]
     if missing:
         encoded = (encoder or default_encoder()).encode([mentions[i].sentence.text for i in missing])
@@ -105,7 +101,7 @@ def claim_part(text: str, focus: set, lexicon: Optional[StanceLexicon] = None) -
 def _name_words(speaker: Optional[str]) -> set[str]:
     if not speaker:
         return set()
-    return {t.norm for t in tokenize(speaker) if len(t.norm) >= NAME_MIN}
+    return {t.norm for t in cue_tokens(speaker) if len(t.norm) >= NAME_MIN}
 
 
 def contradicts_group(text: str, speaker: Optional[str], focus: set, other_speakers: Sequence[Optional[str]],
@@ -119,18 +115,18 @@ def contradicts_group(text: str, speaker: Optional[str], focus: set, other_speak
     opposed = lexicon.opposed_text(text)
     if not opposed:
         return False
-    opposed_tokens = {t.norm for t in tokenize(opposed)}
+    opposed_tokens = {t.norm for t in cue_tokens(opposed)}
     own = _name_words(speaker)
     for other in other_speakers:
         names = _name_words(other) - own
         if names & opposed_tokens:
             return True
     opposed_words = content_words(opposed)
-    rest = content_words(fold(text).replace(fold(opposed), " "))
+    rest = content_words(fold_word(text).replace(fold_word(opposed), " "))
     return len(opposed_words & focus) > len(rest & focus)
 
 
-def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] = None,
+def assign_stances(group: ClaimGroup, embeddings: Optional[np.ndarray] = None,
                    classifier: Optional[StanceClassifier] = None, *, encoder=None,
                    lexicon: Optional[StanceLexicon] = None) -> ClaimGroup:
     """Return a copy of ``group`` whose mentions carry their stance toward the group's claim.
@@ -138,8 +134,9 @@ def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] 
     Args:
         group: a claim group; its mentions' attributions should be filled (a mention
             without speaker is read as narration).
-        embeddings_by_sentence: sentence vectors keyed by :class:`Sentence` or by
-            ``(article, index)``; sentences missing from it are encoded with ``encoder``.
+        embeddings: the analysis' sentence vectors, read at each mention's ``row``
+            (they must be in the classifier's space); mentions without a row are
+            encoded with ``encoder``.
         classifier: the stance classifier; the shipped one by default.
         encoder: encoder for missing vectors; e5-small by default (the classifier's).
         lexicon: cue lexicon for the group rules (focus, negation, contradiction); the
@@ -158,7 +155,7 @@ def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] 
     articles = [m.sentence.article for m in mentions]
     attributions = [m.attribution for m in mentions]
     focus, flipped = group_context(texts, articles, lexicon)
-    vectors = _vectors(mentions, embeddings_by_sentence, encoder)
+    vectors = _vectors(mentions, embeddings, encoder)
     parts = [claim_part(t, f, lexicon) for t, f in zip(texts, focus)]
     split = [i for i, part in enumerate(parts) if part is not None]
     if split:
@@ -173,4 +170,22 @@ def assign_stances(group: ClaimGroup, embeddings_by_sentence: Optional[Mapping] 
         if contradicts_group(text, speakers[i], focus[i], others, lexicon):
             stances[i] = "against"
     new = tuple(dataclasses.replace(m, stance=s) for m, s in zip(mentions, stances))
-    return ClaimGroup(group.id, new, dict(group.extra))
+    return dataclasses.replace(group, mentions=new)
+
+
+class GroupStance:
+    """The default stance model of :func:`claims.analyze`: :func:`assign_stances` per group.
+
+    Args:
+        classifier: the stance classifier; the shipped one by default.
+        encoder: encodes what has no row vector (mentions, coordinated parts); e5-small
+            by default, the space the shipped classifier reads.
+    """
+
+    def __init__(self, classifier: Optional[StanceClassifier] = None, encoder=None):
+        self.classifier = classifier
+        self.encoder = encoder
+
+    def assign(self, group: ClaimGroup, embeddings: Optional[np.ndarray] = None) -> ClaimGroup:
+        """``group`` with a stance on every mention; ``embeddings`` are read at mention rows."""
+        return assign_stances(group, embeddings, self.classifier, encoder=self.encoder)

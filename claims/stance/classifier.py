@@ -45,7 +45,6 @@ CLASS_WEIGHTS = ("balanced", "sqrt_balanced", None)
 # Encoders whose vectors the shipped weights read: e5-small, and its int8 build (the same
 # weights quantised: identical stances on the 64 mentions of the demo stance gold).
 # Any other encoder's vectors are another space, even at the same size.
-ENCODERS = ("e5-small", "e5-small-int8")
 
 
 class StanceFeatures(NamedTuple):
@@ -384,7 +383,7 @@ def _load_default() -> StanceClassifier:
 
 @lru_cache(maxsize=1)
 def default_encoder():
-    """The encoder the shipped classifier was trained with (e5-small)."""
-    from embeddings.registry import get_encoder
+    """The encoder the shipped classifier was trained with (e5-small), behind the embedding cache."""
+    from claims.models import get_encoder, stance_model_name
 
-    return get_encoder("e5-small")
+    return get_encoder(stance_model_name(), cache=True)

@@ -1,6 +1,7 @@
 """Cue-lexicon stance scoring: support and opposition words, negation, contrast.
 
-The word lists are data (``claims/data/stance_lexicon.tsv`` and ``stance_markers.tsv``);
+The word lists are data (``claims/data/stance_lexicon.tsv``, ``stance_markers.tsv`` and the
+stance kinds of the shared ``negation_fr.tsv``, applied by :mod:`claims.french.negation_scope`);
 this module only applies them:
 
 * a sentence is cut into clauses; a clause opened by a concession marker ("malgré",
@@ -17,43 +18,24 @@ claim group's shared words.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from claims.french.resources import DATA_DIR
 from typing import Collection, Iterator, NamedTuple, Optional
 
-LEXICON_PATH = DATA_DIR / "stance_lexicon.tsv"
-MARKERS_PATH = DATA_DIR / "stance_markers.tsv"
+from claims.french.negation_scope import negated_spans, scope_end
+from claims.french.phrases import Phrase, longest_matches, phrase, phrase_index, spans
+from claims.french.resources import data_path, read_tsv
+from claims.french.text import Token, cue_tokens, french_stopwords
+
+LEXICON_PATH = data_path("stance_lexicon.tsv")
+MARKERS_PATH = data_path("stance_markers.tsv")
 
 POLARITIES = ("favor", "against", "hedge")
-MARKER_KINDS = ("neg_open", "neg_close", "neg_word", "neg_prep", "not_negation", "diminisher",
-                "concession", "opposition", "shift", "boundary")
-# Elided word + apostrophe as one token ("l'", "qu'"), then words (with inner hyphens),
-# then any other single character.
-_TOKEN = re.compile(r"\w+(?:-\w+)*'(?=\w)|\w+(?:-\w+)*|[^\w\s]")
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "′": "'", "`": "'"})
-NEG_WINDOW = 6  # tokens between "ne" and its "pas"
-NEG_TAIL = 4  # tokens after a negation that stay in its scope
+MARKER_KINDS = ("diminisher", "concession", "opposition", "shift", "boundary")
 DIMINISH_TAIL = 2
 # Weight of cues outside the focus clause (or before "mais" when no focus is given).
 OFF_FOCUS = 0.5
 WORD_MIN = 4  # shorter words are not content words for focusing
-
-
-def fold(text: str) -> str:
-    """Lower-case, with accents removed and apostrophes unified, for matching."""
-    text = unicodedata.normalize("NFD", text.translate(_APOSTROPHES).lower())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-class Token(NamedTuple):
-    """A word or punctuation mark with its folded form and offsets into the text."""
-
-    norm: str
-    start: int
-    end: int
 
 
 class CueHit(NamedTuple):
@@ -89,105 +71,30 @@ class LexiconScore(NamedTuple):
     hits: tuple[CueHit, ...]
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split ``text`` into folded tokens with character offsets."""
-    return [Token(fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
-class _Pattern(NamedTuple):
-    parts: tuple[str, ...]  # folded tokens; a trailing "*" means any ending
-
-    def match(self, tokens: list[Token], i: int) -> bool:
-        if i + len(self.parts) > len(tokens):
-            return False
-        for part, token in zip(self.parts, tokens[i:]):
-            if part.endswith("*"):
-                if not token.norm.startswith(part[:-1]):
-                    return False
-            elif token.norm != part:
-                return False
-        return True
-
-
-class _Entry(NamedTuple):
-    term: str
-    pattern: _Pattern
-    label: str  # polarity for cues, kind for markers
-    weight: float
-    kind: str
-
-
-def read_tsv(path: str | Path, n_columns: int) -> Iterator[tuple[int, list[str]]]:
-    """(line number, columns) of a tab-separated data file, skipping blank and "#" lines."""
-    for lineno, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        columns = raw.rstrip("\n").split("\t")
-        if len(columns) != n_columns:
-            raise ValueError(f"{path}:{lineno}: expected {n_columns} tab-separated columns")
-        yield lineno, columns
-
-
-def _pattern(term: str) -> _Pattern:
-    return _Pattern(tuple(fold(part) for part in term.split()))
-
-
-def read_lexicon(path: str | Path = LEXICON_PATH) -> list[_Entry]:
+def read_lexicon(path: str | Path = LEXICON_PATH) -> list[Phrase]:
     """Read a cue lexicon (format described at the top of the packaged file)."""
     entries = []
-    for lineno, (term, polarity, weight, kind) in read_tsv(path, 4):
+    for lineno, (term, polarity, weight, kind) in read_tsv(Path(path), 4):
         if polarity not in POLARITIES:
             raise ValueError(f"{path}:{lineno}: polarity must be one of {POLARITIES}")
-        entries.append(_Entry(term, _pattern(term), polarity, float(weight), kind))
+        entries.append(phrase(term, polarity, float(weight), kind))
     return entries
 
 
-def read_markers(path: str | Path = MARKERS_PATH) -> list[_Entry]:
-    """Read the negation / contrast marker list."""
+def read_markers(path: str | Path = MARKERS_PATH) -> list[Phrase]:
+    """Read the clause marker list (contrast, concession, boundaries...)."""
     entries = []
-    for lineno, (term, kind) in read_tsv(path, 2):
+    for lineno, (term, kind) in read_tsv(Path(path), 2):
         if kind not in MARKER_KINDS:
             raise ValueError(f"{path}:{lineno}: kind must be one of {MARKER_KINDS}")
-        entries.append(_Entry(term, _pattern(term), kind, 1.0, kind))
+        entries.append(phrase(term, kind))
     return entries
-
-
-def _by_first_letter(entries: list[_Entry]) -> dict[str, list[_Entry]]:
-    """Entries indexed by the first letter of their first word, for fast matching."""
-    index: dict[str, list[_Entry]] = {}
-    for e in entries:
-        index.setdefault(e.pattern.parts[0][:1], []).append(e)
-    return index
-
-
-def _longest_matches(index: dict[str, list[_Entry]], tokens: list[Token]) -> list[tuple[int, int, _Entry]]:
-    """Non-overlapping matches, longest first at each position (ties: file order)."""
-    found, i = [], 0
-    while i < len(tokens):
-        candidates = index.get(tokens[i].norm[:1], [])
-        best = None
-        for e in candidates:
-            if e.pattern.match(tokens, i) and (best is None or len(e.pattern.parts) > len(best.pattern.parts)):
-                best = e
-        if best is None:
-            i += 1
-            continue
-        found.append((i, i + len(best.pattern.parts), best))
-        i += len(best.pattern.parts)
-    return found
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from claims.matching.lexical import french_stopwords  # the project's French function words
-
-    return french_stopwords()
 
 
 def content_words(text: str) -> set[str]:
     """Folded content words (4+ letters, no function words), cut to six letters as a crude stem."""
-    stop = _stopwords()
-    return {t.norm[:6] for t in tokenize(text)
+    stop = french_stopwords()
+    return {t.norm[:6] for t in cue_tokens(text)
             if len(t.norm) >= WORD_MIN and t.norm[0].isalnum() and t.norm not in stop}
 
 
@@ -196,65 +103,26 @@ class StanceLexicon:
 
     Args:
         lexicon_path: cue list; the packaged ``stance_lexicon.tsv`` by default.
-        markers_path: negation and contrast markers; the packaged ``stance_markers.tsv``.
+        markers_path: clause markers (contrast, concession, boundaries); the packaged
+            ``stance_markers.tsv``. Negation markers are the shared ``negation_fr.tsv``.
     """
 
     def __init__(self, lexicon_path: str | Path | None = None,
                  markers_path: str | Path | None = None):
         self.lexicon_path = lexicon_path
         self.markers_path = markers_path
-        self._cues = _by_first_letter(read_lexicon(lexicon_path or LEXICON_PATH))
+        self._cues = phrase_index(read_lexicon(lexicon_path or LEXICON_PATH))
         markers = read_markers(markers_path or MARKERS_PATH)
-        self._kinds = {k: _by_first_letter([m for m in markers if m.kind == k]) for k in MARKER_KINDS}
+        self._kinds = {k: phrase_index([m for m in markers if m.kind == k]) for k in MARKER_KINDS}
 
     # -- markers ---------------------------------------------------------------------------
 
     def _marks(self, tokens: list[Token], kind: str) -> list[tuple[int, int]]:
-        return [(i, j) for i, j, _ in _longest_matches(self._kinds[kind], tokens)]
+        return spans(self._kinds[kind], tokens)
 
     def negated_positions(self, tokens: list[Token], claim: bool = False) -> list[tuple[int, int]]:
-        """Token spans ``(start, end)`` under a negation ("ne ... que" is not one).
-
-        Args:
-            tokens: from :func:`tokenize`.
-            claim: spans that deny what the clause says: they run to the end of the clause,
-                and "sans" does not count ("sans fournir de détails" denies nothing).
-                Otherwise, spans whose cues turn around: a few words after the negation.
-        """
-        boundary = {i for i, _ in self._marks(tokens, "boundary")}
-        excepted = {k for i, j in self._marks(tokens, "not_negation") for k in range(i, j)}
-        closers = {i for i, _ in self._marks(tokens, "neg_close") if i not in excepted}
-        tail = len(tokens) if claim else NEG_TAIL
-        spans = []
-        opened_closers = set()
-        for i, j in self._marks(tokens, "neg_open"):
-            if i in excepted:
-                continue
-            close = None
-            for k in range(j, min(len(tokens), j + NEG_WINDOW)):
-                if k in boundary or tokens[k].norm in ("que", "qu'"):
-                    break
-                if k in closers:
-                    close = k
-                    break
-            if close is not None:
-                opened_closers.add(close)
-                spans.append((i, self._scope_end(close + 1, tokens, boundary, tail)))
-            elif any(k in closers for k in range(max(0, i - 3), i)):  # "personne ne peut"
-                spans.append((i, self._scope_end(j, tokens, boundary, tail)))
-        single = self._marks(tokens, "neg_word") + ([] if claim else self._marks(tokens, "neg_prep"))
-        for i, j in single:
-            if i in excepted or i in opened_closers or any(s <= i < e for s, e in spans):
-                continue
-            spans.append((i, self._scope_end(j, tokens, boundary, tail)))
-        return sorted(spans)
-
-    @staticmethod
-    def _scope_end(start: int, tokens: list[Token], boundary: set[int], tail: int = NEG_TAIL) -> int:
-        end = start
-        while end < min(len(tokens), start + tail) and end not in boundary:
-            end += 1
-        return end
+        """Token spans under a negation (:func:`claims.french.negation_scope.negated_spans`)."""
+        return negated_spans(tokens, {i for i, _ in self._marks(tokens, "boundary")}, claim)
 
     def clauses(self, tokens: list[Token]) -> list[Clause]:
         """Cut tokens into clauses: concession and opposition clauses run to the next comma."""
@@ -293,7 +161,7 @@ class StanceLexicon:
             focus_words: content words (see :func:`content_words`) the claim is about; the
                 clause holding most of them counts fully, the others at half weight.
         """
-        tokens = tokenize(text)
+        tokens = cue_tokens(text)
         yield from self._hits(tokens, self._clause_weights(tokens, focus_words))
 
     def _clause_weights(self, tokens, focus_words) -> list[tuple[Clause, float]]:
@@ -326,9 +194,9 @@ class StanceLexicon:
 
     def _hits(self, tokens, clause_weights) -> Iterator[CueHit]:
         negated = self.negated_positions(tokens)
-        diminished = [(i, self._scope_end(j, tokens, set(), DIMINISH_TAIL))
+        diminished = [(i, scope_end(j, tokens, set(), DIMINISH_TAIL))
                       for i, j in self._marks(tokens, "diminisher")]
-        for i, j, entry in _longest_matches(self._cues, tokens):
+        for i, j, entry in longest_matches(self._cues, tokens):
             weight = next((w for c, w in clause_weights if c.start <= i < c.end), 1.0)
             if weight == 0.0:
                 continue
@@ -342,7 +210,7 @@ class StanceLexicon:
 
     def score(self, text: str, focus_words: Optional[Collection[str]] = None) -> LexiconScore:
         """Sum the cues of ``text`` (see :meth:`find_cues`) and note its markers."""
-        tokens = tokenize(text)
+        tokens = cue_tokens(text)
         clause_weights = self._clause_weights(tokens, focus_words)
         hits = tuple(self._hits(tokens, clause_weights))
         sums = {p: sum(h.weight for h in hits if h.polarity == p) for p in POLARITIES}
@@ -370,7 +238,7 @@ class StanceLexicon:
 
     def opposed_text(self, text: str) -> str:
         """The words of ``text`` inside opposition clauses ("contrairement à X …")."""
-        tokens = tokenize(text)
+        tokens = cue_tokens(text)
         parts = [text[tokens[c.start].start:tokens[c.end - 1].end]
                  for c in self.clauses(tokens) if c.role == "opposed"]
         return " ".join(parts)

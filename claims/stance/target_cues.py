@@ -15,17 +15,18 @@ This carries over from one target to another where words do not: the classifier 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple, Optional
 
 import numpy as np
 
-from claims.stance.lexicon import StanceLexicon, default_lexicon, fold, tokenize
+from claims.french.resources import data_path
+from claims.french.text import cue_tokens, fold_word
+from claims.stance.lexicon import StanceLexicon, default_lexicon
 from claims.stance.targets import RIVAL_PLACEHOLDER, TARGET_PLACEHOLDER
 
-EVALUATIVE_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_evaluative.tsv"
-_TARGET_WORD = fold(TARGET_PLACEHOLDER).split()[-1]  # "cible"
-_RIVAL_WORD = fold(RIVAL_PLACEHOLDER).split("'")[-1]  # "adversaire"
+EVALUATIVE_PATH = data_path("stance_evaluative.tsv")
+_TARGET_WORD = fold_word(TARGET_PLACEHOLDER).split()[-1]  # "cible"
+_RIVAL_WORD = fold_word(RIVAL_PLACEHOLDER).split("'")[-1]  # "adversaire"
 _FLIP = {"favor": "against", "against": "favor"}
 _STRETCH_ENDS = frozenset(",;:.!?")
 
@@ -63,7 +64,7 @@ def target_cues(text: str) -> TargetCues:
     Args:
         text: a text whose target and rivals are masked ("la cible", "l'adversaire").
     """
-    tokens = tokenize(text)
+    tokens = cue_tokens(text)
     # Stretch number of each token: punctuation ends a stretch, and a cue goes to a name of
     # its own stretch first ("l'adversaire est un guignol, la cible présidente").
     stretch, n = [], 0

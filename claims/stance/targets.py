@@ -4,7 +4,7 @@ A classifier trained on tweets about one candidate learns "pro-Macron language";
 every name of the target by ``la cible`` and the names of the other candidates by
 ``l'adversaire`` lets it learn stance toward *the target* instead, which carries over to
 another target ("Le Pen est raciste" about Macron becomes "l'adversaire est raciste").
-The aliases are data (``claims/data/stance_targets.tsv``); a target missing from that file
+The aliases are data (``claims/data/stance_targets.tsv``, read by :mod:`claims.french.entities`); a target missing from that file
 is masked by its own name only.
 
 :class:`TargetMasker` does the replacement; :func:`mask_target` is the one-call form.
@@ -18,9 +18,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
-from claims.stance.lexicon import fold
+from claims.french.entities import TARGETS_PATH, read_targets
+from claims.french.text import fold_word
 
-TARGETS_PATH = Path(__file__).resolve().parent.parent / "data" / "stance_targets.tsv"
 TARGET_PLACEHOLDER = "la cible"
 RIVAL_PLACEHOLDER = "l'adversaire"
 # The folded, six-letter content word of the target placeholder: the lexicon's focus word
@@ -32,23 +32,10 @@ _TAG = re.compile(r"[#@]\w+")
 _ACCENTS = {"a": "aàâä", "c": "cç", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü"}
 
 
-def read_targets(path: str | Path = TARGETS_PATH) -> dict[str, list[str]]:
-    """Target name -> aliases, from a ``target<TAB>alias<TAB>source`` file."""
-    targets: dict[str, list[str]] = {}
-    for lineno, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip() or raw.startswith("#"):
-            continue
-        columns = raw.split("\t")
-        if len(columns) != 3 or not columns[0].strip() or not columns[1].strip():
-            raise ValueError(f"{path}:{lineno}: expected target, alias and source, tab-separated")
-        targets.setdefault(columns[0].strip(), []).append(columns[1].strip())
-    return targets
-
-
 def _alias_regex(alias: str) -> str:
     """Accent- and case-insensitive pattern; a space or hyphen also matches nothing or "_"."""
     out = []
-    for ch in fold(alias):
+    for ch in fold_word(alias):
         if ch in " -":
             out.append(r"[\s_-]*")
         elif ch in _ACCENTS:
@@ -92,11 +79,11 @@ class TargetMasker:
         self.targets_path = targets_path
         table = read_targets(targets_path or TARGETS_PATH)
         key = next((name for name, aliases in table.items()
-                    if fold(target) in {fold(a) for a in [name, *aliases]}), None)
+                    if fold_word(target) in {fold_word(a) for a in [name, *aliases]}), None)
         own = table[key] + [key] if key else [target.strip()]
         rivals = [a for name, aliases in table.items() if name != key for a in [name, *aliases]]
-        own_folded = {fold(a) for a in own}
-        rivals = [a for a in rivals if fold(a) not in own_folded]
+        own_folded = {fold_word(a) for a in own}
+        rivals = [a for a in rivals if fold_word(a) not in own_folded]
         self._own = _compile(own)
         self._rival = _compile(rivals)
         self._own_in_tag = _compile(own, in_tag=True)

@@ -33,7 +33,7 @@ from claims.french.resources import DATA_DIR
 
 SAME_CLAIM_MIN_SCORE = 4.0
 HARD_NEGATIVES = 5
-MODELS = ("e5-small", "e5-small-int8", "use", "minilm")
+
 LEXICAL_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0, 2.0)  # w of (cosine + w TF-IDF) / (1 + w)
 DEFAULT_OUTPUT = DATA_DIR / "thresholds.json"
 COMMAND = "python -m claims.training.calibrate"
@@ -202,9 +202,9 @@ def calibrate(model: str, encoder=None) -> dict:
         EvalDataMissing: when the tuning data is not on this machine.
     """
     if encoder is None:
-        from claims.pipeline import get_cached_encoder
+        from claims.models import get_encoder
 
-        encoder = get_cached_encoder(model)
+        encoder = get_encoder(model, cache=True)
     tweet_claim, with_tweets = checkthat_pairs(encoder)
     entry = dense_thresholds(tweet_claim)
     entry.update(unit_thresholds(with_tweets, encoder))
@@ -232,9 +232,12 @@ def check_tuning_data() -> None:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    from claims.models import available_models
+
+    models = list(available_models())
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.split("\n\n")[0])
-    parser.add_argument("models", nargs="*", metavar="MODEL", default=list(MODELS),
-                        help=f"models to calibrate (default: {' '.join(MODELS)})")
+    parser.add_argument("models", nargs="*", metavar="MODEL", default=models,
+                        help=f"models to calibrate (default: every registered model: {' '.join(models)})")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT,
                         help="table to update (default: the package's claims/data/thresholds.json)")
     args = parser.parse_args(argv)
@@ -247,7 +250,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     entries = {}
     nan = float("nan")
     print(f"{'model':16}{'data':14}{'dense':>8}{'F1':>7}{'csls':>8}{'F1':>7}{'hybrid':>8}{'F1':>7}")
-    for model in args.models or MODELS:
+    for model in args.models or models:
         entry = entries[model] = calibrate(model)
         for name, e in (("checkthat", entry), ("stsb-fr dev", entry["stsb_fr_dev"])):
             print(f"{model:16}{name:14}{e['dense']:8.4f}{e['dense_f1']:7.3f}{e['csls']:8.4f}"

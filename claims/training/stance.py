@@ -95,9 +95,9 @@ def training_rows() -> list[Labelled]:
 
 def training_encoder():
     """The classifier's encoder (e5-small) behind the on-disk embedding cache."""
-    from claims.pipeline import get_cached_encoder
+    from claims.models import get_encoder, stance_model_name
 
-    return get_cached_encoder("e5-small")
+    return get_encoder(stance_model_name(), cache=True)
 
 
 # -- model selection -----------------------------------------------------------------------

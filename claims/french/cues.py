@@ -1,5 +1,8 @@
 """Reporting cues (verbs and source markers) found in French text, from ``reporting_cues.tsv``.
 
+The one reader of that file: the attribution finds cues with :class:`CueLexicon`, and the
+clause splitter (:mod:`claims.french.clauses`) strips the reporting frame with its forms.
+
 The vocabulary lives in the data file; this module only knows French word order around it:
 auxiliary + participle ("a déclaré", "a déjà promis", "a, pour sa part, condamné"), inversion
 ("a-t-il ajouté", "précise-t-elle"), pronominal verbs ("s'est dit"), an aspectual phrase before an
@@ -14,9 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, NamedTuple, Optional, Sequence
 
-from claims.french.resources import DATA_DIR
+from claims.french.resources import data_path, read_tsv
+from claims.french.text import alternation
 
-CUES_PATH = DATA_DIR / "reporting_cues.tsv"
+CUES_PATH = data_path("reporting_cues.tsv")
 
 _KINDS = {"verb", "marker", "aux", "clitic", "aspect", "title", "adverb", "determiner", "conjunction"}
 _B = r"(?<![\w\-’'])"  # start of a word (not inside "d'après" nor "sous-entend")
@@ -55,10 +59,8 @@ class CueLexicon:
 
     def __post_init__(self):
         self.path = Path(self.path)
-        for lineno, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            cols = (line.split("\t") + [""] * 5)[:5]
+        for lineno, cols in read_tsv(self.path):
+            cols = (cols + [""] * 5)[:5]
             kind, lemma, forms, participle, needs = (c.strip() for c in cols)
             if kind not in _KINDS:
                 raise ValueError(f"{self.path}:{lineno}: unknown kind {kind!r}")
@@ -94,16 +96,16 @@ class CueLexicon:
     def is_pronominal(lemma: str) -> bool:
         return lemma.startswith(("se ", "s'", "s’"))
 
-    def _compile(self) -> None:
-        def alt(forms) -> str:
-            ordered = sorted(set(forms), key=len, reverse=True)
-            return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
+    def verb_forms(self) -> list[str]:
+        """Every written form of a reporting verb: finite forms and participles."""
+        return [*self.finite, *self.participles]
 
-        aux, clitic = alt(self.words("aux")), alt(self.words("clitic"))
-        adverb = r"(?:\w+ment|" + alt(self.words("adverb")) + r")"
+    def _compile(self) -> None:
+        aux, clitic = alternation(self.words("aux")), alternation(self.words("clitic"))
+        adverb = r"(?:\w+ment|" + alternation(self.words("adverb")) + r")"
         between = rf"(?:(?:\s+{adverb}{_E})+|\s*,\s[^,.;:«»“”]{{1,30}},)?"
-        part, fin = alt(self.participles), alt(self.finite)
-        infinitives = alt(l for l in self.needs if not self.is_pronominal(l))
+        part, fin = alternation(self.participles), alternation(self.finite)
+        infinitives = alternation(l for l in self.needs if not self.is_pronominal(l))
         refl = r"(?P<refl>s['’]|se\s+)?"
         flags = re.IGNORECASE
         self._patterns = [
@@ -112,13 +114,13 @@ class CueLexicon:
             ("inv_simple", re.compile(rf"{_B}(?P<verb>{fin})(?:-t)?-(?P<cl>{clitic}){_E}", flags)),
             ("compound", re.compile(rf"{_B}{refl}(?P<aux>{aux}){between}\s+(?P<verb>{part}){_E}", flags)),
             ("aspect", re.compile(
-                rf"{_B}(?:{alt(self.words('aspect'))})\s*(?P<verb>{infinitives}){_E}", flags)),
+                rf"{_B}(?:{alternation(self.words('aspect'))})\s*(?P<verb>{infinitives}){_E}", flags)),
             ("simple", re.compile(rf"{_B}{refl}(?P<verb>{fin}){_E}", flags)),
-            ("marker", re.compile(rf"{_B}(?P<verb>{alt(self.markers)}){_E}", flags)),
+            ("marker", re.compile(rf"{_B}(?P<verb>{alternation(self.markers)}){_E}", flags)),
         ]
         self._aux_etre = {f.lower() for f in self.classes.get("aux", {}).get("être", [])}
         self._determiner = re.compile(
-            rf"{_B}(?:{alt(self.words('determiner'))})\s*$", flags)
+            rf"{_B}(?:{alternation(self.words('determiner'))})\s*$", flags)
 
     def find(self, text: str) -> list[CueMatch]:
         """Return the cues of ``text`` in text order, overlapping candidates resolved (longest wins)."""

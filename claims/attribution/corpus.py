@@ -1,0 +1,81 @@
+"""Attribution of a whole corpus: the pipeline's attribution stage, memoised per article."""
+
+from __future__ import annotations
+
+import json
+from typing import Optional, Sequence
+
+from claims.records import Article, Attribution, Sentence
+
+MEMO_KIND = "attribution"
+
+
+def _memo_text(article: Article, sentences: Sequence[Sentence]) -> str:
+    # An attribution depends on the whole article (quotes over sentences, "a-t-il ajouté"
+    # going back to an earlier speaker) and on where it was split.
+    return json.dumps([article.text, [(s.start, s.end) for s in sentences]], ensure_ascii=False)
+
+
+def _to_json(a: Attribution) -> list:
+    return [a.speaker, a.cue, a.quote, list(a.quote_span) if a.quote_span else None]
+
+
+def _from_json(row: list) -> Attribution:
+    speaker, cue, quote, span = row
+    return Attribution(speaker, cue, quote, tuple(span) if span else None)
+
+
+def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
+                     attributor=None, memo=None, parses=None) -> list[Attribution]:
+    """Who said each sentence (same order as ``sentences``), article by article.
+
+    Args:
+        articles: the articles the sentences come from.
+        sentences: the corpus' sentences, article by article.
+        attributor: an object with ``attribute(article, sentences)`` returning one
+            Attribution per sentence; the spaCy-based :class:`SpeakerAttributor` by default
+            (created, and spaCy loaded, only when an article is not in ``memo``).
+        memo: a :class:`claims.memo.Memo` holding earlier attributions of the default
+            attributor (keyed by article text, sentence offsets and the rules' fingerprint).
+        parses: a :class:`claims.french.parses.Parses` shared with other stages, so the
+            default attributor does not parse a sentence another stage parsed.
+    """
+    by_article: dict[str, list[Sentence]] = {}
+    for s in sentences:
+        by_article.setdefault(s.article, []).append(s)
+    parts = [(a, by_article.get(a.id, [])) for a in articles]
+    known: list[Optional[list]] = [None] * len(parts)
+    default = attributor is None  # only its results are memoised, and it reads shared parses
+    use_memo = memo is not None and default
+    if use_memo:
+        from claims.memo import fingerprint
+
+        stamp = fingerprint("attribution", "french", "data")
+        known = memo.get(MEMO_KIND, stamp, [_memo_text(a, ss) for a, ss in parts])
+    fresh = []
+    out: list[Attribution] = []
+    for (article, own), found in zip(parts, known):
+        if found is not None and len(found) == len(own):
+            out.extend(_from_json(row) for row in found)
+            continue
+        if attributor is None:
+            attributor = _default_attributor()
+        if default and parses is not None:
+            result = list(attributor.attribute(article, own, parses.docs([s.text for s in own])))
+        else:
+            result = list(attributor.attribute(article, own))
+        out.extend(result)
+        fresh.append((_memo_text(article, own), [_to_json(a) for a in result]))
+    if use_memo:
+        memo.put(MEMO_KIND, stamp, fresh)
+    return out
+
+
+def _default_attributor():
+    from claims.attribution.attributor import SpeakerAttributor
+    from claims.french.nlp import french_nlp
+
+    return SpeakerAttributor(nlp=french_nlp())
+
+
+__all__ = ["attribute_corpus"]

@@ -1,0 +1,83 @@
+"""The analysis as plain records with named fields: what JSON, JSON Lines and CSV are made of.
+
+The JSON Lines contract (one object per sentence, keys of :data:`SENTENCE_FIELDS`) is read by
+other tools: keys are only ever added, never renamed or removed. The ``--format json``
+document is described by ``claims/output/schema.json`` (JSON Schema), tested.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Iterator, Optional
+
+from claims.analysis import Analysis
+from claims.comparison import comparison_as_dict
+from claims.records import Article, ClaimGroup
+
+SENTENCE_FIELDS = (
+    "article", "index", "text", "start", "end", "cluster", "score",
+    "speaker", "cue", "quote", "quote_start", "quote_end", "stance", "date", "source",
+)
+MENTION_FIELDS = ("article", "date", "source", "index", "text", "start", "end", "row", "score",
+                  "speaker", "cue", "quote", "stance")
+SCHEMA_VERSION = 2  # of the --format json document; 1 had figure conflicts as arrays
+
+
+def rounded(score: Optional[float]) -> Optional[float]:
+    """A score with 4 decimals, None for missing or NaN."""
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return None
+    return round(float(score), 4)
+
+
+def sentence_records(analysis: Analysis) -> Iterator[dict]:
+    """One dict per row of the analysis, with the keys of :data:`SENTENCE_FIELDS`."""
+    articles = {a.id: a for a in analysis.articles}
+    for row in analysis.rows:
+        s, who = row.sentence, row.attribution
+        span = who.quote_span
+        article = articles[s.article]
+        yield {
+            "article": s.article, "index": s.index, "text": s.text, "start": s.start, "end": s.end,
+            "cluster": row.group, "score": rounded(row.score),
+            "speaker": who.speaker, "cue": who.cue, "quote": who.quote,
+            "quote_start": span[0] if span else None, "quote_end": span[1] if span else None,
+            "stance": row.stance, "date": article.date, "source": article.source,
+        }
+
+
+def group_record(group: ClaimGroup, articles: dict[str, Article]) -> dict:
+    """One group: id, articles, mentions (named fields) and comparison (or None)."""
+    mentions = []
+    for m in group.mentions:
+        a = articles[m.sentence.article]
+        who = m.attribution
+        mentions.append({
+            "article": a.id, "date": a.date, "source": a.source, "index": m.sentence.index,
+            "text": m.sentence.text, "start": m.sentence.start, "end": m.sentence.end, "row": m.row,
+            "score": rounded(m.score), "speaker": who.speaker, "cue": who.cue,
+            "quote": who.quote, "stance": m.stance,
+        })
+    comparison = comparison_as_dict(group.comparison) if group.comparison is not None else None
+    return {"id": group.id, "articles": group.articles, "mentions": mentions, "comparison": comparison}
+
+
+def group_records(analysis: Analysis, groups: Optional[Iterable[ClaimGroup]] = None) -> list[dict]:
+    """One record per group (all groups, or those given)."""
+    articles = {a.id: a for a in analysis.articles}
+    return [group_record(g, articles) for g in (analysis.groups if groups is None else groups)]
+
+
+def document(analysis: Analysis, groups: Optional[Iterable[ClaimGroup]] = None) -> dict:
+    """The ``--format json`` document: settings, articles and groups."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "settings": analysis.settings.as_dict(),
+        "articles": [{"id": a.id, "title": a.title, "date": a.date, "source": a.source, "url": a.url}
+                     for a in analysis.articles],
+        "groups": group_records(analysis, groups),
+    }
+
+
+__all__ = ["MENTION_FIELDS", "SCHEMA_VERSION", "SENTENCE_FIELDS", "document", "group_record",
+           "group_records", "rounded", "sentence_records"]

@@ -1,0 +1,135 @@
+"""Tables for people: the groups of ``claims match``, and the tables of the other commands.
+
+Cells are ``rich.text.Text``: rich would read the square brackets of editorial insertions
+("dépendent de [ces livraisons]") as markup and drop them. Control characters and escape
+sequences found in articles are shown as ``\\x1b``-style escapes, never sent raw to a terminal.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Optional, Sequence
+
+from claims.analysis import Analysis
+from claims.output.records import group_records
+from claims.records import ClaimGroup, Sentence
+
+WIDTH = 160
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters (escape sequences included) written as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def plain(text: Optional[str], style: str = ""):
+    """A table cell that shows ``text`` as it is, made safe for a terminal."""
+    from rich.text import Text
+
+    return Text(visible(text or ""), style=style)
+
+
+def _table(title: str, columns: Sequence[tuple[str, str]]):
+    from rich.table import Table
+
+    table = Table(title=plain(title), show_lines=True)
+    for name, style in columns:
+        table.add_column(name, style=style, overflow="fold")
+    return table
+
+
+def _render(table, width: Optional[int] = None) -> str:
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width or WIDTH, force_terminal=False).print(table)
+    return buffer.getvalue()
+
+
+def who_said_it(mention: dict):
+    """Cell: the speaker, then its cue and quote type dimmed on a second line."""
+    cell = plain(mention["speaker"])
+    detail = " · ".join(x for x in (mention["cue"], mention["quote"] if mention["quote"] != "none" else None) if x)
+    if mention["speaker"] and detail:
+        cell.append("\n" + visible(detail), style="dim")
+    return cell
+
+
+def disagreement_summary(comparison: Optional[dict]) -> str:
+    """One line saying what a group's articles disagree on, '' when nothing."""
+    if not comparison:
+        return ""
+    parts = []
+    stances = {k: v for k, v in (comparison.get("stances") or {}).items() if v}
+    if "favor" in stances and "against" in stances:
+        parts.append("stances: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(stances.items())))
+    for c in comparison.get("figure_conflicts") or []:
+        parts.append(f"{c['slot']}: {c['value_a']:g} ({c['article_a']}) vs {c['value_b']:g} ({c['article_b']})")
+    speakers = [s for s in (comparison.get("speakers") or {}) if s]
+    if len(speakers) > 1:
+        parts.append("speakers: " + ", ".join(speakers))
+    return "; ".join(parts)
+
+
+def groups_table(analysis: Analysis, groups: Optional[Sequence[ClaimGroup]] = None,
+                 width: Optional[int] = None) -> str:
+    """The claim groups, a row per mention, and a line per group on what its articles disagree on."""
+    shown = analysis.groups if groups is None else groups
+    s = analysis.settings
+    title = (f"{len(shown)} claim group{'' if len(shown) == 1 else 's'} ({s.model.name}, "
+             f"{s.pair_score.name if s.pair_score else 'custom'} score, threshold {s.threshold})")
+    table = _table(title, (("group", "bold"), ("article", "cyan"), ("date", ""), ("source", ""),
+                           ("speaker", "magenta"), ("stance", ""), ("sentence", ""), ("cos to group", "")))
+    for group in group_records(analysis, shown):
+        for n, m in enumerate(group["mentions"]):
+            table.add_row(group["id"] if n == 0 else "", plain(m["article"]), plain(m["date"]),
+                          plain(m["source"]), who_said_it(m), m["stance"] or "",
+                          plain(m["text"]), f"{m['score']:.3f}")
+        summary = disagreement_summary(group["comparison"])
+        if summary:
+            table.add_row("", "", "", "", "", "", plain(summary, "yellow"), "")
+    return _render(table, width)
+
+
+def shared_claims_table(a_id: str, b_id: str, shared: Sequence, width: Optional[int] = None) -> str:
+    """The claims two articles share (:class:`claims.comparison.SharedClaim` records)."""
+    table = _table(f"claims shared by {a_id} and {b_id}: {len(shared)}",
+                   (("group", "bold"), ("article", "cyan"), ("speakers", "magenta"), ("stances", ""),
+                    ("sentences", "")))
+    for claim in shared:
+        for n, (article, texts, speakers, stances) in enumerate((
+                (a_id, claim.texts_a, claim.speakers_a, claim.stances_a),
+                (b_id, claim.texts_b, claim.speakers_b, claim.stances_b))):
+            table.add_row(claim.group_id if n == 0 else "", plain(article), plain(", ".join(speakers)),
+                          ", ".join(stances), plain("\n".join(texts)))
+        if claim.figure_conflicts:
+            differs = "; ".join(f"{c.slot}: {c.text_a} vs {c.text_b}" for c in claim.figure_conflicts)
+            table.add_row("", "", "", "", plain(f"differs: {differs}", "yellow"))
+        elif claim.disputed:
+            table.add_row("", "", "", "", plain("differs: opposite stances", "yellow"))
+    return _render(table, width)
+
+
+def nearest_table(model: str, found: Sequence[tuple[Sentence, float]], width: Optional[int] = None) -> str:
+    """The sentences nearest to a text, ranked, with their cosine."""
+    table = _table(f"nearest sentences ({model}, cosine)",
+                   (("rank", ""), ("cosine", ""), ("article", "cyan"), ("sentence", "")))
+    for rank, (sentence, score) in enumerate(found, 1):
+        table.add_row(str(rank), f"{score:.3f}", plain(sentence.article), plain(sentence.text))
+    return _render(table, width)
+
+
+def speakers_table(rows: Sequence[dict], n_articles: int, width: Optional[int] = None) -> str:
+    """Who is quoted, how often, in which articles."""
+    table = _table(f"{len(rows)} speakers in {n_articles} articles",
+                   (("speaker", "magenta"), ("sentences", ""), ("direct", ""), ("indirect", ""), ("articles", "")))
+    for r in rows:
+        table.add_row(plain(r["speaker"]), str(r["sentences"]), str(r["direct"]), str(r["indirect"]),
+                      plain(", ".join(r["articles"])))
+    return _render(table, width)
+
+
+__all__ = ["disagreement_summary", "groups_table", "nearest_table", "plain", "shared_claims_table",
+           "speakers_table", "visible", "who_said_it"]
