@@ -40,15 +40,16 @@ import argparse
 import json
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Hashable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
 from benchmarks.machine import describe, machine
-from claims.evaluation.metrics import score_grouping, with_singletons
+from claims.evaluation.metrics import (exact_name, lenient_speaker_match, must_not_merge_violations,
+                                       score_grouping, stance_scores, threshold_band, with_singletons)
+from claims.evaluation.metrics import fold_text as fold
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "realnews_quality.json"
@@ -64,79 +65,6 @@ def _grid(low: float, high: float) -> tuple[float, ...]:
 
 SWEEPS = {"hybrid": _grid(0.50, 0.85), "e5 cosine": _grid(0.78, 0.96),
           "TF-IDF char": _grid(0.10, 0.80), "community_detection": _grid(0.78, 0.96)}
-
-
-# -- metrics ---------------------------------------------------------------------------------
-def must_not_merge_violations(main: Sequence[Optional[Hashable]], pred: Sequence[Hashable],
-                              claim_pairs: Iterable[tuple[Hashable, Hashable]]) -> dict:
-    """Must-not-merge pairs a prediction put together.
-
-    Args:
-        main: main claim of each sentence (None: none).
-        pred: predicted label of each sentence; ungrouped sentences must carry labels of
-            their own (:func:`claims.evaluation.metrics.with_singletons`).
-        claim_pairs: pairs of claims that must not be in one group.
-
-    Returns:
-        ``sentence_pairs``: pairs (i, j) of distinct sentences, one stating each claim of a
-        pair as main claim, with one predicted label; ``claim_pairs``: claim pairs with at
-        least one such sentence pair; ``of_sentence_pairs`` and ``of_claim_pairs``: how many
-        there are (claim pairs counted once, whether or not they have sentences).
-    """
-    if len(main) != len(pred):
-        raise ValueError(f"{len(main)} claims for {len(pred)} labels")
-    by_claim: dict = {}
-    for i, c in enumerate(main):
-        if c is not None:
-            by_claim.setdefault(c, []).append(i)
-    pairs = {(a, b) if str(a) <= str(b) else (b, a) for a, b in claim_pairs if a != b}
-    violated_sentences = violated_claims = total = 0
-    for a, b in sorted(pairs, key=str):
-        hits = 0
-        for i in by_claim.get(a, []):
-            for j in by_claim.get(b, []):
-                total += 1
-                hits += pred[i] == pred[j]
-        violated_sentences += hits
-        violated_claims += hits > 0
-    return {"sentence_pairs": violated_sentences, "of_sentence_pairs": total,
-            "claim_pairs": violated_claims, "of_claim_pairs": len(pairs)}
-
-
-def fold(text: Optional[str]) -> Optional[str]:
-    """Case- and accent-folded text with one kind of apostrophe and single spaces."""
-    if text is None:
-        return None
-    text = unicodedata.normalize("NFD", text.replace("\u2019", "'").replace("\u00a0", " "))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
-
-
-def exact_name(text: Optional[str]) -> Optional[str]:
-    """A name as written, with white space and apostrophes unified (Unicode NFC)."""
-    if text is None:
-        return None
-    return " ".join(unicodedata.normalize("NFC", text).replace("\u2019", "'").split())
-
-
-def lenient_speaker_match(gold: Optional[str], pred: Optional[str]) -> bool:
-    """Same speaker, leniently: both narration, or equal once folded, or same last word."""
-    if gold is None or pred is None:
-        return gold is None and pred is None
-    g, p = fold(gold), fold(pred)
-    return g == p or g.split()[-1:] == p.split()[-1:]
-
-
-def stance_scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict:
-    """Macro-F1 over ``labels``, F1 per label of ``favor``/``against``/``neutral``, accuracy."""
-    f1 = {}
-    for s in ("favor", "against", "neutral"):
-        tp = sum(g == p == s for g, p in zip(gold, pred))
-        wrong = sum((p == s) != (g == s) for g, p in zip(gold, pred))
-        f1[s] = 2 * tp / (2 * tp + wrong) if tp else 0.0
-    return {"n": len(gold), "macro_f1": float(np.mean([f1[s] for s in labels])) if gold else None,
-            "f1": f1, "accuracy": sum(g == p for g, p in zip(gold, pred)) / max(len(gold), 1),
-            "predicted": {s: sum(p == s for p in pred) for s in ("favor", "against", "neutral")},
-            "gold": {s: sum(g == s for g in gold) for s in ("favor", "against", "neutral")}}
 
 
 # -- one event -------------------------------------------------------------------------------
@@ -288,8 +216,7 @@ def sweep(events: Sequence[Event], system: str, thresholds: Iterable[float]) -> 
 
 
 def band(threshold: float) -> list[float]:
-    steps = int(round(BAND / STEP))
-    return [round(threshold + k * STEP, 4) for k in range(-steps, steps + 1)]
+    return threshold_band(threshold, BAND, STEP)
 
 
 def _row(name: str, threshold: float, tuned_on: str, scores: dict, around: dict) -> dict:

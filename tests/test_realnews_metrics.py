@@ -1,8 +1,7 @@
-"""Metric helpers of benchmarks/realnews_quality.py on tiny hand-made labels."""
+"""Metric helpers of the real-news benchmark (claims.evaluation.metrics) on tiny hand-made labels."""
 
-from claims.evaluation.metrics import with_singletons
-from benchmarks.realnews_quality import (band, lenient_speaker_match, must_not_merge_violations,
-                                         stance_scores)
+from claims.evaluation.metrics import (lenient_speaker_match, must_not_merge_violations, stance_scores,
+                                       threshold_band, with_singletons)
 
 
 def test_must_not_merge_counts_sentence_and_claim_pairs():
@@ -42,4 +41,4 @@ def test_stance_scores_macro_over_given_labels():
 
 
 def test_band_is_five_thresholds_around():
-    assert band(0.66) == [0.64, 0.65, 0.66, 0.67, 0.68]
+    assert threshold_band(0.66) == [0.64, 0.65, 0.66, 0.67, 0.68]

@@ -7,11 +7,15 @@ sentence that is in no group must carry a label of its own (see :func:`with_sing
 Pair scores count pairs of sentences put together; B-cubed scores average over sentences, so
 one big group does not dominate them the way it dominates pair counts.
 
-Retrieval: :func:`average_precision` as the CheckThat! scorer computes it.
+Also: :func:`must_not_merge_violations` (claim pairs a grouping must keep apart), speaker
+names compared exactly or leniently, stance macro-F1 over chosen labels
+(:func:`stance_scores`), the thresholds around a chosen one (:func:`threshold_band`), and
+retrieval's :func:`average_precision` as the CheckThat! scorer computes it.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from typing import Hashable, Iterable, NamedTuple, Optional, Sequence
 
@@ -232,3 +236,82 @@ def average_precision(ranked: Sequence[str], relevant: set[str], depth: int = 5)
             hits += 1
             total += hits / rank
     return total / len(relevant) if relevant else 0.0
+
+
+# -- real-news helpers: claims kept apart, speakers, stance, threshold bands -----------------
+def must_not_merge_violations(main: Sequence[Optional[Hashable]], pred: Sequence[Hashable],
+                              claim_pairs: Iterable[tuple[Hashable, Hashable]]) -> dict:
+    """Must-not-merge pairs a prediction put together.
+
+    Args:
+        main: main claim of each sentence (None: none).
+        pred: predicted label of each sentence; ungrouped sentences must carry labels of
+            their own (:func:`claims.evaluation.metrics.with_singletons`).
+        claim_pairs: pairs of claims that must not be in one group.
+
+    Returns:
+        ``sentence_pairs``: pairs (i, j) of distinct sentences, one stating each claim of a
+        pair as main claim, with one predicted label; ``claim_pairs``: claim pairs with at
+        least one such sentence pair; ``of_sentence_pairs`` and ``of_claim_pairs``: how many
+        there are (claim pairs counted once, whether or not they have sentences).
+    """
+    if len(main) != len(pred):
+        raise ValueError(f"{len(main)} claims for {len(pred)} labels")
+    by_claim: dict = {}
+    for i, c in enumerate(main):
+        if c is not None:
+            by_claim.setdefault(c, []).append(i)
+    pairs = {(a, b) if str(a) <= str(b) else (b, a) for a, b in claim_pairs if a != b}
+    violated_sentences = violated_claims = total = 0
+    for a, b in sorted(pairs, key=str):
+        hits = 0
+        for i in by_claim.get(a, []):
+            for j in by_claim.get(b, []):
+                total += 1
+                hits += pred[i] == pred[j]
+        violated_sentences += hits
+        violated_claims += hits > 0
+    return {"sentence_pairs": violated_sentences, "of_sentence_pairs": total,
+            "claim_pairs": violated_claims, "of_claim_pairs": len(pairs)}
+
+
+def fold_text(text: Optional[str]) -> Optional[str]:
+    """Case- and accent-folded text with one kind of apostrophe and single spaces."""
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFD", text.replace("\u2019", "'").replace("\u00a0", " "))
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+
+
+def exact_name(text: Optional[str]) -> Optional[str]:
+    """A name as written, with white space and apostrophes unified (Unicode NFC)."""
+    if text is None:
+        return None
+    return " ".join(unicodedata.normalize("NFC", text).replace("\u2019", "'").split())
+
+
+def lenient_speaker_match(gold: Optional[str], pred: Optional[str]) -> bool:
+    """Same speaker, leniently: both narration, or equal once folded, or same last word."""
+    if gold is None or pred is None:
+        return gold is None and pred is None
+    g, p = fold_text(gold), fold_text(pred)
+    return g == p or g.split()[-1:] == p.split()[-1:]
+
+
+def stance_scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict:
+    """Macro-F1 over ``labels``, F1 per label of ``favor``/``against``/``neutral``, accuracy."""
+    f1 = {}
+    for s in ("favor", "against", "neutral"):
+        tp = sum(g == p == s for g, p in zip(gold, pred))
+        wrong = sum((p == s) != (g == s) for g, p in zip(gold, pred))
+        f1[s] = 2 * tp / (2 * tp + wrong) if tp else 0.0
+    return {"n": len(gold), "macro_f1": sum(f1[s] for s in labels) / len(labels) if gold else None,
+            "f1": f1, "accuracy": sum(g == p for g, p in zip(gold, pred)) / max(len(gold), 1),
+            "predicted": {s: sum(p == s for p in pred) for s in ("favor", "against", "neutral")},
+            "gold": {s: sum(g == s for g in gold) for s in ("favor", "against", "neutral")}}
+
+
+def threshold_band(threshold: float, width: float = 0.02, step: float = 0.01) -> list[float]:
+    """The thresholds from ``threshold - width`` to ``threshold + width`` by ``step`` (4 decimals)."""
+    steps = int(round(width / step))
+    return [round(threshold + k * step, 4) for k in range(-steps, steps + 1)]
