@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import secrets
 import signal
 import subprocess
 import sys
@@ -21,9 +22,10 @@ WORDS = ("le gouvernement ministre annonce hausse baisse prix salaires Paris Lyo
          "accord vote loi budget syndicats grève retraites député sénat").split()
 
 
-def make_corpus(folder: Path, sentences: int = 120) -> Path:
-    rng = random.Random(folder.name)
-    tag = rng.randrange(10**9)
+def make_corpus(folder: Path, sentences: int = 200) -> Path:
+    # Sentences new to the cache on every run (a tag from the OS), so the run really encodes.
+    rng = random.Random(secrets.randbits(64))
+    tag = secrets.token_hex(6)
     for a in range(3):
         text = " ".join(" ".join(rng.choice(WORDS) for _ in range(12)).capitalize() + f" {tag}-{a}-{i}."
                         for i in range(sentences))
@@ -37,7 +39,7 @@ def claims(*args, **kwargs):
 
 
 def wait_for_work() -> None:
-    """Let a run get into its work: 360 new sentences keep it encoding and parsing well past this."""
+    """Let a run get into its work: 600 new sentences keep it encoding and parsing well past this."""
     time.sleep(8.0)
 
 
@@ -51,7 +53,7 @@ def test_sigint_during_encoding_stops_cleanly_and_the_next_run_is_complete(tmp_p
     again = claims("match", corpus, "-f", "jsonl")
     out, err = again.communicate(timeout=600)
     assert again.returncode == 0, err
-    assert len(out.splitlines()) == 360 and "Traceback" not in err
+    assert len(out.splitlines()) == 600 and "Traceback" not in err
 
 
 def test_two_concurrent_runs_on_one_cache_agree(tmp_path):
@@ -59,7 +61,7 @@ def test_two_concurrent_runs_on_one_cache_agree(tmp_path):
     runs = [claims("match", corpus, "-f", "jsonl") for _ in range(2)]
     results = [r.communicate(timeout=600) for r in runs]
     assert all(r.returncode == 0 for r in runs), [e for _, e in results]
-    assert results[0][0] == results[1][0] and len(results[0][0].splitlines()) == 360
+    assert results[0][0] == results[1][0] and len(results[0][0].splitlines()) == 600
 
 
 def test_a_run_killed_while_writing_leaves_the_old_output_and_no_debris(tmp_path):
@@ -77,6 +79,6 @@ def test_a_run_killed_while_writing_leaves_the_old_output_and_no_debris(tmp_path
     done = claims("match", corpus, "-f", "jsonl", "-o", out_file)
     _, err = done.communicate(timeout=600)
     assert done.returncode == 0, err
-    assert len(out_file.read_text().splitlines()) == 360
+    assert len(out_file.read_text().splitlines()) == 600
     assert not list(tmp_path.glob(".out.jsonl.*.tmp"))
     assert all(json.loads(line)["article"] for line in out_file.read_text().splitlines())
