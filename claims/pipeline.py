@@ -24,6 +24,7 @@ from claims.analysis import Analysis, StageTime, table_rows
 from claims.attribution.corpus import attribute_corpus
 from claims.french.parses import Parses
 from claims.ingest import ArticlesLike, resolve_articles, split_corpus
+from claims.matching.explain import Explainer
 from claims.matching.grouping import GroupingResult, group_embeddings
 from claims.models import DEFAULT_MODEL, ModelEntry, cached, get_encoder, model_entry, stance_model_name
 from claims.records import NO_ATTRIBUTION, Article, Attribution, ClaimGroup, Mention, Sentence
@@ -133,11 +134,14 @@ def analyze(
     with clock.stage("group"):
         if guard is True:
             guard = default_guard(texts, memo, parses)
-        grouping = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer)
+        grouping, scorer = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer)
     with clock.stage("attribute"):
         attributions = (attribute_corpus(articles, sentences, attributor, memo, parses) if attribution
                         else [NO_ATTRIBUTION] * len(sentences))
     groups = build_groups(sentences, grouping, attributions)
+    if groups:
+        with clock.stage("explain"):
+            groups = explain_groups(groups, Explainer(texts, vectors, scorer))
     if stance and groups:  # no group: the stance encoder is never loaded
         with clock.stage("stance"):
             groups = assign_group_stances(groups, vectors, settings, encoder, stance_model)
@@ -194,7 +198,8 @@ def _estimate_threshold(settings: Settings, vectors: np.ndarray, article_ids: li
                                    f"estimated threshold: {value:.3f} on the cosine scale")
 
 
-def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair_scorer) -> GroupingResult:
+def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair_scorer):
+    """The grouping of the corpus, and the fitted pair scorer it used."""
     from claims.matching.scores import build_scorer
 
     if pair_scorer is not None:
@@ -202,8 +207,9 @@ def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair
     else:
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors,
                               article_ids, encoder)
-    return group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
-                            texts=texts, guard=guard or None, pair_scorer=scorer)
+    grouping = group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
+                                texts=texts, guard=guard or None, pair_scorer=scorer)
+    return grouping, scorer
 
 
 def default_guard(texts: Sequence[str], memo=None, parses: Optional[Parses] = None):
@@ -245,6 +251,13 @@ def build_groups(sentences: Sequence[Sentence], grouping: GroupingResult,
     return tuple(ClaimGroup(f"c{g + 1:0{width}d}", tuple(m)) for g, m in enumerate(members))
 
 
+def explain_groups(groups: tuple[ClaimGroup, ...], explainer: Explainer) -> tuple[ClaimGroup, ...]:
+    """Each group with a :class:`~claims.matching.explain.Link` on every mention."""
+    return tuple(dataclasses.replace(g, mentions=tuple(dataclasses.replace(m, link=link)
+                                                       for m, link in zip(g.mentions, explainer.group(g))))
+                 for g in groups)
+
+
 def assign_group_stances(groups: tuple[ClaimGroup, ...], vectors: np.ndarray, settings: Settings,
                          encoder: Encoder, stance_model=None) -> tuple[ClaimGroup, ...]:
     """Each group with a stance on every mention.
@@ -277,5 +290,5 @@ def similarity(text_a: str, text_b: str, model: Union[str, Encoder] = DEFAULT_MO
     return float(vectors[0] @ vectors[1])
 
 
-__all__ = ["Analysis", "ClaimsWarning", "analyze", "assign_group_stances", "attribute_corpus",
+__all__ = ["Analysis", "ClaimsWarning", "analyze", "assign_group_stances", "attribute_corpus", "explain_groups",
            "build_groups", "compare_groups", "similarity"]

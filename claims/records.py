@@ -61,6 +61,7 @@ class Mention:
     attribution: Attribution = NO_ATTRIBUTION
     stance: Optional[str] = None  # one of STANCES, None until stance is computed
     row: Optional[int] = None  # its row in the analysis table (and in its embeddings)
+    link: Optional[Any] = None  # why it is in its group (claims.matching.explain.Link)
 
 
 @dataclass(frozen=True)

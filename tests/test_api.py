@@ -156,3 +156,19 @@ def test_json_document_follows_the_published_schema(fake_model):
     document["groups"][0]["comparison"]["figure_conflicts"] = [["money", 1, "a", 2, "b", "1", "2"]]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document, schema)
+
+
+def test_every_mention_says_why_it_is_in_its_group(fake_model):
+    texts = {"a": "Les États-Unis envoient 155 obus de mortier à l'Ukraine. Il pleut.",
+             "b": "L'Ukraine recevra 155 obus de mortier des États-Unis. Il neige."}
+    analysis = analyze(texts, model="fake-bow", threshold=0.3, scoring="hybrid", cache=False,
+                       attribution=False, stance=False)
+    group = next(g for g in analysis.groups if len(g.articles) == 2)
+    first, second = group.mentions[:2]
+    link = first.link
+    assert link.partner == second.row and link.lexical is not None and link.score > 0.3
+    assert "mortier" in link.shared_words and "US" in link.shared_entities
+    assert any("155" in f for f in link.shared_figures)
+    record = json.loads(render(analysis, "json"))["groups"][0]["mentions"][0]["link"]
+    assert record["partner"]["article"] == "b" and "mortier" in record["shared_words"]
+    assert "closest: b" in render(analysis, "table", explain=True)

@@ -29,6 +29,7 @@ def match(
     scoring: Scoring = typer.Option("hybrid", "--scoring", "-S", help="Pair score: hybrid (cosine + TF-IDF), clauses (best pair of clauses), clauses-dense, csls (cosine corrected for hubness), cosine."),
     guards: bool = typer.Option(True, "--guards/--no-guards", help="Refuse pairs that disagree on figures, negation or entities."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse embeddings from the on-disk cache."),
+    explain: bool = typer.Option(False, "--explain", "-e", help="Table: show under each sentence why it is in its group (closest mention of another article, pair score and its parts, shared rare words, entities, figures)."),
     verbose: bool = VERBOSE,
 ) -> None:
     """Group the sentences of different articles that state the same claim."""
@@ -50,7 +51,7 @@ def match(
             analysis = analyze(articles, settings=settings, progress=start)
     except ValueError as error:
         raise fail(str(error))
-    text = render(analysis, format.value, analysis.select(speaker, disputed))
+    text = render(analysis, format.value, analysis.select(speaker, disputed), explain=explain)
     write_output(text, output)
     if verbose:
         print_timings(analysis.timings, time.perf_counter() - started)

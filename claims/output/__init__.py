@@ -21,15 +21,19 @@ RENDERERS = {"table": groups_table, "json": to_json, "jsonl": to_jsonl, "csv": t
 FORMATS = tuple(RENDERERS)
 
 
-def render(analysis: Analysis, format: str = "table", groups: Optional[Sequence[ClaimGroup]] = None) -> str:
+def render(analysis: Analysis, format: str = "table", groups: Optional[Sequence[ClaimGroup]] = None, *,
+           explain: bool = False) -> str:
     """The analysis (its ``groups``, default all) in ``format``: table, json, jsonl or csv.
 
     JSON Lines always lists every sentence of the corpus: it is the per-sentence contract.
+    ``explain`` adds to the table why each mention is in its group (JSON always has it).
     """
     try:
         renderer = RENDERERS[format]
     except KeyError:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}; got {format!r}") from None
+    if format == "table":
+        return groups_table(analysis, groups, explain=explain)
     return renderer(analysis, groups)
 
 

@@ -19,7 +19,7 @@ SENTENCE_FIELDS = (
     "speaker", "cue", "quote", "quote_start", "quote_end", "stance", "date", "source",
 )
 MENTION_FIELDS = ("article", "date", "source", "index", "text", "start", "end", "row", "score",
-                  "speaker", "cue", "quote", "stance")
+                  "speaker", "cue", "quote", "stance", "link")
 SCHEMA_VERSION = 2  # of the --format json document; 1 had figure conflicts as arrays
 
 
@@ -56,10 +56,24 @@ def group_record(group: ClaimGroup, articles: dict[str, Article]) -> dict:
             "article": a.id, "date": a.date, "source": a.source, "index": m.sentence.index,
             "text": m.sentence.text, "start": m.sentence.start, "end": m.sentence.end, "row": m.row,
             "score": rounded(m.score), "speaker": who.speaker, "cue": who.cue,
-            "quote": who.quote, "stance": m.stance,
+            "quote": who.quote, "stance": m.stance, "link": link_record(m.link, group),
         })
     comparison = comparison_as_dict(group.comparison) if group.comparison is not None else None
     return {"id": group.id, "articles": group.articles, "mentions": mentions, "comparison": comparison}
+
+
+def link_record(link, group: ClaimGroup) -> Optional[dict]:
+    """Why a mention is in its group (:class:`claims.matching.explain.Link`), named fields."""
+    if link is None:
+        return None
+    partner = next((m for m in group.mentions if m.row == link.partner), None)
+    return {
+        "partner": ({"row": partner.row, "article": partner.sentence.article, "index": partner.sentence.index}
+                    if partner is not None else None),
+        "score": rounded(link.score), "cosine": rounded(link.cosine), "lexical": rounded(link.lexical),
+        "shared_words": list(link.shared_words), "shared_entities": list(link.shared_entities),
+        "shared_figures": list(link.shared_figures),
+    }
 
 
 def group_records(analysis: Analysis, groups: Optional[Iterable[ClaimGroup]] = None) -> list[dict]:
@@ -80,4 +94,4 @@ def document(analysis: Analysis, groups: Optional[Iterable[ClaimGroup]] = None) 
 
 
 __all__ = ["MENTION_FIELDS", "SCHEMA_VERSION", "SENTENCE_FIELDS", "document", "group_record",
-           "group_records", "rounded", "sentence_records"]
+           "group_records", "link_record", "rounded", "sentence_records"]

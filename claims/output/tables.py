@@ -73,9 +73,25 @@ def disagreement_summary(comparison: Optional[dict]) -> str:
     return "; ".join(parts)
 
 
+def why_linked(link: Optional[dict]) -> str:
+    """One line on what ties a mention to its group ('' when nothing does)."""
+    if not link or not link["partner"]:
+        return ""
+    p = link["partner"]
+    parts = [f"closest: {p['article']} #{p['index']}, score {link['score']:.3f} (cosine {link['cosine']:.3f}"
+             + (f", tf-idf {link['lexical']:.3f})" if link["lexical"] is not None else ")")]
+    for name in ("words", "entities", "figures"):
+        if link[f"shared_{name}"]:
+            parts.append(f"{name}: " + ", ".join(link[f"shared_{name}"]))
+    return "↳ " + " · ".join(parts)
+
+
 def groups_table(analysis: Analysis, groups: Optional[Sequence[ClaimGroup]] = None,
-                 width: Optional[int] = None) -> str:
-    """The claim groups, a row per mention, and a line per group on what its articles disagree on."""
+                 width: Optional[int] = None, explain: bool = False) -> str:
+    """The claim groups, a row per mention, and a line per group on what its articles disagree on.
+
+    With ``explain``, each mention's sentence is followed by why it is in its group.
+    """
     shown = analysis.groups if groups is None else groups
     s = analysis.settings
     title = (f"{len(shown)} claim group{'' if len(shown) == 1 else 's'} ({s.model.name}, "
@@ -84,9 +100,12 @@ def groups_table(analysis: Analysis, groups: Optional[Sequence[ClaimGroup]] = No
                            ("speaker", "magenta"), ("stance", ""), ("sentence", ""), ("cos to group", "")))
     for group in group_records(analysis, shown):
         for n, m in enumerate(group["mentions"]):
+            sentence = plain(m["text"])
+            if explain and why_linked(m["link"]):
+                sentence.append("\n" + visible(why_linked(m["link"])), style="dim")
             table.add_row(group["id"] if n == 0 else "", plain(m["article"]), plain(m["date"]),
                           plain(m["source"]), who_said_it(m), m["stance"] or "",
-                          plain(m["text"]), f"{m['score']:.3f}")
+                          sentence, f"{m['score']:.3f}")
         summary = disagreement_summary(group["comparison"])
         if summary:
             table.add_row("", "", "", "", "", "", plain(summary, "yellow"), "")
@@ -131,5 +150,5 @@ def speakers_table(rows: Sequence[dict], n_articles: int, width: Optional[int] =
     return _render(table, width)
 
 
-__all__ = ["disagreement_summary", "groups_table", "nearest_table", "plain", "shared_claims_table",
+__all__ = ["disagreement_summary", "groups_table", "why_linked", "nearest_table", "plain", "shared_claims_table",
            "speakers_table", "visible", "who_said_it"]
