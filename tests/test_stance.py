@@ -224,6 +224,17 @@ def test_contradicting_another_speaker_is_against(shipped):
     assert stances(assign_stances(group, classifier=shipped)) == ["favor", "against"]
 
 
+def test_speakers_who_all_denounce_something_are_for_their_claim(shipped):
+    # The claim is the criticism itself: the director who denounces it states it (favor).
+    group = group_of(
+        ("a1", "La réalisatrice a dénoncé une répression choquante des manifestations.",
+         said("la réalisatrice", "a dénoncé")),
+        ("a2", "« La contestation a été réprimée de façon choquante », a fustigé la réalisatrice.",
+         said("la réalisatrice", "a fustigé", "direct")),
+    )
+    assert stances(assign_stances(group, classifier=shipped)) == ["favor", "favor"]
+
+
 def test_negating_the_claim_is_against(shipped):
     group = group_of(
         ("a1", "Kiev demande une voie rapide pour rejoindre l'OTAN.", said("Kiev", "demande", "none")),
@@ -406,3 +417,13 @@ def test_text_naming_nobody_is_about_the_target():
 
     assert target_cues("Quelle honte.").toward_against > 0
     assert target_cues("La réunion se tiendra mardi.") == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_a_claim_that_is_itself_a_criticism_is_favored_by_those_who_state_it():
+    from claims.stance.assign import stated_as_most_state_it
+
+    # Every sided mention reads "against": the claim is the criticism, its speakers are for it.
+    assert stated_as_most_state_it(["against", "neutral", "against"]) == ["favor", "neutral", "favor"]
+    # A dispute (one for, one against) keeps both readings; neutral-only groups are untouched.
+    assert stated_as_most_state_it(["favor", "against", "against"]) == ["favor", "against", "against"]
+    assert stated_as_most_state_it(["neutral", "neutral"]) == ["neutral", "neutral"]

@@ -163,7 +163,7 @@ def assign_stances(group: ClaimGroup, embeddings: Optional[np.ndarray] = None,
     texts_read = [t if part is None else part for t, part in zip(texts, parts)]
     proba = classifier.predict_proba(vectors, texts_read, attributions, focus_words=focus)
     proba[flipped] = proba[flipped][:, [1, 0, 2]]  # favor <-> against
-    stances = classifier.decide(proba, attributions)
+    stances = stated_as_most_state_it(classifier.decide(proba, attributions))
     speakers = [a.speaker for a in attributions]
     for i, text in enumerate(texts):
         others = [s for j, s in enumerate(speakers) if j != i]
@@ -171,6 +171,20 @@ def assign_stances(group: ClaimGroup, embeddings: Optional[np.ndarray] = None,
             stances[i] = "against"
     new = tuple(dataclasses.replace(m, stance=s) for m, s in zip(mentions, stances))
     return dataclasses.replace(group, mentions=new)
+
+
+def stated_as_most_state_it(stances: list[str]) -> list[str]:
+    """Stances toward the claim, when every mention that takes a side reads as ``against``.
+
+    Then the group's claim is itself a criticism or a grim fact ("X dénonce une décision
+    politique", "le séisme a fait 632 morts"), and the speakers who state it are for it. A
+    group with both readings is a dispute (one speaker supports the deliveries, another
+    condemns them) and keeps them. The negation rule of :func:`group_context` follows the
+    same convention: the claim is stated the way the mentions state it.
+    """
+    if "against" not in stances or "favor" in stances:
+        return stances
+    return ["favor" if s == "against" else s for s in stances]
 
 
 class GroupStance:
