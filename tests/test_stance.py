@@ -235,6 +235,15 @@ def test_speakers_who_all_denounce_something_are_for_their_claim(shipped):
     assert stances(assign_stances(group, classifier=shipped)) == ["favor", "favor"]
 
 
+def test_a_source_announcing_the_claim_is_for_it_and_narration_is_neutral(shipped):
+    group = group_of(
+        ("a1", "Le club a officiellement annoncé la signature du joueur pour cinq saisons.",
+         said("le club", "a annoncé", "indirect")),
+        ("a2", "Le joueur a signé pour cinq saisons avec le club.", NARRATION),
+    )
+    assert stances(assign_stances(group, classifier=shipped)) == ["favor", "neutral"]
+
+
 def test_negating_the_claim_is_against(shipped):
     group = group_of(
         ("a1", "Kiev demande une voie rapide pour rejoindre l'OTAN.", said("Kiev", "demande", "none")),

@@ -18,6 +18,11 @@ A sentence whose speaker performs two speech acts ("demande des armes …, et re
 certains pays de traîner les pieds") is classified on the coordinated part that carries the
 shared words: the other act has its own object, and its cues say nothing about the claim.
 
+A mention whose speaker was found states the claim as theirs: ``favor`` unless the evidence
+says they oppose it (``neutral`` is for the journalist's own report). When every mention that
+takes a side reads as ``against``, the claim is itself a criticism ("X dénonce …") and those
+who state it are for it (:func:`stated_as_most_state_it`).
+
 Then one group rule: a mention that contradicts another mention's speaker, or whose
 "contrairement à …" clause carries the shared claim ("n'était pas partie à la guerre,
 contrairement aux affirmations du président russe"), is ``against``.
@@ -164,6 +169,9 @@ def assign_stances(group: ClaimGroup, embeddings: Optional[np.ndarray] = None,
     proba = classifier.predict_proba(vectors, texts_read, attributions, focus_words=focus)
     proba[flipped] = proba[flipped][:, [1, 0, 2]]  # favor <-> against
     stances = stated_as_most_state_it(classifier.decide(proba, attributions))
+    # The contract: a source that states, announces or confirms the claim is for it; neutral
+    # is the journalist's report with no source taking a side.
+    stances = ["favor" if s == "neutral" and a.speaker else s for s, a in zip(stances, attributions)]
     speakers = [a.speaker for a in attributions]
     for i, text in enumerate(texts):
         others = [s for j, s in enumerate(speakers) if j != i]
