@@ -15,8 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[1]
 WORDS = ("le gouvernement ministre annonce hausse baisse prix salaires Paris Lyon lundi mardi "
          "accord vote loi budget syndicats grève retraites député sénat").split()

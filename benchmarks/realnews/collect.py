@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from claims.evaluation.realnews import MANIFEST_NAME, REPO_DIR, texts_dir
 from claims.evaluation.realnews_collect import ingest_raw
