@@ -113,3 +113,44 @@ def test_ranges_agree_with_values_inside_them():
 def test_numeric_dates_give_a_date_and_a_year():
     assert quantities("le 14/06/2022") == [("date", 614, None), ("year", 2022, None)]
     assert quantities("publié le 2023-06-14") == [("year", 2023, None), ("date", 614, None)]
+
+
+def test_neighbouring_rounded_percentages_conflict():
+    assert conflicting_quantities("Le chômage a grimpé à 8,4 % en avril.", "Le chômage a grimpé à 8,5 % en avril.")
+    assert not conflicting_quantities("Le chômage a grimpé à 8,4 % en avril.", "Le chômage atteint 8,43 %.")
+
+
+def test_a_bound_reaches_one_step_of_the_figure_as_written():
+    assert conflicting_quantities("au moins 41 personnes ont été tuées", "57 morts selon la préfecture")
+    assert not conflicting_quantities("au moins 41 personnes ont été tuées", "41 morts selon la préfecture")
+    assert not conflicting_quantities("plus de 200 morts", "240 morts")
+
+
+def test_counts_are_compared_by_what_they_count():
+    # a toll in three wordings
+    assert conflicting_quantities("18 personnes ont péri", "un bilan de 25 victimes")
+    assert conflicting_quantities("la mort de 18 habitants", "25 morts")
+    # dead and injured are different facts
+    assert not conflicting_quantities("18 morts", "25 blessés")
+    assert not conflicting_quantities("18 personnes ont été tuées", "25 personnes ont été blessées")
+    assert conflicting_quantities("12 grands électeurs", "15 grands votants")
+
+
+def test_basis_points_percentage_points_and_percent_are_different_kinds():
+    assert not conflicting_quantities("une hausse de 50 points de base", "un taux de 3,5 %")
+    assert not conflicting_quantities("un taux de 3,5 %", "une hausse cumulée de 3,5 points de pourcentage")
+    assert conflicting_quantities("relevé de 50 points de base", "relevé de 75 points de base")
+
+
+def test_rough_scale_words_are_approximate():
+    assert not conflicting_quantities("un millier de blessés", "1 040 blessés")
+    assert conflicting_quantities("une dizaine de maires", "19 maires")
+
+
+def test_a_previous_or_first_value_is_not_the_figure_stated():
+    revised = "Le déficit a été revu à 5,1 %, contre une première estimation de 4,9 %."
+    assert conflicting_quantities("Le déficit atteint 4,9 %.", revised)
+    assert conflicting_quantities("Les loyers ont augmenté de 3 % après 2,4 % en mars.", "Les loyers ont augmenté de 2,4 %.")
+    assert not conflicting_quantities("Les loyers ont augmenté de 3 % après 2,4 % en mars.", "Les loyers ont augmenté de 3 %.")
+    # "contre" between two candidates is not a previous value
+    assert not conflicting_quantities("Il obtient 52 % des voix contre 48 % pour son rival.", "Il obtient 52 % des voix.")
