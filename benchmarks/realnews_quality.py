@@ -199,18 +199,37 @@ def _hybrid(event: Event, threshold: float) -> list:
 
     if "hybrid" not in event.extra:
         from claims.matching.scores import build_scorer
-        from claims.memo import Memo
-        from claims.pipeline import default_guard
         from claims.models import get_encoder
         from claims.settings import resolve_settings
 
         settings = resolve_settings(MODEL, pair_score_name="hybrid")
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, event.texts,
                               event.vectors, event.article_ids, get_encoder(MODEL, cache=True))
-        event.extra["hybrid"] = scorer, default_guard(event.texts, Memo())
+        event.extra["hybrid"] = scorer, _guard(event, PREVIEW_DATES)
     scorer, guard = event.extra["hybrid"]
     return group_embeddings(event.vectors, event.article_ids, threshold, MIN_ARTICLES,
                             texts=event.texts, guard=guard, pair_scorer=scorer).labels.tolist()
+
+
+PREVIEW_DATES = False  # --quick: give the guard the article dates even if the pipeline does not yet
+
+
+def _guard(event: Event, dates: Optional[bool] = None):
+    """The pipeline's default guard for the event; with the sentences' article dates when the
+    pipeline passes them (``default_guard(..., dates=)``), or when ``dates`` is True."""
+    import inspect
+
+    from claims.memo import Memo
+    from claims.pipeline import default_guard
+
+    date_of = {a.id: a.date for a in event.articles}
+    article_dates = [date_of.get(s.article) for s in event.sentences]
+    if "dates" in inspect.signature(default_guard).parameters:
+        return default_guard(event.texts, Memo(), dates=article_dates)
+    guard = default_guard(event.texts, Memo())
+    if dates and hasattr(guard, "set_dates"):
+        guard.set_dates(event.texts, article_dates)
+    return guard
 
 
 def same_partition(a: Sequence, b: Sequence) -> bool:
@@ -472,13 +491,15 @@ def run(errors: bool = False) -> Optional[dict]:
     return result
 
 
-def quick(errors: bool = False) -> None:
+def quick(errors: bool = False, dates: bool = True) -> None:
     """``--quick``: the default grouping on the TUNING events only (no attribution, stance or
     other systems), for measuring a change to the guards or features in a minute."""
     from claims.evaluation.realnews import read_split, try_load_gold
     from claims.models import get_encoder
     from claims.settings import resolve_settings
 
+    global PREVIEW_DATES
+    PREVIEW_DATES = dates
     split = read_split()
     gold, why = try_load_gold(split["tuning"])
     if gold is None:
@@ -586,9 +607,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="only the default grouping on the TUNING events (no attribution, "
                              "stance, other systems or held-out events; nothing written)")
+    parser.add_argument("--no-dates", action="store_true",
+                        help="with --quick: do not give the pair guard the article dates")
     args = parser.parse_args(argv)
     if args.quick:
-        quick(errors=args.tuning_errors)
+        quick(errors=args.tuning_errors, dates=not args.no_dates)
         return 0
     result = run(errors=args.tuning_errors)
     if result is None:

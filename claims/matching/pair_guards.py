@@ -8,6 +8,11 @@ checks, in order of cost, each of which can be switched off (for ablations):
 * **numbers** (:func:`claims.french.numbers.conflicting_quantities`): both sentences give a figure
   for the same slot and unit and no figure of one matches the other: amounts, measures,
   counts, years ("en 2022" vs "en 2023"), dates.
+* **when** (:func:`claims.french.dates.conflicting_times`): both sentences name a point in
+  time and no point of one is compatible with one of the other ("jeudi" vs "lundi 20
+  mars"; "en 2021" vs "ce lundi 2 octobre"). Each sentence's article date, given once with
+  :meth:`PairGuard.set_dates`, resolves what the sentence leaves implicit (the year of "le 20
+  mars", hence its weekday; the year of "lundi"; the day of "hier").
 * **negation** (:func:`claims.french.negation.negation_conflict`): one sentence negates a predicate
   the other states ("ne peut pas rejoindre" vs "peut rejoindre").
 * **entities**: one donor is not another. Countries and organisations are found with the
@@ -38,6 +43,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, Mapping, NamedTuple, Optional
 
+from claims.french.dates import conflicting_times, share_a_time
 from claims.french.entities import EntityMention, entity_mentions
 from claims.french.negation import conflicting_negation
 from claims.french.nlp import check_docs, parse
@@ -111,14 +117,18 @@ class PairGuard:
 
     Args:
         numbers: check figures (amounts, measures, years, dates).
+        when: check the points in time the sentences name (weekdays, dates, months, years).
         negation: check negation of a shared predicate.
         entities: check countries/organisations in the subject or donor role.
         nlp: a loaded spaCy French pipeline with a parser; the shared
             :func:`claims.french.nlp.french_nlp` (loaded on first need) when None.
     """
 
-    def __init__(self, numbers: bool = True, negation: bool = True, entities: bool = True, nlp=None):
+    def __init__(self, numbers: bool = True, negation: bool = True, entities: bool = True, nlp=None,
+                 when: bool = True):
         self.numbers = numbers
+        self.when = when
+        self._dates: dict[str, str] = {}
         self.negation = negation
         self.entities = entities
         self.nlp = nlp
@@ -130,6 +140,10 @@ class PairGuard:
             reason = self.number_reason(text_a, text_b)
             if reason:
                 return reason
+        if self.when:
+            reason = self.when_reason(text_a, text_b)
+            if reason:
+                return reason
         if self.negation:
             reason = self.negation_reason(text_a, text_b)
             if reason:
@@ -138,14 +152,35 @@ class PairGuard:
             return self.entity_reason(text_a, text_b)
         return None
 
-    @staticmethod
-    def number_reason(text_a: str, text_b: str) -> Optional[str]:
-        """"numbers: 400000000 USD vs 325000000 USD", or None."""
+    def number_reason(self, text_a: str, text_b: str) -> Optional[str]:
+        """"numbers: 400000000 USD vs 325000000 USD", or None.
+
+        With the time check on, years and dates are left to it when the two sentences share
+        a point in time ("en février" in both: a year elsewhere in one of them is background).
+        """
         conflicts = conflicting_quantities(text_a, text_b)
+        if conflicts and self.when and all(qa.slot in ("year", "date") for qa, _ in conflicts):
+            if share_a_time(text_a, text_b, self._dates.get(text_a), self._dates.get(text_b)):
+                return None
         if not conflicts:
             return None
         qa, qb = conflicts[0]
         return f"numbers: {format_quantity(qa)} vs {format_quantity(qb)}"
+
+    def set_dates(self, texts: Iterable[str], dates: Iterable[Optional[str]]) -> "PairGuard":
+        """Give each text the date of its article ("YYYY-MM-DD", "YYYY-MM"; None: unknown).
+
+        A text found in articles of different dates keeps the first date given.
+        """
+        for text, date in zip(texts, dates):
+            if date and text not in self._dates:
+                self._dates[text] = date
+        return self
+
+    def when_reason(self, text_a: str, text_b: str) -> Optional[str]:
+        """"when: jeudi vs lundi 20 mars", or None."""
+        found = conflicting_times(text_a, text_b, self._dates.get(text_a), self._dates.get(text_b))
+        return f"when: {found[0].text} vs {found[1].text}" if found else None
 
     @staticmethod
     def negation_reason(text_a: str, text_b: str) -> Optional[str]:
