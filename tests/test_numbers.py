@@ -154,3 +154,24 @@ def test_a_previous_or_first_value_is_not_the_figure_stated():
     assert not conflicting_quantities("Les loyers ont augmenté de 3 % après 2,4 % en mars.", "Les loyers ont augmenté de 3 %.")
     # "contre" between two candidates is not a previous value
     assert not conflicting_quantities("Il obtient 52 % des voix contre 48 % pour son rival.", "Il obtient 52 % des voix.")
+
+
+def test_a_part_given_with_dont_takes_the_unit_of_the_whole():
+    assert not conflicting_quantities("Il a été condamné à trois ans de prison ferme.",
+                                      "Il a été condamné à six ans de prison dont trois ferme.")
+
+
+def test_an_age_is_not_a_duration():
+    assert not conflicting_quantities("À 31 ans, la nageuse signe pour quatre saisons.",
+                                      "Après plus de dix ans de carrière, la nageuse signe.")
+    assert conflicting_quantities("La nageuse, âgée de 31 ans, signe.", "La nageuse, âgée de 29 ans, signe.")
+
+
+def test_members_who_voted_are_votes():
+    assert conflicting_quantities("Le texte a recueilli 212 voix.", "Seuls 97 sénateurs ont voté pour le texte.")
+
+
+def test_stated_figures_sharing_a_value_do_not_conflict_over_a_previous_one():
+    a = "Les prix de l'énergie ralentissent (9 % sur un an après 11,2 %), malgré une hausse de 4 % des tarifs."
+    b = "Elle était de 11,2 % en mai et est désormais passée à 9 %."
+    assert not conflicting_quantities(a, b)

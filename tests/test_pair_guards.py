@@ -129,3 +129,21 @@ def test_a_year_in_the_background_does_not_block_sentences_sharing_a_month():
     a = "Le chômage a reculé en mars, retrouvant son niveau de novembre 2021."
     b = "En mars 2024, le chômage a reculé."
     assert guard(a, b) is None
+
+
+@pytest.mark.parametrize("a, b, blocked", [
+    ("La pétition déposée par le groupe Horizon a été rejetée.", "La pétition déposée par le PCF a été rejetée.", True),
+    ("La pétition déposée par le Parti communiste français a été rejetée.",
+     "La pétition déposée par le PCF a été rejetée.", False),  # initials
+    ("La pétition déposée par l'Union des démocrates (UDI) a été rejetée.",
+     "La pétition déposée par l'UDI a été rejetée.", False),  # acronym in parentheses
+    ("Un vaccin fabriqué par Sanofi a été approuvé.", "Un vaccin fabriqué par Moderna a été approuvé.", True),
+    # the agent of a reporting verb is a speaker
+    ("La hausse a été annoncée par Martin Durand.", "La hausse a été annoncée par Claire Petit.", False),
+    # one names the other's agent
+    ("La pétition déposée par Horizon, soutenue par le PCF, a été rejetée.",
+     "La pétition déposée par le PCF a été rejetée.", False),
+])
+def test_agents_of_passives(a, b, blocked):
+    reason = PairGuard(numbers=False, when=False, negation=False)(a, b)
+    assert bool(reason and reason.startswith("agents")) is blocked

@@ -71,6 +71,7 @@ _SPAN_BEFORE = re.compile(r"(?:depuis|des|pour|jusqu'(?:au|a|en)?|jusque|d'ici(?
                           r"d'un|d'une|plus haut niveau depuis)\s*(?:le|la|l'|du|de|ce|cette)?\s*(?:mi-|fin|debut)?\s*$")
 _DAY_MONTH = re.compile(
     rf"{_START}(?:({_WD})\s+)?(1er|\d{{1,2}})\s+({_MO}){_END}(?:\s+({_YEAR}){_END})?")
+_DAY_BEFORE = re.compile(r"(?<![\w,.])(1er|\d{1,2})\s*(?:,|et|au|a|-)\s*$")
 _NUMERIC = re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})/(\d{4})(?![\w/])")
 _WEEKDAY = re.compile(rf"{_START}({_WD}){_END}(?!\s+(?:1er|\d{{1,2}})\s+(?:{_MO}))")
 _MONTH_YEAR = re.compile(rf"{_START}({_MO})\s+({_YEAR}){_END}")
@@ -153,6 +154,16 @@ def time_mentions(text: str, reference: Optional[str] = None) -> tuple[When, ...
         if wd is None and m.group(1):
             wd = WEEKDAYS.index(m.group(1))
         add(m, When(year, month, day, wd, text[m.start():m.end()]))
+        start = m.start()
+        while True:  # "les 11 et 12 juillet", "du 3 au 5 mai": the earlier days of the list
+            more = _DAY_BEFORE.search(folded, max(0, start - 12), start)
+            if not more or m.group(1):
+                break
+            day = 1 if more.group(1) == "1er" else int(more.group(1))
+            if 1 <= day <= 31:
+                found.append((more.start(), When(year, month, day, _weekday(year, month, day),
+                                                 text[more.start(1):m.end()])))
+            start = more.start()
     for m in _NUMERIC.finditer(folded):
         day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if free(m) and 1 <= month <= 12 and 1 <= day <= 31:

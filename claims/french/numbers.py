@@ -245,6 +245,19 @@ def _propagate(raws: list[_Raw], folded: str) -> None:
                 a.scale = b.scale
 
 
+_DONT = re.compile(r"\bdont\s*$")
+
+
+def _share_with_dont(raws: list[_Raw], folded: str) -> None:
+    """"quatre ans de prison dont deux ferme": the part takes the unit of the whole."""
+    for prev, raw in zip(raws, raws[1:]):
+        part = raw.slot == "count" and raw.scale == 1 and (
+            raw.unit is None or fold_french(raw.unit) in ("ferme", "fermes"))
+        if part and (prev.slot != "count" or prev.unit is not None) \
+                and _DONT.search(folded[max(0, raw.start - 12):raw.start]):
+            raw.slot, raw.unit, raw.base, raw.factor = prev.slot, prev.unit, prev.base, prev.factor
+
+
 def _fixed(start: int, end: int, value: float, slot: str) -> _Raw:
     raw = _Raw(start, end, value, 0, False)
     raw.slot = slot
@@ -285,6 +298,7 @@ def _raw_quantities(text: str) -> list[tuple[_Raw, Optional[str]]]:
             pending = [c for c in pending if c.start >= raw.end]
     raws.sort(key=lambda r: r.start)
     _propagate(raws, folded)
+    _share_with_dont(raws, folded)
     out = []
     for r in raws:
         m = lex.modifier_re.search(folded[max(0, r.start - 40):r.start])
@@ -315,6 +329,7 @@ class _Measure(NamedTuple):
     key: tuple
     lo: float
     hi: float
+    reference: bool = False  # a previous or first value (:func:`_is_reference`)
 
 
 def _granularity(raw: _Raw, factor: float) -> float:
@@ -354,6 +369,7 @@ _CONTRE = re.compile(r"(?:^|[\s(])contre\s*(?:[+-]\s*)?$")
 _EARLIER = re.compile(r"^[^.;:!?]{0,12}?\b(?:en|au mois de|fin|debut|mi)?\s*(?:janvier|fevrier|mars|avril|mai|juin|"
                       r"juillet|aout|septembre|octobre|novembre|decembre)\b|^[^.;:!?]{0,12}?\b(?:un an plus tot|"
                       r"l'an dernier|l'annee derniere|le mois precedent|le trimestre precedent|precedemment|auparavant)\b")
+_AGE = re.compile(r"(?:(?:^|[.!?:;]\s*)a|\bagee?s? de|\ba l'age de)\s*$")
 _NOT_REFERENCE_SLOTS = ("year", "date", "time", "duration")
 
 
@@ -398,7 +414,7 @@ def _is_reference(raw: _Raw, folded: str) -> bool:
 def _measures(text: str) -> tuple[_Measure, ...]:
     """Comparable figures of ``text``: key (slot, base unit or kind) and the interval they allow.
 
-    Reference figures (:func:`_is_reference`) are left out: "1 % contre une première
+    Reference figures (:func:`_is_reference`) are marked: "1 % contre une première
     estimation de 0,9 %" states 1 %, and does not agree with a sentence stating 0,9 %.
     """
     raws = _raw_quantities(text)
@@ -410,19 +426,20 @@ def _measures(text: str) -> tuple[_Measure, ...]:
         if q.slot == "count" and q.unit is None and not _lexicon().kind_before_re.search(
                 folded, max(0, q.start - 40), q.start):
             continue  # a bare number: nothing says what it counts
-        if _is_reference(raw, folded):
-            continue
+        reference = _is_reference(raw, folded)
         lo, hi = intervals[id(raw)]
         if raw.range_with is not None and id(raw.range_with) in intervals:
             other = intervals[id(raw.range_with)]
             lo, hi = min(lo, other[0]), max(hi, other[1])
-        if q.slot == "count":
+        if q.slot == "duration" and _AGE.search(folded, max(0, q.start - 16), q.start):
+            key = ("age", None)  # "à 25 ans", "âgé de 25 ans": not a duration
+        elif q.slot == "count":
             key = (q.slot, count_kind(text, q))
         elif q.slot in _UNITLESS_COMPARABLE:
             key = (q.slot, None)
         else:
             key = (q.slot, raw.base or q.unit)
-        out.append(_Measure(q, key, lo, hi))
+        out.append(_Measure(q, key, lo, hi, reference))
     return tuple(out)
 
 
@@ -440,6 +457,11 @@ def conflicting_quantities(a: str, b: str) -> list[tuple[Quantity, Quantity]]:
     vs "155 mm" do not conflict. "Plus de 100", "près de 100" and rounding ("1,5" vs
     "1,52 milliard") are read as ranges. Counts need a counted noun on both sides.
 
+    A previous or first value ("après 0,4 %", "contre une première estimation de 0,9 %")
+    is not the figure a sentence states: when the stated figures of one kind have no
+    agreeing pair, they conflict even if one sentence gives the other's figure as its
+    previous value ("1 %, contre une première estimation de 0,9 %" vs "0,9 %").
+
     Returns:
         (quantity of ``a``, quantity of ``b``) pairs, in order of appearance.
     """
@@ -452,7 +474,14 @@ def conflicting_quantities(a: str, b: str) -> list[tuple[Quantity, Quantity]]:
         for y in same_b:
             if not any(_agree(y, z) for z in ma if z.key == y.key):
                 out.append((x.quantity, y.quantity))
-    return out
+    for key in dict.fromkeys(x.key for x in ma if not x.reference):
+        stated_a = [x for x in ma if x.key == key and not x.reference]
+        stated_b = [y for y in mb if y.key == key and not y.reference]
+        if stated_b and not any(_agree(x, y) for x in stated_a for y in stated_b):
+            pair = (stated_a[0].quantity, stated_b[0].quantity)
+            if pair not in out:
+                out.append(pair)
+    return sorted(out, key=lambda p: (p[0].start, p[1].start))
 
 
 def format_quantity(q: Quantity) -> str:
