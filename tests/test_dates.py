@@ -45,3 +45,13 @@ def test_conflicts_need_a_point_on_both_sides_and_none_compatible():
     assert conflicting_times("La banque a relevé ses taux mardi.", "La banque a relevé ses taux le 14 septembre.",
                              "2023-09", "2023-09")
     assert share_a_time("en mars 2024", "en mars", None, "2024-04")
+
+
+def test_a_pages_own_date_is_not_the_claims():
+    assert fields("Le musée rouvre ses portes Publié le mardi 3 octobre 2023 | Radio X") == []
+    assert fields("Un rapport publié le 3 mai dénonce la pollution.", "2024-05") == [(2024, 5, 3, 4)]
+
+
+def test_lists_of_days_share_their_month():
+    assert fields("Le sommet est prévu les 11 et 12 juillet.") == [(None, 7, 11, None), (None, 7, 12, None)]
+    assert not conflicting_times("Le sommet est prévu les 11 et 12 juillet.", "Le sommet s'ouvre le 11 juillet.")

@@ -10,7 +10,8 @@ nearest the article's month), hence its weekday; the year of "lundi"; the day of
 (only with a full article date).
 
 Spans are not points and are left out: "depuis 2014", "jusqu'en mars", "d'ici 2030",
-"avant lundi", "à partir du 1er juin", "entre 2020 et 2022", "pour le mois de mars", and so
+"avant lundi", "à partir du 1er juin", "entre 2020 et 2022", "pour le mois de mars"; a page's
+own date ("Publié le mardi 3 octobre 2023", "mis à jour le") is not the claim's; and so
 is a point further on in a clause opened by "depuis", "après" or "contre" ("depuis la
 création de l'euro en 1999", "après avoir progressé de 13,3 % en janvier"): a span, or
 the time of a previous value.
@@ -115,7 +116,14 @@ def _weekday(year, month, day) -> Optional[int]:
         return None
 
 
-def _is_span_edge(folded: str, start: int) -> bool:
+# A page's own date, capitalised as a label: "Publié le mardi 3 octobre 2023", "Mis à jour le".
+_METADATA_BEFORE = re.compile(r"(?:Publi[ée]e?|PUBLI[ÉE]E?|Mise? à jour|Modifi[ée]e?|Actualis[ée]e?)\s*(?:le|:)?\s*"
+                              r"(?:(?:" + "|".join(w.capitalize() for w in WEEKDAYS) + "|" + _WD + r")\s*)?$")
+
+
+def _is_span_edge(folded: str, start: int, text: str = "") -> bool:
+    if _METADATA_BEFORE.search(text[max(0, start - 30):start]):
+        return True  # "Publié le mardi 3 octobre 2023": the page's date, not the claim's
     return bool(_SPAN_BEFORE.search(folded[max(0, start - 30):start])
                 or _CLAUSE_BEFORE.search(folded[max(0, start - 50):start]))
 
@@ -141,7 +149,7 @@ def time_mentions(text: str, reference: Optional[str] = None) -> tuple[When, ...
 
     def add(m, when: When) -> None:
         taken.append(m.span())
-        if not _is_span_edge(folded, m.start()):
+        if not _is_span_edge(folded, m.start(), text):
             found.append((m.start(), when))
 
     for m in _DAY_MONTH.finditer(folded):
