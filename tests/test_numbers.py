@@ -175,3 +175,9 @@ def test_stated_figures_sharing_a_value_do_not_conflict_over_a_previous_one():
     a = "Les prix de l'énergie ralentissent (9 % sur un an après 11,2 %), malgré une hausse de 4 % des tarifs."
     b = "Elle était de 11,2 % en mai et est désormais passée à 9 %."
     assert not conflicting_quantities(a, b)
+
+
+def test_magnitudes_are_a_kind():
+    assert conflicting_quantities("Une secousse de magnitude 6,1 a été ressentie.", "Une secousse de magnitude 5,4 a été ressentie.")
+    assert not conflicting_quantities("un séisme de magnitude 6", "un séisme d'une magnitude de 6 degrés sur l'échelle de Richter")
+    assert not conflicting_quantities("un séisme de magnitude 6,1", "6 blessés")
