@@ -137,6 +137,7 @@ _FUNCTION = frozenset("de du des d' la le les l' et".split())
 _WORD = re.compile(r"\(?[\w'-]+\)?|[^\w\s]")
 
 
+@lru_cache(maxsize=65536)
 def agent_keys(text: str) -> frozenset[str]:
     """Folded names and acronyms of the agents of passive participles and "émanant de"."""
     folded = fold_french(text)
