@@ -127,18 +127,37 @@ def _hybrid(event: Event, threshold: float) -> list:
 
     if "hybrid" not in event.extra:
         from claims.matching.scores import build_scorer
-        from claims.memo import Memo
-        from claims.pipeline import default_guard
         from claims.models import get_encoder
         from claims.settings import resolve_settings
 
         settings = resolve_settings(MODEL, pair_score_name="hybrid")
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, event.texts,
                               event.vectors, event.article_ids, get_encoder(MODEL, cache=True))
-        event.extra["hybrid"] = scorer, default_guard(event.texts, Memo())
+        event.extra["hybrid"] = scorer, _guard(event, PREVIEW_DATES)
     scorer, guard = event.extra["hybrid"]
     return group_embeddings(event.vectors, event.article_ids, threshold, MIN_ARTICLES,
                             texts=event.texts, guard=guard, pair_scorer=scorer).labels.tolist()
+
+
+PREVIEW_DATES = False  # --quick: give the guard the article dates even if the pipeline does not yet
+
+
+def _guard(event: Event, dates: Optional[bool] = None):
+    """The pipeline's default guard for the event; with the sentences' article dates when the
+    pipeline passes them (``default_guard(..., dates=)``), or when ``dates`` is True."""
+    import inspect
+
+    from claims.memo import Memo
+    from claims.pipeline import default_guard
+
+    date_of = {a.id: a.date for a in event.articles}
+    article_dates = [date_of.get(s.article) for s in event.sentences]
+    if "dates" in inspect.signature(default_guard).parameters:
+        return default_guard(event.texts, Memo(), dates=article_dates)
+    guard = default_guard(event.texts, Memo())
+    if dates and hasattr(guard, "set_dates"):
+        guard.set_dates(event.texts, article_dates)
+    return guard
 
 
 def same_partition(a: Sequence, b: Sequence) -> bool:
@@ -337,7 +356,7 @@ def tuning_errors(gold, events: Sequence[Event], system: str, threshold: float) 
                 sa, sb = event.sentences[ra], event.sentences[rb]
                 print(f"{kind} {event.main[a]} | {event.main[b]}\n   {sa.article}#{sa.index} "
                       f"{sa.text[:150]!r}\n   {sb.article}#{sb.index} {sb.text[:150]!r}")
-        for r in event.scored:
+        for r in event.scored if "attribution" in event.preds else ():
             s = event.sentences[r]
             g, p = gold.gold[(s.article, s.index)], event.preds["attribution"][r]
             if exact_name(g.speaker) != exact_name(p.speaker) or fold(g.cue) != fold(p.cue) \
@@ -397,6 +416,48 @@ def run(errors: bool = False) -> Optional[dict]:
     if errors:
         tuning_errors(gold, tuning, "hybrid", calibrated)
     return result
+
+
+def quick(errors: bool = False, dates: bool = True) -> None:
+    """``--quick``: the default grouping on the TUNING events only (no attribution, stance or
+    other systems), for measuring a change to the guards or features in a minute."""
+    from claims.evaluation.realnews import read_split, try_load_gold
+    from claims.models import get_encoder
+    from claims.settings import resolve_settings
+
+    global PREVIEW_DATES
+    PREVIEW_DATES = dates
+    split = read_split()
+    gold, why = try_load_gold(split["tuning"])
+    if gold is None:
+        print(f"realnews_quality skipped: {why}")
+        return
+    start = time.perf_counter()
+    encoder = get_encoder(MODEL, cache=True)
+    tuning = [build_event(gold, e, encoder) for e in split["tuning"]]
+    calibrated = resolve_settings(MODEL, pair_score_name="hybrid").threshold.value
+    preds = [predict(e, "hybrid", calibrated) for e in tuning]
+    s = score_events(tuning, preds)
+    m = s["must_not_merge"]
+    print(f"tuning, default grouping @ {calibrated:.3f}: pair P {s['pair_precision']:.3f} "
+          f"R {s['pair_recall']:.3f} F1 {s['pair_f1']:.3f}, B3 F1 {s['bcubed_f1']:.3f}, "
+          f"MNM claim pairs {m['claim_pairs']}/{m['of_claim_pairs']} "
+          f"(sentence pairs {m['sentence_pairs']}), groups {s['groups']}")
+    print("per event (pair F1, MNM claim pairs): " + ", ".join(
+        f"{e.id} {score_events([e], [p])['pair_f1']:.2f}/{score_events([e], [p])['must_not_merge']['claim_pairs']}"
+        for e, p in zip(tuning, preds)))
+    if errors:
+        tuning_errors(gold, tuning, "hybrid", calibrated)
+        for e, p in zip(tuning, preds):
+            full = with_singletons(list(p))
+            rows = {c: [r for r, mc in zip(e.scored, e.main) if mc == c] for c in set(e.main)}
+            for a, b in e.must_not_merge:
+                for ra in rows.get(a, []):
+                    for rb in rows.get(b, []):
+                        if full[ra] == full[rb]:
+                            print(f"MNM {a} | {b}\n   {e.sentences[ra].text[:160]!r}\n"
+                                  f"   {e.sentences[rb].text[:160]!r}")
+    print(f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
 
 
 def _thr(value: Optional[float]) -> str:
@@ -470,7 +531,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tuning-errors", action="store_true",
                         help="also print the errors of the TUNING events (never the held-out ones)")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the default grouping on the TUNING events (no attribution, "
+                             "stance, other systems or held-out events; nothing written)")
+    parser.add_argument("--no-dates", action="store_true",
+                        help="with --quick: do not give the pair guard the article dates")
     args = parser.parse_args(argv)
+    if args.quick:
+        quick(errors=args.tuning_errors, dates=not args.no_dates)
+        return 0
     result = run(errors=args.tuning_errors)
     if result is None:
         return 0

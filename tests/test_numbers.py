@@ -113,3 +113,71 @@ def test_ranges_agree_with_values_inside_them():
 def test_numeric_dates_give_a_date_and_a_year():
     assert quantities("le 14/06/2022") == [("date", 614, None), ("year", 2022, None)]
     assert quantities("publié le 2023-06-14") == [("year", 2023, None), ("date", 614, None)]
+
+
+def test_neighbouring_rounded_percentages_conflict():
+    assert conflicting_quantities("Le chômage a grimpé à 8,4 % en avril.", "Le chômage a grimpé à 8,5 % en avril.")
+    assert not conflicting_quantities("Le chômage a grimpé à 8,4 % en avril.", "Le chômage atteint 8,43 %.")
+
+
+def test_a_bound_reaches_one_step_of_the_figure_as_written():
+    assert conflicting_quantities("au moins 41 personnes ont été tuées", "57 morts selon la préfecture")
+    assert not conflicting_quantities("au moins 41 personnes ont été tuées", "41 morts selon la préfecture")
+    assert not conflicting_quantities("plus de 200 morts", "240 morts")
+
+
+def test_counts_are_compared_by_what_they_count():
+    # a toll in three wordings
+    assert conflicting_quantities("18 personnes ont péri", "un bilan de 25 victimes")
+    assert conflicting_quantities("la mort de 18 habitants", "25 morts")
+    # dead and injured are different facts
+    assert not conflicting_quantities("18 morts", "25 blessés")
+    assert not conflicting_quantities("18 personnes ont été tuées", "25 personnes ont été blessées")
+    assert conflicting_quantities("12 grands électeurs", "15 grands votants")
+
+
+def test_basis_points_percentage_points_and_percent_are_different_kinds():
+    assert not conflicting_quantities("une hausse de 50 points de base", "un taux de 3,5 %")
+    assert not conflicting_quantities("un taux de 3,5 %", "une hausse cumulée de 3,5 points de pourcentage")
+    assert conflicting_quantities("relevé de 50 points de base", "relevé de 75 points de base")
+
+
+def test_rough_scale_words_are_approximate():
+    assert not conflicting_quantities("un millier de blessés", "1 040 blessés")
+    assert conflicting_quantities("une dizaine de maires", "19 maires")
+
+
+def test_a_previous_or_first_value_is_not_the_figure_stated():
+    revised = "Le déficit a été revu à 5,1 %, contre une première estimation de 4,9 %."
+    assert conflicting_quantities("Le déficit atteint 4,9 %.", revised)
+    assert conflicting_quantities("Les loyers ont augmenté de 3 % après 2,4 % en mars.", "Les loyers ont augmenté de 2,4 %.")
+    assert not conflicting_quantities("Les loyers ont augmenté de 3 % après 2,4 % en mars.", "Les loyers ont augmenté de 3 %.")
+    # "contre" between two candidates is not a previous value
+    assert not conflicting_quantities("Il obtient 52 % des voix contre 48 % pour son rival.", "Il obtient 52 % des voix.")
+
+
+def test_a_part_given_with_dont_takes_the_unit_of_the_whole():
+    assert not conflicting_quantities("Il a été condamné à trois ans de prison ferme.",
+                                      "Il a été condamné à six ans de prison dont trois ferme.")
+
+
+def test_an_age_is_not_a_duration():
+    assert not conflicting_quantities("À 31 ans, la nageuse signe pour quatre saisons.",
+                                      "Après plus de dix ans de carrière, la nageuse signe.")
+    assert conflicting_quantities("La nageuse, âgée de 31 ans, signe.", "La nageuse, âgée de 29 ans, signe.")
+
+
+def test_members_who_voted_are_votes():
+    assert conflicting_quantities("Le texte a recueilli 212 voix.", "Seuls 97 sénateurs ont voté pour le texte.")
+
+
+def test_stated_figures_sharing_a_value_do_not_conflict_over_a_previous_one():
+    a = "Les prix de l'énergie ralentissent (9 % sur un an après 11,2 %), malgré une hausse de 4 % des tarifs."
+    b = "Elle était de 11,2 % en mai et est désormais passée à 9 %."
+    assert not conflicting_quantities(a, b)
+
+
+def test_magnitudes_are_a_kind():
+    assert conflicting_quantities("Une secousse de magnitude 6,1 a été ressentie.", "Une secousse de magnitude 5,4 a été ressentie.")
+    assert not conflicting_quantities("un séisme de magnitude 6", "un séisme d'une magnitude de 6 degrés sur l'échelle de Richter")
+    assert not conflicting_quantities("un séisme de magnitude 6,1", "6 blessés")

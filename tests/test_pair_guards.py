@@ -73,11 +73,13 @@ def test_entity_guard_is_conservative(guard, a, b):
 
 
 def test_each_guard_can_be_switched_off():
-    assert PairGuard(numbers=False, entities=False)(AID_400, AID_325) is None
-    assert PairGuard(negation=False, entities=False)(
+    assert PairGuard(numbers=False, entities=False, when=False)(AID_400, AID_325) is None
+    assert PairGuard(negation=False, entities=False, when=False)(
         "L’Ukraine ne peut pas rejoindre l’Otan.", "L’Ukraine peut rejoindre l’Otan.") is None
-    assert PairGuard(numbers=False, negation=False, entities=False)(
+    assert PairGuard(numbers=False, negation=False, entities=False, when=False)(
         "En 2022, l'Otan a promis des armes.", "En 2023, l'Otan a promis des armes.") is None
+    assert PairGuard(numbers=False, negation=False, entities=False, when=False)(
+        "Le conseil s'est réuni jeudi.", "Le conseil s'est réuni lundi.") is None
 
 
 def test_prepare_gives_the_same_answers(guard):
@@ -102,3 +104,46 @@ def test_prepare_takes_docs_parsed_by_the_caller(guard):
 def test_entity_mentions_map_aliases_to_one_id():
     ids = [m.id for m in entity_mentions("Washington, les États-Unis, l'aide américaine, l'OTAN, Moscou")]
     assert ids == ["US", "US", "US", "NATO", "RU"]
+
+
+def test_different_days_are_blocked():
+    guard = PairGuard(entities=False)
+    assert guard("Le conseil municipal s'est réuni jeudi.",
+                 "Le conseil municipal se réunira lundi 12 juin.") == "when: jeudi vs lundi 12 juin"
+    assert guard("Le conseil municipal s'est réuni jeudi soir.", "Le conseil municipal s'est réuni jeudi.") is None
+
+
+def test_article_dates_resolve_what_the_sentence_leaves_implicit():
+    a = "En 2019, la mairie avait approuvé un premier budget."
+    b = "La mairie a approuvé lundi un nouveau budget."
+    assert PairGuard(entities=False)(a, b) is None  # the year of "lundi" is unknown
+    dated = PairGuard(entities=False).set_dates([a, b], ["2024-05", "2024-05-14"])
+    assert dated(a, b) == "when: En 2019 vs lundi"
+    # "le 13 mai" of an article of May 2024 was a Monday
+    c = "La mairie a approuvé le 13 mai un nouveau budget."
+    assert dated.set_dates([c], ["2024-05"])(b, c) is None
+
+
+def test_a_year_in_the_background_does_not_block_sentences_sharing_a_month():
+    guard = PairGuard(entities=False)
+    a = "Le chômage a reculé en mars, retrouvant son niveau de novembre 2021."
+    b = "En mars 2024, le chômage a reculé."
+    assert guard(a, b) is None
+
+
+@pytest.mark.parametrize("a, b, blocked", [
+    ("La pétition déposée par le groupe Horizon a été rejetée.", "La pétition déposée par le PCF a été rejetée.", True),
+    ("La pétition déposée par le Parti communiste français a été rejetée.",
+     "La pétition déposée par le PCF a été rejetée.", False),  # initials
+    ("La pétition déposée par l'Union des démocrates (UDI) a été rejetée.",
+     "La pétition déposée par l'UDI a été rejetée.", False),  # acronym in parentheses
+    ("Un vaccin fabriqué par Sanofi a été approuvé.", "Un vaccin fabriqué par Moderna a été approuvé.", True),
+    # the agent of a reporting verb is a speaker
+    ("La hausse a été annoncée par Martin Durand.", "La hausse a été annoncée par Claire Petit.", False),
+    # one names the other's agent
+    ("La pétition déposée par Horizon, soutenue par le PCF, a été rejetée.",
+     "La pétition déposée par le PCF a été rejetée.", False),
+])
+def test_agents_of_passives(a, b, blocked):
+    reason = PairGuard(numbers=False, when=False, negation=False)(a, b)
+    assert bool(reason and reason.startswith("agents")) is blocked

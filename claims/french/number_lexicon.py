@@ -41,6 +41,14 @@ class _Lexicon(NamedTuple):
     modifier_re: re.Pattern
     adjectives: frozenset[str]
     yearcues: frozenset[str]
+    kinds: dict[str, str]  # counted noun -> what it counts ("tués" -> dead)
+    kind_re: re.Pattern  # a kind's noun at a position
+    people: frozenset[str]  # nouns of people whose kind follows them ("personnes")
+    kind_after: dict[str, str]
+    kind_after_re: re.Pattern  # "(ont été) tuées" after a people noun
+    kind_before: dict[str, str]
+    kind_before_re: re.Pattern  # "la mort de" just before the figure
+    reference_re: re.Pattern  # "après", "contre une première estimation de" just before the figure
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +56,7 @@ def number_lexicon() -> _Lexicon:
     """The compiled lexicon (cached: the file is read once per process)."""
     units, months, scales, modifiers = {}, {}, {}, {}
     words, adjectives, yearcues = [], set(), set()
+    kinds, people, kind_after, kind_before, references = {}, set(), {}, {}, []
     for _, (kind, form, *rest) in read_tsv(LEXICON_FILE):
         form = fold_french(form)
         if kind == "unit":
@@ -65,6 +74,16 @@ def number_lexicon() -> _Lexicon:
             adjectives.add(form)
         elif kind == "yearcue":
             yearcues.add(form)
+        elif kind == "kind":
+            kinds[form] = rest[0]
+        elif kind == "people":
+            people.add(form)
+        elif kind == "kindafter":
+            kind_after[form] = rest[0]
+        elif kind == "kindbefore":
+            kind_before[form] = rest[0]
+        elif kind == "reference":
+            references.append(form)
     end = r"(?![^\W_])"
     word = f"(?:{alternation(words)})"
     tens_et = r"(?:vingt|trente|quarante|cinquante|soixante)[\s-]+et[\s-]+(?:un|une|onze)"
@@ -81,4 +100,13 @@ def number_lexicon() -> _Lexicon:
         modifier_re=re.compile(rf"(?:^|[\s(\"'])({alternation(modifiers)})\s*$"),
         adjectives=frozenset(adjectives),
         yearcues=frozenset(yearcues),
+        kinds=kinds,
+        kind_re=re.compile(rf"({alternation(kinds)}){end}"),
+        people=frozenset(people),
+        kind_after=kind_after,
+        kind_after_re=re.compile(rf"^[\s,]*(?:[\w'-]+\s+){{0,3}}?({alternation(kind_after)}){end}"),
+        kind_before=kind_before,
+        kind_before_re=re.compile(rf"(?:^|[\s(])({alternation(kind_before)})\s*(?:(?:{alternation(modifiers)})\s*)?$"),
+        reference_re=re.compile(rf"(?:^|[\s(])(?:{alternation(references)})\s*(?:[+-]\s*)?"
+                                rf"(?:(?:{alternation(modifiers)})\s*)?$"),
     )

@@ -22,7 +22,6 @@ never as an article ("un programme"). The French lexicon lives in ``data/numbers
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from typing import Iterator, NamedTuple, Optional
@@ -35,6 +34,8 @@ SLOTS = ("money", "length", "area", "mass", "volume", "speed", "power", "percent
 # Slots whose figures are compared even without a unit (a year is a year).
 _UNITLESS_COMPARABLE = ("year", "date", "time")
 _APPROX = 0.10  # "près de 400" agrees with 360..440
+_ROUGH_SCALES = ("millier", "milliers", "centaine", "centaines", "dizaine", "dizaines")
+_HALF_STEP = 0.4999  # "6,2" stands for [6,15; 6,25[: it never meets "6,3"
 
 
 class Quantity(NamedTuple):
@@ -66,12 +67,13 @@ class _Raw:
     """A figure while it is being read (mutable until it becomes a Quantity)."""
 
     __slots__ = ("start", "end", "value", "decimals", "scale", "slot", "unit", "base",
-                 "factor", "spelled", "range_with")
+                 "factor", "spelled", "range_with", "rough")
 
     def __init__(self, start, end, value, decimals, spelled):
         self.start, self.end, self.value, self.decimals = start, end, value, decimals
         self.scale, self.slot, self.unit, self.base, self.factor = 1.0, "count", None, None, 1.0
         self.spelled = spelled
+        self.rough = False  # "un millier", "une dizaine": approximate by the word itself
         self.range_with: Optional[_Raw] = None  # other end of "entre 300 et 400", "de 3 à 5"
 
     @property
@@ -163,6 +165,7 @@ def _read(raw: _Raw, nxt: list[_Raw], text: str, folded: str) -> Optional[_Raw]:
         if not needs_currency or currency_after or before:
             raw.value *= factor
             raw.scale = factor
+            raw.rough = scale.group(1) in _ROUGH_SCALES
             pos = scale.end()
             while raw.spelled and nxt and nxt[0].spelled and not folded[pos:nxt[0].start].strip():
                 more = nxt[0]  # "deux millions cinq cent mille"
@@ -242,6 +245,19 @@ def _propagate(raws: list[_Raw], folded: str) -> None:
                 a.scale = b.scale
 
 
+_DONT = re.compile(r"\bdont\s*$")
+
+
+def _share_with_dont(raws: list[_Raw], folded: str) -> None:
+    """"quatre ans de prison dont deux ferme": the part takes the unit of the whole."""
+    for prev, raw in zip(raws, raws[1:]):
+        part = raw.slot == "count" and raw.scale == 1 and (
+            raw.unit is None or fold_french(raw.unit) in ("ferme", "fermes"))
+        if part and (prev.slot != "count" or prev.unit is not None) \
+                and _DONT.search(folded[max(0, raw.start - 12):raw.start]):
+            raw.slot, raw.unit, raw.base, raw.factor = prev.slot, prev.unit, prev.base, prev.factor
+
+
 def _fixed(start: int, end: int, value: float, slot: str) -> _Raw:
     raw = _Raw(start, end, value, 0, False)
     raw.slot = slot
@@ -282,6 +298,7 @@ def _raw_quantities(text: str) -> list[tuple[_Raw, Optional[str]]]:
             pending = [c for c in pending if c.start >= raw.end]
     raws.sort(key=lambda r: r.start)
     _propagate(raws, folded)
+    _share_with_dont(raws, folded)
     out = []
     for r in raws:
         m = lex.modifier_re.search(folded[max(0, r.start - 40):r.start])
@@ -312,44 +329,117 @@ class _Measure(NamedTuple):
     key: tuple
     lo: float
     hi: float
+    reference: bool = False  # a previous or first value (:func:`_is_reference`)
+
+
+def _granularity(raw: _Raw, factor: float) -> float:
+    """The step of the figure as written: 0.1 for "6,2", 100 for "300", 1e6 for "22 millions"."""
+    if raw.decimals:
+        return 10.0 ** -raw.decimals * raw.scale * factor
+    written = int(round(raw.value / raw.scale)) if raw.scale else 0
+    zeros = 0
+    while written and written % 10 == 0:
+        written //= 10
+        zeros += 1
+    return 10.0 ** zeros * raw.scale * factor
 
 
 def _interval(raw: _Raw, modifier: Optional[str]) -> tuple[float, float]:
-    """Values in base units that the figure allows (rounding, "plus de", "près de")."""
+    """Values in base units that the figure allows (rounding, "plus de", "près de").
+
+    Rounding covers a half-open half step each side, so "6,2 %" and "6,3 %" do not meet.
+    A bound reaches one step of the figure as written: "plus de 100" allows 100 to 200
+    (news round down to a round figure), "au moins 62" 62 to 63 (a toll: "au moins 62
+    morts" and "95 morts" are two tolls, not one).
+    """
     factor = raw.factor if raw.slot in _MEASURE_SLOTS else 1.0
     v = raw.value * factor
-    tol = 0.5 * 10 ** -raw.decimals * raw.scale * factor if raw.decimals else 0.0
+    tol = _HALF_STEP * 10 ** -raw.decimals * raw.scale * factor if raw.decimals else 0.0
     lo, hi = v - tol, v + tol
-    if modifier == "approx":
+    if modifier == "approx" or raw.rough:
         lo, hi = lo - abs(v) * _APPROX, hi + abs(v) * _APPROX
     elif modifier == "min":
-        hi = math.inf
+        hi = v + _granularity(raw, factor) * _HALF_STEP * 2
     elif modifier == "max":
-        lo = -math.inf
+        lo = v - _granularity(raw, factor) * _HALF_STEP * 2
     return lo, hi
+
+
+_CONTRE = re.compile(r"(?:^|[\s(])contre\s*(?:[+-]\s*)?$")
+_EARLIER = re.compile(r"^[^.;:!?]{0,12}?\b(?:en|au mois de|fin|debut|mi)?\s*(?:janvier|fevrier|mars|avril|mai|juin|"
+                      r"juillet|aout|septembre|octobre|novembre|decembre)\b|^[^.;:!?]{0,12}?\b(?:un an plus tot|"
+                      r"l'an dernier|l'annee derniere|le mois precedent|le trimestre precedent|precedemment|auparavant)\b")
+_AGE = re.compile(r"(?:(?:^|[.!?:;]\s*)a|\bagee?s? de|\ba l'age de)\s*$")
+_NOT_REFERENCE_SLOTS = ("year", "date", "time", "duration")
+
+
+def count_kind(text: str, q: Quantity) -> Optional[str]:
+    """What a count counts: "dead" for "95 victimes", "62 personnes ont été tuées", "la mort
+    de 296 personnes"; "votes" for "278 voix"; else its noun in the singular ("chars" -> "char");
+    None for a bare number."""
+    lex = _lexicon()
+    folded = fold_french(text)
+    before = lex.kind_before_re.search(folded, max(0, q.start - 40), q.start)
+    if before:
+        return lex.kind_before[before.group(1)]
+    if q.unit is None:
+        return None
+    noun = fold_french(q.unit)
+    noun_start = q.end - len(noun)
+    if noun in lex.people:
+        after = lex.kind_after_re.match(folded[q.end:q.end + 50])
+        if after:
+            return lex.kind_after[after.group(1)]
+    for start in (noun_start, *(m.start() for m in re.finditer(r"(?<=\s)\S", folded[q.start:noun_start]))):
+        if start < noun_start:
+            start += q.start
+        kind = lex.kind_re.match(folded, start)
+        if kind and kind.end() >= q.end:
+            return lex.kinds[kind.group(1)]
+    return re.sub(r"[sx]$", "", noun)  # "char" = "chars"
+
+
+def _is_reference(raw: _Raw, folded: str) -> bool:
+    """A previous or first value given for comparison: "(+2,9 % après +2,6 %)", "contre une
+    première estimation de 0,9 %", "14 %, contre 16,3 % en janvier"."""
+    if raw.slot in _NOT_REFERENCE_SLOTS:
+        return False
+    window = folded[max(0, raw.start - 40):raw.start]
+    if _lexicon().reference_re.search(window):
+        return not folded[raw.end:raw.end + 7].lstrip().startswith("avoir")
+    return bool(_CONTRE.search(window) and _EARLIER.search(folded[raw.end:raw.end + 40]))
 
 
 @lru_cache(maxsize=65536)
 def _measures(text: str) -> tuple[_Measure, ...]:
-    """Comparable figures of ``text``: key (slot, base unit) and the interval they allow."""
+    """Comparable figures of ``text``: key (slot, base unit or kind) and the interval they allow.
+
+    Reference figures (:func:`_is_reference`) are marked: "1 % contre une première
+    estimation de 0,9 %" states 1 %, and does not agree with a sentence stating 0,9 %.
+    """
     raws = _raw_quantities(text)
+    folded = fold_french(text)
     intervals = {id(raw): _interval(raw, modifier) for raw, modifier in raws}
     out = []
     for raw, _ in raws:
         q = _quantity(raw, text)
-        if q.slot == "count" and q.unit is None:
+        if q.slot == "count" and q.unit is None and not _lexicon().kind_before_re.search(
+                folded, max(0, q.start - 40), q.start):
             continue  # a bare number: nothing says what it counts
+        reference = _is_reference(raw, folded)
         lo, hi = intervals[id(raw)]
         if raw.range_with is not None and id(raw.range_with) in intervals:
             other = intervals[id(raw.range_with)]
             lo, hi = min(lo, other[0]), max(hi, other[1])
-        if q.slot == "count":
-            key = (q.slot, re.sub(r"[sx]$", "", fold_french(q.unit)))  # "char" = "chars"
+        if q.slot == "duration" and _AGE.search(folded, max(0, q.start - 16), q.start):
+            key = ("age", None)  # "à 25 ans", "âgé de 25 ans": not a duration
+        elif q.slot == "count":
+            key = (q.slot, count_kind(text, q))
         elif q.slot in _UNITLESS_COMPARABLE:
             key = (q.slot, None)
         else:
             key = (q.slot, raw.base or q.unit)
-        out.append(_Measure(q, key, lo, hi))
+        out.append(_Measure(q, key, lo, hi, reference))
     return tuple(out)
 
 
@@ -367,6 +457,11 @@ def conflicting_quantities(a: str, b: str) -> list[tuple[Quantity, Quantity]]:
     vs "155 mm" do not conflict. "Plus de 100", "près de 100" and rounding ("1,5" vs
     "1,52 milliard") are read as ranges. Counts need a counted noun on both sides.
 
+    A previous or first value ("après 0,4 %", "contre une première estimation de 0,9 %")
+    is not the figure a sentence states: when the stated figures of one kind have no
+    agreeing pair, they conflict even if one sentence gives the other's figure as its
+    previous value ("1 %, contre une première estimation de 0,9 %" vs "0,9 %").
+
     Returns:
         (quantity of ``a``, quantity of ``b``) pairs, in order of appearance.
     """
@@ -379,7 +474,14 @@ def conflicting_quantities(a: str, b: str) -> list[tuple[Quantity, Quantity]]:
         for y in same_b:
             if not any(_agree(y, z) for z in ma if z.key == y.key):
                 out.append((x.quantity, y.quantity))
-    return out
+    for key in dict.fromkeys(x.key for x in ma if not x.reference):
+        stated_a = [x for x in ma if x.key == key and not x.reference]
+        stated_b = [y for y in mb if y.key == key and not y.reference]
+        if stated_b and not any(_agree(x, y) for x in stated_a for y in stated_b):
+            pair = (stated_a[0].quantity, stated_b[0].quantity)
+            if pair not in out:
+                out.append(pair)
+    return sorted(out, key=lambda p: (p[0].start, p[1].start))
 
 
 def format_quantity(q: Quantity) -> str:

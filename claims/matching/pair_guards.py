@@ -8,6 +8,11 @@ checks, in order of cost, each of which can be switched off (for ablations):
 * **numbers** (:func:`claims.french.numbers.conflicting_quantities`): both sentences give a figure
   for the same slot and unit and no figure of one matches the other: amounts, measures,
   counts, years ("en 2022" vs "en 2023"), dates.
+* **when** (:func:`claims.french.dates.conflicting_times`): both sentences name a point in
+  time and no point of one is compatible with one of the other ("jeudi" vs "lundi 20
+  mars"; "en 2021" vs "ce lundi 2 octobre"). Each sentence's article date, given once with
+  :meth:`PairGuard.set_dates`, resolves what the sentence leaves implicit (the year of "le 20
+  mars", hence its weekday; the year of "lundi"; the day of "hier").
 * **negation** (:func:`claims.french.negation.negation_conflict`): one sentence negates a predicate
   the other states ("ne peut pas rejoindre" vs "peut rejoindre").
 * **entities**: one donor is not another. Countries and organisations are found with the
@@ -28,6 +33,14 @@ checks, in order of cost, each of which can be switched off (for ablations):
   l'Ukraine" vs "L'Ukraine reçoit des armes des États-Unis" is not (roles differ but each
   names the other's subject). Persons are never compared: speakers legitimately differ.
 
+* **agents**: the agent of a passive participle ("la motion déposée par le groupe Liot",
+  "un vaccin fabriqué par GSK") or of "émanant de": its capitalised names, the acronyms in
+  parentheses and the initials of the name ("Rassemblement national" -> RN). Refused when
+  both sentences have one and neither sentence has a word or an acronym of the other's
+  agent anywhere: "déposée par le groupe Liot" vs "déposée par le RN" differ, "déposée par
+  le Rassemblement national" vs "déposée par le RN" do not. The agent of a reporting verb
+  ("annoncé par") is a speaker and is not compared.
+
 Per-text work is cached, and the parse is only run when the two gazetteer mention sets
 differ both ways, so guarding ~100k candidate pairs stays cheap.
 """
@@ -38,6 +51,7 @@ import re
 from functools import lru_cache
 from typing import Iterable, Mapping, NamedTuple, Optional
 
+from claims.french.dates import conflicting_times, share_a_time
 from claims.french.entities import EntityMention, entity_mentions
 from claims.french.negation import conflicting_negation
 from claims.french.nlp import check_docs, parse
@@ -51,6 +65,7 @@ ROLES = ("subject", "donor")
 
 class _GuardWords(NamedTuple):
     speech: frozenset[str]  # folded lemmas of reporting verbs
+    speech_stems: tuple[str, ...]  # their stems of 4+ letters ("annonc"), for participles
     aid_re: re.Pattern  # aid nouns, on folded text
 
 
@@ -62,7 +77,9 @@ def _guard_words() -> _GuardWords:
             speech.add(fold_french(cols[0]))
         elif kind == "aid":
             aid.extend(fold_french(a) for a in cols[0].split("|"))
-    return _GuardWords(frozenset(speech), re.compile(rf"(?<![\w-])(?:{alternation(aid)})(?![\w-])"))
+    stems = tuple(sorted({re.sub(r"(?:er|ir|re)$", "", v) for v in speech} - {""}))
+    stems = tuple(st for st in stems if len(st) >= 4)
+    return _GuardWords(frozenset(speech), stems, re.compile(rf"(?<![\w-])(?:{alternation(aid)})(?![\w-])"))
 
 
 # Between an aid noun and its donor: up to three words, none a preposition of recipient.
@@ -92,6 +109,11 @@ def _donor_mentions(text: str, mentions: tuple[EntityMention, ...]) -> set[Entit
     return found
 
 
+@lru_cache(maxsize=65536)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[\w-]+", fold_french(text)))
+
+
 def _expand_coordination(span: tuple[int, int], mentions, folded: str) -> tuple[int, int]:
     """Widen a subject span over names coordinated with it ("Les Pays-Bas et le Danemark")."""
     start, end = span
@@ -106,19 +128,75 @@ def _expand_coordination(span: tuple[int, int], mentions, folded: str) -> tuple[
     return start, end
 
 
+_AGENT_MARK = re.compile(r"(?:(?<=[^\W\d_])(?:e|ee|es|ees|i|ie|is|ies|it|ite|its|u|ue|us|ues)\s+par"
+                         r"|\bemanant\s+d(?:e|u|es|')|\bemanant\s+de\s+la)\s+")
+_AGENT_DET = re.compile(r"(?:le|la|les|l'|un|une|des|du|de|d')\s*")
+_NOT_NAME = frozenset("a au aux en dans pour sur avec contre apres avant depuis lors selon et ou qui que dont "
+                      "a-t-il a-t-elle est sont ont".split())
+_FUNCTION = frozenset("de du des d' la le les l' et".split())
+_WORD = re.compile(r"\(?[\w'-]+\)?|[^\w\s]")
+
+
+@lru_cache(maxsize=65536)
+def agent_keys(text: str) -> frozenset[str]:
+    """Folded names and acronyms of the agents of passive participles and "émanant de"."""
+    folded = fold_french(text)
+    speech = _guard_words().speech_stems
+    keys: set[str] = set()
+    for m in _AGENT_MARK.finditer(folded):
+        before = re.search(r"([\w'-]+)\s+(?:par|emanant)\b[^\w]*$", folded[:m.end()].rstrip())
+        if before and any(before.group(1).startswith(stem) for stem in speech):
+            continue  # "annoncé par X": X is a speaker
+        pos = m.end()
+        det = _AGENT_DET.match(folded, pos)
+        pos = det.end() if det else pos
+        run: list[str] = []  # the name: from its first capital, through the words after it
+        lower_before = 0
+        for w in _WORD.finditer(text, pos):
+            word = w.group()
+            if word.startswith("("):
+                if run:
+                    keys.add(fold_french(word.strip("()")))
+                break
+            if not word[0].isalnum() and word not in ("'",):
+                if run and word == ",":
+                    continue  # "Libertés, Indépendants, Outre-mer et Territoires"
+                break
+            f = fold_french(word)
+            if word[0].isupper() or (word.isupper() and len(word) > 1):
+                run.append(f)
+                keys.add(f)
+            elif run:
+                if f in _NOT_NAME or len(run) >= 6:
+                    break
+                run.append(f)
+            else:
+                lower_before += 1
+                if f in _NOT_NAME or lower_before > 3:
+                    break
+        initials = "".join(w[0] for w in run if w not in _FUNCTION)
+        if len(initials) >= 2:
+            keys.add(initials)
+    return frozenset(keys)
+
+
 class PairGuard:
     """Refuses candidate pairs whose sentences disagree on a figure, a negation or an entity.
 
     Args:
         numbers: check figures (amounts, measures, years, dates).
+        when: check the points in time the sentences name (weekdays, dates, months, years).
         negation: check negation of a shared predicate.
         entities: check countries/organisations in the subject or donor role.
         nlp: a loaded spaCy French pipeline with a parser; the shared
             :func:`claims.french.nlp.french_nlp` (loaded on first need) when None.
     """
 
-    def __init__(self, numbers: bool = True, negation: bool = True, entities: bool = True, nlp=None):
+    def __init__(self, numbers: bool = True, negation: bool = True, entities: bool = True, nlp=None,
+                 when: bool = True):
         self.numbers = numbers
+        self.when = when
+        self._dates: dict[str, str] = {}
         self.negation = negation
         self.entities = entities
         self.nlp = nlp
@@ -130,22 +208,51 @@ class PairGuard:
             reason = self.number_reason(text_a, text_b)
             if reason:
                 return reason
+        if self.when:
+            reason = self.when_reason(text_a, text_b)
+            if reason:
+                return reason
         if self.negation:
             reason = self.negation_reason(text_a, text_b)
             if reason:
                 return reason
         if self.entities:
-            return self.entity_reason(text_a, text_b)
+            return self.entity_reason(text_a, text_b) or self.agent_reason(text_a, text_b)
         return None
 
-    @staticmethod
-    def number_reason(text_a: str, text_b: str) -> Optional[str]:
-        """"numbers: 400000000 USD vs 325000000 USD", or None."""
+    def number_reason(self, text_a: str, text_b: str) -> Optional[str]:
+        """"numbers: 400000000 USD vs 325000000 USD", or None.
+
+        With the time check on, dates (day and month) are left to it, which tells a point from
+        the edge of a span ("à compter du 20 septembre"), and so are years when the two
+        sentences share a point in time ("en février" in both: a year elsewhere in one of
+        them is background).
+        """
         conflicts = conflicting_quantities(text_a, text_b)
+        if conflicts and self.when:
+            conflicts = [(qa, qb) for qa, qb in conflicts if qa.slot != "date"]  # the time check reads dates
+            if conflicts and all(qa.slot == "year" for qa, _ in conflicts) and share_a_time(
+                    text_a, text_b, self._dates.get(text_a), self._dates.get(text_b)):
+                return None
         if not conflicts:
             return None
         qa, qb = conflicts[0]
         return f"numbers: {format_quantity(qa)} vs {format_quantity(qb)}"
+
+    def set_dates(self, texts: Iterable[str], dates: Iterable[Optional[str]]) -> "PairGuard":
+        """Give each text the date of its article ("YYYY-MM-DD", "YYYY-MM"; None: unknown).
+
+        A text found in articles of different dates keeps the first date given.
+        """
+        for text, date in zip(texts, dates):
+            if date and text not in self._dates:
+                self._dates[text] = date
+        return self
+
+    def when_reason(self, text_a: str, text_b: str) -> Optional[str]:
+        """"when: jeudi vs lundi 20 mars", or None."""
+        found = conflicting_times(text_a, text_b, self._dates.get(text_a), self._dates.get(text_b))
+        return f"when: {found[0].text} vs {found[1].text}" if found else None
 
     @staticmethod
     def negation_reason(text_a: str, text_b: str) -> Optional[str]:
@@ -170,6 +277,17 @@ class PairGuard:
                 if not sa & named_b and not sb & named_a:
                     return f"entities: {'/'.join(sorted(sa))} vs {'/'.join(sorted(sb))} ({role})"
         return None
+
+    @staticmethod
+    def agent_reason(text_a: str, text_b: str) -> Optional[str]:
+        """"agents: liot vs rn", or None (see the module docstring)."""
+        ka, kb = agent_keys(text_a), agent_keys(text_b)
+        if not ka or not kb or ka & kb:
+            return None
+        words_a, words_b = _words(text_a), _words(text_b)
+        if ka & words_b or kb & words_a:
+            return None
+        return f"agents: {'/'.join(sorted(ka))} vs {'/'.join(sorted(kb))}"
 
     def roles(self, text: str) -> dict[str, frozenset[tuple[str, str]]]:
         """(type, id) of the entities of ``text`` in each role of :data:`ROLES`."""
