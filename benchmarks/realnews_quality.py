@@ -28,7 +28,10 @@ absent):
 
 Held-out events (``split.json``) are only ever reported in aggregate: no per-sentence output,
 no error list, no per-event figure. ``--tuning-errors`` prints the errors of the tuning
-events (never of the held-out ones) for reading.
+events (never of the held-out ones) for reading. ``--only attribution`` scores the attribution
+alone (no encoder, no grouping sweep, no stance; the attribution memo is used) on the tuning
+events, and on the held-out ones in aggregate with ``--with-heldout``, for iterating on
+attribution rules; it writes ``benchmarks/results/realnews_attribution.json``.
 
 Writes ``benchmarks/results/realnews_quality.json``. Sentences marked ``skip`` in the gold
 are given to the systems (they are in the articles) but not scored.
@@ -53,6 +56,7 @@ from claims.evaluation.metrics import fold_text as fold
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "realnews_quality.json"
+RESULTS_ATTRIBUTION = REPO / "benchmarks" / "results" / "realnews_attribution.json"
 MODEL = "e5-small"
 MIN_ARTICLES = 2
 BAND = 0.02
@@ -356,16 +360,62 @@ def tuning_errors(gold, events: Sequence[Event], system: str, threshold: float) 
                 sa, sb = event.sentences[ra], event.sentences[rb]
                 print(f"{kind} {event.main[a]} | {event.main[b]}\n   {sa.article}#{sa.index} "
                       f"{sa.text[:150]!r}\n   {sb.article}#{sb.index} {sb.text[:150]!r}")
-        for r in event.scored if "attribution" in event.preds else ():
-            s = event.sentences[r]
-            g, p = gold.gold[(s.article, s.index)], event.preds["attribution"][r]
-            if exact_name(g.speaker) != exact_name(p.speaker) or fold(g.cue) != fold(p.cue) \
-                    or g.quote != p.quote:
-                print(f"ATTR {s.article}#{s.index} gold ({g.speaker}, {g.cue}, {g.quote}) pred "
-                      f"({p.speaker}, {p.cue}, {p.quote}): {s.text[:140]!r}")
+        if "attribution" in event.preds:
+            attribution_errors(gold, event)
+
+
+def attribution_errors(gold, event: Event) -> None:
+    """Print the attribution errors of one TUNING event."""
+    for r in event.scored:
+        s = event.sentences[r]
+        g, p = gold.gold[(s.article, s.index)], event.preds["attribution"][r]
+        if exact_name(g.speaker) != exact_name(p.speaker) or fold(g.cue) != fold(p.cue) \
+                or g.quote != p.quote:
+            print(f"ATTR {s.article}#{s.index} gold ({g.speaker}, {g.cue}, {g.quote}) pred "
+                  f"({p.speaker}, {p.cue}, {p.quote}): {s.text[:260]!r}")
 
 
 # -- run and report --------------------------------------------------------------------------
+def run_attribution(errors: bool = False, heldout: bool = False) -> Optional[dict]:
+    """Attribution alone: the default attributor (memoised), scored on the tuning events, and
+    on the held-out events (aggregate only) when ``heldout`` is true: while rules are being
+    tuned the held-out figure is not even looked at."""
+    from claims.attribution.corpus import attribute_corpus
+    from claims.evaluation.realnews import read_split, try_load_gold
+    from claims.french.parses import Parses
+    from claims.ingest import split_corpus
+    from claims.memo import Memo
+
+    split = read_split()
+    gold, why = try_load_gold(split["tuning"] + split["heldout"])
+    if gold is None:
+        print(f"realnews_quality skipped: {why}")
+        return None
+    start = time.perf_counter()
+    memo, parses = Memo(), Parses()
+    events = {}
+    for e in split["tuning"] + (split["heldout"] if heldout else []):
+        articles = [a for a in gold.articles if gold.event_of[a.id] == e]
+        sentences = split_corpus(articles)
+        scored = [r for r, s in enumerate(sentences) if not gold.gold[(s.article, s.index)].skip]
+        event = Event(e, articles, sentences, np.zeros((0, 0)), scored, [], [], [], set(), [])
+        event.preds["attribution"] = attribute_corpus(articles, sentences, None, memo, parses)
+        events[e] = event
+    tuning = [events[e] for e in split["tuning"]]
+    scores = {"tuning": attribution_scores(gold, tuning)}
+    if heldout:
+        scores["heldout"] = attribution_scores(gold, [events[e] for e in split["heldout"]])
+    result = {"machine": machine(),
+              "split": {"tuning": split["tuning"], "heldout": split["heldout"], "seed": split["seed"]},
+              "attribution": scores,
+              "seconds": {"total": round(time.perf_counter() - start, 1)}}
+    if errors:
+        for event in tuning:
+            print(f"\n=== {event.id} ===")
+            attribution_errors(gold, event)
+    return result
+
+
 def run(errors: bool = False) -> Optional[dict]:
     from claims import analyze
     from claims.evaluation.realnews import read_split, try_load_gold
@@ -501,19 +551,7 @@ def report(result: dict) -> None:
     print("default: " + DESCRIBED["default"] + "; hybrid: same pipeline, threshold tuned.")
     print("\ndefault, pair F1 per tuning event: " + ", ".join(
         f"{e} {f:.2f}" for e, f in result["per_event_tuning"].items()))
-    print("\nattribution, default attributor vs gold (accuracy over scored sentences):")
-    print(f"  {'split':8} {'subset':13} {'n':>4} {'speaker':>8} {'lenient':>8} {'cue':>6} {'quote':>6}")
-    for split in ("heldout", "tuning"):
-        for subset, a in result["attribution"][split].items():
-            if a["n"]:
-                print(f"  {split:8} {subset:13} {a['n']:>4d} {a['speaker_exact']:8.3f} "
-                      f"{a['speaker_lenient']:8.3f} {a['cue']:6.3f} {a['quote']:6.3f}")
-    print("  speaker: canonical name exactly; lenient: case/accent-folded equal or same last word.")
-    for split in ("heldout", "tuning"):
-        a = result["attribution"][split]["all"]
-        print(f"  {split}: a speaker given for {a['speaker_given']} sentences, "
-              f"{a['speaker_given_right']} of them the gold speaker exactly "
-              f"(gold: {result['attribution'][split]['with_speaker']['n']} with a speaker)")
+    report_attribution(result)
     print("\nstance of gold-group mentions with gold speakers (report only; the gold has no "
           "`against`, macro-F1 over favor and neutral):")
     for split in ("heldout", "tuning"):
@@ -527,6 +565,23 @@ def report(result: dict) -> None:
     print(f"\nseconds: encode {s['encode']}, default analyses {s['default_analyses']}, total {s['total']}")
 
 
+def report_attribution(result: dict) -> None:
+    print("\nattribution, default attributor vs gold (accuracy over scored sentences):")
+    print(f"  {'split':8} {'subset':13} {'n':>4} {'speaker':>8} {'lenient':>8} {'cue':>6} {'quote':>6}")
+    splits = [s for s in ("heldout", "tuning") if s in result["attribution"]]
+    for split in splits:
+        for subset, a in result["attribution"][split].items():
+            if a["n"]:
+                print(f"  {split:8} {subset:13} {a['n']:>4d} {a['speaker_exact']:8.3f} "
+                      f"{a['speaker_lenient']:8.3f} {a['cue']:6.3f} {a['quote']:6.3f}")
+    print("  speaker: canonical name exactly; lenient: case/accent-folded equal or same last word.")
+    for split in splits:
+        a = result["attribution"][split]["all"]
+        print(f"  {split}: a speaker given for {a['speaker_given']} sentences, "
+              f"{a['speaker_given_right']} of them the gold speaker exactly "
+              f"(gold: {result['attribution'][split]['with_speaker']['n']} with a speaker)")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tuning-errors", action="store_true",
@@ -536,18 +591,33 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                              "stance, other systems or held-out events; nothing written)")
     parser.add_argument("--no-dates", action="store_true",
                         help="with --quick: do not give the pair guard the article dates")
+    parser.add_argument("--only", choices=("attribution",),
+                        help="score only this part (attribution: no encoder, grouping or stance; "
+                             "tuning events only unless --with-heldout)")
+    parser.add_argument("--with-heldout", action="store_true",
+                        help="with --only attribution: also score the held-out events (aggregate)")
     args = parser.parse_args(argv)
     if args.quick:
         quick(errors=args.tuning_errors, dates=not args.no_dates)
         return 0
-    result = run(errors=args.tuning_errors)
-    if result is None:
-        return 0
-    report(result)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n",
-                       encoding="utf-8")
-    print(f"\nwrote {RESULTS.relative_to(REPO)}")
+    if args.only == "attribution":
+        result = run_attribution(errors=args.tuning_errors, heldout=args.with_heldout)
+        if result is None:
+            return 0
+        print(f"machine: {describe(result['machine'])}")
+        report_attribution(result)
+        print(f"\nseconds: total {result['seconds']['total']}")
+        out = RESULTS_ATTRIBUTION
+    else:
+        result = run(errors=args.tuning_errors)
+        if result is None:
+            return 0
+        report(result)
+        out = RESULTS
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n",
+                   encoding="utf-8")
+    print(f"\nwrote {out.relative_to(REPO)}")
     return 0
 
 

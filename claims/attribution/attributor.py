@@ -110,6 +110,7 @@ class SpeakerAttributor:
     def _attribute_items(self, items: list[_Analysis]) -> list[Attribution]:
         results: list[Optional[Attribution]] = [None] * len(items)
         self._last_person: Optional[str] = None
+        self._last_source: Optional[str] = None  # for "la même source"
         for i, item in enumerate(items):
             if results[i] is not None:
                 continue
@@ -124,8 +125,9 @@ class SpeakerAttributor:
         return pull_quote_attributions(items, results)
 
     def _remember(self, item: _Analysis, attribution: Attribution) -> None:
-        """Keep the last person who was a sentence's subject, for later pronouns."""
+        """Keep the last person who was a sentence's subject, for later pronouns, and the last source."""
         if attribution.speaker is not None:
+            self._last_source = attribution.speaker
             if getattr(self, "_speaker_kind", None) in ("person", "role", "pronoun"):
                 self._last_person = attribution.speaker
             return
@@ -245,6 +247,8 @@ class SpeakerAttributor:
     def _resolve(self, mention: Mention) -> Optional[str]:
         if mention.kind == "pronoun":
             return self._last_person
+        if mention.kind == "same":
+            return self._last_source
         return mention.speaker
 
     def _speaker_for(self, item: _Analysis, cue: CueMatch, postposed: bool):
@@ -269,6 +273,8 @@ class SpeakerAttributor:
                                 if c.dep_ in ("appos", "flat:name") and self._mention_at(item, c)),
                                None)
             if mention is None:
+                mention = self._apposed_to(item, subject)  # "X, son avocat, a confirmé"
+            if mention is None:
                 return None  # a subject that is no source: "certains responsables"
             found = self._found(mention, cue)
             if found and mention.kind != "pronoun":
@@ -281,6 +287,16 @@ class SpeakerAttributor:
                   and len(words(item.sentence.text[m.end:cue.start])) <= 4
                   and not self._after_preposition(item, m)]
         return self._found(before[-1] if before else None, cue)
+
+    @staticmethod
+    def _apposed_to(item: _Analysis, subject) -> Optional[Mention]:
+        """The source a subject stands in apposition to ("Me X, son avocat, a dit"), if any."""
+        start = min(t.idx for t in subject.subtree)
+        before = item.sentence.text[:start].rstrip()
+        if not before.endswith(","):
+            return None
+        end = len(before[:-1].rstrip())
+        return next((m for m in item.mentions if m.end == end and m.kind in ("person", "body")), None)
 
     def _found(self, mention: Optional[Mention], cue: CueMatch):
         if mention is None:

@@ -14,13 +14,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple, Optional, Sequence
 
+from claims.attribution.bodies import Bodies, body_mentions
 from claims.french.cues import CueLexicon
 from claims.french.entities import Metonyms
 from claims.french.text import fold_name
 
-_HONORIFIC = re.compile(r"^(?:M\.|Mme|Mlle|MM\.|Dr|Pr)\s+")
+_HONORIFIC = re.compile(r"^(?:(?:le|la)\s+)?(?:M\.|Mme|Mlle|MM\.|Me|Maître|Dr\.?|Pr\.?|docteur|professeur|"
+                        r"prince|princesse|cheikh|émir|roi|reine)\s+", re.IGNORECASE)
 _HONORIFIC_NAME = re.compile(
-    r"(?<![\w])(?:M\.|Mme|Mlle)\s+((?:[A-ZÀ-Ý][\w’'\-]+)(?:\s+[A-ZÀ-Ý][\w\-]+)?)")
+    r"(?<![\w])(?:M\.|Mme|Mlle)\s+((?:[A-ZÀ-Ý][\w’'\-]+)(?:\s+[A-ZÀ-Ý][\w\-]+)?)"
+    r"|(?<![\w])(?:(?:[Ll]e|[Ll]a)\s+)?(?:Me|Maître|Dr\.?|Pr\.?|docteur|professeure?|prince|princesse|cheikh)\s+"
+    r"([A-ZÀ-Ý][\w’'\-]+(?:\s+(?:(?:ben|bin|al|el|de|da|van|von)\s+)?[A-ZÀ-Ý][\w’'\-]+){0,4})")
 _DROP_IN_ROLE = {"le", "la", "les", "l'", "l’", "un", "une", "son", "sa", "ses", "leur"}
 _ROLE_PREP = {"du": "de", "des": "de", "d'": "de", "d’": "de", "de": "de", "au": "à", "aux": "à"}
 _SUBJECT_PRONOUNS = {"il", "elle", "lui"}  # "lui" after "selon"
@@ -51,6 +55,8 @@ class ArticleContext:
     metonyms: Metonyms
     names: dict[str, str] = field(default_factory=dict)  # folded surname -> fullest form
     roles: dict[str, str] = field(default_factory=dict)  # role key -> canonical person
+    first_words: dict[str, str] = field(default_factory=dict)  # folded first word -> fullest form
+    bodies: Bodies = field(default_factory=Bodies)
 
     def add_name(self, name: str) -> None:
         name = clean_name(name)
@@ -63,15 +69,29 @@ class ArticleContext:
         known = self.names.get(key)
         if known is None or len(words) > len(known.split()):
             self.names[key] = name
+        if len(words) > 1:  # "le Dr Tedros" for "Tedros Adhanom Ghebreyesus"
+            known = self.first_words.get(fold_name(words[0]))
+            if known is None or len(words) > len(known.split()):
+                self.first_words[fold_name(words[0])] = name
 
     def person(self, name: str) -> str:
         """The fullest form of a person's name in the article."""
         name = clean_name(name)
         words = name.split()
-        return self.names.get(fold_name(words[-1]), name) if words else name
+        if not words:
+            return name
+        key = fold_name(words[-1])
+        if key in self.names:
+            return self.names[key]
+        return self.first_words.get(key, name) if len(words) == 1 else name
 
     def is_known_surname(self, word: str) -> bool:
         return word[:1].isupper() and fold_name(word) in self.names
+
+    def is_person(self, name: str) -> bool:
+        """Whether a name is one the article gave a person (spaCy may tag it as an organisation)."""
+        words = clean_name(name).split()
+        return bool(words) and len(words) > 1 and fold_name(words[-1]) in self.names
 
     def role_key(self, role: str) -> str:
         """A role with determiners dropped, its title classed and bodies named canonically."""
@@ -166,7 +186,8 @@ def learn_article(docs: Sequence, context: ArticleContext) -> None:
             if ent.label_ == "PER":
                 context.add_name(ent.text)
         for m in _HONORIFIC_NAME.finditer(doc.text):
-            context.add_name(m.group(1))
+            context.add_name(m.group(1) or m.group(2))
+    context.bodies.learn(doc.text for doc in docs)
     for doc in docs:
         people = sorted(_person_spans(doc, context))
         for start, end in _title_spans(doc.text, context.lexicon):
@@ -212,6 +233,9 @@ def find_mentions(doc, context: ArticleContext,
             mentions.append(Mention(start, role_end, "role", context.role_speaker(role)))
     for start, end, canonical in context.metonyms.find(text):
         mentions.append(Mention(start, end, "body", canonical))
+    for start, end, kind, speaker in body_mentions(doc, context.bodies, context.is_person):
+        if not any(s <= start < e for s, e in people):
+            mentions.append(Mention(start, end, kind, speaker))
     for token in doc:
         if token.lower_ in _SUBJECT_PRONOUNS and token.pos_ == "PRON":
             mentions.append(Mention(token.idx, token.idx + len(token.text), "pronoun", None))

@@ -1,0 +1,226 @@
+"""Bodies as sources: acronyms, named organisations, institutions, the state and "la même source".
+
+Beside the fixed names of ``metonyms.tsv`` ("Moscou" -> "Russie"), news quote agencies, ministries,
+courts, media and clubs that no table can list. :func:`body_mentions` finds them in a parsed
+sentence, with the vocabulary of ``bodies.tsv``:
+
+* an acronym ("BCE", "USGS") or a name spaCy tags as an organisation ("Real Madrid", "Insee");
+* an institution's name, from its head noun ("le ministère de l'Intérieur", "le tribunal
+  correctionnel de Paris"), given by its acronym when one follows in brackets ("le Centre marocain
+  pour la recherche scientifique et technique (CNRST)" -> "CNRST"), which the article then keeps;
+* a head followed by a proper name ("l'agence Associated Press" -> "Associated Press");
+* the state as such: "les autorités marocaines" -> "Maroc";
+* a head with no name ("l'institution", "le club espagnol", "le ministère"): the last body the
+  article named (kept in :class:`Bodies` while the sentences are read in order);
+* "la même source": kind ``same``, resolved by the attributor to the last source it found.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from claims.french.entities import ENTITIES_PATH, default_metonyms
+from claims.french.resources import data_path, read_tsv
+from claims.french.text import alternation, fold_french
+
+BODIES_PATH = data_path("bodies.tsv")
+_ACRONYM = re.compile(r"(?<![\w\-’'])([A-Z][A-Z0-9&]{1,6})(?![\w\-])")
+_NOT_ACRONYMS = {"II", "III", "IV", "VI", "XX", "XXI", "OK", "TV", "PIB", "UTC", "GMT", "CDI", "CDD"}
+_DET = r"(?:(?:le|la|les|l['’]|leur|son|sa|ses)\s*)"
+_NAME_WORD = r"[A-ZÀ-Ý][\w’'\-\.&]*"
+
+
+@dataclass(frozen=True)
+class BodyVocabulary:
+    heads: tuple[str, ...]
+    named: frozenset[str]
+    state: frozenset[str]
+    ministry: frozenset[str]
+    document: frozenset[str]
+    same: tuple[str, ...]
+    countries: dict  # folded demonym -> (country name, masculine singular demonym)
+    country_names: dict  # folded country name -> country name
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> BodyVocabulary:
+    kinds: dict[str, list[str]] = {}
+    countries: dict[str, tuple[str, str]] = {}
+    names: dict[str, str] = {}
+    for _, cols in read_tsv(BODIES_PATH):
+        kind, forms = cols[0].strip(), [f.strip() for f in cols[1].split(",") if f.strip()]
+        if kind == "country":
+            names[fold_french(forms[0])] = forms[0]
+            for adj in forms[1:]:
+                countries[fold_french(adj)] = (forms[0], forms[1])
+        else:
+            kinds.setdefault(kind, []).extend(forms)
+    canonical = default_metonyms().canonical
+    folded_metonyms = {fold_french(k): v for k, v in canonical.items()}
+    for _, cols in read_tsv(ENTITIES_PATH):
+        if len(cols) < 4 or cols[1].strip() != "country":
+            continue
+        first = cols[2].split("|")[0].strip()
+        name = folded_metonyms.get(fold_french(first), first[:1].upper() + first[1:])
+        adjectives = [a.strip() for a in cols[3].split("|") if a.strip()]
+        names.setdefault(fold_french(first), name)
+        for adj in adjectives:
+            countries.setdefault(fold_french(adj), (name, adjectives[0]))
+    by_length = lambda forms: tuple(sorted(set(forms), key=len, reverse=True))  # noqa: E731
+    return BodyVocabulary(by_length(kinds.get("head", [])), frozenset(kinds.get("named", [])),
+                          frozenset(kinds.get("state", [])), frozenset(kinds.get("ministry", [])),
+                          frozenset(kinds.get("document", [])), by_length(kinds.get("same", [])),
+                          countries, names)
+
+
+@lru_cache(maxsize=1)
+def _head_pattern() -> re.Pattern:
+    v = vocabulary()
+    heads = alternation([*v.heads, *v.state, *v.named])
+    return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:même\s+)?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _same_pattern() -> re.Pattern:
+    return re.compile(rf"(?<![\w\-])(?:la|les)\s+(?:{alternation(vocabulary().same)})(?![\w\-])",
+                      re.IGNORECASE)
+
+
+@dataclass
+class Bodies:
+    """What one article says of its bodies: acronyms given in brackets, the last body named, its country."""
+
+    acronyms: dict[str, str] = field(default_factory=dict)  # folded full name -> acronym
+    last: Optional[str] = None
+    last_state: Optional[str] = None
+    country: Optional[tuple[str, str]] = None  # the article's main country: name, demonym
+
+    def learn(self, texts) -> None:
+        """Count the countries an article names (its main one gives ministries their adjective)."""
+        v = vocabulary()
+        counts: Counter = Counter()
+        for text in texts:
+            for word in re.findall(r"[\w\-]+", text):
+                folded = fold_french(word)
+                if folded in v.countries:
+                    counts[v.countries[folded]] += 1
+                elif folded in v.country_names:
+                    name = v.country_names[folded]
+                    adj = next((a for n, a in v.countries.values() if n == name), None)
+                    if adj:
+                        counts[(name, adj)] += 1
+        if counts:
+            (top, n), *rest = counts.most_common(2)
+            if n >= 2 and (not rest or rest[0][1] < n):
+                self.country = top
+
+
+def _country_of(words: list[str]) -> Optional[str]:
+    countries = vocabulary().countries
+    for w in words:
+        if fold_french(w) in countries:
+            return countries[fold_french(w)][0]
+    return None
+
+
+def _extent(doc, end: int) -> int:
+    """Where an institution's name ends: over adjectives, "de …" complements and a bracketed acronym."""
+    last = end
+    depth_ok = {"ADJ", "ADP", "DET", "NOUN", "PROPN", "CCONJ"}
+    for t in (t for t in doc if t.idx >= end):
+        if t.text == "(" or t.is_punct and t.text not in ("-", "’", "'"):
+            break
+        if t.pos_ not in depth_ok and not (t.text[:1].isupper() and t.pos_ == "X"):
+            break
+        if t.pos_ == "CCONJ" and t.lower_ != "et":
+            break
+        last = t.idx + len(t.text)
+    span = doc.char_span(end, last, alignment_mode="expand") if last > end else None
+    while span is not None and len(span) and span[-1].pos_ in ("ADP", "DET", "CCONJ"):
+        last = span[-1].idx
+        last = len(doc.text[:last].rstrip())
+        span = doc.char_span(end, last, alignment_mode="expand") if last > end else None
+    return last
+
+
+def _strip_det(text: str) -> str:
+    return re.sub(rf"^{_DET}", "", text.strip(), flags=re.IGNORECASE).strip()
+
+
+def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[tuple[int, int, str, Optional[str]]]:
+    """Bodies in one parsed sentence: (start, end, kind, speaker), kind "body" or "same".
+
+    Updates ``bodies`` (acronyms, last body named) as it reads: call it on an article's sentences in order.
+    """
+    v = vocabulary()
+    text = doc.text
+    metonyms = default_metonyms()
+    found: list[tuple[int, int, str, Optional[str]]] = []
+    for m in _same_pattern().finditer(text):
+        found.append((m.start(), m.end(), "same", None))
+    for m in _head_pattern().finditer(text):
+        head = m.group("head").lower()
+        definite = bool(re.match(r"(?:le|la|les|l['’])\s*$", (m.group("det") or ""), re.IGNORECASE))
+        end = _extent(doc, m.end())
+        rest = text[m.end():end]
+        bracket = re.match(r"\s*\(\s*([A-Z][\w&\-]{1,9})\s*\)", text[end:])
+        rest_words = re.findall(r"[\w\-’']+", rest)
+        name = _strip_det(text[m.start():end])
+        speaker: Optional[str] = None
+        stop = end
+        named = re.match(rf"((?:\s+[a-zéèêàç\-]+)*?)\s+(?P<n>{_NAME_WORD}(?:\s+{_NAME_WORD})*)", rest)
+        if bracket:
+            speaker = bracket.group(1)
+            stop = end + bracket.end()
+            bodies.acronyms[fold_french(name)] = speaker
+        elif fold_french(name) in bodies.acronyms:
+            speaker = bodies.acronyms[fold_french(name)]
+        elif head in v.named and named and " de " not in f" {named.group(1)} ":
+            inner = named.group("n")
+            speaker = metonyms.canonical.get(inner, inner)
+            stop = m.end() + named.end()
+        elif head not in v.heads and head not in v.state:
+            continue  # "le groupe de contact": a "named" head without a name is no body
+        elif head in v.state:
+            country = _country_of(rest_words)
+            if country is None and not definite:
+                continue  # "d'autres pays": no single source
+            speaker = country or bodies.last_state or (bodies.country[0] if bodies.country else None)
+        elif re.search(r"\b(?:de|du|des|d['’]|pour)\b", rest, re.IGNORECASE) and head not in ("justice",):
+            if head in v.ministry and bodies.country and not _country_of(rest_words):
+                first = rest_words[0] if rest_words else ""
+                if not first or fold_french(first) in ("de", "du", "des", "d'", "d’"):
+                    name = f"{m.group('head')} {bodies.country[1]}{rest}"
+            speaker = " ".join(name.split())
+            speaker = speaker[:1].lower() + speaker[1:] if m.group("head")[:1].isupper() \
+                and not any(w[:1].isupper() for w in rest_words) else speaker
+        elif definite:
+            speaker = bodies.last  # "l'institution", "le club espagnol": the body named last
+        if speaker is None or known_people(speaker):
+            continue
+        found.append((m.start(), stop, "body", speaker))
+    for ent in doc.ents:
+        if ent.label_ == "ORG" and ent.text[:1].isupper() and not known_people(ent.text):
+            after = re.match(r"\s*\(\s*([A-Z][\w&\-]{1,9})\s*\)", text[ent.end_char:])
+            bare = _strip_det(ent.text)
+            speaker = after.group(1) if after else bodies.acronyms.get(
+                fold_french(bare), metonyms.canonical.get(bare, bare))
+            if after:
+                bodies.acronyms[fold_french(_strip_det(ent.text))] = speaker
+            found.append((ent.start_char, ent.end_char + (after.end() if after else 0), "body", speaker))
+    for m in _ACRONYM.finditer(text):
+        if m.group(1) not in _NOT_ACRONYMS and sum(c.isupper() for c in m.group(1)) >= 2:
+            found.append((m.start(), m.end(), "body", metonyms.canonical.get(m.group(1), m.group(1))))
+    named = [f for f in found if f[2] == "body" and f[3]]
+    if named:
+        bodies.last = max(named, key=lambda f: f[0])[3]
+        states = [f[3] for f in named if f[3] in vocabulary().country_names.values()]
+        bodies.last_state = states[-1] if states else bodies.last_state
+    return found
+
+
+__all__ = ["Bodies", "body_mentions", "vocabulary"]

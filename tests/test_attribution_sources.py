@@ -1,0 +1,64 @@
+"""Sources as they appear in news (issue 13): bodies, the state, "la même source", titled names.
+
+Every sentence here is made up for the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_attribution import attributor, run  # noqa: F401  (the session fixture)
+
+
+def speakers(attributor, text):  # noqa: F811
+    return [a.speaker for a in run(attributor, text)[1]]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("La BCE estime que la croissance ralentira l'an prochain.", "BCE"),
+    ("Selon l'OMC, les échanges mondiaux reculeront de 2 %.", "OMC"),
+    ("La chaîne Canal Info a annoncé que le match était reporté.", "Canal Info"),
+    ("Selon l'agence de presse nordique Nordpress, le sommet est annulé.", "Nordpress"),
+    ("L'Office fédéral des routes (OFROU) a précisé que le tunnel restait fermé.", "OFROU"),
+])
+def test_bodies_are_sources(attributor, text, speaker):  # noqa: F811
+    assert speakers(attributor, text) == [speaker]
+
+
+def test_a_bracketed_acronym_names_the_body_afterwards(attributor):  # noqa: F811
+    text = ("Le Bureau national des pluies (BNP) a relevé son alerte. "
+            "Selon le Bureau national des pluies, les crues dureront trois jours.")
+    assert speakers(attributor, text) == [None, "BNP"]
+
+
+def test_a_bare_institution_noun_points_back_to_the_body_named_last(attributor):  # noqa: F811
+    text = ("L'Agence régionale des eaux (ARE) a publié ses relevés mardi. "
+            "L'institution estime que les nappes sont trop basses.")
+    assert speakers(attributor, text) == [None, "ARE"]
+
+
+def test_the_authorities_with_a_demonym_are_the_state(attributor):  # noqa: F811
+    text = "Les autorités marocaines ont indiqué que les routes étaient rouvertes."
+    assert speakers(attributor, text) == ["Maroc"]
+
+
+def test_the_same_source_is_the_last_source(attributor):  # noqa: F811
+    text = ("Selon l'Insee, les prix ont augmenté de 3 % en mai. "
+            "Les loyers ont progressé de 1 %, a précisé la même source.")
+    assert speakers(attributor, text) == ["Insee", "Insee"]
+
+
+def test_vague_collective_sources_stay_narration(attributor):  # noqa: F811
+    text = "Plusieurs pays ont proposé de livrer des vivres."
+    assert speakers(attributor, text) == [None]
+
+
+def test_a_title_between_role_and_name_gives_the_person(attributor):  # noqa: F811
+    text = ("« Nous avons un traitement », a déclaré le directeur de l'agence, le Dr Alon Verhoeven. "
+            "Le Dr Verhoeven a ajouté que les essais continuaient.")
+    assert speakers(attributor, text) == ["Alon Verhoeven", "Alon Verhoeven"]
+
+
+def test_an_honorific_for_lawyers_is_dropped(attributor):  # noqa: F811
+    text = "Me Paul Fontanel, son avocat, a confirmé que son client ferait appel."
+    assert speakers(attributor, text) == ["Paul Fontanel"]
