@@ -62,3 +62,21 @@ def test_a_title_between_role_and_name_gives_the_person(attributor):  # noqa: F8
 def test_an_honorific_for_lawyers_is_dropped(attributor):  # noqa: F811
     text = "Me Paul Fontanel, son avocat, a confirmé que son client ferait appel."
     assert speakers(attributor, text) == ["Paul Fontanel"]
+
+
+@pytest.mark.parametrize("text, speaker, cue", [
+    ("Le maire a salué le courage des pompiers.", "maire", "a salué"),
+    ("La présidente Inès Carvalho s'est dite « soulagée » par le vote.", "Inès Carvalho", "s'est dite"),
+    ("La radio Onde Libre l'a déjà annoncé gagnant.", "Onde Libre", "a annoncé"),
+    ("L'OMC recommande une baisse des droits de douane.", "OMC", "recommande"),
+    ("Les relevés publiés lundi par l'OMC font état d'une baisse.", None, None),
+])
+def test_more_reporting_cues(attributor, text, speaker, cue):  # noqa: F811
+    attribution = run(attributor, text)[1][0]
+    assert (attribution.speaker, attribution.cue) == (speaker, cue)
+
+
+def test_an_opening_mark_used_to_close_a_quote(attributor):  # noqa: F811
+    text = "« Les prix vont baisser« , a indiqué l'OMC dans un communiqué."
+    attribution = run(attributor, text)[1][0]
+    assert (attribution.speaker, attribution.quote) == ("OMC", "direct")

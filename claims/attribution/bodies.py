@@ -32,6 +32,7 @@ _ACRONYM = re.compile(r"(?<![\w\-’'])([A-Z][A-Z0-9&]{1,6})(?![\w\-])")
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "XX", "XXI", "OK", "TV", "PIB", "UTC", "GMT", "CDI", "CDD"}
 _DET = r"(?:(?:le|la|les|l['’]|leur|son|sa|ses)\s*)"
 _NAME_WORD = r"[A-ZÀ-Ý][\w’'\-\.&]*"
+_NAME_PREPOSITIONS = {"de", "du", "des", "d'", "d’", "pour", "sur", "en", "aux", "à"}
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,25 @@ class Bodies:
                 self.country = top
 
 
+@lru_cache(maxsize=1)
+def _folded_metonyms() -> dict[str, str]:
+    return {fold_french(k): v for k, v in default_metonyms().canonical.items() if len(k.split()) >= 3}
+
+
+def _known_name(name: str) -> Optional[str]:
+    """The body a written-out name stands for, from ``metonyms.tsv``; a name cut short after
+    at least four words counts ("l'institut national de la statistique" -> "Insee")."""
+    folded = fold_french(name)
+    table = _folded_metonyms()
+    if folded in table:
+        return table[folded]
+    if len(folded.split()) >= 4:
+        hits = {v for k, v in table.items() if k.startswith(folded + " ")}
+        if len(hits) == 1:
+            return hits.pop()
+    return None
+
+
 def _country_of(words: list[str]) -> Optional[str]:
     countries = vocabulary().countries
     for w in words:
@@ -136,6 +156,8 @@ def _extent(doc, end: int) -> int:
             break
         if t.pos_ not in depth_ok and not (t.text[:1].isupper() and t.pos_ == "X"):
             break
+        if t.pos_ == "ADP" and t.lower_ not in _NAME_PREPOSITIONS:
+            break  # "l'institution dans un communiqué": the name ends before "dans"
         if t.pos_ == "CCONJ" and t.lower_ != "et":
             break
         last = t.idx + len(t.text)
@@ -179,6 +201,8 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             bodies.acronyms[fold_french(name)] = speaker
         elif fold_french(name) in bodies.acronyms:
             speaker = bodies.acronyms[fold_french(name)]
+        elif _known_name(name):
+            speaker = _known_name(name)
         elif head in v.named and named and " de " not in f" {named.group(1)} ":
             inner = named.group("n")
             speaker = metonyms.canonical.get(inner, inner)

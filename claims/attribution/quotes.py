@@ -59,8 +59,8 @@ def find_quotes(text: str, start: int = 0, end: Optional[int] = None) -> Iterato
             outer = stack[0][1]
             yield _span(text, outer, i, closed=False)
             stack.clear()
-        elif stack and ch in _CLOSERS[stack[-1][0]] and (
-                ch != "'" or _straight_single_closes(text, i)):
+        elif stack and (ch in _CLOSERS[stack[-1][0]] and (ch != "'" or _straight_single_closes(text, i))
+                        or _misused_opening(text, i)):
             mark, at = stack.pop()
             if not stack:
                 yield _span(text, at, i + 1, closed=True)
@@ -69,6 +69,14 @@ def find_quotes(text: str, start: int = 0, end: Optional[int] = None) -> Iterato
         i += 1
     if stack:
         yield _span(text, stack[0][1], end, closed=False)
+
+
+def _misused_opening(text: str, i: int) -> bool:
+    """An opening mark used as a closing one ("… période« , a indiqué"): followed by punctuation."""
+    if text[i] not in "«“":
+        return False
+    rest = text[i + 1:i + 4].lstrip(" \u00a0")
+    return not rest or rest[0] in ",.;:!?)\n"
 
 
 def _breaks_paragraph(text: str, i: int) -> bool:

@@ -69,8 +69,13 @@ class CueLexicon:
                 for form in form_list:
                     self.finite.setdefault(form.lower(), []).append(lemma)
                 for form in participle.split(","):
-                    if form.strip():
-                        self.participles.setdefault(form.strip().lower(), []).append(lemma)
+                    form = form.strip().lower()
+                    # a pronominal verb's participle agrees with its subject: "s'est dite", "se sont dits"
+                    agreed = (form, form + "e", form + "s", form + "es") if self.is_pronominal(lemma) and \
+                        form and not form.endswith("s") else (form,)
+                    for f in agreed:
+                        if f and lemma not in self.participles.get(f, []):
+                            self.participles.setdefault(f, []).append(lemma)
                 self.needs[lemma] = tuple(n.strip() for n in needs.split(",") if n.strip())
             elif kind == "marker":
                 for form in form_list:
@@ -112,7 +117,8 @@ class CueLexicon:
             ("inv_compound", re.compile(
                 rf"{_B}(?P<aux>{aux})(?:-t)?-(?P<cl>{clitic}){between}\s+(?P<verb>{part}){_E}", flags)),
             ("inv_simple", re.compile(rf"{_B}(?P<verb>{fin})(?:-t)?-(?P<cl>{clitic}){_E}", flags)),
-            ("compound", re.compile(rf"{_B}{refl}(?P<aux>{aux}){between}\s+(?P<verb>{part}){_E}", flags)),
+            ("compound", re.compile(  # "l'a déclaré": an object pronoun may be elided onto the auxiliary
+                rf"(?:(?<=\bl['’])|{_B}){refl}(?P<aux>{aux}){between}\s+(?P<verb>{part}){_E}", flags)),
             ("aspect", re.compile(
                 rf"{_B}(?:{alternation(self.words('aspect'))})\s*(?P<verb>{infinitives}){_E}", flags)),
             ("simple", re.compile(rf"{_B}{refl}(?P<verb>{fin}){_E}", flags)),
