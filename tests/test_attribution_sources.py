@@ -69,7 +69,7 @@ def test_an_honorific_for_lawyers_is_dropped(attributor):  # noqa: F811
     ("La présidente Inès Carvalho s'est dite « soulagée » par le vote.", "Inès Carvalho", "s'est dite"),
     ("La radio Onde Libre l'a déjà annoncé gagnant.", "Onde Libre", "a annoncé"),
     ("L'OMC recommande une baisse des droits de douane.", "OMC", "recommande"),
-    ("Les relevés publiés lundi par l'OMC font état d'une baisse.", None, None),
+    ("Les relevés publiés lundi par l'OMC font état d'une baisse.", "OMC", "font état"),
 ])
 def test_more_reporting_cues(attributor, text, speaker, cue):  # noqa: F811
     attribution = run(attributor, text)[1][0]
@@ -80,3 +80,14 @@ def test_an_opening_mark_used_to_close_a_quote(attributor):  # noqa: F811
     text = "« Les prix vont baisser« , a indiqué l'OMC dans un communiqué."
     attribution = run(attributor, text)[1][0]
     assert (attribution.speaker, attribution.quote) == ("OMC", "direct")
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Selon le dernier bilan du ministère de la Pêche, 40 bateaux ont coulé.", "ministère de la Pêche"),
+    ("Les ventes ont reculé de 2 %, d'après les estimations publiées mardi par l'OMC.", "OMC"),
+    ("Selon le bilan provisoire, communiqué par les autorités suisses, 12 chalets ont brûlé.", "Suisse"),
+    ("Selon les estimations, 12 chalets ont brûlé.", None),
+    ("Selon un bilan des autorités locales, 12 chalets ont brûlé.", None),
+])
+def test_a_document_stands_for_its_source(attributor, text, speaker):  # noqa: F811
+    assert speakers(attributor, text) == [speaker]

@@ -23,6 +23,7 @@ from typing import Optional, Sequence
 
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
+from claims.attribution.bodies import document_source, is_document
 from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.quotes import find_quotes
 from claims.attribution.spans import absolute_span, content_span, main_quote
@@ -260,7 +261,8 @@ class SpeakerAttributor:
             self._speaker_kind = "pronoun"
             return self._last_person, cue.text
         if cue.kind == "marker":
-            mention = self._mention_after(item, cue.end, gap=2)
+            mention = self._mention_after(item, cue.end, gap=2) or \
+                document_source(item.sentence.text, item.mentions, cue.end)
             return self._found(mention, cue)
         token = self._token_at(item.doc, cue.verb_start)
         subject = self._subject(token) if token is not None else None
@@ -274,6 +276,8 @@ class SpeakerAttributor:
                                None)
             if mention is None:
                 mention = self._apposed_to(item, subject)  # "X, son avocat, a confirmé"
+            if mention is None and is_document(subject.text):  # "les projections de l'institution prévoient"
+                mention = document_source(item.sentence.text, item.mentions, subject.idx)
             if mention is None:
                 return None  # a subject that is no source: "certains responsables"
             found = self._found(mention, cue)

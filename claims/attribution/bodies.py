@@ -43,6 +43,7 @@ class BodyVocabulary:
     ministry: frozenset[str]
     document: frozenset[str]
     same: tuple[str, ...]
+    local: frozenset[str]
     countries: dict  # folded demonym -> (country name, masculine singular demonym)
     country_names: dict  # folded country name -> country name
 
@@ -75,7 +76,7 @@ def vocabulary() -> BodyVocabulary:
     return BodyVocabulary(by_length(kinds.get("head", [])), frozenset(kinds.get("named", [])),
                           frozenset(kinds.get("state", [])), frozenset(kinds.get("ministry", [])),
                           frozenset(kinds.get("document", [])), by_length(kinds.get("same", [])),
-                          countries, names)
+                          frozenset(kinds.get("local", [])), countries, names)
 
 
 @lru_cache(maxsize=1)
@@ -211,8 +212,8 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             continue  # "le groupe de contact": a "named" head without a name is no body
         elif head in v.state:
             country = _country_of(rest_words)
-            if country is None and not definite:
-                continue  # "d'autres pays": no single source
+            if country is None and (not definite or any(w.lower() in v.local for w in rest_words)):
+                continue  # "d'autres pays", "les autorités locales": no single source
             speaker = country or bodies.last_state or (bodies.country[0] if bodies.country else None)
         elif re.search(r"\b(?:de|du|des|d['’]|pour)\b", rest, re.IGNORECASE) and head not in ("justice",):
             if head in v.ministry and bodies.country and not _country_of(rest_words):
@@ -247,4 +248,39 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
     return found
 
 
-__all__ = ["Bodies", "body_mentions", "vocabulary"]
+_PARTICIPLE = re.compile(r"\w+(?:é|ée|és|ées|u|ue|us|ues|is|ise|it|ite)$")
+_BY = {"de", "du", "des", "d", "par"}
+
+
+def document_source(text: str, mentions, offset: int):
+    """The source whose document follows a marker at ``offset`` (rule A3 of the real-news gold).
+
+    "selon le dernier bilan du ministère", "d'après les estimations de l'Insee", "selon une première
+    estimation publiée mardi par l'Insee", "selon le bilan provisoire, communiqué par les autorités":
+    a document noun in the first words, then the source after "de"/"par", at most one comma (before a
+    participle). Returns the mention or None.
+    """
+    documents = vocabulary().document
+    for m in mentions:
+        if m.start < offset or m.kind == "pronoun":
+            continue
+        between = text[offset:m.start]
+        words = re.findall(r"[\w\-]+", between.lower())
+        if len(words) > 14 or re.search(r"[;:«»“”\"]", between) or not words:
+            return None
+        if not any(w in documents for w in words[:5]):
+            return None
+        commas = between.split(",")
+        if len(commas) > 2 or (len(commas) == 2 and not _PARTICIPLE.match(commas[1].strip().split(" ")[0] or "")):
+            return None
+        tail = [w for w in words if w not in ("le", "la", "les", "l")]
+        if tail and tail[-1] in _BY:
+            return m
+    return None
+
+
+def is_document(word: str) -> bool:
+    return word.lower() in vocabulary().document
+
+
+__all__ = ["Bodies", "body_mentions", "document_source", "is_document", "vocabulary"]
