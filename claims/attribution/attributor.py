@@ -89,6 +89,7 @@ class SpeakerAttributor:
         self._conjunctions = {w.lower() for w in lexicon.words("conjunction")}
         context = ArticleContext(lexicon, metonyms)
         learn_article(docs, context)
+        self.context_ = context  # what the article says of its sources (claims.attribution.canon)
         text = article.text
         quotes = list(find_quotes(text, sentences[0].start, sentences[-1].end))
         items = []

@@ -32,6 +32,7 @@ _ACRONYM = re.compile(r"(?<![\w\-’'])([A-Z][A-Z0-9&]{1,6})(?![\w\-])")
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "XX", "XXI", "OK", "TV", "PIB", "UTC", "GMT", "CDI", "CDD"}
 _DET = r"(?:(?:le|la|les|l['’]|leur|son|sa|ses)\s*)"
 _NAME_WORD = r"[A-ZÀ-Ý][\w’'\-\.&]*"
+_GENERIC = {"institution", "organisation", "organisme", "instance", "institut"}
 _NAME_PREPOSITIONS = {"de", "du", "des", "d'", "d’", "pour", "sur", "en", "aux", "à"}
 
 
@@ -97,6 +98,8 @@ class Bodies:
     """What one article says of its bodies: acronyms given in brackets, the last body named, its country."""
 
     acronyms: dict[str, str] = field(default_factory=dict)  # folded full name -> acronym
+    by_head: dict[str, str] = field(default_factory=dict)  # "tribunal" -> the tribunal named last
+    unresolved: dict[str, Optional[str]] = field(default_factory=dict)  # head given as speaker -> last body
     last: Optional[str] = None
     last_state: Optional[str] = None
     country: Optional[tuple[str, str]] = None  # the article's main country: name, demonym
@@ -138,6 +141,12 @@ def _known_name(name: str) -> Optional[str]:
         if len(hits) == 1:
             return hits.pop()
     return None
+
+
+def ministry_case(name: str) -> str:
+    """A ministry's domain capitalised, as French typography writes it ("ministre de l'Intérieur")."""
+    return re.sub(r"^(minist(?:ère|re)s?(?:\s+[a-zéèêîôûç]+)?\s+(?:de\s+la|de\s+l['’]|des|du|de|d['’])\s*)(\w)",
+                  lambda m: m.group(1) + m.group(2).upper(), name, flags=re.IGNORECASE)
 
 
 def _country_of(words: list[str]) -> Optional[str]:
@@ -195,6 +204,7 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         name = _strip_det(text[m.start():end])
         speaker: Optional[str] = None
         stop = end
+        anaphor = False
         named = re.match(rf"((?:\s+[a-zéèêàç\-]+)*?)\s+(?P<n>{_NAME_WORD}(?:\s+{_NAME_WORD})*)", rest)
         if bracket:
             speaker = bracket.group(1)
@@ -220,13 +230,25 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
                 first = rest_words[0] if rest_words else ""
                 if not first or fold_french(first) in ("de", "du", "des", "d'", "d’"):
                     name = f"{m.group('head')} {bodies.country[1]}{rest}"
-            speaker = " ".join(name.split())
+            speaker = ministry_case(" ".join(name.split()))
             speaker = speaker[:1].lower() + speaker[1:] if m.group("head")[:1].isupper() \
                 and not any(w[:1].isupper() for w in rest_words) else speaker
-        elif definite:
-            speaker = bodies.last  # "l'institution", "le club espagnol": the body named last
+        else:
+            anaphor = True
+        if not anaphor:
+            pass
+        elif definite and head in bodies.by_head:
+            speaker = bodies.by_head[head]  # "le tribunal": the tribunal named last
+        elif definite and head in _GENERIC:
+            speaker = bodies.last  # "l'institution": the body named last
+        elif definite and not head.endswith("s"):
+            # "le ministère" with no ministry named: the corpus may name it (claims.attribution.canon)
+            speaker = head
+            bodies.unresolved[head] = bodies.last
         if speaker is None or known_people(speaker):
             continue
+        if not anaphor and head not in v.state:
+            bodies.by_head[head] = speaker
         found.append((m.start(), stop, "body", speaker))
     for ent in doc.ents:
         if ent.label_ == "ORG" and ent.text[:1].isupper() and not known_people(ent.text):

@@ -1,10 +1,15 @@
-"""Attribution of a whole corpus: the pipeline's attribution stage, memoised per article."""
+"""Attribution of a whole corpus: the pipeline's attribution stage, memoised per article.
+
+Each article is attributed on its own; then every source gets one name over the corpus
+(:mod:`claims.attribution.canon`), from the tables each article's attribution learnt (memoised with it).
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Optional, Sequence
 
+from claims.attribution.canon import ArticleNames, canonical_speakers
 from claims.records import Article, Attribution, Sentence
 
 MEMO_KIND = "attribution"
@@ -54,9 +59,13 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
         known = memo.get(MEMO_KIND, stamp, [_memo_text(a, ss) for a, ss in parts])
     fresh = []
     out: list[Attribution] = []
-    for (article, own), found in zip(parts, known):
-        if found is not None and len(found) == len(own):
-            out.extend(_from_json(row) for row in found)
+    tables: list[Optional[ArticleNames]] = []
+    article_of: list[int] = []
+    for k, ((article, own), found) in enumerate(zip(parts, known)):
+        article_of.extend([k] * len(own))
+        if isinstance(found, dict) and len(found["rows"]) == len(own):
+            out.extend(_from_json(row) for row in found["rows"])
+            tables.append(ArticleNames.from_json(found["names"]))
             continue
         if attributor is None:
             attributor = _default_attributor()
@@ -64,11 +73,15 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
             result = list(attributor.attribute(article, own, parses.docs([s.text for s in own])))
         else:
             result = list(attributor.attribute(article, own))
+        context = getattr(attributor, "context_", None) if own else None
+        names = ArticleNames.of(context) if context is not None else ArticleNames()
         out.extend(result)
-        fresh.append((_memo_text(article, own), [_to_json(a) for a in result]))
+        tables.append(names)
+        fresh.append((_memo_text(article, own), {"rows": [_to_json(a) for a in result],
+                                                 "names": names.to_json()}))
     if use_memo:
         memo.put(MEMO_KIND, stamp, fresh)
-    return out
+    return canonical_speakers(out, article_of, tables)
 
 
 def _default_attributor():

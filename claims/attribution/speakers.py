@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple, Optional, Sequence
 
-from claims.attribution.bodies import Bodies, body_mentions
+from claims.attribution.bodies import Bodies, body_mentions, ministry_case
 from claims.french.cues import CueLexicon
 from claims.french.entities import Metonyms
 from claims.french.text import fold_name
@@ -56,6 +56,7 @@ class ArticleContext:
     names: dict[str, str] = field(default_factory=dict)  # folded surname -> fullest form
     roles: dict[str, str] = field(default_factory=dict)  # role key -> canonical person
     first_words: dict[str, str] = field(default_factory=dict)  # folded first word -> fullest form
+    open_roles: dict[str, str] = field(default_factory=dict)  # role given as speaker -> role as written
     bodies: Bodies = field(default_factory=Bodies)
 
     def add_name(self, name: str) -> None:
@@ -120,7 +121,12 @@ class ArticleContext:
         if len(set(close)) == 1:
             return close[0]
         words = role.split()
-        return " ".join(words[1:] if words and words[0].lower() in _DROP_IN_ROLE else words)
+        written = ministry_case(" ".join(words[1:] if words and words[0].lower() in _DROP_IN_ROLE else words))
+        first = written.split(" ")[0]
+        if first[:1].isupper() and self.lexicon.title_class(first):
+            written = written[:1].lower() + written[1:]  # "Ministre de l'Intérieur" starting a phrase
+        self.open_roles[written] = role  # the corpus may tie it to a person (claims.attribution.canon)
+        return written
 
 
 @lru_cache(maxsize=8)

@@ -1,0 +1,130 @@
+"""One name per source across a corpus (issue 13, item 2).
+
+Each article is attributed on its own (and memoised so); what it learnt of its sources travels with
+its attributions as :class:`ArticleNames`. :func:`canonical_speakers` then gives every source one name
+over the corpus:
+
+* a person named in full anywhere ("Tedros Adhanom Ghebreyesus") replaces the short forms other
+  articles use ("Tedros", "Dr Tedros");
+* a role an article never tied to a name ("la ministre de la Culture") becomes the person another
+  article gave that role ("la ministre de la Culture, Rima Abdul Malak"), if only one person has it;
+* an institution noun with no name in its article ("le ministère") becomes the one body of that
+  kind the corpus names ("ministère marocain de l'Intérieur"), else the body its article named last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from claims.french.text import fold_name
+from claims.records import Attribution
+
+
+@dataclass
+class ArticleNames:
+    """What one article says of its sources, as JSON-able tables."""
+
+    persons: list[str] = field(default_factory=list)  # fullest forms of people's names
+    roles: dict[str, str] = field(default_factory=dict)  # role key -> person
+    open_roles: dict[str, str] = field(default_factory=dict)  # speaker given for a role -> role as written
+    bodies: dict[str, str] = field(default_factory=dict)  # institution head -> body named with it
+    open_heads: dict[str, Optional[str]] = field(default_factory=dict)  # head given as speaker -> last body
+
+    @classmethod
+    def of(cls, context) -> "ArticleNames":
+        """The tables of an :class:`claims.attribution.speakers.ArticleContext`."""
+        persons = sorted(set(context.names.values()) | set(context.first_words.values()))
+        return cls(persons, dict(context.roles), dict(context.open_roles),
+                   dict(context.bodies.by_head), dict(context.bodies.unresolved))
+
+    def to_json(self) -> dict:
+        return {"persons": self.persons, "roles": self.roles, "open_roles": self.open_roles,
+                "bodies": self.bodies, "open_heads": self.open_heads}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ArticleNames":
+        return cls(**data)
+
+
+class _Corpus:
+    def __init__(self, tables: Sequence[ArticleNames], lexicon, metonyms):
+        from claims.attribution.speakers import ArticleContext
+
+        self.context = ArticleContext(lexicon, metonyms)
+        persons = sorted({p for t in tables for p in t.persons}, key=lambda p: -len(p.split()))
+        for p in persons:
+            self.context.add_name(p)
+        owners: dict[str, set] = {}
+        for t in tables:
+            for key, person in t.roles.items():
+                owners.setdefault(key, set()).add(self.context.person(person))
+        self.context.roles = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+        self.bodies: dict[str, set] = {}
+        for t in tables:
+            for head, body in t.bodies.items():
+                self.bodies.setdefault(head, set()).add(body)
+
+    def person(self, name: str) -> str:
+        words = name.split()
+        full = self.context.person(name)
+        if len(full.split()) > len(words) and fold_name(words[-1]) in {fold_name(w) for w in full.split()}:
+            return full
+        return name
+
+
+def canonical_speakers(attributions: Sequence[Attribution], article_of: Sequence[int],
+                       tables: Sequence[ArticleNames], lexicon=None, metonyms=None) -> list[Attribution]:
+    """``attributions`` with each speaker given its corpus-wide name.
+
+    Args:
+        attributions: one per sentence of the corpus.
+        article_of: the position in ``tables`` of each sentence's article.
+        tables: what each article learnt (:meth:`ArticleNames.of`).
+    """
+    if lexicon is None or metonyms is None:
+        from claims.french.cues import default_lexicon
+        from claims.french.entities import default_metonyms
+
+        lexicon, metonyms = lexicon or default_lexicon(), metonyms or default_metonyms()
+    corpus = _Corpus(tables, lexicon, metonyms)
+    cache: dict[tuple[int, str], str] = {}
+
+    def name(k: int, speaker: str) -> str:
+        table = tables[k]
+        if speaker in table.open_roles:
+            return corpus.context.role_speaker(table.open_roles[speaker]) if \
+                _tied(corpus, table.open_roles[speaker]) else speaker
+        if speaker in table.open_heads:
+            bodies = corpus.bodies.get(speaker, set())
+            if len(bodies) == 1:
+                return next(iter(bodies))
+            return table.open_heads[speaker] or speaker
+        if speaker in table.persons or len(speaker.split()) == 1:
+            return corpus.person(speaker)
+        return speaker
+
+    out = []
+    for a, k in zip(attributions, article_of):
+        if a.speaker is None or k is None:
+            out.append(a)
+            continue
+        if (k, a.speaker) not in cache:
+            parts = [name(k, p) for p in a.speaker.split(", ")]
+            cache[(k, a.speaker)] = ", ".join(dict.fromkeys(parts))
+        out.append(a._replace(speaker=cache[(k, a.speaker)]) if cache[(k, a.speaker)] != a.speaker else a)
+    return out
+
+
+def _tied(corpus: _Corpus, role: str) -> bool:
+    """Whether the corpus ties a role to one person (else it stays the role as written)."""
+    key = corpus.context.role_key(role)
+    if key in corpus.context.roles:
+        return True
+    title, _, rest = key.partition(" ")
+    close = {p for k, p in corpus.context.roles.items()
+             if k.split(" ")[0] == title and set(rest.split()) <= set(k.split())}
+    return len(close) == 1
+
+
+__all__ = ["ArticleNames", "canonical_speakers"]

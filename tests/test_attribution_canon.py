@@ -1,0 +1,43 @@
+"""One name per source across a corpus (claims.attribution.canon); no spaCy needed. Names are made up."""
+
+from claims.attribution.canon import ArticleNames, canonical_speakers
+from claims.records import Attribution
+
+
+def _a(speaker):
+    return Attribution(speaker, "a dit", "indirect")
+
+
+def test_a_role_left_open_in_one_article_is_the_person_another_article_names():
+    first = ArticleNames(persons=["Léa Morvan"], roles={"ministre de la culture": "Léa Morvan"})
+    second = ArticleNames(open_roles={"ministre de la Culture": "la ministre de la Culture"})
+    out = canonical_speakers([_a("Léa Morvan"), _a("ministre de la Culture")], [0, 1], [first, second])
+    assert [a.speaker for a in out] == ["Léa Morvan", "Léa Morvan"]
+
+
+def test_a_role_two_people_hold_stays_a_role():
+    first = ArticleNames(persons=["Léa Morvan"], roles={"ministre de la culture": "Léa Morvan"})
+    other = ArticleNames(persons=["Jean Pons"], roles={"ministre de la culture": "Jean Pons"})
+    second = ArticleNames(open_roles={"ministre de la Culture": "la ministre de la Culture"})
+    out = canonical_speakers([_a("ministre de la Culture")], [2], [first, other, second])
+    assert out[0].speaker == "ministre de la Culture"
+
+
+def test_a_short_name_gets_the_fullest_form_of_the_corpus():
+    first = ArticleNames(persons=["Amara Tesfaye Bekele"])
+    second = ArticleNames(persons=["Bekele"])
+    out = canonical_speakers([_a("Bekele"), _a("Amara Tesfaye Bekele")], [1, 0], [first, second])
+    assert [a.speaker for a in out] == ["Amara Tesfaye Bekele"] * 2
+
+
+def test_an_institution_noun_becomes_the_one_body_of_its_kind_in_the_corpus():
+    first = ArticleNames(bodies={"ministère": "ministère péruvien de la Pêche"})
+    second = ArticleNames(open_heads={"ministère": None})
+    third = ArticleNames(open_heads={"tribunal": "OMC"})
+    out = canonical_speakers([_a("ministère"), _a("tribunal")], [1, 2], [first, second, third])
+    assert [a.speaker for a in out] == ["ministère péruvien de la Pêche", "OMC"]
+
+
+def test_narration_and_bodies_are_left_alone():
+    out = canonical_speakers([Attribution(None, None, "none"), _a("OMC, FMI")], [0, 0], [ArticleNames()])
+    assert [a.speaker for a in out] == [None, "OMC, FMI"]
