@@ -91,3 +91,25 @@ def test_an_opening_mark_used_to_close_a_quote(attributor):  # noqa: F811
 ])
 def test_a_document_stands_for_its_source(attributor, text, speaker):  # noqa: F811
     assert speakers(attributor, text) == [speaker]
+
+
+def test_a_capitalised_name_after_a_role_is_a_person(attributor):  # noqa: F811
+    text = ("« Le vaccin est sûr », a affirmé le directeur de l'agence, Amara Tesfaye Bekele. "
+            "Le patron de l'agence a ajouté que les doses seraient livrées en mai.")
+    assert speakers(attributor, text) == ["Amara Tesfaye Bekele", "Amara Tesfaye Bekele"]
+
+
+def test_a_bracketed_acronym_between_role_and_name(attributor):  # noqa: F811
+    text = "« Il faut agir », a dit la présidente du Comité des sages (CDS), Inès Carvalho."
+    assert speakers(attributor, text) == ["Inès Carvalho"]
+
+
+def test_an_incise_after_a_bracket(attributor):  # noqa: F811
+    text = "Le billet coûte 3 euros (2,80 francs) a précisé le docteur Alon Verhoeven."
+    assert speakers(attributor, text) == ["Alon Verhoeven"]
+
+
+def test_a_described_institution_points_back_to_the_body(attributor):  # noqa: F811
+    text = ("La Banque centrale européenne a publié ses chiffres. "
+            "« Les prix vont baisser », a indiqué l'institution de Francfort.")
+    assert speakers(attributor, text) == [None, "BCE"]

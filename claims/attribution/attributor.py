@@ -237,7 +237,8 @@ class SpeakerAttributor:
         """Tell whether a cue follows what it reports, its subject after it ("..., a dit X")."""
         if cue.clitic:
             return True
-        return cue_is_postposed(item.sentence.text, cue) and \
+        before = item.sentence.text[:cue.start].rstrip()
+        return (cue_is_postposed(item.sentence.text, cue) or before.endswith(")")) and \
             self._mention_after(item, cue.end, gap=8) is not None
 
     def _mention_at(self, item: _Analysis, token) -> Optional[Mention]:

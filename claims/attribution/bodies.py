@@ -218,8 +218,10 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             inner = named.group("n")
             speaker = metonyms.canonical.get(inner, inner)
             stop = m.end() + named.end()
-        elif head not in v.heads and head not in v.state:
-            continue  # "le groupe de contact": a "named" head without a name is no body
+        elif head in _GENERIC or head not in v.heads and head not in v.state:
+            if head not in _GENERIC and re.search(r"\b(?:de|du|des|d['’]|pour)\b", rest, re.IGNORECASE):
+                continue  # "le groupe de contact": a "named" head without a name is no body
+            anaphor = True  # "l'institution de Francfort", "le club espagnol"
         elif head in v.state:
             country = _country_of(rest_words)
             if country is None and (not definite or any(w.lower() in v.local for w in rest_words)):
@@ -239,8 +241,8 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             pass
         elif definite and head in bodies.by_head:
             speaker = bodies.by_head[head]  # "le tribunal": the tribunal named last
-        elif definite and head in _GENERIC:
-            speaker = bodies.last  # "l'institution": the body named last
+        elif definite and (head in _GENERIC or head not in v.heads):
+            speaker = bodies.last  # "l'institution", "le club": the body named last
         elif definite and not head.endswith("s"):
             # "le ministère" with no ministry named: the corpus may name it (claims.attribution.canon)
             speaker = head
@@ -252,13 +254,15 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         found.append((m.start(), stop, "body", speaker))
     for ent in doc.ents:
         if ent.label_ == "ORG" and ent.text[:1].isupper() and not known_people(ent.text):
-            after = re.match(r"\s*\(\s*([A-Z][\w&\-]{1,9})\s*\)", text[ent.end_char:])
+            end = ent.end_char if ent.text.isupper() else _extent(doc, ent.end_char)  # "l'Alliance mondiale | du vaccin (GAVI)"
+            after = re.match(r"\s*\(\s*([A-Z][\w&\-]{1,9})\s*\)", text[end:])
+            end = end if after else ent.end_char
             bare = _strip_det(ent.text)
             speaker = after.group(1) if after else bodies.acronyms.get(
                 fold_french(bare), metonyms.canonical.get(bare, bare))
             if after:
                 bodies.acronyms[fold_french(_strip_det(ent.text))] = speaker
-            found.append((ent.start_char, ent.end_char + (after.end() if after else 0), "body", speaker))
+            found.append((ent.start_char, end + (after.end() if after else 0), "body", speaker))
     for m in _ACRONYM.finditer(text):
         if m.group(1) not in _NOT_ACRONYMS and sum(c.isupper() for c in m.group(1)) >= 2:
             found.append((m.start(), m.end(), "body", metonyms.canonical.get(m.group(1), m.group(1))))

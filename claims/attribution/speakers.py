@@ -82,9 +82,10 @@ class ArticleContext:
         if not words:
             return name
         key = fold_name(words[-1])
-        if key in self.names:
-            return self.names[key]
-        return self.first_words.get(key, name) if len(words) == 1 else name
+        found = [self.names.get(key, name)]
+        if len(words) == 1 and key in self.first_words:  # "Tedros" -> "Tedros Adhanom Ghebreyesus"
+            found.append(self.first_words[key])
+        return max(found, key=lambda n: len(n.split()))
 
     def is_known_surname(self, word: str) -> bool:
         return word[:1].isupper() and fold_name(word) in self.names
@@ -141,6 +142,26 @@ def _title_spans(text: str, lexicon: CueLexicon) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in pattern.finditer(text)]
 
 
+_AFTER_ROLE = re.compile(r"\s*(?:\([^)]{1,20}\)\s*)?,\s*((?:[A-ZÀ-Ý][\w’'\-]+)"
+                         r"(?:\s+(?:(?:ben|bin|al|el|de|da|van|von)\s+)?[A-ZÀ-Ý][\w’'\-]+){1,4})")
+
+
+def _named_after_role(doc, context: ArticleContext, people) -> list[tuple[int, int]]:
+    """A capitalised name right after a role is a person, whatever spaCy's label ("le directeur
+    de l'agence, Amara Tesfaye Bekele" tagged as an organisation or a place)."""
+    spans = []
+    for start, end in _title_spans(doc.text, context.lexicon):
+        role_end = _extend_role(doc, start, end, people)
+        m = _AFTER_ROLE.match(doc.text, role_end)
+        if m is None or any(s <= m.start(1) < e for s, e in people):
+            continue
+        words = m.group(1).split()
+        if any(w in context.metonyms.canonical or w.isupper() for w in words):
+            continue
+        spans.append((m.start(1), m.end(1)))
+    return spans
+
+
 def _person_spans(doc, context: ArticleContext) -> list[tuple[int, int]]:
     """Character spans of people's names in a parsed sentence."""
     spans = []
@@ -149,6 +170,7 @@ def _person_spans(doc, context: ArticleContext) -> list[tuple[int, int]]:
             spans.append((ent.start_char, ent.end_char))
     for m in _HONORIFIC_NAME.finditer(doc.text):
         spans.append((m.start(), m.end()))
+    spans.extend(_named_after_role(doc, context, spans))
     taken = [range(s, e) for s, e in spans]
     for token in doc:
         if context.is_known_surname(token.text) and not any(token.idx in r for r in taken):
@@ -193,6 +215,8 @@ def learn_article(docs: Sequence, context: ArticleContext) -> None:
                 context.add_name(ent.text)
         for m in _HONORIFIC_NAME.finditer(doc.text):
             context.add_name(m.group(1) or m.group(2))
+        for start, end in _named_after_role(doc, context, []):
+            context.add_name(doc.text[start:end])
     context.bodies.learn(doc.text for doc in docs)
     for doc in docs:
         people = sorted(_person_spans(doc, context))
@@ -230,6 +254,8 @@ def find_mentions(doc, context: ArticleContext,
                 continue
             between_after = text[role_end:m.start] if m.start >= role_end else None
             between_before = text[m.end:start] if start >= m.end else None
+            if between_after is not None:  # "la présidente du groupe (SAGE), Hanna Nohynek"
+                between_after = re.sub(r"\([^)]{1,20}\)", "", between_after)
             if (between_after is not None and between_after.strip(" ") in ("", ",")) or \
                     (between_before is not None and between_before.strip(" ") == ","):
                 mentions[i] = Mention(min(start, m.start), max(role_end, m.end), "person", m.speaker)
