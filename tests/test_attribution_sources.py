@@ -113,3 +113,23 @@ def test_a_described_institution_points_back_to_the_body(attributor):  # noqa: F
     text = ("La Banque centrale européenne a publié ses chiffres. "
             "« Les prix vont baisser », a indiqué l'institution de Francfort.")
     assert speakers(attributor, text) == [None, "BCE"]
+
+
+def test_a_pronoun_agrees_in_gender_with_its_person(attributor):  # noqa: F811
+    text = ("La ministre de la Santé, Inès Carvalho, a reçu le maire, Paul Fontanel. "
+            "Le maire a parlé des urgences. "
+            "Elle y affirmait que les hôpitaux manquaient de lits.")
+    assert speakers(attributor, text)[2] == "Inès Carvalho"
+
+
+def test_a_pronoun_goes_to_the_subject_earlier_in_its_sentence(attributor):  # noqa: F811
+    text = ("Léa Morvan a présenté son film au festival. "
+            "Inès Carvalho n'était pas là, mais elle réagit le soir et se dit « choquée ».")
+    assert speakers(attributor, text) == [None, "Inès Carvalho"]
+
+
+def test_a_person_named_outside_the_subject_becomes_salient(attributor):  # noqa: F811
+    text = ("Léa Morvan a dénoncé la réforme. "
+            "Ses propos ont fait réagir la ministre de la Culture, Inès Carvalho. "
+            "« Je suis choquée », a-t-elle écrit.")
+    assert speakers(attributor, text) == ["Léa Morvan", None, "Inès Carvalho"]

@@ -24,6 +24,7 @@ from typing import Optional, Sequence
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
 from claims.attribution.bodies import document_source, is_document
+from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.quotes import find_quotes
 from claims.attribution.spans import absolute_span, content_span, main_quote
@@ -111,7 +112,8 @@ class SpeakerAttributor:
 
     def _attribute_items(self, items: list[_Analysis]) -> list[Attribution]:
         results: list[Optional[Attribution]] = [None] * len(items)
-        self._last_person: Optional[str] = None
+        context = getattr(self, "context_", None)
+        self._referents = Referents(context.genders if context is not None else {})
         self._last_source: Optional[str] = None  # for "la même source"
         for i, item in enumerate(items):
             if results[i] is not None:
@@ -131,15 +133,25 @@ class SpeakerAttributor:
         if attribution.speaker is not None:
             self._last_source = attribution.speaker
             if getattr(self, "_speaker_kind", None) in ("person", "role", "pronoun"):
-                self._last_person = attribution.speaker
+                self._referents.add(attribution.speaker)
             return
         root = next((t for t in item.doc if t.dep_ == "ROOT"), None)
         if root is None:
             return
         subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), root)
         mention = self._mention_at(item, subject)  # the root itself when the parse has no subject
+        if mention is None or mention.kind not in ("person", "role", "pronoun"):
+            mention = next((m for m in item.mentions if m.kind == "pronoun" and getattr(
+                self._token_at(item.doc, m.start), "dep_", "").startswith("nsubj")), None)
+        if mention is not None and mention.kind == "pronoun":  # "..., il avait prolongé": he stays salient
+            self._referents.add(self._resolve(mention, item))
+            return
+        if mention is None or mention.kind not in ("person", "role"):
+            # "Ses propos ont fait réagir la ministre X": the last person named, not after a preposition
+            mention = next((m for m in reversed(item.mentions) if m.kind == "person"
+                            and not self._after_preposition(item, m)), None)
         if mention is not None and mention.kind in ("person", "role"):
-            self._last_person = mention.speaker
+            self._referents.add(mention.speaker)
 
     @staticmethod
     def _quote_group(items: list[_Analysis], i: int) -> list[int]:
@@ -247,9 +259,18 @@ class SpeakerAttributor:
                 return m
         return None
 
-    def _resolve(self, mention: Mention) -> Optional[str]:
+    def _resolve(self, mention: Mention, item: Optional[_Analysis] = None) -> Optional[str]:
         if mention.kind == "pronoun":
-            return self._last_person
+            pronoun = item.sentence.text[mention.start:mention.end] if item is not None else "il"
+            own = self._token_at(item.doc, mention.start) if item is not None else None
+            if own is not None:  # "X n'est pas là, mais elle réagit": a main-clause subject before it first
+                for m in reversed([m for m in item.mentions if m.end <= mention.start]):
+                    token = self._token_at(item.doc, m.start)
+                    if m.kind in ("person", "role") and token is not None and token.dep_.startswith("nsubj") \
+                            and token.head is not own.head and token.head.dep_ in _MAIN_DEPS \
+                            and self._referents.compatible(m.speaker, pronoun):
+                        return m.speaker
+            return self._referents.resolve(pronoun)
         if mention.kind == "same":
             return self._last_source
         return mention.speaker
@@ -258,14 +279,15 @@ class SpeakerAttributor:
         """Return (speaker, cue text) for a cue, or None when it has no identifiable source."""
         self._speaker_kind = None
         if cue.clitic:
-            if cue.clitic not in ("il", "elle") or self._last_person is None:
+            person = self._referents.resolve(cue.clitic) if cue.clitic in ("il", "elle") else None
+            if person is None:
                 return None
             self._speaker_kind = "pronoun"
-            return self._last_person, cue.text
+            return person, cue.text
         if cue.kind == "marker":
             mention = self._mention_after(item, cue.end, gap=2) or \
                 document_source(item.sentence.text, item.mentions, cue.end)
-            return self._found(mention, cue)
+            return self._found(mention, cue, item)
         token = self._token_at(item.doc, cue.verb_start)
         subject = self._subject(token) if token is not None else None
         if subject is not None and postposed and subject.idx < cue.end:
@@ -282,17 +304,17 @@ class SpeakerAttributor:
                 mention = document_source(item.sentence.text, item.mentions, subject.idx)
             if mention is None:
                 return None  # a subject that is no source: "certains responsables"
-            found = self._found(mention, cue)
+            found = self._found(mention, cue, item)
             if found and mention.kind != "pronoun":
                 names = [self._resolve(m) for m in self._coordinated(item, mention)]
                 return ", ".join(dict.fromkeys(n for n in names if n)), found[1]
             return found
         if postposed:
-            return self._found(self._mention_after(item, cue.end, gap=8), cue)
+            return self._found(self._mention_after(item, cue.end, gap=8), cue, item)
         before = [m for m in item.mentions if m.end <= cue.start
                   and len(words(item.sentence.text[m.end:cue.start])) <= 4
                   and not self._after_preposition(item, m)]
-        return self._found(before[-1] if before else None, cue)
+        return self._found(before[-1] if before else None, cue, item)
 
     @staticmethod
     def _apposed_to(item: _Analysis, subject) -> Optional[Mention]:
@@ -304,10 +326,10 @@ class SpeakerAttributor:
         end = len(before[:-1].rstrip())
         return next((m for m in item.mentions if m.end == end and m.kind in ("person", "body")), None)
 
-    def _found(self, mention: Optional[Mention], cue: CueMatch):
+    def _found(self, mention: Optional[Mention], cue: CueMatch, item: Optional[_Analysis] = None):
         if mention is None:
             return None
-        speaker = self._resolve(mention)
+        speaker = self._resolve(mention, item)
         if speaker is None:
             return None
         self._speaker_kind = mention.kind

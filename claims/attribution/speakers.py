@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional, Sequence
 
 from claims.attribution.bodies import Bodies, body_mentions, ministry_case
+from claims.attribution.pronouns import role_gender
 from claims.french.cues import CueLexicon
 from claims.french.entities import Metonyms
 from claims.french.text import fold_name
@@ -57,6 +58,7 @@ class ArticleContext:
     roles: dict[str, str] = field(default_factory=dict)  # role key -> canonical person
     first_words: dict[str, str] = field(default_factory=dict)  # folded first word -> fullest form
     open_roles: dict[str, str] = field(default_factory=dict)  # role given as speaker -> role as written
+    genders: dict[str, str] = field(default_factory=dict)  # person -> "F" / "M", when the article shows it
     bodies: Bodies = field(default_factory=Bodies)
 
     def add_name(self, name: str) -> None:
@@ -110,6 +112,9 @@ class ArticleContext:
 
     def add_role(self, role: str, person: str) -> None:
         self.roles.setdefault(self.role_key(role), self.person(person))
+        gender = role_gender(role, self.lexicon)
+        if gender:
+            self.genders.setdefault(self.person(person), gender)
 
     def role_speaker(self, role: str) -> str:
         """The person an article introduced with this role, else the role as written."""
@@ -215,6 +220,8 @@ def learn_article(docs: Sequence, context: ArticleContext) -> None:
                 context.add_name(ent.text)
         for m in _HONORIFIC_NAME.finditer(doc.text):
             context.add_name(m.group(1) or m.group(2))
+            if m.group(1):  # "M. X", "Mme X"
+                context.genders.setdefault(clean_name(m.group(1)), "M" if m.group(0).startswith("M.") else "F")
         for start, end in _named_after_role(doc, context, []):
             context.add_name(doc.text[start:end])
     context.bodies.learn(doc.text for doc in docs)

@@ -1,0 +1,74 @@
+"""Who "il" and "elle" are: the people an article made salient, with their gender when it shows.
+
+Gender is read from the article itself, never guessed from a first name: an honorific ("M.",
+"Mme"), or the title an article ties to the person ("la ministre de la Culture, X", "le président
+X"; "la" or a feminine form such as "présidente", "directrice"). A pronoun goes to the most recent
+person whose gender is compatible (unknown is compatible with both).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+_FEMININE_DET = re.compile(r"^(?:la|une|sa|cette)\s", re.IGNORECASE)
+_MASCULINE_DET = re.compile(r"^(?:le|un|son|ce|cet)\s", re.IGNORECASE)
+
+
+def feminine_titles(lexicon) -> set[str]:
+    """Feminine forms of the titles ("présidente", "cheffe", "directrice"): forms of a class that
+    differ from its first (masculine) form and end as French feminines do."""
+    out = set()
+    for forms in lexicon.classes.get("title", {}).values():
+        masculine = forms[0].lower() if forms else ""
+        for f in forms:
+            low = f.lower()
+            if low != masculine and low.endswith(("e", "esse", "rice", "ière")) and not masculine.endswith("e"):
+                out.add(low)
+    return out
+
+
+def role_gender(role: str, lexicon) -> Optional[str]:
+    """"F", "M" or None for a role as written ("la ministre", "le président", "l'ambassadrice")."""
+    role = role.strip()
+    if _FEMININE_DET.match(role):
+        return "F"
+    words = re.sub(r"^(?:l['’]|le|la|les|un|une|son|sa)\s*", "", role, flags=re.IGNORECASE).lower()
+    if any(words.startswith(f) for f in feminine_titles(lexicon)):
+        return "F"
+    if _MASCULINE_DET.match(role):
+        return "M"
+    return None
+
+
+def pronoun_gender(pronoun: str) -> str:
+    return "F" if pronoun.lower().startswith("elle") else "M"
+
+
+class Referents:
+    """The people an article made salient, the most recent last."""
+
+    def __init__(self, genders: dict[str, str]):
+        self.genders = genders
+        self.recent: list[str] = []
+
+    def add(self, person: Optional[str]) -> None:
+        if person:
+            if person in self.recent:
+                self.recent.remove(person)
+            self.recent.append(person)
+
+    @property
+    def last(self) -> Optional[str]:
+        return self.recent[-1] if self.recent else None
+
+    def compatible(self, person: str, pronoun: str) -> bool:
+        gender = self.genders.get(person)
+        return gender is None or gender == pronoun_gender(pronoun)
+
+    def resolve(self, pronoun: str) -> Optional[str]:
+        """The most recent person a pronoun ("il", "elle") can stand for."""
+        return next((p for p in reversed(self.recent) if self.compatible(p, pronoun)), None)
+
+
+__all__ = ["Referents", "feminine_titles", "pronoun_gender", "role_gender"]
