@@ -133,3 +133,25 @@ def test_a_person_named_outside_the_subject_becomes_salient(attributor):  # noqa
             "Ses propos ont fait réagir la ministre de la Culture, Inès Carvalho. "
             "« Je suis choquée », a-t-elle écrit.")
     assert speakers(attributor, text) == ["Léa Morvan", None, "Inès Carvalho"]
+
+
+@pytest.mark.parametrize("text, speaker, cue", [
+    ("Mais Justine Morvan pense que la réforme est injuste.", "Justine Morvan", "pense"),
+    ("Pour Léa Morvan, « ce vote est une faute ».", "Léa Morvan", "Pour"),
+    ("Pour la France, ce match est décisif.", None, None),
+])
+def test_viewpoints_and_misparsed_subjects(attributor, text, speaker, cue):  # noqa: F811
+    attribution = run(attributor, text)[1][0]
+    assert (attribution.speaker, attribution.cue) == (speaker, cue)
+
+
+def test_in_his_eyes_is_the_salient_person(attributor):  # noqa: F811
+    text = ("Le ministre Paul Fontanel a présenté le plan mardi. "
+            "Ce plan constitue à ses yeux « un tournant ».")
+    assert speakers(attributor, text)[1] == "Paul Fontanel"
+
+
+def test_a_role_resolves_to_the_person_of_that_role(attributor):  # noqa: F811
+    text = ("La réalisatrice Léa Morvan a reçu la Palme d'or. "
+            "« Ce prix est collectif », a poursuivi la réalisatrice.")
+    assert speakers(attributor, text) == [None, "Léa Morvan"]

@@ -35,6 +35,7 @@ from claims.french.text import words
 from claims.records import NO_ATTRIBUTION, Article, Attribution, Sentence
 
 _MAIN_DEPS = ("ROOT", "parataxis")
+_VIEWPOINT = re.compile(r"\s*(?:(?:Mais|Et)\s+)?(Pour)\s+(?:(?:le|la|les|l['’])\s*)?")
 _RELATIVES = {"qui", "dont", "lequel", "laquelle", "lesquels", "lesquelles"}
 
 
@@ -204,6 +205,16 @@ class SpeakerAttributor:
                 quote, span = self._quote_and_span(item, cue, postposed)
                 return Attribution(found[0], found[1], quote, span)
         text = item.sentence.text
+        viewpoint = _VIEWPOINT.match(text)  # "Pour X, « ... »": a source's view opening the sentence
+        if viewpoint:
+            head = next((m for m in item.mentions if m.start == viewpoint.end()), None)
+            quoted = re.match(r"\s*,\s*[«“\"]", text[head.end:]) if head is not None else None
+            if head is not None and (head.kind in ("person", "role") or quoted) and \
+                    re.match(r"\s*,", text[head.end:]) and self._resolve(head, item):
+                self._speaker_kind = head.kind
+                span = (text.find(",", head.end) + 1, len(text))
+                return Attribution(self._resolve(head, item), viewpoint.group(1), "indirect",
+                                   self._absolute(item, span))
         for start, end, quote in item.quotes:  # headline "Zelensky : « Nous gagnerons »"
             lead = text[:max(0, quote.start - item.sentence.start)]
             head = next((m for m in item.mentions if m.end <= len(lead)), None)
@@ -233,6 +244,8 @@ class SpeakerAttributor:
         subject = next((m for m in item.mentions if m.end == len(before)), None)
         if subject is not None and item.sentence.text[:subject.start].rstrip()[-1:] in ",»”'\"":
             return True  # “...”, Stoltenberg a déclaré: an incise whatever the parser says
+        if subject is not None and words(item.sentence.text[:subject.start]) in ([c] for c in self._conjunctions):
+            return True  # "Mais X pense que": X opens the sentence, whatever the parser says
         token = self._token_at(item.doc, cue.verb_start)
         if token is None:
             return False
@@ -284,6 +297,10 @@ class SpeakerAttributor:
                 return None
             self._speaker_kind = "pronoun"
             return person, cue.text
+        if cue.kind == "marker" and cue.lemma == "à ses yeux":  # "constitue à ses yeux": the salient person
+            person = self._referents.last
+            self._speaker_kind = "pronoun" if person else None
+            return (person, cue.text) if person else None
         if cue.kind == "marker":
             mention = self._mention_after(item, cue.end, gap=2) or \
                 document_source(item.sentence.text, item.mentions, cue.end)

@@ -241,7 +241,7 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             pass
         elif definite and head in bodies.by_head:
             speaker = bodies.by_head[head]  # "le tribunal": the tribunal named last
-        elif definite and (head in _GENERIC or head not in v.heads):
+        elif definite and bodies.last and (head in _GENERIC or head not in v.heads):
             speaker = bodies.last  # "l'institution", "le club": the body named last
         elif definite and not head.endswith("s"):
             # "le ministère" with no ministry named: the corpus may name it (claims.attribution.canon)
