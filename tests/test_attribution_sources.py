@@ -155,3 +155,32 @@ def test_a_role_resolves_to_the_person_of_that_role(attributor):  # noqa: F811
     text = ("La réalisatrice Léa Morvan a reçu la Palme d'or. "
             "« Ce prix est collectif », a poursuivi la réalisatrice.")
     assert speakers(attributor, text) == [None, "Léa Morvan"]
+
+
+def test_the_latter_is_the_last_person_named(attributor):  # noqa: F811
+    text = ("Léa Morvan a critiqué la ministre de la Culture, Inès Carvalho. "
+            "Cette dernière a fustigé un discours « injuste ».")
+    assert speakers(attributor, text)[1] == "Inès Carvalho"
+
+
+def test_a_quotation_after_a_colon_is_direct(attributor):  # noqa: F811
+    text = "Elle a quitté la salle : « Je savais déjà tout », a déclaré Léa Morvan."
+    attribution = run(attributor, text)[1][0]
+    assert (attribution.speaker, attribution.quote) == ("Léa Morvan", "direct")
+
+
+def test_a_subject_before_an_incise_between_commas(attributor):  # noqa: F811
+    text = "Paul Fontanel, aux portes du pouvoir après sa victoire, a revendiqué un succès historique."
+    assert speakers(attributor, text) == ["Paul Fontanel"]
+
+
+def test_coordinated_sources_after_selon(attributor):  # noqa: F811
+    text = "Le candidat a gagné l'Ohio, selon AP et CNN."
+    assert speakers(attributor, text) == ["Associated Press, CNN"]
+
+
+def test_a_quotation_over_sentences_continues_the_report_before_it(attributor):  # noqa: F811
+    text = ("L'OMC a annoncé une baisse des droits de douane. "
+            "« Les droits baisseront de 2 points. Ils resteront bas jusqu'en 2030 ».")
+    out = run(attributor, text)[1]
+    assert [(a.speaker, a.quote) for a in out] == [("OMC", "indirect"), ("OMC", "direct"), ("OMC", "direct")]

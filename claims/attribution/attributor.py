@@ -131,6 +131,7 @@ class SpeakerAttributor:
 
     def _remember(self, item: _Analysis, attribution: Attribution) -> None:
         """Keep the last person who was a sentence's subject, for later pronouns, and the last source."""
+        self._referents.named.extend(m.speaker for m in item.mentions if m.kind in ("person", "role"))
         if attribution.speaker is not None:
             self._last_source = attribution.speaker
             if getattr(self, "_speaker_kind", None) in ("person", "role", "pronoun"):
@@ -183,16 +184,20 @@ class SpeakerAttributor:
                 if found:
                     break
         if not found:
+            # a quotation over sentences right after a report continues it ("La BCE a annoncé …. “… . …”")
             previous = results[group[0] - 1] if group[0] else None
-            if previous is None or previous.quote != "direct" or previous.speaker is None:
+            if previous is None or previous.speaker is None or first.sentence.text[:max(
+                    0, quote.start - first.sentence.start)].strip():
                 return [NO_ATTRIBUTION] * len(group)
             found = (previous.speaker, None)
         speaker, cue_text = found
+        lead = first.sentence.text[:max(0, quote.start - first.sentence.start)].rstrip()
         out = []
         for j in group:
             s = items[j].sentence
             span = (max(quote.inner_start, s.start) - s.start, min(quote.inner_end, s.end) - s.start)
-            out.append(Attribution(speaker, cue_text, "direct", self._absolute(items[j], span)))
+            kind = "indirect" if j == group[0] and len(words(lead)) > 1 and not lead.endswith(":") else "direct"
+            out.append(Attribution(speaker, cue_text, kind, self._absolute(items[j], span)))
         return out
 
     def _attribute_one(self, item: _Analysis, previous: Optional[Attribution]) -> Attribution:
@@ -275,6 +280,8 @@ class SpeakerAttributor:
     def _resolve(self, mention: Mention, item: Optional[_Analysis] = None) -> Optional[str]:
         if mention.kind == "pronoun":
             pronoun = item.sentence.text[mention.start:mention.end] if item is not None else "il"
+            if "derni" in pronoun.lower():  # "cette dernière": the last person named
+                return self._referents.last_named(pronoun)
             own = self._token_at(item.doc, mention.start) if item is not None else None
             if own is not None:  # "X n'est pas là, mais elle réagit": a main-clause subject before it first
                 for m in reversed([m for m in item.mentions if m.end <= mention.start]):
@@ -304,7 +311,11 @@ class SpeakerAttributor:
         if cue.kind == "marker":
             mention = self._mention_after(item, cue.end, gap=2) or \
                 document_source(item.sentence.text, item.mentions, cue.end)
-            return self._found(mention, cue, item)
+            found = self._found(mention, cue, item)
+            if found and mention.kind not in ("pronoun", "same"):  # "selon AP et CNN"
+                names = [self._resolve(m, item) for m in self._coordinated(item, mention)]
+                return ", ".join(dict.fromkeys(n for n in names if n)), found[1]
+            return found
         token = self._token_at(item.doc, cue.verb_start)
         subject = self._subject(token) if token is not None else None
         if subject is not None and postposed and subject.idx < cue.end:
@@ -331,6 +342,12 @@ class SpeakerAttributor:
         before = [m for m in item.mentions if m.end <= cue.start
                   and len(words(item.sentence.text[m.end:cue.start])) <= 4
                   and not self._after_preposition(item, m)]
+        if not before and item.mentions:  # "X, aux portes de la Maison Blanche, a revendiqué"
+            first, text = item.mentions[0], item.sentence.text
+            incise = text[first.end:cue.start].strip()
+            if words(text[:first.start]) in ([], *([c] for c in self._conjunctions)) and \
+                    incise.startswith(",") and incise.endswith(",") and first.kind != "pronoun":
+                before = [first]
         return self._found(before[-1] if before else None, cue, item)
 
     @staticmethod
@@ -426,6 +443,12 @@ class SpeakerAttributor:
         main = self._main_quote(item)
         if main is not None:
             return "direct", self._absolute(item, main)
+        text = item.sentence.text
+        for start, end, quote in item.quotes:  # "X a déclaré : « … »" (real-news rule A2)
+            close = min(quote.end - item.sentence.start, len(text))
+            if text[:max(0, quote.start - item.sentence.start)].rstrip().endswith(":") and \
+                    (not words(text[close:]) or cue.start >= close):
+                return "direct", self._absolute(item, (start, end))
         verb_before = any(t.pos_ in ("VERB", "AUX") for t in item.doc if t.idx < cue.start)
         span = content_span(item.sentence.text, cue, postposed, verb_before)
         return "indirect", self._absolute(item, span)

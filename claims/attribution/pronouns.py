@@ -42,7 +42,8 @@ def role_gender(role: str, lexicon) -> Optional[str]:
 
 
 def pronoun_gender(pronoun: str) -> str:
-    return "F" if pronoun.lower().startswith("elle") else "M"
+    low = pronoun.lower()
+    return "F" if low.startswith("elle") or low.endswith("ère") else "M"
 
 
 class Referents:
@@ -50,7 +51,8 @@ class Referents:
 
     def __init__(self, genders: dict[str, str]):
         self.genders = genders
-        self.recent: list[str] = []
+        self.recent: list[str] = []  # salient: subjects and speakers
+        self.named: list[str] = []  # every person named, in text order
 
     def add(self, person: Optional[str]) -> None:
         if person:
@@ -65,6 +67,10 @@ class Referents:
     def compatible(self, person: str, pronoun: str) -> bool:
         gender = self.genders.get(person)
         return gender is None or gender == pronoun_gender(pronoun)
+
+    def last_named(self, pronoun: str) -> Optional[str]:
+        """The last person named whom "ce dernier" / "cette dernière" can stand for."""
+        return next((p for p in reversed(self.named) if self.compatible(p, pronoun)), None)
 
     def resolve(self, pronoun: str) -> Optional[str]:
         """The most recent person a pronoun ("il", "elle") can stand for."""

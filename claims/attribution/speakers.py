@@ -278,6 +278,8 @@ def find_mentions(doc, context: ArticleContext,
     for token in doc:
         if token.lower_ in _SUBJECT_PRONOUNS and token.pos_ == "PRON":
             mentions.append(Mention(token.idx, token.idx + len(token.text), "pronoun", None))
+    for m in re.finditer(r"(?<![\w])(?:[Cc]e|[Cc]ette)\s+derni(?:er|ère)(?![\w])", text):  # "cette dernière"
+        mentions.append(Mention(m.start(), m.end(), "pronoun", None))
     # overlapping mentions: the earliest, then the longest, wins ("le chef de l'OTAN" over "OTAN")
     mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[Mention] = []
