@@ -26,6 +26,7 @@ from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_po
 from claims.attribution.bodies import document_source, is_document
 from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
+from claims.attribution.mentions import MentionQueries
 from claims.attribution.quotes import find_quotes
 from claims.attribution.spans import absolute_span, content_span, main_quote
 from claims.attribution.speakers import ArticleContext, Mention, find_mentions, learn_article
@@ -47,7 +48,7 @@ class _Analysis:
             sentence, doc, quotes, cues, mentions)
 
 
-class SpeakerAttributor:
+class SpeakerAttributor(MentionQueries):
     """Attribute each sentence of an article to its source.
 
     Args:
@@ -236,13 +237,6 @@ class SpeakerAttributor:
 
     # -- cues, clauses and subjects -------------------------------------------------------------
 
-    @staticmethod
-    def _token_at(doc, offset: int):
-        for token in doc:
-            if token.idx <= offset < token.idx + len(token.text):
-                return token
-        return None
-
     def _is_main(self, item: _Analysis, cue: CueMatch) -> bool:
         """Tell whether a preposed cue's verb heads a main clause (not "alors que X plaide")."""
         before = item.sentence.text[:cue.start].rstrip()
@@ -270,12 +264,6 @@ class SpeakerAttributor:
         before = item.sentence.text[:cue.start].rstrip()
         return (cue_is_postposed(item.sentence.text, cue) or before.endswith(")")) and \
             self._mention_after(item, cue.end, gap=8) is not None
-
-    def _mention_at(self, item: _Analysis, token) -> Optional[Mention]:
-        for m in item.mentions:
-            if m.start <= token.idx < m.end:
-                return m
-        return None
 
     def _resolve(self, mention: Mention, item: Optional[_Analysis] = None) -> Optional[str]:
         if mention.kind == "pronoun":
@@ -350,16 +338,6 @@ class SpeakerAttributor:
                 before = [first]
         return self._found(before[-1] if before else None, cue, item)
 
-    @staticmethod
-    def _apposed_to(item: _Analysis, subject) -> Optional[Mention]:
-        """The source a subject stands in apposition to ("Me X, son avocat, a dit"), if any."""
-        start = min(t.idx for t in subject.subtree)
-        before = item.sentence.text[:start].rstrip()
-        if not before.endswith(","):
-            return None
-        end = len(before[:-1].rstrip())
-        return next((m for m in item.mentions if m.end == end and m.kind in ("person", "body")), None)
-
     def _found(self, mention: Optional[Mention], cue: CueMatch, item: Optional[_Analysis] = None):
         if mention is None:
             return None
@@ -368,66 +346,6 @@ class SpeakerAttributor:
             return None
         self._speaker_kind = mention.kind
         return speaker, cue.text
-
-    @staticmethod
-    def _subject(token):
-        """The nominal subject of a verb, looking through co-ordination and aspect verbs."""
-        for _ in range(4):
-            subject = next((c for c in token.children if c.dep_ in ("nsubj", "expl:subj")), None)
-            if subject is not None:
-                return subject
-            if token.dep_ in ("conj", "xcomp", "dep") and token.head is not token:
-                token = token.head
-            else:
-                return None
-        return None
-
-    def _after_preposition(self, item: _Analysis, mention: Mention) -> bool:
-        """Tell whether a mention follows a preposition ("au journal", "à Kiev"): no subject then."""
-        before = words(item.sentence.text[:mention.start])
-        while before and before[-1] in ("le", "la", "les", "l", "un", "une"):
-            before.pop()
-        return bool(before) and before[-1] in ("de", "d", "à", "au", "aux", "en", "par", "pour",
-                                               "avec", "dans", "sur", "vers", "contre", "du", "des")
-
-    def _mention_after(self, item: _Analysis, offset: int, gap: int) -> Optional[Mention]:
-        """The first mention after ``offset`` within ``gap`` words, not after a preposition."""
-        for m in item.mentions:
-            if m.start < offset:
-                continue
-            between = words(item.sentence.text[offset:m.start])
-            if len(between) > gap:
-                return None
-            if between:
-                gap_tokens = [t for t in item.doc if offset <= t.idx < m.start
-                              and not t.is_punct and t.pos_ != "DET"]
-                first = gap_tokens[0] if gap_tokens else None
-                if first is not None and not (first.pos_ in ("ADP", "ADV") or first.dep_.startswith("obl")):
-                    return None  # "dit groupe de Ramstein": an object, not a postposed subject
-                if any(t.pos_ in ("VERB", "AUX", "SCONJ") or t.lower_ in ("que", "qu'", "qu’")
-                       for t in gap_tokens):
-                    return None  # "a déclaré aux journalistes qu'empêcher l'Ukraine...": content
-            if not between or not self._after_preposition(item, m):
-                return m
-        return None
-
-    def _coordinated(self, item: _Analysis, mention: Mention) -> list[Mention]:
-        """Sources listed with ``mention`` as one subject ("Les États-Unis, la France et l'Allemagne").
-
-        A list needs an "et" somewhere ("à Kiev, Stoltenberg a dit" is no list).
-        """
-        sources = [m for m in item.mentions if m.kind != "pronoun"]
-        k = sources.index(mention)
-        link = re.compile(r"\s*(?:,|et|,\s*et)\s*(?:les|la|le|l['’])?\s*$", re.IGNORECASE)
-        text = item.sentence.text
-        lo = hi = k
-        while lo > 0 and link.match(text[sources[lo - 1].end:sources[lo].start]) \
-                and not self._after_preposition(item, sources[lo - 1]):
-            lo -= 1
-        while hi + 1 < len(sources) and link.match(text[sources[hi].end:sources[hi + 1].start]):
-            hi += 1
-        gaps = [text[a.end:b.start] for a, b in zip(sources[lo:hi], sources[lo + 1:hi + 1])]
-        return sources[lo:hi + 1] if any(re.search(r"\bet\b", g) for g in gaps) else [mention]
 
     # -- quote type and span ---------------------------------------------------------------------
 
