@@ -184,3 +184,13 @@ def test_a_quotation_over_sentences_continues_the_report_before_it(attributor): 
             "« Les droits baisseront de 2 points. Ils resteront bas jusqu'en 2030 ».")
     out = run(attributor, text)[1]
     assert [(a.speaker, a.quote) for a in out] == [("OMC", "indirect"), ("OMC", "direct"), ("OMC", "direct")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Léa Morvan a profité de la cérémonie pour dénoncer la réforme.", "Léa Morvan"),
+    ("Le tribunal correctionnel de Lyon a condamné lundi Paul Fontanel à deux ans de prison.", None),
+    ("Le tribunal correctionnel de Lyon a jugé que les faits étaient prescrits.", "tribunal correctionnel de Lyon"),
+    ("Le vice-président Paul Fontanel a indiqué que 900 secouristes étaient sur place.", "Paul Fontanel"),
+])
+def test_infinitives_after_pour_and_sentences_of_courts(attributor, text, speaker):  # noqa: F811
+    assert speakers(attributor, text) == [speaker]

@@ -248,7 +248,7 @@ class SpeakerAttributor(MentionQueries):
         token = self._token_at(item.doc, cue.verb_start)
         if token is None:
             return False
-        if cue.kind == "aspect" and token.dep_ == "xcomp":
+        if cue.kind == "aspect" and token.dep_ in ("xcomp", "advcl"):  # "a profité de la tribune pour dénoncer"
             token = token.head
         while token.dep_ in ("conj", "dep") and token.head is not token:
             between = item.doc[min(token.head.i, token.i):max(token.head.i, token.i)]

@@ -47,7 +47,7 @@ class MentionQueries:
             subject = next((c for c in token.children if c.dep_ in ("nsubj", "expl:subj")), None)
             if subject is not None:
                 return subject
-            if token.dep_ in ("conj", "xcomp", "dep") and token.head is not token:
+            if token.dep_ in ("conj", "xcomp", "dep", "advcl") and token.head is not token:
                 token = token.head
             else:
                 return None

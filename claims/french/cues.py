@@ -190,6 +190,12 @@ def cue_is_licensed(text: str, cue: CueMatch, quote_starts: Sequence[int]) -> bo
     """Tell whether a verb that only reports with some complement has one here (see ``needs``)."""
     if not cue.needs or cue.kind == "marker":
         return True
+    clause = re.split(r"[,;:.!?]", text[cue.end:], maxsplit=1)[0]
+    if any(w.lower() in (n[1:] for n in cue.needs if n.startswith("-"))
+           for w in re.findall(r"\w+['’]?", clause)[:10]):
+        return False  # "a condamné X à cinq ans": a sentence, not a report
+    if all(n.startswith("-") for n in cue.needs):
+        return True
     if "INCISE" in cue.needs and cue_is_postposed(text, cue):
         return True
     after = text[cue.end:]
