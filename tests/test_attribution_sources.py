@@ -194,3 +194,9 @@ def test_a_quotation_over_sentences_continues_the_report_before_it(attributor): 
 ])
 def test_infinitives_after_pour_and_sentences_of_courts(attributor, text, speaker):  # noqa: F811
     assert speakers(attributor, text) == [speaker]
+
+
+def test_a_pronoun_with_no_person_goes_to_the_body_of_its_gender(attributor):  # noqa: F811
+    text = ("La Banque nordique a relevé ses taux jeudi. "
+            "Elle indique dans un communiqué que l'inflation ralentit.")
+    assert speakers(attributor, text) == [None, "Banque nordique"]

@@ -133,16 +133,21 @@ class SpeakerAttributor(MentionQueries):
     def _remember(self, item: _Analysis, attribution: Attribution) -> None:
         """Keep the last person who was a sentence's subject, for later pronouns, and the last source."""
         self._referents.named.extend(m.speaker for m in item.mentions if m.kind in ("person", "role"))
+        root = next((t for t in item.doc if t.dep_ == "ROOT"), None)
+        subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), None) if root else None
+        body = self._mention_at(item, subject) if subject is not None else None
+        if body is not None and body.kind == "body":  # "La BCE … . Elle indique": a body as referent
+            gender = subject.morph.get("Gender") or next(
+                (t.morph.get("Gender") for t in subject.children if t.dep_ == "det" and t.morph.get("Gender")), [])
+            self._referents.add_body(body.speaker, item.sentence.text[:body.end], gender[0] if gender else None)
         if attribution.speaker is not None:
             self._last_source = attribution.speaker
             if getattr(self, "_speaker_kind", None) in ("person", "role", "pronoun"):
                 self._referents.add(attribution.speaker)
             return
-        root = next((t for t in item.doc if t.dep_ == "ROOT"), None)
         if root is None:
             return
-        subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), root)
-        mention = self._mention_at(item, subject)  # the root itself when the parse has no subject
+        mention = self._mention_at(item, subject or root)  # the root itself when the parse has no subject
         if mention is None or mention.kind not in ("person", "role", "pronoun"):
             mention = next((m for m in item.mentions if m.kind == "pronoun" and getattr(
                 self._token_at(item.doc, m.start), "dep_", "").startswith("nsubj")), None)

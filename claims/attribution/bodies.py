@@ -218,6 +218,8 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             inner = named.group("n")
             speaker = metonyms.canonical.get(inner, inner)
             stop = m.end() + named.end()
+        elif m.group("head")[:1].isupper() and m.group("det") and head in v.heads and rest_words:
+            speaker = " ".join(name.split())  # "la Banque nordique", "la Commission électorale": a name
         elif head in _GENERIC or head not in v.heads and head not in v.state:
             if head not in _GENERIC and re.search(r"\b(?:de|du|des|d['’]|pour)\b", rest, re.IGNORECASE):
                 continue  # "le groupe de contact": a "named" head without a name is no body

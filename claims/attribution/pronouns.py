@@ -53,6 +53,7 @@ class Referents:
         self.genders = genders
         self.recent: list[str] = []  # salient: subjects and speakers
         self.named: list[str] = []  # every person named, in text order
+        self.bodies: list[tuple[str, str]] = []  # bodies that were subjects, with their gender
 
     def add(self, person: Optional[str]) -> None:
         if person:
@@ -72,9 +73,22 @@ class Referents:
         """The last person named whom "ce dernier" / "cette dernière" can stand for."""
         return next((p for p in reversed(self.named) if self.compatible(p, pronoun)), None)
 
+    def add_body(self, body: Optional[str], text: str, morph_gender: Optional[str] = None) -> None:
+        """A body that was a sentence's subject (``text``: the sentence up to its end), its gender from
+        its article ("la BCE", "le ministère") or the parser's morphology ("l'institution")."""
+        det = re.search(r"(?:^|\s)(la|le|les)\s+\S+(?:\s+\S+){0,6}$", text, re.IGNORECASE)
+        gender = {"la": "F", "le": "M"}.get(det.group(1).lower()) if det else None
+        gender = gender or {"Fem": "F", "Masc": "M"}.get(morph_gender or "")
+        if body and gender:
+            self.bodies.append((body, gender))
+
     def resolve(self, pronoun: str) -> Optional[str]:
-        """The most recent person a pronoun ("il", "elle") can stand for."""
-        return next((p for p in reversed(self.recent) if self.compatible(p, pronoun)), None)
+        """The most recent person a pronoun ("il", "elle") can stand for, else the last body of
+        its gender ("La BCE a relevé ses taux. Elle indique que …")."""
+        person = next((p for p in reversed(self.recent) if self.compatible(p, pronoun)), None)
+        if person is None and self.bodies and self.bodies[-1][1] == pronoun_gender(pronoun):
+            return self.bodies[-1][0]
+        return person
 
 
 __all__ = ["Referents", "feminine_titles", "pronoun_gender", "role_gender"]
