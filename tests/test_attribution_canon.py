@@ -41,3 +41,10 @@ def test_an_institution_noun_becomes_the_one_body_of_its_kind_in_the_corpus():
 def test_narration_and_bodies_are_left_alone():
     out = canonical_speakers([Attribution(None, None, "none"), _a("OMC, FMI")], [0, 0], [ArticleNames()])
     assert [a.speaker for a in out] == [None, "OMC, FMI"]
+
+
+def test_a_body_named_in_full_takes_the_acronym_another_article_gave_it():
+    first = ArticleNames(acronyms={"agence nationale des pluies": "ANP"})
+    second = ArticleNames()
+    out = canonical_speakers([_a("Agence nationale des pluies")], [1], [first, second])
+    assert out[0].speaker == "ANP"

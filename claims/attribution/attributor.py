@@ -335,7 +335,7 @@ class SpeakerAttributor(MentionQueries):
         before = [m for m in item.mentions if m.end <= cue.start
                   and len(words(item.sentence.text[m.end:cue.start])) <= 4
                   and not self._after_preposition(item, m)]
-        if not before and item.mentions:  # "X, aux portes de la Maison Blanche, a revendiqué"
+        if not before and item.mentions:  # "X, au sortir du palais, a revendiqué"
             first, text = item.mentions[0], item.sentence.text
             incise = text[first.end:cue.start].strip()
             if words(text[:first.start]) in ([], *([c] for c in self._conjunctions)) and \

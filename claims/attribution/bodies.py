@@ -4,12 +4,12 @@ Beside the fixed names of ``metonyms.tsv`` ("Moscou" -> "Russie"), news quote ag
 courts, media and clubs that no table can list. :func:`body_mentions` finds them in a parsed
 sentence, with the vocabulary of ``bodies.tsv``:
 
-* an acronym ("BCE", "USGS") or a name spaCy tags as an organisation ("Real Madrid", "Insee");
+* an acronym ("BCE", "USGS") or a name spaCy tags as an organisation ("Banque de Lorraine", "Insee");
 * an institution's name, from its head noun ("le ministère de l'Intérieur", "le tribunal
-  correctionnel de Paris"), given by its acronym when one follows in brackets ("le Centre marocain
-  pour la recherche scientifique et technique (CNRST)" -> "CNRST"), which the article then keeps;
-* a head followed by a proper name ("l'agence Associated Press" -> "Associated Press");
-* the state as such: "les autorités marocaines" -> "Maroc";
+  correctionnel de Paris"), given by its acronym when one follows in brackets ("l'Office fédéral
+  des routes (OFROU)" -> "OFROU"), which the article then keeps;
+* a head followed by a proper name ("l'agence de presse Nordpress" -> "Nordpress");
+* the state as such: "les autorités suisses" -> "Suisse";
 * a head with no name ("l'institution", "le club espagnol", "le ministère"): the last body the
   article named (kept in :class:`Bodies` while the sentences are read in order);
 * "la même source": kind ``same``, resolved by the attributor to the last source it found.
@@ -223,7 +223,7 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         elif head in _GENERIC or head not in v.heads and head not in v.state:
             if head not in _GENERIC and re.search(r"\b(?:de|du|des|d['’]|pour)\b", rest, re.IGNORECASE):
                 continue  # "le groupe de contact": a "named" head without a name is no body
-            anaphor = True  # "l'institution de Francfort", "le club espagnol"
+            anaphor = True  # "l'institution de Genève", "le club basque"
         elif head in v.state:
             country = _country_of(rest_words)
             if country is None and (not definite or any(w.lower() in v.local for w in rest_words)):
@@ -283,7 +283,7 @@ _BY = {"de", "du", "des", "d", "par"}
 def document_source(text: str, mentions, offset: int):
     """The source whose document follows a marker at ``offset`` (rule A3 of the real-news gold).
 
-    "selon le dernier bilan du ministère", "d'après les estimations de l'Insee", "selon une première
+    "selon le bilan du ministère", "d'après les estimations de l'Insee", "selon une première
     estimation publiée mardi par l'Insee", "selon le bilan provisoire, communiqué par les autorités":
     a document noun in the first words, then the source after "de"/"par", at most one comma (before a
     participle). Returns the mention or None.

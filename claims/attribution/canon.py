@@ -4,12 +4,14 @@ Each article is attributed on its own (and memoised so); what it learnt of its s
 its attributions as :class:`ArticleNames`. :func:`canonical_speakers` then gives every source one name
 over the corpus:
 
-* a person named in full anywhere ("Tedros Adhanom Ghebreyesus") replaces the short forms other
-  articles use ("Tedros", "Dr Tedros");
+* a person named in full anywhere ("Amara Tesfaye Bekele") replaces the short forms other
+  articles use ("Bekele", "Dr Amara");
 * a role an article never tied to a name ("la ministre de la Culture") becomes the person another
-  article gave that role ("la ministre de la Culture, Rima Abdul Malak"), if only one person has it;
+  article gave that role ("la ministre de la Culture, Léa Morvan"), if only one person has it;
 * an institution noun with no name in its article ("le ministère") becomes the one body of that
-  kind the corpus names ("ministère marocain de l'Intérieur"), else the body its article named last.
+  kind the corpus names ("ministère péruvien de la Pêche"), else the body its article named last;
+* a body named in full ("Agence nationale des pluies") takes the acronym another article gave it
+  in brackets ("(ANP)").
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from claims.french.text import fold_name
+from claims.french.text import fold_french, fold_name
 from claims.records import Attribution
 
 
@@ -30,17 +32,18 @@ class ArticleNames:
     open_roles: dict[str, str] = field(default_factory=dict)  # speaker given for a role -> role as written
     bodies: dict[str, str] = field(default_factory=dict)  # institution head -> body named with it
     open_heads: dict[str, Optional[str]] = field(default_factory=dict)  # head given as speaker -> last body
+    acronyms: dict[str, str] = field(default_factory=dict)  # folded full name -> acronym given in brackets
 
     @classmethod
     def of(cls, context) -> "ArticleNames":
         """The tables of an :class:`claims.attribution.speakers.ArticleContext`."""
         persons = sorted(set(context.names.values()) | set(context.first_words.values()))
         return cls(persons, dict(context.roles), dict(context.open_roles),
-                   dict(context.bodies.by_head), dict(context.bodies.unresolved))
+                   dict(context.bodies.by_head), dict(context.bodies.unresolved), dict(context.bodies.acronyms))
 
     def to_json(self) -> dict:
         return {"persons": self.persons, "roles": self.roles, "open_roles": self.open_roles,
-                "bodies": self.bodies, "open_heads": self.open_heads}
+                "bodies": self.bodies, "open_heads": self.open_heads, "acronyms": self.acronyms}
 
     @classmethod
     def from_json(cls, data: dict) -> "ArticleNames":
@@ -60,6 +63,7 @@ class _Corpus:
             for key, person in t.roles.items():
                 owners.setdefault(key, set()).add(self.context.person(person))
         self.context.roles = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+        self.acronyms = {k: v for t in tables for k, v in t.acronyms.items()}
         self.bodies: dict[str, set] = {}
         for t in tables:
             for head, body in t.bodies.items():
@@ -102,7 +106,7 @@ def canonical_speakers(attributions: Sequence[Attribution], article_of: Sequence
             return table.open_heads[speaker] or speaker
         if speaker in table.persons or len(speaker.split()) == 1:
             return corpus.person(speaker)
-        return speaker
+        return corpus.acronyms.get(fold_french(speaker), speaker)  # "(AFAD)" given in another article
 
     out = []
     for a, k in zip(attributions, article_of):

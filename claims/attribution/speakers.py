@@ -72,7 +72,7 @@ class ArticleContext:
         known = self.names.get(key)
         if known is None or len(words) > len(known.split()):
             self.names[key] = name
-        if len(words) > 1:  # "le Dr Tedros" for "Tedros Adhanom Ghebreyesus"
+        if len(words) > 1:  # "le Dr Amara" for "Amara Tesfaye Bekele"
             known = self.first_words.get(fold_name(words[0]))
             if known is None or len(words) > len(known.split()):
                 self.first_words[fold_name(words[0])] = name
@@ -85,7 +85,7 @@ class ArticleContext:
             return name
         key = fold_name(words[-1])
         found = [self.names.get(key, name)]
-        if len(words) == 1 and key in self.first_words:  # "Tedros" -> "Tedros Adhanom Ghebreyesus"
+        if len(words) == 1 and key in self.first_words:  # "Amara" -> "Amara Tesfaye Bekele"
             found.append(self.first_words[key])
         return max(found, key=lambda n: len(n.split()))
 
