@@ -200,3 +200,12 @@ def test_a_pronoun_with_no_person_goes_to_the_body_of_its_gender(attributor):  #
     text = ("La Banque nordique a relevé ses taux jeudi. "
             "Elle indique dans un communiqué que l'inflation ralentit.")
     assert speakers(attributor, text) == [None, "Banque nordique"]
+
+
+def test_verbs_scoped_to_the_attribution_leave_the_clause_splitter_alone():
+    from claims.french.cues import default_lexicon
+
+    lexicon = default_lexicon()
+    assert "évoqué" in lexicon.verb_forms() and "évoqué" not in lexicon.verb_forms(frames=True)
+    assert "déclaré" in lexicon.verb_forms(frames=True)
+    assert "à ses yeux" not in lexicon.frame_markers() and "selon" in lexicon.frame_markers()

@@ -38,8 +38,8 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
     """(clause break, trailing frame, leading marker, leading "X a dit que") on folded text."""
     cues = default_lexicon()
     # Spaces stay literal (no \s+ as in the cue lexicon): the frame patterns were tuned so.
-    verb = alternation((fold_french(f) for f in cues.verb_forms()), flexible_spaces=False)
-    marker = alternation((fold_french(f) for f in cues.markers), flexible_spaces=False)
+    verb = alternation((fold_french(f) for f in cues.verb_forms(frames=True)), flexible_spaces=False)
+    marker = alternation((fold_french(f) for f in cues.frame_markers()), flexible_spaces=False)
     breaks = alternation((fold_french(w.strip()) for _, w in read_lines(BREAKS_FILE)),
                          flexible_spaces=False)
     clause_break = re.compile(r"\s*(?:;|:|\s[-]\s|,\s*(?=(?:%s)\b)|\s(?=(?:mais|car)\s))\s*" % breaks)

@@ -59,15 +59,18 @@ class CueLexicon:
 
     def __post_init__(self):
         self.path = Path(self.path)
+        self._frames: set[str] = set()  # forms the clause splitter strips (rows not scoped "attribution")
         for lineno, cols in read_tsv(self.path):
-            cols = (cols + [""] * 5)[:5]
-            kind, lemma, forms, participle, needs = (c.strip() for c in cols)
+            cols = (cols + [""] * 6)[:6]
+            kind, lemma, forms, participle, needs, scope = (c.strip() for c in cols)
+            frame = scope != "attribution"
             if kind not in _KINDS:
                 raise ValueError(f"{self.path}:{lineno}: unknown kind {kind!r}")
             form_list = [f.strip() for f in forms.split(",") if f.strip()]
             if kind == "verb":
                 for form in form_list:
                     self.finite.setdefault(form.lower(), []).append(lemma)
+                self._frames.update(f.lower() for f in form_list + participle.split(",") if frame and f.strip())
                 for form in participle.split(","):
                     form = form.strip().lower()
                     # a pronominal verb's participle agrees with its subject: "s'est dite", "se sont dits"
@@ -80,6 +83,7 @@ class CueLexicon:
             elif kind == "marker":
                 for form in form_list:
                     self.markers[form.lower()] = lemma
+                self._frames.update(f.lower() for f in form_list if frame)
             else:
                 self.classes.setdefault(kind, {}).setdefault(lemma, []).extend(form_list)
         self._compile()
@@ -101,9 +105,15 @@ class CueLexicon:
     def is_pronominal(lemma: str) -> bool:
         return lemma.startswith(("se ", "s'", "s’"))
 
-    def verb_forms(self) -> list[str]:
-        """Every written form of a reporting verb: finite forms and participles."""
-        return [*self.finite, *self.participles]
+    def verb_forms(self, frames: bool = False) -> list[str]:
+        """Every written form of a reporting verb: finite forms and participles (``frames``: only
+        those the clause splitter strips, i.e. not the rows scoped to the attribution)."""
+        forms = [*self.finite, *self.participles]
+        return [f for f in forms if f in self._frames] if frames else forms
+
+    def frame_markers(self) -> list[str]:
+        """Source markers the clause splitter strips (not the rows scoped to the attribution)."""
+        return [m for m in self.markers if m in self._frames]
 
     def _compile(self) -> None:
         aux, clitic = alternation(self.words("aux")), alternation(self.words("clitic"))
