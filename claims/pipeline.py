@@ -133,8 +133,7 @@ def analyze(
     memo, parses = _memo(settings), Parses()
     with clock.stage("group"):
         if guard is True:
-            date_of = {a.id: a.date for a in articles}
-            guard = default_guard(texts, memo, parses, dates=[date_of.get(a) for a in article_ids])
+            guard = default_guard(texts, memo, parses)
         grouping, scorer = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer)
     with clock.stage("attribute"):
         attributions = (attribute_corpus(articles, sentences, attributor, memo, parses) if attribution
@@ -213,21 +212,16 @@ def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair
     return grouping, scorer
 
 
-def default_guard(texts: Sequence[str], memo=None, parses: Optional[Parses] = None,
-                  dates: Optional[Sequence[Optional[str]]] = None):
+def default_guard(texts: Sequence[str], memo=None, parses: Optional[Parses] = None):
     """The pair guard, with the entity roles of every text naming an entity worked out now.
 
     Roles come from ``memo`` when an earlier run stored them (no parse), else from
-    ``parses`` (shared with the attribution), and new ones are stored. ``dates`` gives the
-    article date of each text ("YYYY-MM[-DD]" or None), against which "lundi" or "le 15 juin"
-    are resolved.
+    ``parses`` (shared with the attribution), and new ones are stored.
     """
     from claims.french.entities import entity_mentions
     from claims.matching.pair_guards import PairGuard
 
     guard = PairGuard()
-    if dates is not None:
-        guard.set_dates(texts, dates)
     named = [t for t in dict.fromkeys(texts) if entity_mentions(t)]
     if memo is not None:
         from claims.memo import fingerprint

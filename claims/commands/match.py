@@ -27,7 +27,7 @@ def match(
     speaker: Optional[str] = typer.Option(None, "--speaker", "-s", help="Keep groups where this speaker appears (case-insensitive substring)."),
     disputed: bool = typer.Option(False, "--disputed", "-d", help="Keep groups with opposite stances or differing figures."),
     scoring: Scoring = typer.Option("hybrid", "--scoring", "-S", help="Pair score: hybrid (cosine + TF-IDF), clauses (best pair of clauses), clauses-dense, csls (cosine corrected for hubness), cosine."),
-    guards: bool = typer.Option(True, "--guards/--no-guards", help="Refuse pairs that disagree on figures, times, negation or entities."),
+    guards: bool = typer.Option(True, "--guards/--no-guards", help="Refuse pairs that disagree on figures, negation or entities."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse embeddings from the on-disk cache."),
     explain: bool = typer.Option(False, "--explain", "-e", help="Table: show under each sentence why it is in its group (closest mention of another article, pair score and its parts, shared rare words, entities, figures)."),
     verbose: bool = VERBOSE,
