@@ -143,25 +143,18 @@ def _hybrid(event: Event, threshold: float) -> list:
                             texts=event.texts, guard=guard, pair_scorer=scorer).labels.tolist()
 
 
-PREVIEW_DATES = False  # --quick: give the guard the article dates even if the pipeline does not yet
+PREVIEW_DATES = False  # --quick: give the guard the article dates (analyze() does not)
 
 
-def _guard(event: Event, dates: Optional[bool] = None):
-    """The pipeline's default guard for the event; with the sentences' article dates when the
-    pipeline passes them (``default_guard(..., dates=)``), or when ``dates`` is True."""
-    import inspect
-
+def _guard(event: Event, dates: bool = False):
+    """The pipeline's default guard for the event (as :func:`claims.analyze` builds it), with
+    the sentences' article dates when ``dates``."""
     from claims.memo import Memo
     from claims.pipeline import default_guard
 
     date_of = {a.id: a.date for a in event.articles}
-    article_dates = [date_of.get(s.article) for s in event.sentences]
-    if "dates" in inspect.signature(default_guard).parameters:
-        return default_guard(event.texts, Memo(), dates=article_dates)
-    guard = default_guard(event.texts, Memo())
-    if dates and hasattr(guard, "set_dates"):
-        guard.set_dates(event.texts, article_dates)
-    return guard
+    article_dates = [date_of.get(s.article) for s in event.sentences] if dates else None
+    return default_guard(event.texts, Memo(), dates=article_dates)
 
 
 def same_partition(a: Sequence, b: Sequence) -> bool:
