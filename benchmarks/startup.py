@@ -83,14 +83,14 @@ def main(argv=None) -> int:
         shutil.rmtree(cache, ignore_errors=True)
     info = machine()
     print(f"machine: {describe(info)}")
-    print(f"{'command':<28}{'median s':>10}{'peak MB':>9}  {'heavy imports':<22}{'target':>16}{'before':>14}")
+    print(f"{'command':<28}{'median s':>10}{'peak MB':>9}  {'heavy imports':<22}{'target':>18}{'before':>16}")
     for name, row in (("warm match", warm), ("--help", helps)):
         target = TARGETS[name]
         before = BEFORE.get(name)
         print(f"claims {name:<21}{row['seconds_median']:>10.2f}{row['peak_mb']:>9}  "
               f"{','.join(row['heavy_imports']) or 'none':<22}"
-              f"{'<= %.1f s' % target['seconds'] + (', %d MB' % target['peak_mb'] if 'peak_mb' in target else ''):>16}"
-              f"{'%.1f s, %d MB' % (before['seconds'], before['peak_mb']) if before else '-':>14}")
+              f"{'<= %.1f s' % target['seconds'] + (', %d MB' % target['peak_mb'] if 'peak_mb' in target else ''):>18}"
+              f"{'%.1f s, %d MB' % (before['seconds'], before['peak_mb']) if before else '-':>16}")
     print(f"warm runs: {warm['seconds_all']} s; output identical to the filling run: "
           f"{warm['same_output_as_filling_run']}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
