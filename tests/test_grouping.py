@@ -99,3 +99,44 @@ def test_bad_parameters_raise(kwargs):
 def test_mismatched_lengths_raise():
     with pytest.raises(ValueError):
         group_embeddings(VECTORS, ARTICLES[:3], threshold=0.9)
+
+
+def near_chain(n, dim=64, step=0.3, seed=0):
+    """A random walk on the sphere: each vector at cosine ~0.96 of the next, far ones unrelated."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=dim)
+    out = np.empty((n, dim), np.float32)
+    for k in range(n):
+        out[k] = x / np.linalg.norm(x)
+        step_k = rng.normal(size=dim)
+        x = out[k] + step * step_k / np.linalg.norm(step_k)
+    return out
+
+
+def test_long_chain_of_near_pairs_is_cut_into_small_groups(monkeypatch):
+    import claims.matching.grouping as grouping
+
+    monkeypatch.setattr(grouping, "REFINE_MAX", 300)  # a chain five times the refinement bound
+    vectors = near_chain(1500)
+    articles = [str(k) for k in range(len(vectors))]
+    labels = group_embeddings(vectors, articles, 0.9, n_neighbors=10).labels
+    sizes = np.bincount(labels[labels >= 0])
+    assert (labels >= 0).mean() > 0.9  # consecutive sentences do pair up…
+    assert sizes.max() <= 20  # …but no group follows the chain
+    again = group_embeddings(vectors, articles, 0.9, n_neighbors=10).labels
+    assert np.array_equal(labels, again)
+
+
+def test_split_component_bounds_every_part_and_keeps_every_member():
+    from claims.matching.grouping import split_component
+
+    n = 1000
+    members = np.arange(n) * 3  # sentence numbers need not be contiguous
+    i, j = members[:-1], members[1:]
+    parts = split_component(members, i, j, np.ones(n - 1), max_size=100)
+    assert max(len(p) for p in parts) <= 100
+    assert np.array_equal(np.sort(np.concatenate(parts)), members)
+    clique = np.arange(50)
+    ci, cj = np.triu_indices(50, 1)
+    parts = split_component(clique, ci, cj, np.ones(len(ci)), max_size=20)
+    assert sorted(len(p) for p in parts) == [10, 20, 20]

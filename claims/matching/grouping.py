@@ -13,7 +13,11 @@ How a group forms:
    repeated inside one article (a pull quote) never forms a group on its own.
 4. Each component is refined with average linkage over the same similarities, where a
    guarded pair counts as a cannot-link: a chain A~B~C does not merge A and C when they
-   disagree on a figure.
+   disagree on a figure. A component larger than ``REFINE_MAX`` (a long chain of near
+   pairs, which grows with the corpus) is first cut into communities by Leiden on its
+   links weighted by their score (modularity, fixed seed; a community still too large is
+   cut again), and each community is refined the same way: group sizes follow the data,
+   not the corpus size.
 5. Groups that span at least ``min_articles`` articles are kept; then every other
    sentence of those articles that restates the claim joins (all mentions of the claim):
    linked to a member of its own article, and close enough, on average, to the members
@@ -35,9 +39,11 @@ from embeddings.index import VectorIndex
 PairScorer = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
 PairGuardFn = Callable[[str, str], Optional[str]]
 
-# Components larger than this are not refined: average linkage is O(m^2) in memory and
-# such components only occur with near-duplicate text (synthetic scale tests, wire copy).
+# Average linkage is O(m^2) in time and memory: a component larger than this is first cut
+# into communities (Leiden) of at most this size, each then refined like a small component.
 REFINE_MAX = 2000
+SPLIT_SEED = 0  # seed of the community split: the same input always gives the same groups
+_PAIR_CHUNK = 1 << 18  # pairs whose cosines are computed at once in a refinement
 GUARD_ALL_PAIRS_MAX = 200  # components up to this size have every pair guarded
 _BLOCKED = 4.0  # distance given to a guarded pair: far beyond any real cosine distance
 
@@ -91,22 +97,80 @@ def _guarded(edges: _Edges, texts, guard, blocked) -> np.ndarray:
     return ok
 
 
-def _refine(members: np.ndarray, embeddings, threshold, pair_scorer, is_blocked) -> list[np.ndarray]:
-    """Split one component with average linkage; guarded pairs are cannot-links."""
+def _refine(members: np.ndarray, embeddings, threshold, pair_scorer, is_blocked,
+            blocked_among=None) -> list[np.ndarray]:
+    """Split one component with average linkage; guarded pairs are cannot-links.
+
+    ``blocked_among(members)``, when given, returns the positions (p, q) of the known
+    cannot-links among ``members`` at once; it replaces the pair-by-pair ``is_blocked`` for
+    parts too large to have every pair guarded (the two agree there).
+    """
     if len(members) < 2 or len(members) > REFINE_MAX:
         return [members]
     sub = embeddings[members]
     ii, jj = np.triu_indices(len(members), 1)
-    sim = np.einsum("ij,ij->i", sub[ii], sub[jj])
+    sim = np.empty(len(ii), np.float32)
+    for start in range(0, len(ii), _PAIR_CHUNK):  # bounded memory: not (m^2 / 2) x d at once
+        a, b = ii[start : start + _PAIR_CHUNK], jj[start : start + _PAIR_CHUNK]
+        sim[start : start + len(a)] = np.einsum("ij,ij->i", sub[a], sub[b])
     if pair_scorer is not None:
         sim = pair_scorer(members[ii], members[jj], sim)
     dist = 1.0 - np.asarray(sim, np.float64)
-    for p, (a, b) in enumerate(zip(members[ii].tolist(), members[jj].tolist())):
-        if is_blocked(a, b, len(members)):
-            dist[p] = _BLOCKED
+    if blocked_among is not None and len(members) > GUARD_ALL_PAIRS_MAX:
+        p, q = blocked_among(members)
+        if len(p):
+            m = len(members)  # position of pair (p < q) in the condensed upper triangle
+            dist[p * m - p * (p + 1) // 2 + (q - p - 1)] = _BLOCKED
+    else:
+        for p, (a, b) in enumerate(zip(members[ii].tolist(), members[jj].tolist())):
+            if is_blocked(a, b, len(members)):
+                dist[p] = _BLOCKED
     tree = linkage(np.clip(dist, 0.0, None), method="average")
     flat = fcluster(tree, t=1.0 - threshold, criterion="distance")
     return [members[flat == c] for c in np.unique(flat)]
+
+
+def split_component(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray,
+                    max_size: int = REFINE_MAX, seed: int = SPLIT_SEED) -> list[np.ndarray]:
+    """Cut a connected set of sentences into parts of at most ``max_size``.
+
+    Communities by Leiden (modularity, links weighted by ``weight``) on the links (i, j)
+    between ``members`` (sorted sentence numbers); a community still larger than
+    ``max_size`` is cut again on its own links, and one Leiden leaves whole (a clique of
+    near-identical sentences) is cut into consecutive runs of its members. The random
+    generator is reseeded for every cut, so the parts depend only on the input.
+    """
+    import random
+
+    import igraph
+
+    if len(members) <= max_size:
+        return [members]
+    parts: list[np.ndarray] = []
+    todo = [(members, i, j, weight)]
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        while todo:
+            nodes, a, b, w = todo.pop()
+            if len(nodes) <= max_size:
+                parts.append(nodes)
+                continue
+            la, lb = np.searchsorted(nodes, a), np.searchsorted(nodes, b)
+            graph = igraph.Graph(n=len(nodes), edges=np.column_stack([la, lb]).tolist())
+            igraph.set_random_number_generator(random.Random(seed))
+            found = graph.community_leiden(objective_function="modularity", weights=w.astype(float).tolist(),
+                                           n_iterations=2)
+            label = np.asarray(found.membership, np.int64)
+            if label.max() == 0:  # Leiden leaves it whole: consecutive runs
+                parts.extend(nodes[s : s + max_size] for s in range(0, len(nodes), max_size))
+                continue
+            inside = label[la] == label[lb]
+            for c in range(int(label.max()) + 1):
+                keep = inside & (label[la] == c)
+                todo.append((nodes[label == c], a[keep], b[keep], w[keep]))
+    finally:
+        igraph.set_random_number_generator(random)
+    return sorted(parts, key=lambda part: int(part[0]))
 
 
 def group_embeddings(
@@ -182,12 +246,37 @@ def group_embeddings(
     sizes = np.bincount(comp, minlength=n_comp)
     by_comp = np.argsort(comp, kind="stable")  # members of component c: by_comp[starts[c]:starts[c+1]]
     starts = np.r_[0, np.cumsum(sizes)]
+    ci, cj, cw = edges.i[cross], edges.j[cross], edges.score[cross]
+    order = np.argsort(comp[ci], kind="stable")  # links of component c: order[link_starts[c]:...]
+    link_starts = np.searchsorted(comp[ci][order], np.arange(n_comp + 1))
+
+    partners: dict[int, list[int]] = defaultdict(list)  # the guard's refusals so far, by sentence
+    for a, b in cannot_link:
+        partners[a].append(b)
+
+    def blocked_among(members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Positions (p < q) in ``members`` (sorted) of the cannot-links among them. Pairs the
+        # guard refuses later lie inside parts small enough to be guarded pair by pair.
+        inside = set(members.tolist())
+        pairs = [(a, b) for a in members.tolist() for b in partners.get(a, ()) if b in inside]
+        if not pairs:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        p, q = np.searchsorted(members, np.array(pairs, np.int64).T)
+        return np.minimum(p, q), np.maximum(p, q)
+
     groups: list[np.ndarray] = []
     for c in np.flatnonzero(sizes > 1):
         members = by_comp[starts[c] : starts[c + 1]]
-        for part in _refine(members, embeddings, threshold, pair_scorer, is_blocked):
-            if len(np.unique(article_codes[part])) >= min_articles:
-                groups.append(part)
+        if len(members) <= REFINE_MAX:
+            pieces = [members]
+        else:
+            links = order[link_starts[c] : link_starts[c + 1]]
+            pieces = split_component(members, ci[links], cj[links], np.maximum(cw[links], 1e-6), REFINE_MAX)
+        for piece in pieces:
+            for part in _refine(piece, embeddings, threshold, pair_scorer, is_blocked,
+                                blocked_among if len(members) > REFINE_MAX else None):
+                if len(np.unique(article_codes[part])) >= min_articles:
+                    groups.append(part)
 
     groups = _attach_same_article_mentions(groups, edges, article_codes, embeddings, threshold, pair_scorer)
     groups.sort(key=lambda g: int(g.min()))
