@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import re
-from itertools import combinations
 from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
 
 from claims.records import STANCES, Article, ClaimGroup, Mention
@@ -70,20 +69,57 @@ def _unique(items: Iterable) -> list:
     return list(dict.fromkeys(items))
 
 
-def figure_conflicts(mentions: Sequence[Mention]) -> list[FigureConflict]:
-    """Figures on which mentions of different articles disagree, each pair reported once."""
-    from claims.french.numbers import conflicting_quantities
+FIGURE_PAIRS_MAX = 20_000  # pairs of figure-bearing mentions compared one by one in a group
 
+
+def figure_conflicts(mentions: Sequence[Mention]) -> list[FigureConflict]:
+    """Figures on which mentions of different articles disagree, each pair reported once.
+
+    Only mentions that give a figure of one kind (slot and unit) are compared, each
+    distinct (article, sentence) once, in mention order. A group where that still makes
+    more than :data:`FIGURE_PAIRS_MAX` pairs compares each mention with the mention giving
+    the most common value of each of its kinds instead of with every other mention, so the
+    cost stays linear in the group's size (the conflicts reported are then those with that
+    common value).
+    """
+    from claims.french.numbers import _measures, conflicting_quantities
+
+    # Distinct (article, text) in order of first mention, with the figure kinds they give.
+    items = [(a, t, {x.key for x in _measures(t)})
+             for a, t in dict.fromkeys((m.sentence.article, m.sentence.text) for m in mentions)]
+    items = [item for item in items if item[2]]
+    by_key: dict[tuple, list[int]] = {}
+    for p, (_, _, keys) in enumerate(items):
+        for key in keys:
+            by_key.setdefault(key, []).append(p)
     found: dict[tuple, FigureConflict] = {}
-    for m, n in combinations(mentions, 2):
-        a, b = m.sentence.article, n.sentence.article
+
+    def compare(p: int, q: int) -> None:
+        (a, text_a, _), (b, text_b, _) = items[p], items[q]
         if a == b:
-            continue
-        for qa, qb in conflicting_quantities(m.sentence.text, n.sentence.text):
+            return
+        for qa, qb in conflicting_quantities(text_a, text_b):
             key = (qa.slot, qa.value, a, qb.value, b)
             mirror = (qa.slot, qb.value, b, qa.value, a)
             if key not in found and mirror not in found:
                 found[key] = FigureConflict(qa.slot, qa.value, a, qb.value, b, qa.text, qb.text)
+
+    if sum(len(ps) * (len(ps) - 1) // 2 for ps in by_key.values()) <= FIGURE_PAIRS_MAX:
+        for p, (_, _, keys) in enumerate(items):  # pairs in mention order, as all pairs would be
+            for q in sorted({q for key in keys for q in by_key[key] if q > p}):
+                compare(p, q)
+        return list(found.values())
+    for key, ps in by_key.items():  # large group: each against the most common value of the kind
+        values: dict[float, set] = {}
+        for p in ps:
+            for x in _measures(items[p][1]):
+                if x.key == key:
+                    values.setdefault(x.quantity.value, set()).add(items[p][0])
+        common = max(values, key=lambda v: len(values[v]))  # first such value on a tie
+        ref = next(p for p in ps if any(x.key == key and x.quantity.value == common for x in _measures(items[p][1])))
+        for q in ps:
+            if q != ref:
+                compare(*sorted((ref, q)))
     return list(found.values())
 
 

@@ -140,3 +140,108 @@ def test_split_component_bounds_every_part_and_keeps_every_member():
     ci, cj = np.triu_indices(50, 1)
     parts = split_component(clique, ci, cj, np.ones(len(ci)), max_size=20)
     assert sorted(len(p) for p in parts) == [10, 20, 20]
+
+
+# Stance context and figure conflicts cost linear time in a group's size; on ordinary groups
+# they give exactly what the all-pairs definitions give.
+
+FIGURE_TEXTS = [
+    "Le séisme a fait au moins 120 morts et 300 blessés selon les autorités.",
+    "Le bilan du séisme s'élève à 95 morts, selon la protection civile.",
+    "Les autorités font état de 120 morts et de plus de 300 blessés.",
+    "Le séisme de magnitude 6,8 a fait 95 morts et 250 blessés.",
+    "L'aide promise atteint 400 millions de dollars.",
+    "L'aide promise atteint 325 millions de dollars, a dit le ministre.",
+    "Le ministre ne confirme pas le montant de l'aide.",
+    "Les secours ne sont pas arrivés avant la nuit, a déclaré le maire.",
+    "Le maire a déclaré que les secours sont arrivés dans la nuit.",
+]
+
+
+def _mentions(rng, n):
+    from claims.records import Attribution, Mention, Sentence
+
+    out = []
+    for k in range(n):
+        text = FIGURE_TEXTS[int(rng.integers(len(FIGURE_TEXTS)))]
+        article = f"a{int(rng.integers(max(1, n // 3)))}"
+        speaker = ["Jean Dupont", None, "le maire", "Marie Durand"][int(rng.integers(4))]
+        out.append(Mention(Sentence(article, k, text, 0, len(text)), 0.9,
+                           Attribution(speaker, "a déclaré" if speaker else None,
+                                       "indirect" if speaker else "none")))
+    return out
+
+
+def _reference_figure_conflicts(mentions):
+    from itertools import combinations
+
+    from claims.comparison import FigureConflict
+    from claims.french.numbers import conflicting_quantities
+
+    found = {}
+    for m, n in combinations(mentions, 2):
+        a, b = m.sentence.article, n.sentence.article
+        if a == b:
+            continue
+        for qa, qb in conflicting_quantities(m.sentence.text, n.sentence.text):
+            key, mirror = (qa.slot, qa.value, a, qb.value, b), (qa.slot, qb.value, b, qa.value, a)
+            if key not in found and mirror not in found:
+                found[key] = FigureConflict(qa.slot, qa.value, a, qb.value, b, qa.text, qb.text)
+    return list(found.values())
+
+
+def _reference_group_context(texts, articles, lexicon):
+    from claims.stance.lexicon import content_words
+
+    words = [content_words(t) for t in texts]
+    focus = []
+    for i, w in enumerate(words):
+        shared = w & set().union(*(words[j] for j in range(len(texts)) if articles[j] != articles[i]))
+        if not shared:
+            shared = w & set().union(*(words[j] for j in range(len(texts)) if j != i))
+        focus.append(shared)
+    negated = [lexicon.score(t, f).negation >= 1.0 for t, f in zip(texts, focus)]
+    group_negated = sum(negated) > len(negated) / 2
+    return focus, [x != group_negated for x in negated]
+
+
+@pytest.mark.parametrize("seed,n", [(0, 2), (1, 5), (2, 12), (3, 30), (4, 60)])
+def test_figure_conflicts_match_the_all_pairs_definition(seed, n):
+    from claims.comparison import figure_conflicts
+
+    mentions = _mentions(np.random.default_rng(seed), n)
+    assert figure_conflicts(mentions) == _reference_figure_conflicts(mentions)
+
+
+@pytest.mark.parametrize("seed,n", [(0, 1), (1, 2), (2, 7), (3, 25), (4, 60)])
+def test_group_context_matches_the_all_pairs_definition(seed, n):
+    from claims.stance.assign import group_context
+    from claims.stance.lexicon import default_lexicon
+
+    mentions = _mentions(np.random.default_rng(seed), n)
+    texts = [m.sentence.text for m in mentions]
+    articles = [m.sentence.article for m in mentions]
+    lexicon = default_lexicon()
+    assert group_context(texts, articles, lexicon) == _reference_group_context(texts, articles, lexicon)
+
+
+def test_figure_conflicts_of_a_huge_group_stay_linear(monkeypatch):
+    import claims.comparison as comparison
+
+    mentions = _mentions(np.random.default_rng(5), 300)
+    calls = []
+    real = __import__("claims.french.numbers", fromlist=["x"]).conflicting_quantities
+
+    def counting(a, b):
+        calls.append(1)
+        return real(a, b)
+
+    monkeypatch.setattr("claims.french.numbers.conflicting_quantities", counting)
+    monkeypatch.setattr(comparison, "FIGURE_PAIRS_MAX", 100)
+    found = comparison.figure_conflicts(mentions)
+    assert len(calls) <= 300 * 3  # each mention against one reference per kind of figure it gives
+    assert {c.slot for c in found} >= {"count", "money"}
+    reference = {(c.slot, frozenset([(c.value_a, c.article_a), (c.value_b, c.article_b)]))
+                 for c in _reference_figure_conflicts(mentions)}
+    assert all((c.slot, frozenset([(c.value_a, c.article_a), (c.value_b, c.article_b)])) in reference
+               for c in found)

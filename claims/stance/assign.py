@@ -69,12 +69,21 @@ def group_context(texts: Sequence[str], articles: Sequence[str],
     """
     lexicon = lexicon or default_lexicon()
     words = [content_words(t) for t in texts]
+    # Linear in the group: a word of mention i is in a mention of another article exactly
+    # when two articles or more hold it, and in another mention when two mentions or more do.
+    first_article: dict[str, str] = {}
+    many_articles: set[str] = set()
+    mentions_with: dict[str, int] = {}
+    for w, article in zip(words, articles):
+        for word in w:
+            mentions_with[word] = mentions_with.get(word, 0) + 1
+            if first_article.setdefault(word, article) != article:
+                many_articles.add(word)
     focus = []
-    for i, w in enumerate(words):
-        other_articles = set().union(*(words[j] for j in range(len(texts)) if articles[j] != articles[i]))
-        shared = w & other_articles
+    for w in words:
+        shared = w & many_articles
         if not shared:
-            shared = w & set().union(*(words[j] for j in range(len(texts)) if j != i))
+            shared = {word for word in w if mentions_with[word] >= 2}
         focus.append(shared)
     negated = [lexicon.score(t, f).negation >= 1.0 for t, f in zip(texts, focus)]
     # The claim is stated the way most mentions state it; on a tie, in the positive.
@@ -173,9 +182,11 @@ def assign_stances(group: ClaimGroup, embeddings: Optional[np.ndarray] = None,
     # is the journalist's report with no source taking a side.
     stances = ["favor" if s == "neutral" and a.speaker else s for s, a in zip(stances, attributions)]
     speakers = [a.speaker for a in attributions]
+    # Each distinct speaker once: a mention's own speaker names nothing beyond its own name,
+    # so listing it among the others changes nothing, and the loop stays linear.
+    distinct = list(dict.fromkeys(speakers))
     for i, text in enumerate(texts):
-        others = [s for j, s in enumerate(speakers) if j != i]
-        if contradicts_group(text, speakers[i], focus[i], others, lexicon):
+        if contradicts_group(text, speakers[i], focus[i], distinct, lexicon):
             stances[i] = "against"
     new = tuple(dataclasses.replace(m, stance=s) for m, s in zip(mentions, stances))
     return dataclasses.replace(group, mentions=new)
