@@ -1,14 +1,15 @@
 """Group sizes at 1k, 10k and 100k sentences, and stance + comparison time as groups grow.
 
-``python -m benchmarks.group_sizes [--sizes 1000,10000,100000] [--stance-sizes 5000,10000]``
+``python -m benchmarks.group_sizes [--sizes 1000,10000,all,100000] [--stance-sizes 5000,10000]``
 
 Sentences of STS-B-fr (all splits, each distinct sentence once, shuffled with a fixed seed)
 cut into pseudo-articles of 20 sentences: unrelated events, so a claim group holds a handful
 of paraphrases and never a sizeable share of the corpus. They are grouped as ``claims match``
 groups them: e5-small vectors, the default pair score (hybrid, which reads the texts) at its
-calibrated threshold, the default pair guard. STS-B-fr has about 17,000 distinct sentences;
-the 100,000 row uses the synthetic vectors of :mod:`benchmarks.speed` (no texts: cosine at
-its calibrated threshold, no guard), said so in its line.
+calibrated threshold, the default pair guard. STS-B-fr has 15,198 distinct sentences of
+three words or more (``all``); the 100,000 row uses the synthetic vectors of
+:mod:`benchmarks.speed` (no texts: cosine at its calibrated threshold, no guard), said so
+in its line.
 
 For each size it prints the largest group, its share of the corpus, and how many groups have
 2, 3-5, 6-20, 21-100 and more than 100 mentions. Then, at each ``--stance-sizes`` size, the
@@ -132,7 +133,7 @@ def run_stages(n: int) -> dict:
     by_article: dict[str, list[str]] = {}
     for t, a in zip(texts, articles):
         by_article.setdefault(a, []).append(t)
-    docs = [Article(a, " ".join(ts)) for a, ts in by_article.items()]
+    docs = [Article(a, "\n\n".join(ts)) for a, ts in by_article.items()]  # one paragraph a sentence
     load = os.getloadavg()[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -178,7 +179,7 @@ def _subprocess(args: list[str], bound: float) -> dict:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--sizes", default="1000,10000,all,100000", help="'all': every STS-B-fr sentence")
     parser.add_argument("--stance-sizes", default="5000,10000")
     parser.add_argument("--bound", type=float, default=1800, help="seconds per run before it is stopped")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
@@ -195,7 +196,7 @@ def main(argv: list[str]) -> int:
     print(f"{'n':>8}  {'data':28}{'largest':>8}{'share':>8}{'groups':>8}  sizes 2 / 3-5 / 6-20 / 21-100 / >100"
           f"{'seconds':>9}{'peak MB':>9}{'load':>6}")
     rows = []
-    for n in (int(s) for s in args.sizes.split(",") if s):
+    for n in (len(stsb_texts()) if s == "all" else int(s) for s in args.sizes.split(",") if s):
         r = _subprocess(["--one", str(n)], args.bound)
         rows.append(r)
         if "largest" not in r:

@@ -142,14 +142,17 @@ def compare_group(group: ClaimGroup, articles: Optional[Mapping[str, Article]] =
     """
     stances: dict[str, list[tuple[str, Optional[str]]]] = {s: [] for s in STANCES}
     speakers: dict[str, list[str]] = {}
+    seen: set[tuple] = set()  # (stance, article, speaker) and (speaker, article) already listed
     for m in group.mentions:
         if m.stance in stances:
             holder = (m.sentence.article, m.attribution.speaker)
-            if holder not in stances[m.stance]:
+            if (m.stance, *holder) not in seen:
+                seen.add((m.stance, *holder))
                 stances[m.stance].append(holder)
         if m.attribution.speaker:
             listed = speakers.setdefault(m.attribution.speaker, [])
-            if m.sentence.article not in listed:
+            if (m.attribution.speaker, m.sentence.article) not in seen:
+                seen.add((m.attribution.speaker, m.sentence.article))
                 listed.append(m.sentence.article)
     dates = _dates(group.articles, articles)
     return GroupComparison(stances, figure_conflicts(group.mentions), speakers,
