@@ -44,7 +44,7 @@ REFINE_MAX = 2000
 SPLIT_SEED = 0  # seed of the community split: the same input always gives the same groups
 # A community of a split component holds links weighing at least this share of its pairs
 # (links weighted by score / mean score). Chosen on STS-B-fr pseudo-articles (10,000
-# sentences, benchmarks/group_sizes.py): 0.1 keeps 89 % of the paraphrase pairs (score >= 4)
+# sentences, benchmarks/group_sizes.py): 0.1 keeps about 90 % of the paraphrase pairs (score >= 4)
 # grouped and no group above 1 % of the corpus.
 SPLIT_DENSITY = 0.1
 _PAIR_CHUNK = 1 << 18  # pairs whose cosines are computed at once in a refinement
