@@ -9,7 +9,23 @@ Tests of the cache itself use their own ``tmp_path``.
 import os
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 if not os.environ.get("CLAIMS_CACHE_DIR"):
     os.environ["CLAIMS_CACHE_DIR"] = str(REPO / ".cache" / "claims")
+
+
+@pytest.fixture(scope="session")
+def attributor():
+    """The spaCy-based attributor, loaded once for the suite (skips without the spaCy model)."""
+    pytest.importorskip("spacy")
+    from claims.attribution import SpeakerAttributor
+    from claims.french.nlp import french_nlp
+
+    try:
+        nlp = french_nlp()
+    except RuntimeError:
+        pytest.skip("spaCy model fr_core_news_md is not installed")
+    return SpeakerAttributor(nlp=nlp)

@@ -12,29 +12,11 @@ from claims.french.cues import CueLexicon, default_lexicon
 from claims.french.entities import default_metonyms
 from claims.records import Article, Sentence
 from claims.ingest.sentences import split_sentences
+from tests.attribution_helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 GOLD = ROOT / "benchmarks" / "gold" / "attribution.jsonl"
-
-
-@pytest.fixture(scope="session")
-def attributor():
-    pytest.importorskip("spacy")
-    from claims.french.nlp import french_nlp
-
-    try:
-        nlp = french_nlp()
-    except RuntimeError:
-        pytest.skip("spaCy model fr_core_news_md is not installed")
-    return SpeakerAttributor(nlp=nlp)
-
-
-def run(attributor, text: str, article_id: str = "t"):
-    """Attribute every sentence of a small article; return (sentences, attributions, article)."""
-    article = Article(id=article_id, text=text)
-    sentences = list(split_sentences(article))
-    return sentences, attributor.attribute(article, sentences), article
 
 
 def quoted(article: Article, attribution) -> str:
