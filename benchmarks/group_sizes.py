@@ -27,13 +27,12 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import time
 
 import numpy as np
 
-from benchmarks.machine import describe, machine
+from benchmarks.machine import describe, machine, run_isolated
 from claims.evaluation.data import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "group_sizes.json"
@@ -193,14 +192,7 @@ def _rows_for(docs, texts, vectors) -> np.ndarray:
 
 
 def _subprocess(args: list[str], bound: float) -> dict:
-    cmd = [sys.executable, "-m", "benchmarks.group_sizes", *args]
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=bound, cwd=REPO)
-    except subprocess.TimeoutExpired:
-        return {"timeout": bound}
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_isolated("benchmarks.group_sizes", args, bound)
 
 
 def main(argv: list[str]) -> int:

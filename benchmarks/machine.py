@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def machine() -> dict:
@@ -20,3 +26,17 @@ def describe(info: dict) -> str:
     """One line for a printed report."""
     return (f"{info['cores']} cores, {info['ram_gb']} GiB RAM, no GPU, Python {info['python']}, "
             f"load {info['load_avg_1m']}")
+
+
+def run_isolated(module: str, args: list[str], bound: float) -> dict:
+    """Run ``python -m module args`` in a fresh process (its own peak memory, no warm state)
+    and return the JSON object on its last stdout line; ``{"timeout": bound}`` or
+    ``{"error": ...}`` when it does not finish or fails."""
+    cmd = [sys.executable, "-m", module, *args]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=bound, cwd=REPO)
+    except subprocess.TimeoutExpired:
+        return {"timeout": bound}
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -15,13 +15,12 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 
 import numpy as np
 
-from benchmarks.machine import describe, machine
+from benchmarks.machine import describe, machine, run_isolated
 from claims.evaluation.data import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "speed.json"
@@ -141,14 +140,7 @@ def recall(n: int, queries: int = 300, k: int = 10) -> dict:
 
 
 def _subprocess(args: list[str], bound: float) -> dict:
-    cmd = [sys.executable, "-m", "benchmarks.speed", *args]
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=bound, cwd=REPO)
-    except subprocess.TimeoutExpired:
-        return {"timeout": bound}
-    if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_isolated("benchmarks.speed", args, bound)
 
 
 def main(argv: list[str]) -> int:
