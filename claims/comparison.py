@@ -5,7 +5,7 @@
 
 * the split of stances and who holds each: ``{stance: [(article, speaker)]}``;
 * figures that differ for the same slot between two articles ("400 millions de dollars"
-  vs "325 millions de dollars"), as read by :func:`claims.french.numbers.conflicting_quantities`;
+  vs "325 millions de dollars"), as read by :func:`claims.french.figure_conflicts.conflicting_quantities`;
 * the speakers and the articles that quote them;
 * the first and last date the claim appears (article dates).
 
@@ -82,7 +82,7 @@ def figure_conflicts(mentions: Sequence[Mention]) -> list[FigureConflict]:
     cost stays linear in the group's size (the conflicts reported are then those with that
     common value).
     """
-    from claims.french.numbers import _measures, conflicting_quantities
+    from claims.french.figure_conflicts import _measures, conflicting_quantities
 
     # Distinct (article, text) in order of first mention, with the figure kinds they give.
     items = [(a, t, {x.key for x in _measures(t)})

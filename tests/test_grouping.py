@@ -176,7 +176,7 @@ def _reference_figure_conflicts(mentions):
     from itertools import combinations
 
     from claims.comparison import FigureConflict
-    from claims.french.numbers import conflicting_quantities
+    from claims.french.figure_conflicts import conflicting_quantities
 
     found = {}
     for m, n in combinations(mentions, 2):
@@ -230,13 +230,13 @@ def test_figure_conflicts_of_a_huge_group_stay_linear(monkeypatch):
 
     mentions = _mentions(np.random.default_rng(5), 300)
     calls = []
-    real = __import__("claims.french.numbers", fromlist=["x"]).conflicting_quantities
+    from claims.french.figure_conflicts import conflicting_quantities as real
 
     def counting(a, b):
         calls.append(1)
         return real(a, b)
 
-    monkeypatch.setattr("claims.french.numbers.conflicting_quantities", counting)
+    monkeypatch.setattr("claims.french.figure_conflicts.conflicting_quantities", counting)
     monkeypatch.setattr(comparison, "FIGURE_PAIRS_MAX", 100)
     found = comparison.figure_conflicts(mentions)
     assert len(calls) <= 300 * 3  # each mention against one reference per kind of figure it gives

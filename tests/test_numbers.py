@@ -1,6 +1,7 @@
 import pytest
 
-from claims.french.numbers import Quantity, conflicting_quantities, extract_quantities
+from claims.french.figure_conflicts import conflicting_quantities
+from claims.french.numbers import Quantity, extract_quantities
 
 
 def quantities(text):

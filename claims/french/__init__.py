@@ -9,6 +9,8 @@
 * :mod:`~claims.french.cues`: reporting verbs and markers; :mod:`~claims.french.clauses`:
   clauses and the content without the reporting frame;
 * :mod:`~claims.french.numbers` and :mod:`~claims.french.number_lexicon`: figures;
+  :mod:`~claims.french.figure_conflicts`: when two sentences' figures disagree;
+  :mod:`~claims.french.dates`: the points in time a sentence names;
 * :mod:`~claims.french.nlp`: the one spaCy pipeline, loaded lazily; :mod:`~claims.french.parses`:
   the parses of one run, each sentence parsed at most once, only when a stage asks.
 """

@@ -5,7 +5,7 @@ millions de dollars": same topic, different claim. :class:`PairGuard` is called 
 grouping on each candidate pair and returns a short reason to refuse it, or None. Three
 checks, in order of cost, each of which can be switched off (for ablations):
 
-* **numbers** (:func:`claims.french.numbers.conflicting_quantities`): both sentences give a figure
+* **numbers** (:func:`claims.french.figure_conflicts.conflicting_quantities`): both sentences give a figure
   for the same slot and unit and no figure of one matches the other: amounts, measures,
   counts, years ("en 2022" vs "en 2023"), dates.
 * **when** (:func:`claims.french.dates.conflicting_times`): both sentences name a point in
@@ -55,7 +55,7 @@ from claims.french.dates import conflicting_times, share_a_time
 from claims.french.entities import EntityMention, entity_mentions
 from claims.french.negation import conflicting_negation
 from claims.french.nlp import check_docs, parse
-from claims.french.numbers import conflicting_quantities, format_quantity
+from claims.french.figure_conflicts import conflicting_quantities, format_quantity
 from claims.french.resources import read_tsv
 from claims.french.text import alternation, fold_french
 
