@@ -235,7 +235,8 @@ def default_guard(texts: Sequence[str], memo=None, parses: Optional[Parses] = No
         stamp = fingerprint("matching", "french", "data")
         stored = memo.get(GUARD_MEMO_KIND, stamp, named)
         guard.remember_roles({t: r for t, r in zip(named, stored) if r is not None})
-    todo = [t for t in named if t not in guard.known_roles()]
+    known = guard.known_roles()
+    todo = [t for t in named if t not in known]
     guard.prepare(todo, (parses or Parses()).docs(todo))
     if memo is not None:
         roles = guard.known_roles()

@@ -76,7 +76,7 @@ class Explainer:
     def _rarity(self) -> Counter:
         """Document frequency of every content word in the corpus (computed once)."""
         if self._df is None:
-            self._df = Counter(w for text in self.texts for w in content_words(text))
+            self._df = Counter(w for row in range(len(self.texts)) for w in self._content(row))
         return self._df
 
     def group(self, group: ClaimGroup) -> tuple[Link, ...]:
