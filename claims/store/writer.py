@@ -125,13 +125,13 @@ def _pause_for_tests() -> None:
 def _ingest_locked(conn, folder: Path, incoming, settings, progress):
     """The work of one ingest, inside the write transaction; returns the report and the vector file."""
     generation = int(get_meta(conn, "generation", "0"))
+    settings = _settings(conn, folder, settings)  # other settings are refused even when nothing changed
     hashes = dict(conn.execute("SELECT id, text_hash FROM articles"))
     added = [a for a in incoming if a.id not in hashes]
     replaced = [a for a in incoming if a.id in hashes and hashes[a.id] != codec.text_hash(a.text)]
     unchanged = tuple(a.id for a in incoming if a.id in hashes and hashes[a.id] == codec.text_hash(a.text))
     if not added and not replaced:
         return IngestReport((), (), unchanged, generation=generation), None
-    settings = _settings(conn, folder, settings)
     changed = {a.id: a for a in added + replaced}
     stored = [codec.article_from_row(_as_dict(conn, "SELECT * FROM articles WHERE id=?", (i,)))
               for i in sorted(hashes) if i not in changed]
