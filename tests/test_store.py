@@ -112,6 +112,17 @@ def test_other_settings_on_an_existing_store_are_refused(tmp_path, bow):
         assert store.generation == 1
 
 
+def test_empty_texts_and_repeated_ids_are_refused_before_any_write(tmp_path, bow):
+    from claims.records import Article
+
+    with Store.open(tmp_path / "s", create=True) as store:
+        with pytest.raises(ValueError, match="article 'x': empty text"):
+            store.ingest({"a": DOCKS["a"], "x": "  \n"}, settings=bow)
+        with pytest.raises(ValueError, match="article id 'a' is given twice"):
+            store.ingest([Article("a", DOCKS["a"]), Article("a", DOCKS["b"])], settings=bow)
+        assert store.generation == 0
+
+
 def test_a_missing_store_says_how_to_make_one(tmp_path):
     with pytest.raises(StoreError, match="no store here; create one with `claims ingest PATHS --store"):
         Store.open(tmp_path / "nothing")
