@@ -214,6 +214,9 @@ def test_one_more_article_keeps_every_demo_claim_id(seeds_store, tmp_path):
     credit = next(g for g in before.groups if any("155 mm" in m.sentence.text and "crédit" in m.sentence.text
                                                   for m in g.mentions))
     assert "store_article_fr" in new_groups[credit.id].articles
+    # A claim the new article does not touch is kept as it was: mentions, stances, links.
+    untouched = [g for g in before.groups if "store_article_fr" not in new_groups[g.id].articles]
+    assert untouched and all(new_groups[g.id].mentions == g.mentions for g in untouched)
     assert all(i not in ids_before for i in report.claims_new)
 
 

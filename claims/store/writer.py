@@ -11,7 +11,7 @@ written before the commit that names it, so a kill at any point leaves the previ
 from __future__ import annotations
 
 import contextlib
-import dataclasses
+import json
 import os
 import sqlite3
 import sys
@@ -25,7 +25,8 @@ from claims.records import Article
 from claims.settings import Settings
 from claims.store import codec
 from claims.store.ids import resolve_claims
-from claims.store.regroup import claim_groups, row_keys
+from claims.store.regroup import StoredMention, claim_groups, row_keys
+from claims.store.run import run_corpus
 from claims.store.schema import StoreError, get_meta, set_meta
 from claims.store.vectors import read_vectors, remove_unused, write_vectors
 
@@ -141,23 +142,21 @@ def _ingest_locked(conn, folder: Path, incoming, settings, progress):
     articles = sorted(stored + list(changed.values()), key=lambda a: a.id)
 
     from claims.ingest import split_corpus
-    from claims.pipeline import analyze
 
     sentences = split_corpus(articles)
     vectors = _vectors(conn, folder, sentences, settings, progress)
-    # Stance is assigned once the claims are known (claim_groups), not on the run's own groups.
-    analysis = analyze(articles, settings=dataclasses.replace(settings, stance=False), embeddings=vectors)
-    settings = dataclasses.replace(analysis.settings, stance=settings.stance)  # an estimated threshold is kept
+    analysis, scorer = run_corpus(articles, vectors, settings)
+    settings = analysis.settings  # with the threshold, when it was estimated from the corpus
 
-    stored_members = {(a, t): c for a, t, c in conn.execute(
-        "SELECT s.article_id, s.text, m.claim_id FROM mentions m JOIN sentences s ON s.id = m.sentence_id")}
+    stored_mentions = _stored_mentions(conn)
+    stored_members = {k: m.claim for k, m in stored_mentions.items()}
     keys = row_keys(analysis)
     fresh = {k for k in keys if k[0] in changed}
     width = int(get_meta(conn, "id_width", "0")) or max(3, len(str(len(analysis.groups))))
     resolution = resolve_claims(stored_members, [[(m.sentence.article, m.sentence.text) for m in g.mentions]
                                                  for g in analysis.groups],
                                 fresh, set(keys), int(get_meta(conn, "next_claim", "1")), width)
-    groups = claim_groups(analysis, resolution, settings)
+    groups = claim_groups(analysis, resolution, settings, scorer, stored_mentions)
 
     new_generation = generation + 1
     _write_articles(conn, added, replaced, new_generation)
@@ -178,6 +177,17 @@ def _ingest_locked(conn, folder: Path, incoming, settings, progress):
                           tuple(resolution.new), tuple(resolution.kept), tuple(resolution.merges),
                           tuple(resolution.retired), new_generation)
     return report, written
+
+
+def _stored_mentions(conn) -> dict[tuple, StoredMention]:
+    """Mention key → what the store holds for it (the partner of its link named by key)."""
+    key_of = {i: (a, t) for i, a, t in conn.execute("SELECT id, article_id, text FROM sentences")}
+    out = {}
+    for sid, claim, score, stance, link in conn.execute(
+            "SELECT sentence_id, claim_id, score, stance, link FROM mentions"):
+        partner = json.loads(link)["partner"] if link else None
+        out[key_of[sid]] = StoredMention(claim, score, stance, link, key_of.get(partner))
+    return out
 
 
 def _as_dict(conn, sql: str, params) -> dict:
