@@ -156,6 +156,33 @@ def test_a_missing_vector_file_is_reported(tmp_path, bow):
         store.load()
 
 
+def test_a_vector_file_of_the_wrong_shape_is_reported(tmp_path, bow):
+    folder = tmp_path / "s"
+    with Store.open(folder, create=True) as store:
+        store.ingest(DOCKS, settings=bow)
+    np.save(folder / "vectors-1.npy", np.zeros((3, 64), np.float32))
+    with Store.open(folder) as store, pytest.raises(StoreError, match="damaged: vectors-1.npy holds .*expects 4 rows"):
+        store.load()
+
+
+def test_a_second_writer_is_told_the_store_is_locked(tmp_path, bow, monkeypatch):
+    import claims.store.schema as schema
+
+    with Store.open(tmp_path / "s", create=True) as store:
+        store.ingest(DOCKS, settings=bow)
+        monkeypatch.setattr(schema, "BUSY_TIMEOUT_S", 0.2)
+        writer = sqlite3.connect(tmp_path / "s" / "store.sqlite3", isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # another process's ingest, holding the write lock
+        try:
+            with pytest.raises(StoreError, match="locked by another ingest"):
+                store.ingest({"e": BRIDGE})
+            assert groups_of(store.load()) == {"c001": ["a", "b"], "c002": ["c", "d"]}  # reading still works
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert store.ingest({"e": BRIDGE}).merges == (("c001", "c002"),)
+
+
 def test_an_empty_store_cannot_be_loaded(tmp_path):
     with Store.open(tmp_path / "s", create=True) as store, pytest.raises(StoreError, match="the store is empty"):
         store.load()
