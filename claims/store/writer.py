@@ -93,20 +93,18 @@ def ingest(conn: sqlite3.Connection, folder: Path, incoming: Sequence[Article],
     except sqlite3.OperationalError as error:
         raise StoreError(f"{folder}: the store is locked by another ingest ({error}); try again "
                          f"when it finishes") from None
-    written = None
     try:
-        report, written = _ingest_locked(conn, folder, incoming, settings, progress)
+        report = _ingest_locked(conn, folder, incoming, settings, progress)
         if not report.changed:
             conn.execute("ROLLBACK")
             return report
         _pause_for_tests()
         conn.execute("COMMIT")
     except BaseException:
+        # A vector file written for this generation stays unnamed: the next ingest removes it
+        # (removing it here could, after an interrupt just past the commit, remove a named one).
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
-        if written is not None:
-            with contextlib.suppress(OSError):
-                (folder / written).unlink()
         raise
     return report
 
@@ -127,7 +125,7 @@ def _pause_for_tests() -> None:
 
 
 def _ingest_locked(conn, folder: Path, incoming, settings, progress):
-    """The work of one ingest, inside the write transaction; returns the report and the vector file."""
+    """The work of one ingest, inside the write transaction."""
     generation = int(get_meta(conn, "generation", "0"))
     settings = _settings(conn, folder, settings)  # other settings are refused even when nothing changed
     hashes = dict(conn.execute("SELECT id, text_hash FROM articles"))
@@ -135,10 +133,9 @@ def _ingest_locked(conn, folder: Path, incoming, settings, progress):
     replaced = [a for a in incoming if a.id in hashes and hashes[a.id] != codec.text_hash(a.text)]
     unchanged = tuple(a.id for a in incoming if a.id in hashes and hashes[a.id] == codec.text_hash(a.text))
     if not added and not replaced:
-        return IngestReport((), (), unchanged, generation=generation), None
+        return IngestReport((), (), unchanged, generation=generation)
     changed = {a.id: a for a in added + replaced}
-    stored = [codec.article_from_row(_as_dict(conn, "SELECT * FROM articles WHERE id=?", (i,)))
-              for i in sorted(hashes) if i not in changed]
+    stored = [a for a in _stored_articles(conn) if a.id not in changed]
     articles = sorted(stored + list(changed.values()), key=lambda a: a.id)
 
     from claims.ingest import split_corpus
@@ -176,7 +173,7 @@ def _ingest_locked(conn, folder: Path, incoming, settings, progress):
     report = IngestReport(tuple(a.id for a in added), tuple(a.id for a in replaced), unchanged,
                           tuple(resolution.new), tuple(resolution.kept), tuple(resolution.merges),
                           tuple(resolution.retired), new_generation)
-    return report, written
+    return report
 
 
 def _stored_mentions(conn) -> dict[tuple, StoredMention]:
@@ -190,10 +187,10 @@ def _stored_mentions(conn) -> dict[tuple, StoredMention]:
     return out
 
 
-def _as_dict(conn, sql: str, params) -> dict:
-    cursor = conn.execute(sql, params)
+def _stored_articles(conn) -> list[Article]:
+    cursor = conn.execute("SELECT * FROM articles ORDER BY id")
     names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchone()))
+    return [codec.article_from_row(dict(zip(names, row))) for row in cursor]
 
 
 def _settings(conn, folder: Path, wanted: Optional[Settings]) -> Settings:
