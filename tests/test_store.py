@@ -263,6 +263,8 @@ def test_cli_ingest_prints_what_it_did_and_errors_are_one_line(seeds_store, tmp_
     folder = copy_of(seeds_store, tmp_path)
     out = cli("ingest", SEEDS, "--store", folder)
     assert "0 added, 0 replaced, 5 unchanged" in out and "nothing to do" in out
+    wide = json.loads(cli("match", "--store", folder, "-a", "3", "-f", "json"))["groups"]
+    assert wide and all(len({m["article"] for m in g["mentions"]}) >= 3 for g in wide)
     report = json.loads(cli("ingest", NEW_ARTICLE, "--store", folder, "--json"))
     assert report["added"] == ["store_article_fr"] and report["generation"] == 2
     for args, message in [

@@ -24,7 +24,7 @@ def match(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     threshold: Optional[float] = THRESHOLD,
     model: str = MODEL,
-    min_articles: int = typer.Option(2, "--min-articles", "-a", help="Articles a group must span."),
+    min_articles: int = typer.Option(2, "--min-articles", "-a", help="Articles a group must span (with --store: keep the claims in at least this many)."),
     speaker: Optional[str] = typer.Option(None, "--speaker", "-s", help="Keep groups where this speaker appears (case-insensitive substring)."),
     disputed: bool = typer.Option(False, "--disputed", "-d", help="Keep groups with opposite stances or differing figures."),
     scoring: Scoring = typer.Option("hybrid", "--scoring", "-S", help="Pair score: hybrid (cosine + TF-IDF), clauses (best pair of clauses), clauses-dense, csls (cosine corrected for hubness), cosine."),
@@ -47,7 +47,8 @@ def match(
 
     if store is not None:
         analysis = load_store(store, since, until)
-        write_output(render(analysis, format.value, analysis.select(speaker, disputed), explain=explain), output)
+        groups = [g for g in analysis.select(speaker, disputed) if len(g.articles) >= min_articles]
+        write_output(render(analysis, format.value, groups, explain=explain), output)
         if verbose:
             print_timings(analysis.timings, time.perf_counter() - started)
         return
