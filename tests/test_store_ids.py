@@ -40,10 +40,16 @@ def test_fresh_evidence_linking_two_stored_claims_is_a_merge_into_the_older():
     assert r.kept == ["c001"] and r.retired == []
 
 
-def test_a_group_joining_two_stored_claims_without_fresh_evidence_merges_nothing():
-    r = resolve_claims(STORED, [[A1, B1, A2, B2, U1]], fresh={N1}, present=EVERY, next_number=3)
-    assert r.merges == [] and set(r.members) == {"c001", "c002"}
-    assert U1 in r.members["c001"]  # the unclaimed sentence joins the older of equal overlaps
+def test_a_group_of_stored_sentences_only_changes_nothing():
+    # The re-run drifting (TF-IDF weights, a re-trained index) is no evidence: no merge, no new claim.
+    r = resolve_claims(STORED, [[A1, B1, A2, B2, U1], [U1, ("v", "1")]], fresh={N1}, present=EVERY | {("v", "1")},
+                       next_number=3)
+    assert r.merges == [] and r.new == [] and r.members == {"c001": [A1, B1], "c002": [A2, B2]}
+
+
+def test_stored_sentences_in_no_claim_join_with_a_fresh_one():
+    r = resolve_claims(STORED, [[A1, B1, A2, B2, U1, N1]], fresh={N1}, present=EVERY, next_number=3)
+    assert r.merges == [("c001", "c002")] and {U1, N1} <= set(r.members["c001"])
 
 
 def test_a_claim_whose_sentences_all_changed_is_retired_and_its_id_not_reused():

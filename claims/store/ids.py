@@ -9,10 +9,12 @@ add to them:
 - a mention is keyed by its article and sentence text (an unchanged sentence of a replaced
   article keeps its claim); *fresh* keys are the sentences of the articles just added or changed;
 - every stored mention stays in its claim while its sentence exists;
+- only a new group holding a fresh key changes anything; one made of stored sentences only is
+  the re-run drifting (corpus-dependent weights, a vector index trained again), not new evidence;
 - a new group that holds fresh keys and mentions of two or more stored claims is new evidence
   linking them: they are merged into the oldest, and the merge is reported with both ids;
-- the other keys of a new group join the stored claim the group overlaps most, or, when it
-  overlaps none, form a new claim with a new id;
+- the other keys of such a group (fresh ones, and stored sentences that were in no claim) join
+  the stored claim the group overlaps most, or, when it overlaps none, form a new claim;
 - a stored claim with no mention left (its sentences changed) is retired; ids are never reused.
 """
 
@@ -73,9 +75,12 @@ def resolve_claims(stored: Mapping[Hashable, str], groups: Sequence[Sequence[Has
             c = parent[c]
         return c
 
+    # Only a group holding a fresh sentence changes anything: one made of stored sentences only
+    # is the re-run drifting (corpus-dependent weights, a re-trained index), not new evidence.
+    groups = [keys for keys in groups if any(k in fresh and k not in stored for k in keys)]
     for keys in groups:
         touched = sorted({stored[k] for k in keys if k in stored}, key=claim_number)
-        if len(touched) > 1 and any(k in fresh and k not in stored for k in keys):
+        if len(touched) > 1:
             for other in touched[1:]:
                 a, b = sorted((root(touched[0]), root(other)), key=claim_number)
                 if a != b:
