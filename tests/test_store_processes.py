@@ -89,14 +89,14 @@ def test_an_ingest_killed_before_its_commit_leaves_the_store_as_it_was(store_cop
 def test_a_reader_sees_the_last_committed_store_while_an_ingest_runs(store_copy):
     with Store.open(store_copy) as reader:
         before = reader.load()
-        proc = start_paused_ingest(store_copy, 20)
+        proc = start_paused_ingest(store_copy, 45)
         try:
             started = time.monotonic()
             during = reader.load()
             with Store.open(store_copy) as another:  # a fresh connection too: not blocked, old state
                 fresh = another.load()
                 assert another.generation == 1
-            assert time.monotonic() - started < 15, "readers must not wait for the writer"
+            assert time.monotonic() - started < 30, "readers must not wait for the writer"
             for seen in (during, fresh):
                 assert [a.id for a in seen.articles] == [a.id for a in before.articles]
                 assert [(g.id, len(g.mentions)) for g in seen.groups] == [(g.id, len(g.mentions)) for g in before.groups]
