@@ -13,7 +13,8 @@ time of day, which are the *when* of a fact):
   brackets): "912 morts en Turquie, 560 en Syrie" gives Turquie to the first figure only;
 * the content words of that segment, which say *what* is measured ("taux de dépôt" against
   "taux de refinancement" for two percentages), and its names ("la motion Liot", "le RN");
-* the years its segment names ("5,6 % en 2023, 3,2 % en 2024");
+* the years its segment names ("5,6 % en 2023, 3,2 % en 2024"), and the period of a change
+  ("sur un mois" against "sur un an");
 * its role, when the words around it say it is not the plain value (``data/fact_roles_fr.tsv``:
   a cumulative rise, a threshold "nécessaires", a margin "à neuf voix près", an aftershock).
 
@@ -47,6 +48,7 @@ _PLACE = re.compile(r"(?:\b(?:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\s
 _NOT_PLACES = frozenset({"selon", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
                          "le", "la", "les", "etat", "etats", "afp", "reuters"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
+STEM = 6  # letters of a word compared: a crude French stem
 
 
 class StatedFigure(NamedTuple):
@@ -67,6 +69,7 @@ class StatedFigure(NamedTuple):
     names: frozenset = frozenset()  # folded capitalised names of its segment (places, parties, people)
     years: frozenset = frozenset()  # years its segment names
     role: Optional[str] = None  # "cumulative", "threshold", "margin", "aftershock" or None
+    period: Optional[str] = None  # "month" or "year" for a change "sur un mois" / "sur un an"
 
 
 def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -102,10 +105,24 @@ def _content_words(folded: str, lo: int, hi: int, figure: tuple[int, int], befor
         for m in _WORD.finditer(folded, a, b):
             word = m.group()
             if word not in stop:
-                out.append(word[:-1] if len(word) > 4 and word.endswith(("s", "x")) else word)
+                out.append(word[:STEM])  # "alimentation" = "alimentaires", "services" = "service"
         return out
 
     return frozenset(words(lo, figure[0])[-before:] + words(figure[1], hi)[:after])
+
+
+_PERIODS = (("month", re.compile(r"\b(?:sur un mois|sur le mois|en rythme mensuel|d'un mois sur l'autre|"
+                                 r"par rapport au mois precedent|en un mois)\b")),
+            ("year", re.compile(r"\b(?:sur un an|sur une annee|sur douze mois|sur 12 mois|en glissement annuel|"
+                                r"en rythme annuel|par rapport a (?:fevrier|janvier|mars|l'an|l'annee) (?:dernier|precedent|\d{4})|"
+                                r"en un an)\b")))
+
+
+def _period(folded: str, start: int, end: int) -> Optional[str]:
+    """Over what a change is measured, said within a few words of the figure."""
+    window = folded[max(0, start - 30):min(len(folded), end + 40)]
+    found = [name for name, pattern in _PERIODS if pattern.search(window)]
+    return found[0] if len(found) == 1 else None
 
 
 @lru_cache(maxsize=1)
@@ -175,8 +192,17 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         years = frozenset(near[:1] and [near[0][2]])
         out.append(StatedFigure(m.key + (role,), q.value, q.unit, m.lo, m.hi, q.text, qualifier, bound,
                                 _places(text, lo, hi), _content_words(folded, word_lo, word_hi, (q.start, q.end)),
-                                q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role))
+                                q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
+                                _period(folded, q.start, q.end)))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def named_kinds() -> frozenset:
+    """Kinds of count the number lexicon names (dead, injured, votes, electors…): the kind alone
+    says what is counted, unlike a percentage, an amount or a noun read off the sentence."""
+    lex = number_lexicon()
+    return frozenset(lex.kinds.values()) | frozenset(lex.kind_before.values()) | frozenset(lex.kind_after.values())
 
 
 def agree(a: StatedFigure, b: StatedFigure) -> bool:
@@ -185,4 +211,4 @@ def agree(a: StatedFigure, b: StatedFigure) -> bool:
     return a.lo <= b.hi + eps and b.lo <= a.hi + eps
 
 
-__all__ = ["StatedFigure", "TIME_SLOTS", "agree", "stated_figures"]
+__all__ = ["StatedFigure", "TIME_SLOTS", "agree", "named_kinds", "stated_figures"]

@@ -7,11 +7,13 @@ date, and the article date itself). :class:`SlotBuilder` links two figures of on
 
 * their sentences are on one topic (cosine of their vectors at least ``topic_threshold``),
 * their places agree (same places, or one names none), and so do their names (one in common,
-  or one names none) and years (the year of their segment, else of their article),
+  or one names none), years (the year of their segment, else of their article) and the periods
+  of their changes ("sur un mois", "sur un an"),
 * their times agree (no point of one sentence excludes every point of the other, and the
   articles are at most ``max_days`` apart),
-* the words of their segments overlap enough (``context_threshold``: "taux de dépôt" and
-  "taux de refinancement" are two slots), and
+* the words just around them overlap enough (``context_threshold``: "taux de dépôt" and
+  "taux de refinancement" are two slots), unless the kind alone says what is counted (dead,
+  injured, votes, electors: the kinds the number lexicon names), and
 * they come from different sentences: two figures of one kind in one sentence ("912 morts en
   Turquie, 560 en Syrie"; "taux de dépôt à 4 %, taux de refinancement à 4,5 %") answer two
   questions, so their slots are never merged; and the words that set them apart there
@@ -33,7 +35,7 @@ from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from claims.facts.figures import StatedFigure, agree, stated_figures
+from claims.facts.figures import StatedFigure, agree, named_kinds, stated_figures
 from claims.french.dates import conflicting_times, parse_reference
 
 
@@ -83,6 +85,11 @@ def _overlap(a: frozenset, b: frozenset) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def _named(key: tuple) -> bool:
+    """Whether the kind alone says what is counted (dead, injured, votes…)."""
+    return key[0] == "count" and key[1] in named_kinds()
+
+
 def _describing(figure: StatedFigure) -> frozenset:
     """The words and names that say what a figure measures."""
     return figure.words | figure.names | figure.places
@@ -91,8 +98,14 @@ def _describing(figure: StatedFigure) -> frozenset:
 class SlotBuilder:
     """Groups the figures of a corpus into fact slots (see the module docstring).
 
+    The defaults are the best disputed-fact F1 of a sweep on the real-news tuning events
+    (``python -m benchmarks.disputes --sweep``; e5-small vectors).
+
     Args:
         topic_threshold: cosine two sentences need for their figures to be compared.
+        generic_topic_threshold: the same for figures whose kind does not say what is counted
+            (percentages, amounts, nouns read off the sentence): their words say it less surely,
+            so their sentences must be closer.
         context_threshold: overlap of the figures' segment words needed to share a slot.
         max_days: article dates further apart than this are two times (two facts).
         max_neighbours: figures compared with each figure at most, most similar first
@@ -105,16 +118,18 @@ class SlotBuilder:
             ordered by first row.
     """
 
-    def __init__(self, topic_threshold: float = 0.80, context_threshold: float = 0.25, max_days: int = 7,
-                 max_neighbours: int = 50):
+    def __init__(self, topic_threshold: float = 0.90, context_threshold: float = 0.4, max_days: int = 7,
+                 max_neighbours: int = 50, generic_topic_threshold: float = 0.93):
         self.topic_threshold = topic_threshold
+        self.generic_topic_threshold = generic_topic_threshold
         self.context_threshold = context_threshold
         self.max_days = max_days
         self.max_neighbours = max_neighbours
 
     def _check(self) -> None:
-        if not -1.0 <= self.topic_threshold <= 1.0:
-            raise ValueError(f"topic_threshold must be a cosine in [-1, 1], got {self.topic_threshold}")
+        for name in ("topic_threshold", "generic_topic_threshold"):
+            if not -1.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be a cosine in [-1, 1], got {getattr(self, name)}")
         if not 0.0 <= self.context_threshold <= 1.0:
             raise ValueError(f"context_threshold must be in [0, 1], got {self.context_threshold}")
         if self.max_days < 0 or self.max_neighbours < 1:
@@ -184,6 +199,8 @@ class SlotBuilder:
         rows = np.array([self.items_[i].row for i in members])
         if len(members) < 2:
             return []
+        key = self.items_[members[0]].figure.key
+        floor = self.topic_threshold if _named(key) else max(self.topic_threshold, self.generic_topic_threshold)
         sub = np.asarray(vectors[rows], dtype=np.float32)
         out = []
         k = min(self.max_neighbours, len(members) - 1)
@@ -194,7 +211,7 @@ class SlotBuilder:
                 order = np.argsort(-line, kind="stable")
                 taken = 0
                 for q in order:
-                    if taken >= k or line[q] < self.topic_threshold:
+                    if taken >= k or line[q] < floor:
                         break
                     if q == p:
                         continue
@@ -209,7 +226,10 @@ class SlotBuilder:
         return self._compatible(i, j) and self._context(i, j) >= self.context_threshold
 
     def _context(self, i: int, j: int) -> float:
-        return _overlap(self.items_[i].figure.words, self.items_[j].figure.words)
+        a, b = self.items_[i].figure, self.items_[j].figure
+        if _named(a.key):
+            return 1.0  # "dead", "injured": the kind says what is counted, the verbs around it vary
+        return _overlap(a.words, b.words)
 
     def _mergeable(self, a: list[int], b: list[int]) -> bool:
         """Every pair across the two slots compatible, and their words overlapping enough on average."""
@@ -231,6 +251,8 @@ class SlotBuilder:
         if fa.places and fb.places and fa.places != fb.places:
             return False
         if fa.names and fb.names and not fa.names & fb.names:
+            return False
+        if fa.period and fb.period and fa.period != fb.period:
             return False
         ya = fa.years or ({self._years[a.row]} if self._years[a.row] else set())
         yb = fb.years or ({self._years[b.row]} if self._years[b.row] else set())
