@@ -42,13 +42,14 @@ _SEGMENT_BREAK = re.compile(r"[,;:«»\"“”]|\s[-–—]\s|\bselon\b|\bd'apre
 _NAME = re.compile(r"(?<=[\s(’'-])([A-ZÉÈÎÔ][\w’'-]*[\w])")
 # A place: a capitalised name after a preposition of place ("en Turquie", "dans la région
 # de Valence", "au Maroc", "à Marrakech").
-_PLACE = re.compile(r"(?:\b(?:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\s+|les\s+|l'|l’)?"
+_PLACE = re.compile(r"(?:\b(?i:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\s+|les\s+|l'|l’)?"
                     r"(?:(?:région|province|ville|localité|district|préfecture|commune)\s+(?:de\s+|d'|d’|du\s+)?)?)"
                     r"([A-ZÉÈÎ][\w’'-]+(?:[- ][A-ZÉÈ][\w-]+)?)")
 _NOT_PLACES = frozenset({"selon", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
                          "le", "la", "les", "etat", "etats", "afp", "reuters"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 6  # letters of a word compared: a crude French stem
+_CONJUNCTION = re.compile(r"\s(?:et|ou|mais|tandis que|alors que)\s")
 
 
 class StatedFigure(NamedTuple):
@@ -92,6 +93,19 @@ def _places(text: str, lo: int, hi: int) -> frozenset:
         if e.type in ("country", "region") and not e.adjective:
             found.add(e.id.lower())
     return frozenset(found)
+
+
+def _fronted_places(text: str, folded: str, lo: int, figure_starts: list[int]) -> frozenset:
+    """Places of the segment just before a figure's segment when it holds no figure: "Au Pérou
+    voisin, 12 morts ont été recensés"."""
+    if lo == 0:
+        return frozenset()
+    before = 0
+    for m in _SEGMENT_BREAK.finditer(folded, 0, max(0, lo - 1)):
+        before = m.end()
+    if any(before <= st < lo for st in figure_starts):
+        return frozenset()
+    return _places(text, before, lo)
 
 
 def _content_words(folded: str, lo: int, hi: int, figure: tuple[int, int], before: int = 5,
@@ -185,13 +199,17 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         lo, hi = _segment(folded, q.start, q.end)
         previous = [m2.quantity.end for m2 in measures if lo <= m2.quantity.end <= q.start]
         next_ = [st for st in figure_starts if q.end <= st < hi]
-        word_lo, word_hi = max([lo] + previous), min([hi] + next_)
+        word_lo = max([lo] + previous)
+        word_hi = q.end if next_ else hi  # words after it belong to the next figure's clause
+        conjunction = _CONJUNCTION.search(folded, q.end, word_hi)
+        word_hi = conjunction.start() if conjunction else word_hi
+        places = _places(text, lo, hi) or _fronted_places(text, folded, lo, figure_starts)
         role = _role(folded, q.start, q.end, lo, hi)
         near = sorted((not lo <= y.quantity.start < hi, abs(y.quantity.start - q.start), int(y.quantity.value))
                       for y in all_measures if y.key[0] == "year")  # its segment's, else the sentence's
         years = frozenset(near[:1] and [near[0][2]])
         out.append(StatedFigure(m.key + (role,), q.value, q.unit, m.lo, m.hi, q.text, qualifier, bound,
-                                _places(text, lo, hi), _content_words(folded, word_lo, word_hi, (q.start, q.end)),
+                                places, _content_words(folded, word_lo, word_hi, (q.start, q.end)),
                                 q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
                                 _period(folded, q.start, q.end)))
     return tuple(out)
