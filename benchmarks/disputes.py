@@ -35,8 +35,8 @@ REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "disputes.json"
 ANNOTATIONS = REPO / "benchmarks" / "realnews" / "annotations"
 DEMO_FACTS = REPO / "benchmarks" / "gold" / "facts.json"
-GRID = {"topic_threshold": (0.80, 0.85, 0.88, 0.90, 0.92), "generic_topic_threshold": (0.88, 0.91, 0.93, 0.95),
-        "context_threshold": (0.0, 0.15, 0.25, 0.4, 0.55), "max_days": (7, 31)}
+GRID = {"topic_threshold": (0.85, 0.88, 0.90, 0.92), "generic_topic_threshold": (0.91, 0.93, 0.95),
+        "context_threshold": (0.15, 0.25, 0.4, 0.55), "max_days": (7, 31)}
 
 
 def _bare(claim: Optional[str]) -> Optional[str]:

@@ -49,7 +49,7 @@ _NOT_PLACES = frozenset({"selon", "lundi", "mardi", "mercredi", "jeudi", "vendre
                          "le", "la", "les", "etat", "etats", "afp", "reuters"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 6  # letters of a word compared: a crude French stem
-_CONJUNCTION = re.compile(r"\s(?:et|ou|mais|tandis que|alors que)\s")
+_CONJUNCTION = re.compile(r"\s(?:et|ou|mais|tandis que|alors que|apres|contre)\s")
 
 
 class StatedFigure(NamedTuple):

@@ -105,7 +105,8 @@ class SlotBuilder:
         topic_threshold: cosine two sentences need for their figures to be compared.
         generic_topic_threshold: the same for figures whose kind does not say what is counted
             (percentages, amounts, nouns read off the sentence): their words say it less surely,
-            so their sentences must be closer.
+            so their sentences must be closer (two shared stems instead was tried, and lost
+            on the tuning events).
         context_threshold: overlap of the figures' segment words needed to share a slot.
         max_days: article dates further apart than this are two times (two facts).
         max_neighbours: figures compared with each figure at most, most similar first
@@ -200,7 +201,8 @@ class SlotBuilder:
         if len(members) < 2:
             return []
         key = self.items_[members[0]].figure.key
-        floor = self.topic_threshold if _named(key) else max(self.topic_threshold, self.generic_topic_threshold)
+        named = _named(key)
+        generic_floor = max(self.topic_threshold, self.generic_topic_threshold)
         sub = np.asarray(vectors[rows], dtype=np.float32)
         out = []
         k = min(self.max_neighbours, len(members) - 1)
@@ -211,12 +213,13 @@ class SlotBuilder:
                 order = np.argsort(-line, kind="stable")
                 taken = 0
                 for q in order:
-                    if taken >= k or line[q] < floor:
+                    if taken >= k or line[q] < self.topic_threshold:
                         break
                     if q == p:
                         continue
                     taken += 1
-                    if q > p and self._pair_ok(members[p], members[q]):
+                    sure = named or line[q] >= generic_floor
+                    if q > p and sure and self._pair_ok(members[p], members[q]):
                         out.append((float(line[q]), members[p], members[q]))
         return out
 
