@@ -71,6 +71,25 @@ class EventRun:
         return score_facts([f.rows for f in disputed], version_pairs(disputed), self.claims, self.gold_facts,
                            self.main, self.must_not_merge)
 
+    def reachable(self) -> int:
+        """Gold disputed facts whose claims include two with a figure of one kind that
+        :func:`claims.facts.stated_figures` reads: the most a figure reader can find."""
+        from claims.evaluation.facts import present
+        from claims.facts import stated_figures
+
+        keys: dict[str, set] = {}
+        for row, claims in self.claims.items():
+            for f in stated_figures(self.analysis.rows[row].sentence.text):
+                for c in claims:
+                    keys.setdefault(c, set()).add(f.key)
+        count = 0
+        for fact in self.gold_facts:
+            there = sorted(present(fact, self.claims))
+            if len(there) >= 2 and any(keys.get(a, set()) & keys.get(b, set())
+                                       for n, a in enumerate(there) for b in there[n + 1:]):
+                count += 1
+        return count
+
     def baseline(self) -> dict:
         from claims.evaluation.facts import score_facts
         from claims.french.numbers import extract_quantities
@@ -193,6 +212,7 @@ def run(show_sweep: bool = False, heldout_too: bool = True) -> Optional[dict]:
                 print(row["params"], "facts", row["facts"]["f1"], row["facts"]["precision"], row["facts"]["recall"],
                       "pairs", row["pairs"]["f1"], "mixed", row["mixed_pairs"])
         for name, events in (("tuning", tuning), ("heldout", heldout)) if heldout else (("tuning", tuning),):
+            result[name + " reachable"] = sum(r.reachable() for r in events)
             result[name] = {"facts (shipped settings)": summarise([r.score(r.analysis.facts) for r in events]),
                             "baseline: any two topic sentences with different numbers":
                                 summarise([r.baseline() for r in events])}
@@ -222,7 +242,8 @@ def report(result: dict) -> None:
         return
     print(f"slot settings shipped: {result['shipped']}; best on tuning: {result['best_on_tuning']['params']}")
     for name in [n for n in ("tuning", "heldout") if n in result]:
-        print(f"{name} events:")
+        print(f"{name} events ({result[name + ' reachable']} gold disputed facts have two claims with a "
+              f"figure of one kind that the reader finds):")
         for system, scores in result[name].items():
             print(_line(system, scores))
 
