@@ -22,7 +22,6 @@ import numpy as np
 
 from claims.analysis import Analysis, StageTime, table_rows
 from claims.attribution.corpus import attribute_corpus
-from claims.facts.build import build_facts
 from claims.french.parses import Parses
 from claims.ingest import ArticlesLike, resolve_articles, split_corpus
 from claims.matching.explain import Explainer
@@ -150,6 +149,8 @@ def analyze(
         groups = compare_groups(groups, articles)
     rows = tuple(table_rows(sentences, attributions, groups))
     with clock.stage("facts"):
+        from claims.facts.build import build_facts
+
         facts = build_facts(articles, rows, groups, vectors)
     vectors.setflags(write=False)
     return Analysis(tuple(articles), rows, vectors, groups, settings, encoder, tuple(clock.times), facts)

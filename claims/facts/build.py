@@ -91,13 +91,22 @@ def _figure_fact(slot: list[int], items: list[Item], rows, articles) -> Optional
                 kind = "update" if _at_different_times(versions[a], versions[b]) else "disagreement"
             differences.append(Difference(a, b, kind))
     places = sorted(set().union(*(items[i].figure.places for i in slot)))
-    words = Counter(w for i in slot for w in items[i].figure.words)
+    words = Counter(w for i in slot for w in items[i].figure.words if not any(p.startswith(w) for p in places))
     what = _kind_label(figures[0].key) + (f" in {', '.join(places)}" if places else "")
-    common = [w for w, n in words.most_common(3) if n > 1]
+    common = [_spelled(w, slot, items, rows) for w, n in words.most_common(3) if n > 1]
     if common:
         what += f" ({', '.join(common)})"
     contested = max(classes) + 1 if len(set(classes)) > 1 else 0
     return Fact("", what, main_kind(differences), contested, tuple(versions), 0, tuple(differences))
+
+
+def _spelled(stem: str, slot: list[int], items: list[Item], rows) -> str:
+    """A word of the slot's sentences as written in them, for a stem of the figures' words."""
+    for i in slot:
+        for word in re.findall(r"[^\W\d_]{3,}", fold_french(rows[items[i].row].sentence.text)):
+            if word.startswith(stem):
+                return word
+    return stem
 
 
 def _at_different_times(a: Version, b: Version) -> bool:
@@ -178,8 +187,7 @@ def build_facts(articles: Sequence[Article], rows: Sequence, groups: Sequence[Cl
         facts.append(_speaker_fact(group, rows, by_id))
     facts = sorted((f for f in facts if f is not None), key=lambda f: (min(f.rows), f.kind or "", f.what))
     width = max(3, len(str(len(facts))))
-    return tuple(f._replace(id=f"f{n + 1:0{width}d}",
-                            first=0) for n, f in enumerate(facts))
+    return tuple(f._replace(id=f"f{n + 1:0{width}d}") for n, f in enumerate(facts))
 
 
 def most_contested(facts: Sequence[Fact]) -> list[Fact]:

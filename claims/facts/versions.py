@@ -74,8 +74,9 @@ class Fact(NamedTuple):
     """A question several sentences answer, with the versions they give.
 
     ``what`` describes the slot (kind of figure and places, or the claim group), ``group``
-    is the claim group of a stance or speaker fact. ``first`` is the index of the version
-    mentioned first (earliest article date, then corpus order). ``kind`` is the main kind
+    is the claim group of a stance or speaker fact. Versions are in order of first mention
+    (earliest article date, a month alone counting from its first day, then corpus order),
+    so ``first``, the index of the version mentioned first, is 0. ``kind`` is the main kind
     of difference (the first of ``KINDS`` among ``differences``), None with one version.
     """
 
