@@ -1,6 +1,6 @@
 """The whole analysis in one call, stage after stage, into one immutable :class:`Analysis`.
 
-corpus → sentences → embeddings → groups → attribution → stance → comparison. Each stage
+corpus → sentences → embeddings → groups → attribution → stance → comparison → facts. Each stage
 is a function that reads what earlier stages produced and returns new values; settings
 are resolved once, first (:func:`claims.settings.resolve_settings`), so a bad option fails
 before any work. Every step can be swapped: pass an :class:`~embeddings.base.Encoder` or
@@ -148,8 +148,12 @@ def analyze(
     with clock.stage("compare"):
         groups = compare_groups(groups, articles)
     rows = tuple(table_rows(sentences, attributions, groups))
+    with clock.stage("facts"):
+        from claims.facts.build import build_facts
+
+        facts = build_facts(articles, rows, groups, vectors)
     vectors.setflags(write=False)
-    return Analysis(tuple(articles), rows, vectors, groups, settings, encoder, tuple(clock.times))
+    return Analysis(tuple(articles), rows, vectors, groups, settings, encoder, tuple(clock.times), facts)
 
 
 def _entry_of(model: Union[str, Encoder]) -> ModelEntry:

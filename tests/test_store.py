@@ -219,6 +219,7 @@ def cli(*args) -> str:
     ("similar", "obus de 155 mm pour l'Ukraine", "-k", "4", "--json"),
     ("compare", "002", "004", "--json"),
     ("speakers", "--json"),
+    ("disputes", "-f", "json"),
 ])
 def test_store_commands_give_what_the_direct_run_gives(seeds_store, command):
     assert cli(*command, "--store", seeds_store) == cli(*command)

@@ -26,7 +26,7 @@ def match(
     model: str = MODEL,
     min_articles: int = typer.Option(2, "--min-articles", "-a", help="Articles a group must span (with --store: keep the claims in at least this many)."),
     speaker: Optional[str] = typer.Option(None, "--speaker", "-s", help="Keep groups where this speaker appears (case-insensitive substring)."),
-    disputed: bool = typer.Option(False, "--disputed", "-d", help="Keep groups with opposite stances or differing figures."),
+    disputed: bool = typer.Option(False, "--disputed", "-d", help="Keep groups with opposite stances or differing figures, and the groups giving versions of a disputed fact (see claims disputes)."),
     scoring: Scoring = typer.Option("hybrid", "--scoring", "-S", help="Pair score: hybrid (cosine + TF-IDF), clauses (best pair of clauses), clauses-dense, csls (cosine corrected for hubness), cosine."),
     guards: bool = typer.Option(True, "--guards/--no-guards", help="Refuse pairs that disagree on figures, negation or entities."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse embeddings from the on-disk cache."),

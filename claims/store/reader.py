@@ -4,7 +4,7 @@ One read transaction gives a consistent snapshot (WAL: an ingest running meanwhi
 seen); the vectors come from the file the snapshot names. Within a window, only articles dated
 inside it are loaded, each claim keeps the mentions of those articles and its id, and claims
 left spanning fewer than ``min_articles`` articles are dropped; comparisons are worked out
-again for what is left.
+again for what is left, and so are the facts (:func:`claims.facts.build.build_facts`).
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ def load_analysis(conn: sqlite3.Connection, folder: Path, window: Window = Windo
 
 def _build(snap: Snapshot, vectors: np.ndarray, settings, window: Window, started: float) -> Analysis:
     from claims.comparison import compare_group  # not claims.pipeline: its imports (scipy) cost seconds
+    from claims.facts.build import build_facts
     from claims.models import get_encoder
 
     articles = [article_from_row(r) for r in snap.articles]
@@ -101,9 +102,13 @@ def _build(snap: Snapshot, vectors: np.ndarray, settings, window: Window, starte
     groups.sort(key=lambda g: g.mentions[0].row)
     by_id = {a.id: a for a in articles}
     groups = tuple(dataclasses.replace(g, comparison=compare_group(g, by_id)) for g in groups)
-    return Analysis(tuple(articles), tuple(table_rows(sentences, attributions, groups)), embeddings,
-                    groups, settings, get_encoder(settings.model, cache=settings.cache),
-                    (StageTime("load store", time.perf_counter() - started),))
+    table = tuple(table_rows(sentences, attributions, groups))
+    loaded = StageTime("load store", time.perf_counter() - started)
+    facts_started = time.perf_counter()
+    # Facts are worked out from what is loaded (the window's articles), as analyze does.
+    facts = build_facts(articles, table, groups, embeddings)
+    return Analysis(tuple(articles), table, embeddings, groups, settings, get_encoder(settings.model, cache=settings.cache),
+                    (loaded, StageTime("facts", time.perf_counter() - facts_started)), facts)
 
 
 __all__ = ["Snapshot", "load_analysis"]
