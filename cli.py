@@ -3,6 +3,7 @@
 import typer
 
 from claims.commands.compare import compare
+from claims.commands.ingest import ingest
 from claims.commands.match import match
 from claims.commands.similar import similar
 from claims.commands.speakers import speakers
@@ -18,6 +19,7 @@ app.command("match")(match)
 app.command("similar")(similar)
 app.command("compare")(compare)
 app.command("speakers")(speakers)
+app.command("ingest")(ingest)
 
 if __name__ == "__main__":
     app()

@@ -9,8 +9,9 @@ from typing import Optional
 
 import typer
 
-from claims.commands.common import (MODEL, PATHS, THRESHOLD, VERBOSE, check_output, fail, notices,
-                                    print_timings, progress_bar, read_articles, write_output)
+from claims.commands.common import (MODEL, PATHS, SINCE, STORE, THRESHOLD, UNTIL, VERBOSE, check_output,
+                                    check_store_use, check_window, fail, load_store, notices, print_timings,
+                                    progress_bar, read_articles, within_window, write_output)
 
 Format = Enum("Format", {name: name for name in ("table", "json", "jsonl", "csv")}, type=str)
 Scoring = Enum("Scoring", {name: name for name in ("hybrid", "clauses", "clauses-dense", "csls", "cosine")},
@@ -31,19 +32,31 @@ def match(
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse embeddings from the on-disk cache."),
     explain: bool = typer.Option(False, "--explain", "-e", help="Table: show under each sentence why it is in its group (closest mention of another article, pair score and its parts, shared rare words, entities, figures)."),
     verbose: bool = VERBOSE,
+    store: Optional[Path] = STORE,
+    since: Optional[str] = SINCE,
+    until: Optional[str] = UNTIL,
 ) -> None:
     """Group the sentences of different articles that state the same claim."""
     from claims.settings import resolve_settings
 
     started = time.perf_counter()
     check_output(output)
+    check_store_use(store, paths, threshold=threshold)
+    check_window(since, until)
+    from claims.output import render
+
+    if store is not None:
+        analysis = load_store(store, since, until)
+        write_output(render(analysis, format.value, analysis.select(speaker, disputed), explain=explain), output)
+        if verbose:
+            print_timings(analysis.timings, time.perf_counter() - started)
+        return
     try:
         settings = resolve_settings(model, threshold, min_articles, pair_score_name=scoring.value,
                                     guards=guards, cache=cache)
     except ValueError as error:
         raise fail(str(error))
-    articles = read_articles(paths)
-    from claims.output import render
+    articles = within_window(read_articles(paths), since, until)
     from claims.pipeline import analyze
 
     try:
