@@ -58,4 +58,33 @@ def run_engine(engine: str, inputs, settings=None, *, address: Optional[str] = N
     return analyze_on_ray(inputs, settings, address=address, **options)
 
 
-__all__ = ["ENGINES", "run_engine"]
+def store_analyzer(engine: str, address: Optional[str] = None, work_dir=None, **options):
+    """What a store ingest analyses its corpus with: None for the local pipeline, else a function.
+
+    The function, ``analyzer(articles, settings) -> Analysis``, runs the Ray engine on the
+    whole corpus; a partition that fails makes it raise (the store keeps its previous state,
+    and the partitions written are reused by the next attempt).
+
+    Raises:
+        ValueError: for an unknown engine, or an address with the local engine.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "local":
+        if address:
+            raise ValueError("--address is for the ray engine")
+        return None
+
+    def analyzer(articles, settings):
+        from claims.engines.ray_engine import RayEngineError, analyze_on_ray
+
+        analysis, report = analyze_on_ray(articles, settings, address=address, work_dir=work_dir, **options)
+        if report.failed:
+            raise RayEngineError(report.summary() + "\nnothing was stored; the next ingest reuses the "
+                                 "partitions written")
+        return analysis
+
+    return analyzer
+
+
+__all__ = ["ENGINES", "run_engine", "store_analyzer"]

@@ -34,6 +34,9 @@ from claims.engines import partitions as parts_io
 from claims.engines.stages import CRASH_ENV, FAIL_ENV, EncodePartitions, articles_to_json, prepare_partition
 
 ENCODER_ACTORS_MAX = None  # default: one encoder actor per CPU of the cluster
+# An encoder actor per CPU holds 3/4 of it, so that the splitting and parsing tasks (1/4 each)
+# always find room beside them: with whole CPUs the actors took every CPU and no task ran.
+ACTOR_CPUS, TASK_CPUS = 0.75, 0.25
 TASK_RETRIES = 3  # Ray retries of a task (restarts of an actor) whose worker process died
 
 
@@ -132,9 +135,9 @@ def run_partitions(todo: list[parts_io.Partition], work_dir: Path, settings, rep
         # time must end as a failure. Ray 2.60 has no named parameter for the retry counts.
         warnings.simplefilter("ignore", DeprecationWarning)
         ds = (ray.data.from_items(rows, override_num_blocks=len(rows))
-              .map(prepare_partition, max_retries=TASK_RETRIES)
+              .map(prepare_partition, num_cpus=TASK_CPUS, max_retries=TASK_RETRIES)
               .map_batches(EncodePartitions, batch_size=1, compute=ray.data.ActorPoolStrategy(size=actors),
-                           num_cpus=1,
+                           num_cpus=ACTOR_CPUS,
                            fn_constructor_kwargs={"model": settings.model.name, "cache": bool(settings.cache),
                                                   "work_dir": str(work_dir)},
                            max_restarts=TASK_RETRIES, max_task_retries=TASK_RETRIES))

@@ -79,12 +79,15 @@ class IngestReport(NamedTuple):
 
 
 def ingest(conn: sqlite3.Connection, folder: Path, incoming: Sequence[Article],
-           settings: Optional[Settings], progress=None) -> IngestReport:
+           settings: Optional[Settings], progress=None, analyzer=None) -> IngestReport:
     """Add ``incoming`` to the store of ``conn`` in one transaction (see the module doc).
 
     Raises:
         StoreError: when the store is locked, or ``settings`` differ from the store's.
         ValueError: for duplicate article ids among ``incoming``.
+
+    ``analyzer(articles, settings)``, when given, returns the analysis of the whole corpus
+    in place of the local pipeline (the Ray engine, :func:`claims.engines.store_analyzer`).
     """
     _check_unique(incoming)
     try:
@@ -94,7 +97,7 @@ def ingest(conn: sqlite3.Connection, folder: Path, incoming: Sequence[Article],
                          f"when it finishes") from None
     written = None
     try:
-        report, written = _ingest_locked(conn, folder, incoming, settings, progress)
+        report, written = _ingest_locked(conn, folder, incoming, settings, progress, analyzer)
         if not report.changed:
             conn.execute("ROLLBACK")
             return report
@@ -125,7 +128,7 @@ def _pause_for_tests() -> None:
         time.sleep(float(seconds))
 
 
-def _ingest_locked(conn, folder: Path, incoming, settings, progress):
+def _ingest_locked(conn, folder: Path, incoming, settings, progress, analyzer=None):
     """The work of one ingest, inside the write transaction; returns the report and the vector file."""
     generation = int(get_meta(conn, "generation", "0"))
     settings = _settings(conn, folder, settings)  # other settings are refused even when nothing changed
@@ -143,10 +146,14 @@ def _ingest_locked(conn, folder: Path, incoming, settings, progress):
     from claims.ingest import split_corpus
     from claims.pipeline import analyze
 
-    sentences = split_corpus(articles)
-    vectors = _vectors(conn, folder, sentences, settings, progress)
     # Stance is assigned once the claims are known (claim_groups), not on the run's own groups.
-    analysis = analyze(articles, settings=dataclasses.replace(settings, stance=False), embeddings=vectors)
+    if analyzer is None:
+        sentences = split_corpus(articles)
+        vectors = _vectors(conn, folder, sentences, settings, progress)
+        analysis = analyze(articles, settings=dataclasses.replace(settings, stance=False), embeddings=vectors)
+    else:  # another engine (claims.engines) analyses, and encodes, the whole corpus
+        analysis = analyzer(articles, dataclasses.replace(settings, stance=False))
+        sentences = analysis.sentences
     settings = dataclasses.replace(analysis.settings, stance=settings.stance)  # an estimated threshold is kept
 
     stored_members = {(a, t): c for a, t, c in conn.execute(

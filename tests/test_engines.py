@@ -1,0 +1,105 @@
+"""The Ray engine gives the local engine's analysis; its faults are reported and resumed.
+
+One Ray session on 2 CPUs for the module (starting Ray costs seconds). The encoder, the
+spaCy parses and the vectors come from the suite's caches, so the second engine to see a
+sentence does not encode it again; the comparison is of results, not of speed
+(``python -m benchmarks.scale`` measures that).
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+import pytest
+
+from claims.evaluation.data import EvalDataMissing
+from claims.evaluation.generated import generated_articles
+from claims.ingest import resolve_articles
+from claims.pipeline import analyze
+from claims.settings import resolve_settings
+from embeddings.index import VectorIndex
+
+ray = pytest.importorskip("ray")
+pytest.importorskip("ray.data")
+
+from claims.engines import run_engine  # noqa: E402
+from claims.engines.partitions import plan_partitions  # noqa: E402
+from claims.engines.stages import CRASH_ENV, FAIL_ENV  # noqa: E402
+
+SMALL_EXACT = 100  # the neighbour search runs cell by cell above this many vectors
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    ray.init(num_cpus=2, include_dashboard=False, _temp_dir=tempfile.mkdtemp(prefix="claims-ray-test-"),
+             logging_level="ERROR", log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return resolve_settings("e5-small")
+
+
+@pytest.fixture(scope="module")
+def generated():
+    try:
+        return generated_articles(1600, per_article=8, paired_share=0.3, seed=3)
+    except EvalDataMissing as exc:
+        pytest.skip(f"STS-B-fr not available: {exc}")
+
+
+def groups_of(analysis):
+    return [(g.id, [m.row for m in g.mentions], [m.stance for m in g.mentions]) for g in analysis.groups]
+
+
+def test_seeds_same_analysis_as_local(ray_cluster, settings, tmp_path):
+    articles = resolve_articles(["seeds/"])
+    local = analyze(articles, settings=settings)
+    remote, report = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=2)
+    assert report.failed == {} and len(report.written) == 3
+    assert groups_of(remote) == groups_of(local) and local.groups
+    assert remote.rows == local.rows
+
+
+def test_generated_articles_same_groups_with_cell_tasks(ray_cluster, settings, generated, tmp_path):
+    local = analyze(generated, settings=settings, index=VectorIndex(exact_max=SMALL_EXACT))
+    remote, report = run_engine("ray", generated, settings, work_dir=tmp_path, partition_articles=40,
+                                index_options={"exact_max": SMALL_EXACT})
+    assert report.cell_tasks > 0  # the search ran as Ray tasks, not on the driver
+    assert len(local.groups) > 20
+    assert groups_of(remote) == groups_of(local)
+    assert remote.rows == local.rows
+
+
+def test_failed_partition_is_named_and_a_rerun_resumes(ray_cluster, settings, generated, tmp_path, monkeypatch):
+    articles = generated[:120]
+    names = [p.name for p in plan_partitions(articles, 40, "")]
+    monkeypatch.setenv(FAIL_ENV, names[1])
+    partial, report = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=40)
+    assert list(report.failed) == [names[1]] and "injected" in report.failed[names[1]]
+    assert names[1] in report.summary()
+    assert sorted(report.written) == [names[0], names[2]]
+    lost = {a.id for a in articles[40:80]}
+    assert partial.rows and not any(r.sentence.article in lost for r in partial.rows)
+
+    monkeypatch.delenv(FAIL_ENV)
+    whole, rerun = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=40)
+    assert rerun.written == [names[1]] and sorted(rerun.reused) == [names[0], names[2]]
+    assert groups_of(whole) == groups_of(analyze(articles, settings=settings))
+
+
+def test_worker_dying_mid_task_is_retried(ray_cluster, settings, generated, tmp_path, monkeypatch):
+    articles = generated[:80]
+    monkeypatch.setenv(CRASH_ENV, "part-00000")
+    _, report = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=40)
+    assert (tmp_path / ".part-00000.crashed").exists()  # the worker did die once
+    assert report.failed == {} and sorted(report.written) == ["part-00000", "part-00001"]
+
+
+def test_unknown_engine_and_address_for_local_are_refused(settings):
+    with pytest.raises(ValueError, match="engine must be one of"):
+        run_engine("spark", ["seeds/"], settings)
+    with pytest.raises(ValueError, match="address"):
+        run_engine("local", ["seeds/"], settings, address="ray://x:10001")
