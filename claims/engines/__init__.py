@@ -28,7 +28,8 @@ def run_engine(engine: str, inputs, settings=None, *, address: Optional[str] = N
         inputs: articles as :func:`claims.pipeline.analyze` takes them.
         settings: resolved settings; default: the default model and options.
         address: the Ray cluster to use (ray only; None starts a local Ray).
-        progress: encoding progress of the local engine.
+        progress: ``progress(total)`` returns a callback advanced as sentences are encoded
+            (local) or as partitions' articles are done (ray).
         **options: engine options (ray: ``work_dir``, ``partition_articles``, ``num_cpus``,
             ``index_options``; local: ``index``).
 
@@ -55,13 +56,13 @@ def run_engine(engine: str, inputs, settings=None, *, address: Optional[str] = N
         return analyze(inputs, settings.model.name, settings=settings, progress=progress, **options), None
     from claims.engines.ray_engine import analyze_on_ray
 
-    return analyze_on_ray(inputs, settings, address=address, **options)
+    return analyze_on_ray(inputs, settings, address=address, progress=progress, **options)
 
 
 def store_analyzer(engine: str, address: Optional[str] = None, work_dir=None, **options):
     """What a store ingest analyses its corpus with: None for the local pipeline, else a function.
 
-    The function, ``analyzer(articles, settings) -> Analysis``, runs the Ray engine on the
+    The function, ``analyzer(articles, settings, progress=None) -> Analysis``, runs the Ray engine on the
     whole corpus; a partition that fails makes it raise (the store keeps its previous state,
     and the partitions written are reused by the next attempt).
 
@@ -75,10 +76,11 @@ def store_analyzer(engine: str, address: Optional[str] = None, work_dir=None, **
             raise ValueError("--address is for the ray engine")
         return None
 
-    def analyzer(articles, settings):
+    def analyzer(articles, settings, progress=None):
         from claims.engines.ray_engine import RayEngineError, analyze_on_ray
 
-        analysis, report = analyze_on_ray(articles, settings, address=address, work_dir=work_dir, **options)
+        analysis, report = analyze_on_ray(articles, settings, address=address, work_dir=work_dir,
+                                          progress=progress, **options)
         if report.failed:
             raise RayEngineError(report.summary() + "\nnothing was stored; the next ingest reuses the "
                                  "partitions written")

@@ -113,8 +113,12 @@ def _faults() -> str:
     return json.dumps({"fail": fail, "crash_once": os.environ.get(CRASH_ENV, "")})
 
 
-def run_partitions(todo: list[parts_io.Partition], work_dir: Path, settings, report: RayReport) -> None:
-    """Process the partitions on Ray Data; failures go to ``report.failed`` by name."""
+def run_partitions(todo: list[parts_io.Partition], work_dir: Path, settings, report: RayReport,
+                   progress=None) -> None:
+    """Process the partitions on Ray Data; failures go to ``report.failed`` by name.
+
+    ``progress(total)`` returns a callback advanced by each finished partition's articles.
+    """
     import ray
     import ray.data
 
@@ -142,8 +146,12 @@ def run_partitions(todo: list[parts_io.Partition], work_dir: Path, settings, rep
                                                   "work_dir": str(work_dir)},
                            max_restarts=TASK_RETRIES, max_task_retries=TASK_RETRIES))
     seen = set()
+    size = {p.name: len(p.articles) for p in todo}
+    advance = progress(sum(size.values())) if progress else None
     for row in ds.iter_rows():
         seen.add(row["name"])
+        if advance is not None:
+            advance(size.get(row["name"], 0))
         if row["error"]:
             report.failed[row["name"]] = row["error"]
         else:
@@ -155,7 +163,7 @@ def run_partitions(todo: list[parts_io.Partition], work_dir: Path, settings, rep
 
 def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=None,
                    partition_articles: int = parts_io.DEFAULT_PARTITION_ARTICLES,
-                   num_cpus: Optional[int] = None, index_options: Optional[dict] = None):
+                   num_cpus: Optional[int] = None, index_options: Optional[dict] = None, progress=None):
     """Analyse ``inputs`` with the Ray engine; returns ``(Analysis, RayReport)``.
 
     Args:
@@ -167,6 +175,8 @@ def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=
         partition_articles: articles per partition.
         num_cpus: CPUs of the local Ray (default: the machine's cores).
         index_options: parameters of the :class:`~claims.engines.cell_search.RayCellIndex`.
+        progress: ``progress(total)`` returns a callback advanced by the articles of each
+            partition done.
 
     Raises:
         RayEngineError: when no partition could be processed.
@@ -193,7 +203,7 @@ def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=
     with ray_session(address, num_cpus):
         report.seconds["start"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        run_partitions(todo, work_dir, settings, report)
+        run_partitions(todo, work_dir, settings, report, progress)
         report.seconds["partitions"] = time.perf_counter() - clock
         kept = [p for p in plan if p.name not in report.failed]
         if not kept:

@@ -86,7 +86,7 @@ def ingest(conn: sqlite3.Connection, folder: Path, incoming: Sequence[Article],
         StoreError: when the store is locked, or ``settings`` differ from the store's.
         ValueError: for duplicate article ids among ``incoming``.
 
-    ``analyzer(articles, settings)``, when given, returns the analysis of the whole corpus
+    ``analyzer(articles, settings, progress)``, when given, returns the analysis of the whole corpus
     in place of the local pipeline (the Ray engine, :func:`claims.engines.store_analyzer`).
     """
     _check_unique(incoming)
@@ -152,7 +152,7 @@ def _ingest_locked(conn, folder: Path, incoming, settings, progress, analyzer=No
         vectors = _vectors(conn, folder, sentences, settings, progress)
         analysis = analyze(articles, settings=dataclasses.replace(settings, stance=False), embeddings=vectors)
     else:  # another engine (claims.engines) analyses, and encodes, the whole corpus
-        analysis = analyzer(articles, dataclasses.replace(settings, stance=False))
+        analysis = analyzer(articles, dataclasses.replace(settings, stance=False), progress)
         sentences = analysis.sentences
     settings = dataclasses.replace(analysis.settings, stance=settings.stance)  # an estimated threshold is kept
 
