@@ -78,12 +78,12 @@ def run_one(engine: str, n: int, model: str, cpus: int) -> dict:
     if report is not None:
         out.update(ray_seconds={k: round(v, 1) for k, v in report.seconds.items()}, cpus=cpus,
                    partitions=len(report.written), failed=sorted(report.failed), cell_tasks=report.cell_tasks,
-                   shipped_mb=round(report.shipped_bytes / 2**20, 1),
+                   shipped_mb=round(report.shipped_bytes / 2**20, 1), returned_pairs=report.returned_pairs,
                    parquet_mb=round(sum(p.stat().st_size for p in report.work_dir.glob("*.parquet")) / 2**20, 1))
     return out
 
 
-def sizing(ray_row: dict, local_row: dict, hours: float = 1.0, nprobe: int = 2) -> list[dict]:
+def sizing(ray_row: dict, hours: float = 1.0, nprobe: int = 2) -> list[dict]:
     """Workers, index memory per worker and network volume for 10^7 and 10^8 sentences.
 
     From the Ray run: the per-CPU rate of the per-article stages (partitions phase, all
@@ -95,6 +95,9 @@ def sizing(ray_row: dict, local_row: dict, hours: float = 1.0, nprobe: int = 2) 
     driver = n / max(ray_row["ray_seconds"]["analyze"], 1e-9)  # sentences / second on the driver
     parquet_per_sentence = ray_row["parquet_mb"] * 2**20 / n
     vector_bytes = 4 * ray_row["dim"]
+    # pairs a cell search sends back per sentence (measured when the search ran as cell tasks;
+    # else 2 rounds x 21 neighbours), 20 bytes each (two int64 ids, one float32)
+    pairs = ray_row.get("returned_pairs", 0) / n or 2 * 21
     rows = []
     for total in (10**7, 10**8):
         workers = total / (per_cpu * hours * 3600)
@@ -105,7 +108,9 @@ def sizing(ray_row: dict, local_row: dict, hours: float = 1.0, nprobe: int = 2) 
             # a cell task holds its cells and the vectors probing them: nprobe copies spread over the workers
             "index_gb_per_worker": round(nprobe * total * vector_bytes / max(workers, 1) / 2**30, 2),
             "driver_vectors_gb": round(total * vector_bytes / 2**30, 1),
-            "network_gb": round(total * (parquet_per_sentence + nprobe * vector_bytes) / 2**30, 1),
+            # partition files written by the workers and read by the driver, vectors shipped to the
+            # cell tasks, candidate pairs sent back
+            "network_gb": round(total * (2 * parquet_per_sentence + nprobe * vector_bytes + 20 * pairs) / 2**30, 1),
         })
     return rows
 
@@ -153,8 +158,7 @@ def main() -> int:
     rays = [r for r in results if r.get("engine") == "ray" and "ray_seconds" in r]
     if rays:
         largest = max(rays, key=lambda r: r["sentences"])
-        local = next((r for r in results if r.get("engine") == "local" and r.get("sentences") == largest["sentences"]), {})
-        plan = sizing(largest, local)
+        plan = sizing(largest)
         print(f"\nsizing from the Ray run at {largest['sentences']:,} sentences (1 hour of per-article work):")
         print(f"{'sentences':>12}{'CPUs':>8}{'driver h':>10}{'index GB/worker':>17}{'driver vectors GB':>19}"
               f"{'network GB':>12}")

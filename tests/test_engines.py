@@ -64,6 +64,24 @@ def assert_same_rows(remote, local):
     assert np.array_equal(remote.embeddings, local.embeddings)
 
 
+def test_cell_tasks_find_the_neighbours_the_local_cell_search_finds(ray_cluster):
+    from claims.engines.cell_search import RayCellIndex
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(40, 32))
+    vectors = centres[rng.integers(0, 40, 4000)] + 0.6 * rng.normal(size=(4000, 32))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    vectors[3990:] = vectors[0]  # copies are searched once and listed for every copy
+    local = VectorIndex(exact_max=100).fit(vectors).search(vectors, 21)
+    index = RayCellIndex(exact_max=100, tasks=5).fit(vectors)
+    remote = index.search(vectors, 21)
+    assert index.kind_ == "ivf" and index.cell_tasks_ == 10  # two rounds of 5 cell batches
+    # the same neighbours; copies of one vector tie, and ties may be listed in another order
+    assert np.array_equal(np.sort(remote.ids, axis=1), np.sort(local.ids, axis=1))
+    assert (remote.ids == local.ids).all(axis=1).mean() > 0.99
+    assert np.allclose(remote.scores, local.scores, atol=1e-6)
+
+
 def test_seeds_same_analysis_as_local(ray_cluster, settings, tmp_path):
     articles = resolve_articles(["seeds/"])
     local = analyze(articles, settings=settings)

@@ -99,6 +99,7 @@ class RayCellIndex(VectorIndex):
     Attributes:
         cell_tasks_: cell tasks run by the last search (0 when it ran on the driver).
         shipped_bytes_: vector bytes sent to the cell tasks by the last search.
+        returned_pairs_: candidate pairs the cell tasks sent back (20 bytes each).
     """
 
     def __init__(self, tasks: int | None = None, max_retries: int = 3, kind: str = "auto",
@@ -110,7 +111,7 @@ class RayCellIndex(VectorIndex):
         self.max_retries = max_retries
 
     def _search_distinct(self, queries: np.ndarray, k: int, is_self: bool) -> Neighbours:
-        self.cell_tasks_, self.shipped_bytes_ = 0, 0
+        self.cell_tasks_, self.shipped_bytes_, self.returned_pairs_ = 0, 0, 0
         if self.kind_ != "ivf" or not is_self:
             return super()._search_distinct(queries, k, is_self)
         return self._search_self_ray(k)
@@ -139,7 +140,7 @@ class RayCellIndex(VectorIndex):
             self.shipped_bytes_ += vectors[ids].nbytes
             futures.append(own_task.remote(vectors[ids], ids, self.bounds_[c0 : c1 + 1] - b0, k))
         self.cell_tasks_ += len(futures)
-        self._merge_as_ready(lists, futures)
+        self.returned_pairs_ += self._merge_as_ready(lists, futures)
         if self.nprobe_ == 1:
             return lists.result()
         probing, starts = by_cell(probes[:, 1:], nlist)
@@ -154,16 +155,21 @@ class RayCellIndex(VectorIndex):
                 vectors[mem], mem, self.bounds_[c0 : c1 + 1] - b0, bound[mem], probes[mem, 1:],
                 vectors[rows], rows, starts[c0 : c1 + 1] - starts[c0], bound[rows], own_cell[rows], k))
         self.cell_tasks_ += len(futures)
-        self._merge_as_ready(lists, futures)
+        self.returned_pairs_ += self._merge_as_ready(lists, futures)
         return lists.result()
 
     @staticmethod
-    def _merge_as_ready(lists: _Lists, futures: list) -> None:
-        """Merge each task's pairs into the lists as it finishes (order does not change the lists)."""
+    def _merge_as_ready(lists: _Lists, futures: list) -> int:
+        """Merge each task's pairs into the lists as it finishes; returns how many pairs came back.
+
+        The lists keep each vector's k best whatever the order pairs arrive in (ties aside).
+        """
         import ray
 
-        pending = list(futures)
+        pending, returned = list(futures), 0
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
             rows, ids, scores = ray.get(done[0])
             lists.merge(rows, ids, scores)
+            returned += len(rows)
+        return returned

@@ -17,6 +17,7 @@ logging to a temporary folder; it is shut down at the end.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -56,6 +57,7 @@ class RayReport:
         seconds: wall time of each phase ("start", "partitions", "assemble", "analyze").
         cell_tasks: nearest-neighbour cell tasks run (0 when the search ran on the driver).
         shipped_bytes: vector bytes sent to those tasks.
+        returned_pairs: candidate pairs those tasks sent back.
     """
 
     work_dir: Path
@@ -65,6 +67,7 @@ class RayReport:
     seconds: dict[str, float] = field(default_factory=dict)
     cell_tasks: int = 0
     shipped_bytes: int = 0
+    returned_pairs: int = 0
 
     def summary(self) -> str:
         line = (f"ray engine: {len(self.written)} partitions written, {len(self.reused)} reused, "
@@ -189,7 +192,7 @@ def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=
     stamp = json.dumps([settings.model.cache_key, settings.attribution, settings.guards,
                         parts_io.stage_fingerprint()])
     plan = parts_io.plan_partitions(articles, partition_articles, stamp)
-    work_dir = Path(work_dir) if work_dir else default_work_dir(parts_io.hashlib.sha256(
+    work_dir = Path(work_dir) if work_dir else default_work_dir(hashlib.sha256(
         "".join(p.input_hash for p in plan).encode()).hexdigest())
     work_dir.mkdir(parents=True, exist_ok=True)
     report = RayReport(work_dir)
@@ -218,6 +221,7 @@ def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=
         report.seconds["analyze"] = time.perf_counter() - clock
         report.cell_tasks = getattr(index, "cell_tasks_", 0)
         report.shipped_bytes = getattr(index, "shipped_bytes_", 0)
+        report.returned_pairs = getattr(index, "returned_pairs_", 0)
     return analysis, report
 
 
