@@ -186,7 +186,7 @@ def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=
     """
     from claims.engines.cell_search import RayCellIndex
     from claims.ingest import resolve_articles
-    from claims.pipeline import Prepared, analyze
+    from claims.pipeline import analyze
 
     articles = resolve_articles(inputs)
     stamp = json.dumps([settings.model.cache_key, settings.attribution, settings.guards,
