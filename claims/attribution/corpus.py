@@ -34,6 +34,9 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
                      attributor=None, memo=None, parses=None) -> list[Attribution]:
     """Who said each sentence (same order as ``sentences``), article by article.
 
+    :func:`attribute_articles` then :func:`claims.attribution.canon.canonical_speakers`
+    (engines that attribute partitions of the corpus apart call the two separately).
+
     Args:
         articles: the articles the sentences come from.
         sentences: the corpus' sentences, article by article.
@@ -44,6 +47,17 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
             attributor (keyed by article text, sentence offsets and the rules' fingerprint).
         parses: a :class:`claims.french.parses.Parses` shared with other stages, so the
             default attributor does not parse a sentence another stage parsed.
+    """
+    return canonical_speakers(*attribute_articles(articles, sentences, attributor, memo, parses))
+
+
+def attribute_articles(articles: Sequence[Article], sentences: Sequence[Sentence], attributor=None,
+                       memo=None, parses=None) -> tuple[list[Attribution], list[int], list[ArticleNames]]:
+    """Each article attributed on its own, before speakers get their corpus-wide names.
+
+    Same arguments as :func:`attribute_corpus`. Returns the attributions (speakers as each
+    article names them), the position in ``articles`` of each sentence's article, and what
+    each article learnt (:class:`ArticleNames`), the arguments of ``canonical_speakers``.
     """
     by_article: dict[str, list[Sentence]] = {}
     for s in sentences:
@@ -81,7 +95,7 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
                                                  "names": names.to_json()}))
     if use_memo:
         memo.put(MEMO_KIND, stamp, fresh)
-    return canonical_speakers(out, article_of, tables)
+    return out, article_of, tables
 
 
 def _default_attributor():
@@ -91,4 +105,4 @@ def _default_attributor():
     return SpeakerAttributor(nlp=french_nlp())
 
 
-__all__ = ["attribute_corpus"]
+__all__ = ["attribute_articles", "attribute_corpus"]

@@ -20,6 +20,10 @@ def ingest(
     min_articles: Optional[int] = typer.Option(None, "--min-articles", "-a", help="Articles a group must span "
                                                "(default 2). Only for a new store."),
     json_output: bool = typer.Option(False, "--json", "-j", help="Print the report as JSON."),
+    engine: str = typer.Option("local", "--engine", help="local (this process) or ray (Ray Data tasks and "
+                               "encoder actors, per-cell neighbour search; see the README's deployment note)."),
+    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address for --engine ray "
+                                          "(default: start a local Ray on this machine's cores)."),
 ) -> None:
     """Add articles to a store: new ids are added, changed texts replaced, the same text skipped.
 
@@ -28,8 +32,14 @@ def ingest(
     """
     from claims.models import DEFAULT_MODEL
     from claims.settings import resolve_settings
+    from claims.engines import ENGINES
+    from claims.engines.ray_engine import RayEngineError
     from claims.store import Store, StoreError
 
+    if engine not in ENGINES:
+        raise fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if address and engine != "ray":
+        raise fail("--address is for --engine ray")
     settings = None
     if model is not None or threshold is not None or min_articles is not None:
         try:
@@ -39,8 +49,8 @@ def ingest(
     articles = read_articles(paths)
     try:
         with Store.open(store, create=True) as opened, notices(), progress_bar("encoding sentences") as start:
-            report = opened.ingest(articles, settings=settings, progress=start)
-    except (StoreError, ValueError) as error:
+            report = opened.ingest(articles, settings=settings, progress=start, engine=engine, address=address)
+    except (StoreError, ValueError, RayEngineError) as error:
         raise fail(str(error))
     if json_output:
         data = report._asdict()

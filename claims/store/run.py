@@ -71,3 +71,20 @@ def _memo(settings: Settings):
 
 
 __all__ = ["run_corpus"]
+
+
+def fitted_scorer(analysis: Analysis):
+    """The pair scorer of ``analysis``'s settings fitted on its rows, as :func:`run_corpus` fits it.
+
+    Another engine (:mod:`claims.engines`) returns an analysis without its scorer; the claims
+    that changed are explained with one fitted on the same texts and vectors.
+    """
+    from claims.matching.scores import build_scorer
+    from claims.models import get_encoder
+
+    settings = analysis.settings
+    texts = [r.sentence.text for r in analysis.rows]
+    article_ids = [r.sentence.article for r in analysis.rows]
+    encoder = get_encoder(settings.model, cache=settings.cache)
+    return build_scorer(settings.pair_score, settings.model.lexical_weight, texts, analysis.embeddings,
+                        article_ids, encoder)

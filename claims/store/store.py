@@ -55,7 +55,8 @@ class Store:
         with self._lock:
             return int(self._query(lambda c: get_meta(c, "generation", "0")))
 
-    def ingest(self, inputs, settings: Optional[Settings] = None, progress=None) -> IngestReport:
+    def ingest(self, inputs, settings: Optional[Settings] = None, progress=None, engine: str = "local",
+               address: Optional[str] = None) -> IngestReport:
         """Add articles: new ids are added, changed texts replaced, the same text skipped.
 
         Args:
@@ -64,6 +65,9 @@ class Store:
             settings: resolved settings for a new store; for an existing one, None (its own)
                 or equal to its own.
             progress: ``progress(total)`` returns a callback advanced as new sentences are encoded.
+            engine: "local" (this process; only new sentences are encoded) or "ray" (the
+                corpus is analysed on Ray, see :mod:`claims.engines`).
+            address: the Ray cluster of the "ray" engine; None starts a local Ray.
 
         Returns:
             An :class:`IngestReport`.
@@ -72,6 +76,7 @@ class Store:
             StoreError: locked by another ingest, settings differing from the store's.
             ValueError: no article in ``inputs``, an empty or too long text, or one id given twice.
         """
+        from claims.engines import store_analyzer
         from claims.ingest import resolve_articles
         from claims.store.writer import ingest
 
@@ -87,7 +92,7 @@ class Store:
         # A connection of its own: readers of this object are not held up by a long ingest.
         conn = connect(self.path, create=False)
         try:
-            return ingest(conn, self.path, articles, settings, progress)
+            return ingest(conn, self.path, articles, settings, progress, store_analyzer(engine, address, self.path / "ray-work"))
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: the ingest failed and was rolled back: {error}") from None
         finally:

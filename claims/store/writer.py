@@ -11,6 +11,7 @@ written before the commit that names it, so a kill at any point leaves the previ
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sqlite3
@@ -26,7 +27,7 @@ from claims.settings import Settings
 from claims.store import codec
 from claims.store.ids import resolve_claims
 from claims.store.regroup import StoredMention, claim_groups, row_keys
-from claims.store.run import run_corpus
+from claims.store.run import fitted_scorer, run_corpus
 from claims.store.schema import StoreError, get_meta, set_meta
 from claims.store.vectors import read_vectors, remove_unused, write_vectors
 
@@ -80,8 +81,11 @@ class IngestReport(NamedTuple):
 
 
 def ingest(conn: sqlite3.Connection, folder: Path, incoming: Sequence[Article],
-           settings: Optional[Settings], progress=None) -> IngestReport:
+           settings: Optional[Settings], progress=None, analyzer=None) -> IngestReport:
     """Add ``incoming`` to the store of ``conn`` in one transaction (see the module doc).
+
+    ``analyzer(articles, settings, progress)``, when given, returns the analysis of the whole corpus
+    in place of the local pipeline (the Ray engine, :func:`claims.engines.store_analyzer`).
 
     Raises:
         StoreError: when the store is locked, or ``settings`` differ from the store's.
@@ -94,7 +98,7 @@ def ingest(conn: sqlite3.Connection, folder: Path, incoming: Sequence[Article],
         raise StoreError(f"{folder}: the store is locked by another ingest ({error}); try again "
                          f"when it finishes") from None
     try:
-        report = _ingest_locked(conn, folder, incoming, settings, progress)
+        report = _ingest_locked(conn, folder, incoming, settings, progress, analyzer)
         if not report.changed:
             conn.execute("ROLLBACK")
             return report
@@ -124,7 +128,7 @@ def _pause_for_tests() -> None:
         time.sleep(float(seconds))
 
 
-def _ingest_locked(conn, folder: Path, incoming, settings, progress):
+def _ingest_locked(conn, folder: Path, incoming, settings, progress, analyzer=None):
     """The work of one ingest, inside the write transaction."""
     generation = int(get_meta(conn, "generation", "0"))
     settings = _settings(conn, folder, settings)  # other settings are refused even when nothing changed
@@ -140,10 +144,15 @@ def _ingest_locked(conn, folder: Path, incoming, settings, progress):
 
     from claims.ingest import split_corpus
 
-    sentences = split_corpus(articles)
-    vectors = _vectors(conn, folder, sentences, settings, progress)
-    analysis, scorer = run_corpus(articles, vectors, settings)
-    settings = analysis.settings  # with the threshold, when it was estimated from the corpus
+    if analyzer is None:
+        sentences = split_corpus(articles)
+        vectors = _vectors(conn, folder, sentences, settings, progress)
+        analysis, scorer = run_corpus(articles, vectors, settings)
+    else:  # another engine (claims.engines) analyses, and encodes, the whole corpus
+        analysis = analyzer(articles, dataclasses.replace(settings, stance=False), progress)
+        sentences = analysis.sentences
+        scorer = fitted_scorer(analysis)
+    settings = dataclasses.replace(analysis.settings, stance=settings.stance)  # an estimated threshold is kept
 
     stored_mentions = _stored_mentions(conn)
     stored_members = {k: m.claim for k, m in stored_mentions.items()}
