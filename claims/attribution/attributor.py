@@ -24,6 +24,7 @@ from typing import Optional, Sequence
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
 from claims.attribution.bodies import document_source, is_document
+from claims.attribution.frames import colon_speaker, licensed_by_attribute, relative_clause_source
 from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.mentions import MentionQueries
@@ -37,6 +38,7 @@ from claims.records import NO_ATTRIBUTION, Article, Attribution, Sentence
 
 _MAIN_DEPS = ("ROOT", "parataxis")
 _VIEWPOINT = re.compile(r"\s*(?:(?:Mais|Et)\s+)?(Pour)\s+(?:(?:le|la|les|l['’])\s*)?")
+_TOPIC = re.compile(r"\s*(?:(?:Et|Mais)\s+)?[Qq]uant\s+(?:à|au|aux)\s*(?:(?:la|l['’])\s*)?")
 _RELATIVES = {"qui", "dont", "lequel", "laquelle", "lesquels", "lesquelles"}
 
 
@@ -106,7 +108,7 @@ class SpeakerAttributor(MentionQueries):
             starts = [q.start - sentence.start for _, _, q in local]
             cues = [c for c in lexicon.find(sentence.text)
                     if not any(s <= c.start < e for s, e in marks)
-                    and cue_is_licensed(sentence.text, c, starts)]
+                    and (cue_is_licensed(sentence.text, c, starts) or licensed_by_attribute(doc, c))]
             items.append(_Analysis(sentence, doc, local, cues, find_mentions(doc, context, inside)))
         return self._attribute_items(items)
 
@@ -190,6 +192,11 @@ class SpeakerAttributor(MentionQueries):
                 if found:
                     break
         if not found:
+            colon = colon_speaker(first, self._mention_at)  # "X a adressé un message : « … . … »"
+            if colon is not None and colon[2] == quote.start - first.sentence.start and self._resolve(colon[0], first):
+                self._speaker_kind = colon[0].kind
+                found = (self._resolve(colon[0], first), colon[1])
+        if not found:
             # a quotation over sentences right after a report continues it ("La BCE a annoncé …. “… . …”")
             previous = results[group[0] - 1] if group[0] else None
             if previous is None or previous.speaker is None or first.sentence.text[:max(
@@ -233,12 +240,32 @@ class SpeakerAttributor(MentionQueries):
                     and re.fullmatch(r"\s*:\s*", lead[head.end:]) and self._resolve(head):
                 self._speaker_kind = head.kind
                 return Attribution(self._resolve(head), None, "direct", self._absolute(item, (start, end)))
+        framed = self._framed(item)
+        if framed is not None:
+            return framed
         main = self._main_quote(item)
         if main is not None and not words(text[main[1]:]) and previous is not None \
                 and previous.quote == "direct" and previous.speaker:
             self._speaker_kind = "person"  # the sentence is only a quote: the speaker goes on
             return Attribution(previous.speaker, None, "direct", self._absolute(item, main))
         return NO_ATTRIBUTION
+
+    def _framed(self, item: _Analysis) -> Optional[Attribution]:
+        """A source read from the parse when no main-clause cue gave one (:mod:`claims.attribution.frames`)."""
+        relative = relative_clause_source(item, self._mention_at)
+        if relative is not None and self._resolve(relative[0], item):
+            mention, cue = relative
+            self._speaker_kind = mention.kind
+            quote, span = self._quote_and_span(item, cue, False)
+            return Attribution(self._resolve(mention, item), cue.text, quote, span)
+        colon = colon_speaker(item, self._mention_at)
+        if colon is not None and self._resolve(colon[0], item):
+            mention, said, start = colon
+            quoted = next(((a, b) for a, b, q in item.quotes if q.start - item.sentence.start == start), None)
+            if quoted is not None:
+                self._speaker_kind = mention.kind
+                return Attribution(self._resolve(mention, item), said, "direct", self._absolute(item, quoted))
+        return None
 
     # -- cues, clauses and subjects -------------------------------------------------------------
 
@@ -276,6 +303,9 @@ class SpeakerAttributor(MentionQueries):
             if "derni" in pronoun.lower():  # "cette dernière": the last person named
                 return self._referents.last_named(pronoun)
             own = self._token_at(item.doc, mention.start) if item is not None else None
+            topic = self._topic(item, mention, pronoun) if item is not None else None
+            if topic is not None:  # "Quant au directeur, il estime": the referent in the same sentence
+                return topic
             if own is not None:  # "X n'est pas là, mais elle réagit": a main-clause subject before it first
                 for m in reversed([m for m in item.mentions if m.end <= mention.start]):
                     token = self._token_at(item.doc, m.start)
@@ -287,6 +317,18 @@ class SpeakerAttributor(MentionQueries):
         if mention.kind == "same":
             return self._last_source
         return mention.speaker
+
+    def _topic(self, item: _Analysis, pronoun_mention: Mention, pronoun: str) -> Optional[str]:
+        """A source set up as the topic right before a pronoun ("Quant à X, il", "X, lui, elle …")."""
+        text = item.sentence.text
+        for m in item.mentions:
+            if m.kind not in ("person", "role", "body") or m.end > pronoun_mention.start:
+                continue
+            if _TOPIC.fullmatch(text[:m.start]) and re.fullmatch(r"\s*,\s*", text[m.end:pronoun_mention.start]):
+                speaker = self._resolve(m, item)
+                if speaker and (m.kind == "body" or self._referents.compatible(speaker, pronoun)):
+                    return speaker
+        return None
 
     def _speaker_for(self, item: _Analysis, cue: CueMatch, postposed: bool):
         """Return (speaker, cue text) for a cue, or None when it has no identifiable source."""

@@ -169,8 +169,9 @@ def _extent(doc, end: int) -> int:
     for t in (t for t in doc if t.idx >= end):
         if t.text == "(" or t.is_punct and t.text not in ("-", "’", "'"):
             break
-        if t.pos_ not in depth_ok and not (t.text[:1].isupper() and t.pos_ == "X"):
-            break
+        degree = t.lower_ in ("plus", "moins") and t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "ADJ"
+        if t.pos_ not in depth_ok and not degree and not (t.text[:1].isupper() and t.pos_ == "X"):
+            break  # ("les pays les moins avancés" goes on over the superlative)
         if t.pos_ == "ADP" and t.lower_ not in _NAME_PREPOSITIONS:
             break  # "l'institution dans un communiqué": the name ends before "dans"
         if t.pos_ == "CCONJ" and t.lower_ != "et":

@@ -50,6 +50,9 @@ class ArticleNames:
         return cls(**data)
 
 
+_BENCH = {"juges", "magistrats"}
+
+
 class _Corpus:
     def __init__(self, tables: Sequence[ArticleNames], lexicon, metonyms):
         from claims.attribution.speakers import ArticleContext
@@ -104,6 +107,9 @@ def canonical_speakers(attributions: Sequence[Attribution], article_of: Sequence
             if len(bodies) == 1:
                 return next(iter(bodies))
             return table.open_heads[speaker] or speaker
+        if speaker in _BENCH:  # "les juges" of the one court the corpus names
+            courts = {b for h in ("tribunal", "cour") for b in corpus.bodies.get(h, ())}
+            return next(iter(courts)) if len(courts) == 1 else speaker
         if speaker in table.persons or len(speaker.split()) == 1:
             return corpus.person(speaker)
         return corpus.acronyms.get(fold_french(speaker), speaker)  # "(AFAD)" given in another article

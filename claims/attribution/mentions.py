@@ -73,7 +73,10 @@ class MentionQueries:
                 gap_tokens = [t for t in item.doc if offset <= t.idx < m.start
                               and not t.is_punct and t.pos_ != "DET"]
                 first = gap_tokens[0] if gap_tokens else None
-                if first is not None and not (first.pos_ in ("ADP", "ADV") or first.dep_.startswith("obl")):
+                apposed_role = m.kind == "person" and len(gap_tokens) <= 3 and all(
+                    t.pos_ in ("NOUN", "ADJ") for t in gap_tokens)  # "a lancé la syndicaliste Nadia Brun"
+                if first is not None and not apposed_role and not (
+                        first.pos_ in ("ADP", "ADV") or first.dep_.startswith("obl")):
                     return None  # "dit groupe de Ramstein": an object, not a postposed subject
                 if any(t.pos_ in ("VERB", "AUX", "SCONJ") or t.lower_ in ("que", "qu'", "qu’")
                        for t in gap_tokens):
