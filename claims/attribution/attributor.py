@@ -24,6 +24,7 @@ from typing import Optional, Sequence
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
 from claims.attribution.bodies import document_source, is_document
+from claims.attribution.canon import written_forms
 from claims.attribution.frames import colon_speaker, licensed_by_attribute, relative_clause_source
 from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
@@ -110,7 +111,9 @@ class SpeakerAttributor(MentionQueries):
                     if not any(s <= c.start < e for s, e in marks)
                     and (cue_is_licensed(sentence.text, c, starts) or licensed_by_attribute(doc, c))]
             items.append(_Analysis(sentence, doc, local, cues, find_mentions(doc, context, inside)))
-        return self._attribute_items(items)
+        results = self._attribute_items(items)
+        self.surfaces_ = written_forms(items, results)  # how the article names each source
+        return results
 
     # -- the walk over the article -------------------------------------------------------------
 

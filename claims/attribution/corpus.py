@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Optional, Sequence
 
-from claims.attribution.canon import ArticleNames, canonical_speakers
+from claims.attribution.canon import ArticleNames, canonical_speakers, speaker_variants
 from claims.records import Article, Attribution, Sentence
 
 MEMO_KIND = "attribution"
@@ -32,6 +32,22 @@ def _from_json(row: list) -> Attribution:
 
 def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
                      attributor=None, memo=None, parses=None) -> list[Attribution]:
+    """Who said each sentence (same order as ``sentences``), article by article (see
+    :func:`attribute_corpus_named` for the arguments)."""
+    out, article_of, tables = _attribute(articles, sentences, attributor, memo, parses)
+    return canonical_speakers(out, article_of, tables)
+
+
+def attribute_corpus_named(articles: Sequence[Article], sentences: Sequence[Sentence],
+                           attributor=None, memo=None, parses=None) -> tuple[list[Attribution], dict]:
+    """:func:`attribute_corpus` and, for each source's corpus-wide name, how the articles wrote it
+    (``{"Luiz Inácio Lula da Silva": ["Lula", "le président brésilien"]}``)."""
+    out, article_of, tables = _attribute(articles, sentences, attributor, memo, parses)
+    return canonical_speakers(out, article_of, tables), speaker_variants(tables)
+
+
+def _attribute(articles: Sequence[Article], sentences: Sequence[Sentence],
+               attributor=None, memo=None, parses=None):
     """Who said each sentence (same order as ``sentences``), article by article.
 
     Args:
@@ -74,14 +90,15 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
         else:
             result = list(attributor.attribute(article, own))
         context = getattr(attributor, "context_", None) if own else None
-        names = ArticleNames.of(context) if context is not None else ArticleNames()
+        names = ArticleNames.of(context, getattr(attributor, "surfaces_", None)) \
+            if context is not None else ArticleNames()
         out.extend(result)
         tables.append(names)
         fresh.append((_memo_text(article, own), {"rows": [_to_json(a) for a in result],
                                                  "names": names.to_json()}))
     if use_memo:
         memo.put(MEMO_KIND, stamp, fresh)
-    return canonical_speakers(out, article_of, tables)
+    return out, article_of, tables
 
 
 def _default_attributor():
@@ -91,4 +108,4 @@ def _default_attributor():
     return SpeakerAttributor(nlp=french_nlp())
 
 
-__all__ = ["attribute_corpus"]
+__all__ = ["attribute_corpus", "attribute_corpus_named"]

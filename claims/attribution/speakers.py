@@ -87,6 +87,12 @@ class ArticleContext:
         found = [self.names.get(key, name)]
         if len(words) == 1 and key in self.first_words:  # "Amara" -> "Amara Tesfaye Bekele"
             found.append(self.first_words[key])
+        if len(words) == 1 and len(found[0].split()) == 1 and key not in self.first_words:
+            # "Lula" for "Luiz Inácio Lula da Silva": a word inside one known name, no other
+            inside = {n for n in self.names.values() if key in {fold_name(w) for w in n.split()[1:-1]}
+                      and key not in _NAME_PARTICLES}
+            if len(inside) == 1:
+                found.append(inside.pop())
         return max(found, key=lambda n: len(n.split()))
 
     def is_known_surname(self, word: str) -> bool:
