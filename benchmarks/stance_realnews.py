@@ -9,7 +9,7 @@ Each event's gold shared claims become claim groups; every mention with a gold s
   (``claims.analyze`` settings); a mention counts when its system group's most frequent gold
   claim is its own gold claim (else its stance is toward another claim and is not scored).
 
-Beside them, the majority class of the gold (an optimistic baseline: it reads the gold).
+Beside them, the previous stance rules (:data:`PREVIOUS`, measured before the change) and the majority class of the gold (an optimistic baseline: it reads the gold).
 Held-out events are reported; the tuning events too, as a second line. Skipped with a message
 when the texts are absent.
 """
@@ -20,6 +20,14 @@ from collections import Counter
 from typing import Optional
 
 from claims.records import Attribution, ClaimGroup, Mention
+
+
+# The stance rules before issue 13's "against needs evidence" (commit 6 of branch speakers, same
+# attribution), measured with this module on this machine: macro-F1 per split and set-up.
+PREVIOUS = {"heldout": {"gold groups, gold speakers": 0.948, "gold groups, system speakers": 0.816,
+                        "system groups, system speakers": 0.808},
+            "tuning": {"gold groups, gold speakers": 0.965, "gold groups, system speakers": 0.951,
+                       "system groups, system speakers": 0.951}}
 
 
 def _groups(gold, sentences, rows_by_claim: dict, attributions) -> list[ClaimGroup]:
@@ -116,14 +124,15 @@ def print_run(result: Optional[dict]) -> None:
     if result is None:
         return
     print(f"\nReal-news events, stance over grouped mentions (grouping threshold {result['threshold']}):")
-    print(f"  {'split':<8}{'set-up':<33}{'n':>5}{'macro-F1':>9}{'majority':>9}   confusion gold -> pred "
+    print(f"  {'split':<8}{'set-up':<33}{'n':>5}{'macro-F1':>9}{'previous':>9}{'majority':>9}   confusion gold -> pred "
           "(favor/against/neutral)")
     for name in ("heldout", "tuning"):
         for setup, r in result[name].items():
             s, m = r["system"], r["majority class"]
             conf = " ".join(f"{g[:3]}:{'/'.join(str(s['confusion'][g][p]) for p in ('favor', 'against', 'neutral'))}"
                             for g in ("favor", "against", "neutral"))
-            print(f"  {name:<8}{setup:<33}{s['n']:>5}{s['macro_f1']:>9.3f}{m['macro_f1']:>9.3f}   {conf}")
+            print(f"  {name:<8}{setup:<33}{s['n']:>5}{s['macro_f1']:>9.3f}{PREVIOUS[name][setup]:>9.3f}"
+                  f"{m['macro_f1']:>9.3f}   {conf}")
     labels = result["heldout"]["gold groups, gold speakers"]["system"]["labels"]
     print(f"  macro-F1 over the stances the gold uses ({', '.join(labels)}); a predicted stance the gold"
           " never uses lowers the others' precision")
