@@ -25,12 +25,13 @@ from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_po
                                      default_lexicon)
 from claims.attribution.bodies import document_source, is_document
 from claims.attribution.canon import written_forms
-from claims.attribution.frames import colon_speaker, licensed_by_attribute, relative_clause_source
+from claims.attribution.frames import (colon_speaker, licensed_by_attribute, relative_clause_source,
+                                       topic_mentions)
 from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.mentions import MentionQueries
 from claims.attribution.quotes import find_quotes
-from claims.attribution.spans import absolute_span, content_span, main_quote
+from claims.attribution.spans import QuoteReading
 from claims.attribution.speakers import ArticleContext, Mention, find_mentions, learn_article
 from claims.french.entities import Metonyms, default_metonyms
 from claims.french.nlp import check_docs, parse
@@ -39,7 +40,6 @@ from claims.records import NO_ATTRIBUTION, Article, Attribution, Sentence
 
 _MAIN_DEPS = ("ROOT", "parataxis")
 _VIEWPOINT = re.compile(r"\s*(?:(?:Mais|Et)\s+)?(Pour)\s+(?:(?:le|la|les|l['’])\s*)?")
-_TOPIC = re.compile(r"\s*(?:(?:Et|Mais)\s+)?[Qq]uant\s+(?:à|au|aux)\s*(?:(?:la|l['’])\s*)?")
 _RELATIVES = {"qui", "dont", "lequel", "laquelle", "lesquels", "lesquelles"}
 
 
@@ -51,7 +51,7 @@ class _Analysis:
             sentence, doc, quotes, cues, mentions)
 
 
-class SpeakerAttributor(MentionQueries):
+class SpeakerAttributor(MentionQueries, QuoteReading):
     """Attribute each sentence of an article to its source.
 
     Args:
@@ -306,9 +306,10 @@ class SpeakerAttributor(MentionQueries):
             if "derni" in pronoun.lower():  # "cette dernière": the last person named
                 return self._referents.last_named(pronoun)
             own = self._token_at(item.doc, mention.start) if item is not None else None
-            topic = self._topic(item, mention, pronoun) if item is not None else None
-            if topic is not None:  # "Quant au directeur, il estime": the referent in the same sentence
-                return topic
+            for m in topic_mentions(item, mention) if item is not None else ():
+                speaker = self._resolve(m, item)  # "Quant au directeur, il estime": the same sentence first
+                if speaker and (m.kind == "body" or self._referents.compatible(speaker, pronoun)):
+                    return speaker
             if own is not None:  # "X n'est pas là, mais elle réagit": a main-clause subject before it first
                 for m in reversed([m for m in item.mentions if m.end <= mention.start]):
                     token = self._token_at(item.doc, m.start)
@@ -320,18 +321,6 @@ class SpeakerAttributor(MentionQueries):
         if mention.kind == "same":
             return self._last_source
         return mention.speaker
-
-    def _topic(self, item: _Analysis, pronoun_mention: Mention, pronoun: str) -> Optional[str]:
-        """A source set up as the topic right before a pronoun ("Quant à X, il", "X, lui, elle …")."""
-        text = item.sentence.text
-        for m in item.mentions:
-            if m.kind not in ("person", "role", "body") or m.end > pronoun_mention.start:
-                continue
-            if _TOPIC.fullmatch(text[:m.start]) and re.fullmatch(r"\s*,\s*", text[m.end:pronoun_mention.start]):
-                speaker = self._resolve(m, item)
-                if speaker and (m.kind == "body" or self._referents.compatible(speaker, pronoun)):
-                    return speaker
-        return None
 
     def _speaker_for(self, item: _Analysis, cue: CueMatch, postposed: bool):
         """Return (speaker, cue text) for a cue, or None when it has no identifiable source."""
@@ -396,30 +385,6 @@ class SpeakerAttributor(MentionQueries):
             return None
         self._speaker_kind = mention.kind
         return speaker, cue.text
-
-    # -- quote type and span ---------------------------------------------------------------------
-
-    def _main_quote(self, item: _Analysis) -> Optional[tuple[int, int]]:
-        marks = [(a, b, max(0, q.start - item.sentence.start)) for a, b, q in item.quotes]
-        return main_quote(item.sentence.text, marks, self._conjunctions)
-
-    @staticmethod
-    def _absolute(item: _Analysis, span: tuple[int, int]) -> tuple[int, int]:
-        return absolute_span(item.sentence, span)
-
-    def _quote_and_span(self, item: _Analysis, cue: CueMatch, postposed: bool):
-        main = self._main_quote(item)
-        if main is not None:
-            return "direct", self._absolute(item, main)
-        text = item.sentence.text
-        for start, end, quote in item.quotes:  # "X a déclaré : « … »" (real-news rule A2)
-            close = min(quote.end - item.sentence.start, len(text))
-            if text[:max(0, quote.start - item.sentence.start)].rstrip().endswith(":") and \
-                    (not words(text[close:]) or cue.start >= close):
-                return "direct", self._absolute(item, (start, end))
-        verb_before = any(t.pos_ in ("VERB", "AUX") for t in item.doc if t.idx < cue.start)
-        span = content_span(item.sentence.text, cue, postposed, verb_before)
-        return "indirect", self._absolute(item, span)
 
 
 _DEFAULT: Optional[SpeakerAttributor] = None

@@ -3,6 +3,7 @@
 * a judgement verb with an object and its attribute ("X a jugé l'objectif insuffisant");
 * a cue in a non-restrictive relative clause on the sentence's opening source ("L'UE, qui
   réclamait que …, a obtenu …"): the source is the clause's antecedent;
+* a topic set up before a pronoun ("Quant au directeur de l'hôpital, il estime");
 * a colon opening a quotation after a clause whose subject is a source ("X a adressé un message
   aux sinistrés : « … »"), whatever the verb.
 
@@ -17,6 +18,7 @@ from typing import Optional
 
 ATTRIBUTE = "ATTRIBUTE"  # in a verb's "needs" (reporting_cues.tsv): object + attribute licenses it
 _SUBJECTS = ("nsubj", "nsubj:pass")
+_TOPIC = re.compile(r"\s*(?:(?:Et|Mais)\s+)?[Qq]uant\s+(?:à|au|aux)\s*(?:(?:la|l['’])\s*)?")
 _OPENING = re.compile(r"(?:(?:Mais|Et|Or|Pourtant|Ainsi),?\s*)?(?:(?:le|la|les|l['’])\s*)?", re.IGNORECASE)
 
 
@@ -96,4 +98,12 @@ def colon_speaker(item, mention_at):
     return None
 
 
-__all__ = ["ATTRIBUTE", "colon_speaker", "licensed_by_attribute", "relative_clause_source", "token_at"]
+def topic_mentions(item, pronoun) -> list:
+    """Sources set up as the topic right before a pronoun ("Quant au directeur, il estime")."""
+    text = item.sentence.text
+    return [m for m in item.mentions if m.kind in ("person", "role", "body") and m.end <= pronoun.start
+            and _TOPIC.fullmatch(text[:m.start]) and re.fullmatch(r"\s*,\s*", text[m.end:pronoun.start])]
+
+
+__all__ = ["ATTRIBUTE", "colon_speaker", "licensed_by_attribute", "relative_clause_source", "token_at",
+           "topic_mentions"]
