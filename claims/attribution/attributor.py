@@ -25,8 +25,8 @@ from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_po
                                      default_lexicon)
 from claims.attribution.bodies import document_source, is_document
 from claims.attribution.canon import written_forms
-from claims.attribution.frames import (colon_speaker, licensed_by_attribute, relative_clause_source,
-                                       topic_mentions)
+from claims.attribution.frames import (colon_speaker, licensed_by_attribute, quoted_title,
+                                       relative_clause_source, topic_mentions)
 from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.mentions import MentionQueries
@@ -339,6 +339,8 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
             mention = self._mention_after(item, cue.end, gap=2) or \
                 document_source(item.sentence.text, item.mentions, cue.end)
             found = self._found(mention, cue, item)
+            if not found:  # "selon le « Monde »": a title in quotation marks is a medium
+                return quoted_title(item.sentence.text, cue)
             if found and mention.kind not in ("pronoun", "same"):  # "selon AP et CNN"
                 names = [self._resolve(m, item) for m in self._coordinated(item, mention)]
                 return ", ".join(dict.fromkeys(n for n in names if n)), found[1]

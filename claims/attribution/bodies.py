@@ -88,7 +88,7 @@ def vocabulary() -> BodyVocabulary:
 @lru_cache(maxsize=1)
 def _head_pattern() -> re.Pattern:
     v = vocabulary()
-    heads = alternation([*v.heads, *v.state, *v.named, *v.group])
+    heads = alternation([*v.heads, *v.state, *v.named, *v.group, "justice"])
     return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:même\s+)?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
 
 
@@ -212,6 +212,10 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         stop = end
         anaphor = False
         named = re.match(rf"((?:\s+[a-zéèêàç\-]+)*?)\s+(?P<n>{_NAME_WORD}(?:\s+{_NAME_WORD})*)", rest)
+        if head == "justice" and re.fullmatch(r"la\s*", m.group("det") or "", re.IGNORECASE):
+            court = next((bodies.by_head[h] for h in _COURTS if h in bodies.by_head), None)
+            found.append((m.start(), m.end(), "body", court or "justice"))  # "la justice a jugé": the court
+            continue
         if head in v.group or (head in _PLURAL_STATES and _country_of(rest_words) is None and rest_words
                                and not any(w.lower() in v.local for w in rest_words)):
             # "les secouristes", "les pays les moins avancés": a definite group speaks as one source;

@@ -55,7 +55,7 @@ class ArticleNames:
         return cls(**data)
 
 
-_BENCH = {"juges", "magistrats"}
+_BENCH = {"juges", "magistrats", "justice"}
 
 
 class _Corpus:

@@ -3,6 +3,7 @@
 * a judgement verb with an object and its attribute ("X a jugé l'objectif insuffisant");
 * a cue in a non-restrictive relative clause on the sentence's opening source ("L'UE, qui
   réclamait que …, a obtenu …"): the source is the clause's antecedent;
+* a newspaper's title in quotation marks after "selon" ("selon le « Monde »");
 * a topic set up before a pronoun ("Quant au directeur de l'hôpital, il estime");
 * a colon opening a quotation after a clause whose subject is a source ("X a adressé un message
   aux sinistrés : « … »"), whatever the verb.
@@ -98,6 +99,23 @@ def colon_speaker(item, mention_at):
     return None
 
 
+_TITLE = re.compile(r"\s*(?:(?P<det>le|la|les|l['’])\s*)?[«“\"]\s*(?P<name>[A-ZÀ-Ý][\w’'\-]*(?:\s+[\w’'\-]+){0,3}?)"
+                    r"\s*[»”\"]\s*,")
+
+
+def quoted_title(text: str, cue):
+    """(speaker, cue text) for "selon le « Monde », …": a capitalised title of at most four words in
+    quotation marks right after a source marker is a medium ("Le Monde"), else None."""
+    m = _TITLE.match(text, cue.end)
+    if m is None:
+        return None
+    det = m.group("det") or ""
+    name = m.group("name")
+    if det.lower() in ("le", "la", "les") and not name.lower().startswith(det.lower() + " "):
+        name = f"{det[:1].upper()}{det[1:].lower()} {name}"  # the article belongs to the title
+    return name, cue.text
+
+
 def topic_mentions(item, pronoun) -> list:
     """Sources set up as the topic right before a pronoun ("Quant au directeur, il estime")."""
     text = item.sentence.text
@@ -105,5 +123,5 @@ def topic_mentions(item, pronoun) -> list:
             and _TOPIC.fullmatch(text[:m.start]) and re.fullmatch(r"\s*,\s*", text[m.end:pronoun.start])]
 
 
-__all__ = ["ATTRIBUTE", "colon_speaker", "licensed_by_attribute", "relative_clause_source", "token_at",
+__all__ = ["ATTRIBUTE", "colon_speaker", "licensed_by_attribute", "quoted_title", "relative_clause_source", "token_at",
            "topic_mentions"]
