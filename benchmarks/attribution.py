@@ -157,6 +157,7 @@ def main(gold_path: str = str(GOLD), folder: str = str(SEEDS), heldout_errors: b
     _side_by_side(report)
     outside.print_realnews(report["realnews"], heldout_errors)
     outside.print_litbank(report["litbank"])
+    report["realnews"] = outside.for_json(report["realnews"])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return report

@@ -70,6 +70,18 @@ def realnews(heldout_errors: bool = False) -> Optional[dict]:
     return out
 
 
+def for_json(result: Optional[dict]) -> Optional[dict]:
+    """``result`` without the publishers' sentences (never written to a file that may be committed)."""
+    if result is None:
+        return None
+    out = {}
+    for name, scores in result.items():
+        errors = scores["errors"]
+        out[name] = {**scores, "errors": errors if isinstance(errors, int) else
+                     [{k: v for k, v in e.items() if k != "sentence"} for e in errors]}
+    return out
+
+
 def _brat(path: Path) -> tuple[list, list]:
     quotes, cues = [], []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -147,4 +159,4 @@ def print_litbank(result: Optional[dict]) -> None:
           f"of {result['cues']}\n  ({result['note']})")
 
 
-__all__ = ["litbank", "print_litbank", "print_realnews", "realnews"]
+__all__ = ["for_json", "litbank", "print_litbank", "print_realnews", "realnews"]
