@@ -116,3 +116,16 @@ def test_count_speakers_carries_the_variants():
     said = [Attribution("Ada Martin", "a dit", "indirect"), Attribution("Ada Martin", "a dit", "direct")]
     rows = count_speakers(sentences, said, {"Ada Martin": ["Mme Martin", "la ministre"]})
     assert len(rows) == 1 and rows[0].variants == ["Mme Martin", "la ministre"] and rows[0].articles == ["a", "b"]
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("La maire Inès Faure s'est étonnée que la route reste fermée.", "s'est étonnée"),
+    ("Le syndicaliste Marc Olivier avance que les salaires stagnent depuis cinq ans.", "avance"),
+])
+def test_speech_verbs_checked_against_the_gender_gap_tracker_list(attributor, text, cue):
+    found = last(attributor, text)
+    assert found.speaker is not None and found.cue == cue
+
+
+def test_a_verb_that_reports_only_with_a_clause_is_no_cue_alone(attributor):
+    assert last(attributor, "Le cortège de Marc Olivier avance lentement vers la place.").speaker is None
