@@ -129,3 +129,8 @@ def test_speech_verbs_checked_against_the_gender_gap_tracker_list(attributor, te
 
 def test_a_verb_that_reports_only_with_a_clause_is_no_cue_alone(attributor):
     assert last(attributor, "Le cortège de Marc Olivier avance lentement vers la place.").speaker is None
+
+
+def test_a_relative_with_the_family_name_is_another_person(attributor):
+    text = ("Hélène Roussel a présidé le conseil. Son père, Bernard Roussel, a déclaré que la ferme serait vendue.")
+    assert last(attributor, text).speaker == "Bernard Roussel"

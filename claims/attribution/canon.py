@@ -134,7 +134,7 @@ def speaker_variants(tables: Sequence[ArticleNames], lexicon=None, metonyms=None
     return {k: sorted(v, key=lambda f: (len(f), f)) for k, v in variants.items()}
 
 
-_DETERMINERS = re.compile(r"^(?:le|la|les|l['’])\s*", re.IGNORECASE)
+_DETERMINERS = re.compile(r"^(?:(?:les|le|la)\s+|l['’]\s*)", re.IGNORECASE)
 
 
 def written_forms(items, results) -> dict[str, list[str]]:
@@ -147,7 +147,7 @@ def written_forms(items, results) -> dict[str, list[str]]:
             if m.kind == "pronoun" or m.speaker not in speakers:
                 continue
             text = " ".join(item.sentence.text[m.start:m.end].split())
-            if _DETERMINERS.match(text):
+            if m.kind != "person" and _DETERMINERS.match(text):  # not "Le Pen"
                 text = text[:1].lower() + text[1:]
             if 0 < len(text.split()) <= 8:
                 forms.setdefault(m.speaker, {})[text] = None

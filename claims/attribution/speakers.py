@@ -84,6 +84,9 @@ class ArticleContext:
         if not words:
             return name
         key = fold_name(words[-1])
+        known = self.names.get(key)
+        if known is not None and len(words) > 1 and fold_name(words[0]) not in {fold_name(w) for w in known.split()}:
+            return name  # "Jean-Marie Le Pen" is not "Marine Le Pen": same family name, another person
         found = [self.names.get(key, name)]
         if len(words) == 1 and key in self.first_words:  # "Amara" -> "Amara Tesfaye Bekele"
             found.append(self.first_words[key])
