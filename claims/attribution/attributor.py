@@ -161,8 +161,9 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
             return
         if mention is None or mention.kind not in ("person", "role"):
             # "Ses propos ont fait réagir la ministre X": the last person named, not after a preposition
-            mention = next((m for m in reversed(item.mentions) if m.kind == "person"
-                            and not self._after_preposition(item, m)), None)
+            mention = next((m for m in reversed(item.mentions) if m.kind == "person"  # not "la fille du défunt X"
+                            and not self._after_preposition(item, m)
+                            and not self._modifies_noun(item, m)), None)
         if mention is not None and mention.kind in ("person", "role"):
             self._referents.add(mention.speaker)
 

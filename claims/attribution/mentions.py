@@ -61,6 +61,13 @@ class MentionQueries:
         return bool(before) and before[-1] in ("de", "d", "à", "au", "aux", "en", "par", "pour",
                                                "avec", "dans", "sur", "vers", "contre", "du", "des")
 
+    def _modifies_noun(self, item, mention: Mention) -> bool:
+        """Tell whether a name only qualifies a noun ("la fille du défunt X"): no referent then."""
+        token = self._token_at(item.doc, mention.start)
+        while token is not None and token.dep_.startswith("flat") and token.head is not token:
+            token = token.head
+        return token is not None and token.dep_ == "nmod"
+
     def _mention_after(self, item, offset: int, gap: int) -> Optional[Mention]:
         """The first mention after ``offset`` within ``gap`` words, not after a preposition."""
         for m in item.mentions:
