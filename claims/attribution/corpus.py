@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Optional, Sequence
 
-from claims.attribution.canon import ArticleNames, canonical_speakers
+from claims.attribution.canon import ArticleNames, canonical_speakers, speaker_variants
 from claims.records import Article, Attribution, Sentence
 
 MEMO_KIND = "attribution"
@@ -51,6 +51,14 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
     return canonical_speakers(*attribute_articles(articles, sentences, attributor, memo, parses))
 
 
+def attribute_corpus_named(articles: Sequence[Article], sentences: Sequence[Sentence],
+                           attributor=None, memo=None, parses=None) -> tuple[list[Attribution], dict]:
+    """:func:`attribute_corpus` and, for each source's corpus-wide name, how the articles wrote it
+    (``{"Luiz Inácio Lula da Silva": ["Lula", "le président brésilien"]}``)."""
+    out, article_of, tables = attribute_articles(articles, sentences, attributor, memo, parses)
+    return canonical_speakers(out, article_of, tables), speaker_variants(tables)
+
+
 def attribute_articles(articles: Sequence[Article], sentences: Sequence[Sentence], attributor=None,
                        memo=None, parses=None) -> tuple[list[Attribution], list[int], list[ArticleNames]]:
     """Each article attributed on its own, before speakers get their corpus-wide names.
@@ -88,7 +96,8 @@ def attribute_articles(articles: Sequence[Article], sentences: Sequence[Sentence
         else:
             result = list(attributor.attribute(article, own))
         context = getattr(attributor, "context_", None) if own else None
-        names = ArticleNames.of(context) if context is not None else ArticleNames()
+        names = ArticleNames.of(context, getattr(attributor, "surfaces_", None)) \
+            if context is not None else ArticleNames()
         out.extend(result)
         tables.append(names)
         fresh.append((_memo_text(article, own), {"rows": [_to_json(a) for a in result],
@@ -105,4 +114,4 @@ def _default_attributor():
     return SpeakerAttributor(nlp=french_nlp())
 
 
-__all__ = ["attribute_articles", "attribute_corpus"]
+__all__ = ["attribute_articles", "attribute_corpus", "attribute_corpus_named"]
