@@ -4,6 +4,7 @@ import typer
 
 from claims.commands.compare import compare
 from claims.commands.match import match
+from claims.commands.report import report
 from claims.commands.similar import similar
 from claims.commands.speakers import speakers
 
@@ -18,6 +19,7 @@ app.command("match")(match)
 app.command("similar")(similar)
 app.command("compare")(compare)
 app.command("speakers")(speakers)
+app.command("report")(report)
 
 if __name__ == "__main__":
     app()
