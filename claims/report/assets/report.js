@@ -128,7 +128,7 @@
   function mentionGroups(mentions) {
     var groups = {}, keys = [];
     mentions.forEach(function (m) {
-      var key = (m.date || "") + "\u0001" + m.outlet;
+      var key = (m.date || "\uffff") + "\u0001" + m.outlet;  // undated last
       if (!groups[key]) { groups[key] = []; keys.push(key); }
       groups[key].push(m);
     });
