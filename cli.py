@@ -5,6 +5,7 @@ import typer
 from claims.commands.compare import compare
 from claims.commands.match import match
 from claims.commands.report import report
+from claims.commands.serve import serve
 from claims.commands.similar import similar
 from claims.commands.speakers import speakers
 
@@ -20,6 +21,7 @@ app.command("similar")(similar)
 app.command("compare")(compare)
 app.command("speakers")(speakers)
 app.command("report")(report)
+app.command("serve")(serve)
 
 if __name__ == "__main__":
     app()
