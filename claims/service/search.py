@@ -9,7 +9,7 @@ the number of batches, not of queries, and an idle service adds no waiting.
 from __future__ import annotations
 
 import asyncio
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -74,24 +74,11 @@ class QueryBatcher:
                 pass
 
 
-def nearest_rows(index, query: np.ndarray, top_k: int,
-                 keep: Optional[Callable[[int], bool]] = None) -> list[tuple[int, float]]:
-    """Rows of ``index`` nearest to one query vector, best first, with their cosines.
-
-    Args:
-        index: a fitted :class:`embeddings.index.VectorIndex`.
-        query: one unit vector.
-        top_k: how many rows to return.
-        keep: when given, only rows for which it is true are returned.
-    """
-    wanted = top_k if keep is None else min(index.ntotal_, top_k * 4 + 16)
-    while True:
-        found = index.search(query.reshape(1, -1), wanted)
-        rows = [(int(i), float(s)) for i, s in zip(found.ids[0], found.scores[0]) if i >= 0]
-        picked = [r for r in rows if keep is None or keep(r[0])]
-        if len(picked) >= top_k or wanted >= index.ntotal_:
-            return picked[:top_k]
-        wanted = min(index.ntotal_, wanted * 4)
+def nearest_rows(index, query: np.ndarray, top_k: int) -> list[tuple[int, float]]:
+    """Rows of ``index`` (a fitted :class:`embeddings.index.VectorIndex`) nearest to one unit
+    vector, best first, with their cosines."""
+    found = index.search(query.reshape(1, -1), top_k)
+    return [(int(i), float(s)) for i, s in zip(found.ids[0], found.scores[0]) if i >= 0]
 
 
 __all__ = ["MAX_BATCH", "QueryBatcher", "nearest_rows"]
