@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from claims.analysis import Analysis, table_rows
@@ -42,3 +44,65 @@ def synthetic_analysis(n_claims: int, texts: dict[int, str] | None = None) -> An
     return Analysis(articles=tuple(articles), rows=tuple(table_rows(sentences, attributions, groups)),
                     embeddings=np.zeros((len(sentences), 4), dtype=np.float32), groups=groups,
                     settings=resolve_settings("e5-small"), encoder=None)
+
+
+class FactMention(NamedTuple):
+    """The shape of ``claims.facts`` records, as the report reads them."""
+
+    row: int
+    article: str
+    source: str | None
+    date: str | None
+    time: str | None
+    speaker: str | None
+    stance: str | None
+    figure: str | None
+    text: str
+
+
+class Version(NamedTuple):
+    value: float | None
+    unit: str | None
+    qualifier: str | None
+    label: str
+    mentions: tuple
+    first_date: str | None
+
+
+class Difference(NamedTuple):
+    a: int
+    b: int
+    kind: str
+
+
+class Fact(NamedTuple):
+    id: str
+    what: str
+    kind: str | None
+    contested: int
+    versions: tuple
+    first: int
+    differences: tuple
+    group: str | None = None
+
+    @property
+    def rows(self) -> list[int]:
+        return [m.row for v in self.versions for m in v.mentions]
+
+
+def with_toll_fact(analysis: Analysis) -> Analysis:
+    """``analysis`` carrying one disputed fact on claim c00001: a later, higher toll listed first."""
+    group = analysis.groups[0]
+    later, earlier = group.mentions[1], group.mentions[0]
+
+    def mention(m, date, figure):
+        return FactMention(m.row, m.sentence.article, "AFP", date, None, m.attribution.speaker, m.stance, figure,
+                           m.sentence.text)
+
+    fact = Fact("f001", "dead in Morocco on 9 September", "update", 2,
+                (Version(2012.0, "morts", "au moins", "au moins 2012 morts", (mention(later, "2023-09-10", "2012 morts"),),
+                         "2023-09-10"),
+                 Version(820.0, "morts", None, "820 morts", (mention(earlier, "2023-09-09", "820 morts"),), "2023-09-09")),
+                1, (Difference(0, 1, "update"),))
+    object.__setattr__(analysis, "facts", (fact,))  # the facts stage is another branch's; its shape here
+    return analysis

@@ -14,7 +14,7 @@ import pytest
 from claims.report import render_report
 from claims.report.data import report_data
 from tests.browser_helpers import console_errors, requested_urls, screenshot
-from tests.report_helpers import synthetic_analysis
+from tests.report_helpers import synthetic_analysis, with_toll_fact
 
 REPO = Path(__file__).resolve().parents[1]
 EVIL = "<img src=x onerror=\"window.__xss=1\"></script><script>window.__xss=2</script><!-- {{data}}"
@@ -150,3 +150,15 @@ def test_cli_writes_the_report_file(tmp_path):
     run = subprocess.run([sys.executable, str(REPO / "cli.py"), "report", "--since", "2023-01-01"],
                          capture_output=True, text=True, cwd=REPO, timeout=600)
     assert run.returncode == 1 and "--since and --until need --store" in run.stderr
+
+
+def test_fact_versions_side_by_side_in_date_order(browser, tmp_path):
+    open_page(browser, tmp_path, render_report(with_toll_fact(synthetic_analysis(3))))
+    versions = browser.execute_script(
+        "return [...document.querySelectorAll('[data-fact=\"f001\"] .version')].map(v => ["
+        "v.querySelector('.when').textContent, v.querySelector('.value').textContent, v.getBoundingClientRect().left])")
+    assert [v[1] for v in versions] == ["820 morts", "au moins 2012 morts"]  # earliest first
+    assert versions[0][2] < versions[1][2]  # side by side, left to right
+    assert "first" in versions[0][0]
+    assert "c00001" in browser.find_element("css selector", '[data-fact="f001"]').text
+    assert console_errors(browser) == []

@@ -67,15 +67,24 @@ def plain(value: Any) -> Any:
 
 
 def fact_records(analysis: Analysis) -> Optional[list[dict]]:
-    """The analysis' fact versions (``Analysis.facts``, when that stage ran), else None.
+    """The analysis' disputed facts as plain records, most contested first; None when the
+    analysis carries no facts (the facts stage is not part of this version of the pipeline).
 
-    Facts come from another part of the pipeline; they are passed on as plain records and
-    the page shows the fields it knows (versions with value, date, outlet, speaker, text).
+    Each record is the fact's own fields (``claims.facts.Fact``: versions with their mentions,
+    differences, kind) plus ``claims``: the claim ids of the sentences giving its versions.
     """
-    facts = getattr(analysis, "facts", None)
-    if facts is None:
+    if not hasattr(analysis, "facts"):
         return None
-    return [plain(f) for f in facts]
+    disputes = getattr(analysis, "disputes", None)
+    facts = disputes() if callable(disputes) else analysis.facts
+    records = []
+    for fact in facts:
+        record = plain(fact)
+        rows = getattr(fact, "rows", None) or []
+        record["claims"] = sorted({analysis.rows[r].group for r in rows
+                                   if 0 <= r < len(analysis.rows) and analysis.rows[r].group})
+        records.append(record)
+    return records
 
 
 def report_data(analysis: Analysis, groups: Optional[Iterable[ClaimGroup]] = None,

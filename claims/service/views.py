@@ -109,23 +109,9 @@ def claim_detail(snap: Snapshot, claim_id: str, store=None) -> dict:
     for mention in record["mentions"]:
         mention["outlet"] = outlet_of(analysis.article(mention["article"]))
     facts = fact_records(analysis)
-    record["facts"] = None if facts is None else [f for f in facts if _mentions_claim(f, claim_id)]
+    record["facts"] = None if facts is None else [f for f in facts if claim_id in f["claims"] or f.get("group") == claim_id]
     record["generation"] = snap.generation
     return record
-
-
-def _mentions_claim(fact: dict, claim_id: str) -> bool:
-    """Whether a fact record names this claim anywhere (its shape belongs to the facts stage)."""
-    stack = [fact]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif item == claim_id:
-            return True
-    return False
 
 
 def find_article_id(snap: Snapshot, ref: str) -> str:

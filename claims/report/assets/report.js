@@ -233,21 +233,23 @@
     renderFacts(f);
   }
 
-  function versionBox(v) {
-    var box = el("div", "version");
-    var when = v.date || v.first_date || v.first_seen || v.time || "";
-    box.appendChild(el("div", "when", when || "no date"));
-    var value = [v.qualifier, v.value_text || v.text_value || v.value, v.unit].filter(function (x) {
+  function versionBox(v, first) {
+    var box = el("div", "version" + (first ? " first" : ""));
+    box.appendChild(el("div", "when", (v.first_date || v.date || "no date") + (first ? " \u00b7 first" : "")));
+    var value = v.label || [v.qualifier, v.value, v.unit].filter(function (x) {
       return x !== null && x !== undefined && x !== "";
     }).join(" ");
     if (value) box.appendChild(el("div", "value", value));
-    if (v.stance) box.appendChild(stanceBadge(v.stance));
     var mentions = v.mentions || [];
     if (!mentions.length && (v.text || v.article)) mentions = [v];
     mentions.forEach(function (m) {
-      var who = [m.outlet || (articles[m.article] || {}).outlet, m.speaker, m.article].filter(Boolean).join(" \u00b7 ");
-      if (who) box.appendChild(el("div", "muted", who));
-      if (m.text) box.appendChild(el("p", "text", m.text));
+      var who = [m.source || m.outlet || (articles[m.article] || {}).outlet, m.date, m.time, m.speaker || "narration"]
+        .filter(Boolean).join(" \u00b7 ");
+      var item = el("div", "fact-mention");
+      item.appendChild(el("div", "muted", who));
+      if (m.stance) item.appendChild(stanceBadge(m.stance));
+      if (m.text) item.appendChild(el("p", "text", m.text));
+      box.appendChild(item);
     });
     return box;
   }
@@ -267,16 +269,26 @@
       if (shown >= PAGE) return;
       shown++;
       var box = el("div", "fact");
-      box.appendChild(el("h3", null, fact.label || fact.description || fact.slot || fact.id || "fact"));
-      var kind = fact.kind || fact.difference || fact.type;
-      if (kind) box.appendChild(el("span", "badge alert", String(kind)));
-      var versions = (fact.versions || []).slice().sort(function (a, b) {
-        var x = String(a.date || a.first_date || ""), y = String(b.date || b.first_date || "");
-        return x < y ? -1 : x > y ? 1 : 0;
+      box.setAttribute("data-fact", fact.id || "");
+      var head = el("div", "card-head");
+      if (fact.id) head.appendChild(el("span", "claim-id", fact.id));
+      head.appendChild(el("h3", null, fact.what || fact.label || "fact"));
+      if (fact.kind) head.appendChild(el("span", "badge alert", fact.kind));
+      box.appendChild(head);
+      var versions = (fact.versions || []).map(function (v, i) { return { v: v, i: i }; });
+      versions.sort(function (a, b) {
+        var x = String(a.v.first_date || a.v.date || "\uffff"), y = String(b.v.first_date || b.v.date || "\uffff");
+        return x < y ? -1 : x > y ? 1 : a.i - b.i;
       });
       var line = el("div", "timeline");
-      versions.forEach(function (v) { line.appendChild(versionBox(v)); });
+      versions.forEach(function (x) { line.appendChild(versionBox(x.v, x.i === fact.first)); });
       box.appendChild(line);
+      var notes = (fact.differences || []).map(function (d) {
+        var a = (fact.versions[d.a] || {}).label, b = (fact.versions[d.b] || {}).label;
+        return a && b ? a + " / " + b + ": " + d.kind : null;
+      }).filter(Boolean);
+      if (notes.length) box.appendChild(el("p", "muted", "Differences: " + notes.join("; ")));
+      if (fact.claims && fact.claims.length) box.appendChild(el("p", "muted", "Claims: " + fact.claims.join(", ")));
       list.appendChild(box);
     });
     section.hidden = shown === 0;
