@@ -159,3 +159,18 @@ def test_report_page_in_chromium(server, browser):
     assert "/similar" in browser.page_source
     assert console_errors(browser) == []
     assert all(url.startswith(server.url) for url in requested_urls(browser))
+
+
+def test_report_of_a_store_from_the_cli(server, tmp_path):
+    store_path = server.process.args[server.process.args.index("--store") + 1]
+    out = tmp_path / "report.html"
+    run = subprocess.run([sys.executable, str(REPO / "cli.py"), "report", "--store", store_path, "-o", str(out)],
+                         capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert run.returncode == 0, run.stderr
+    with server.client() as client:
+        ids = {c["id"] for c in client.get("/claims", params={"limit": 500}).json()["claims"]}
+    page = out.read_text(encoding="utf-8")
+    assert all(f'"id":"{claim_id}"' in page for claim_id in ids)
+    missing = subprocess.run([sys.executable, str(REPO / "cli.py"), "report", "--store", str(tmp_path / "none")],
+                             capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert missing.returncode == 1 and "claims: error:" in missing.stderr
