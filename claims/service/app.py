@@ -16,6 +16,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.exceptions import HTTPException
 
 from claims.service import views
@@ -71,6 +72,7 @@ def create_app(state: StoreState, encoder=None, token: Optional[str] = None, max
     app = FastAPI(title="claims", version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Claims that recur across news articles: who said them, with what stance, "
                               "where the articles disagree. Reads and grows one store.")
+    app.add_middleware(GZipMiddleware, minimum_size=64_000)  # the report of a large store: MBs of JSON
     app.add_middleware(BodyLimit, max_body=max_body)
     app.add_middleware(TokenGuard, token=token)
 
