@@ -23,7 +23,7 @@ from claims.service import views
 from claims.service.articles import ARTICLE_SCHEMA, MAX_BATCH, ArticleProblems, articles_from_body
 from claims.service.docs import docs_page
 from claims.service.guards import MAX_BODY, BodyLimit, TokenGuard
-from claims.service.search import QueryBatcher, nearest_rows
+from claims.service.search import QueryBatcher
 from claims.service.state import StoreState
 from claims.store import StoreError
 
@@ -165,8 +165,7 @@ def create_app(state: StoreState, encoder=None, token: Optional[str] = None, max
         snap = await run_in_threadpool(state.snapshot)
         if snap.analysis is None or not snap.analysis.rows:
             return {"generation": snap.generation, "results": []}
-        vector = await batcher.encode(text)
-        rows = nearest_rows(snap.index, vector, k)
+        rows = await batcher.nearest(text, snap.analysis.embeddings, k)
         return {"generation": snap.generation, "results": views.nearest(snap, rows)}
 
     @app.get("/compare", summary="The claims two articles share (ids or id prefixes)")

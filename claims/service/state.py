@@ -1,4 +1,4 @@
-"""What the service holds in memory: the store's analysis of one generation, and its index.
+"""What the service holds in memory: the store's analysis of one generation, and what it derives."""
 
 A :class:`Snapshot` is immutable and built once per store generation. Requests take the
 current snapshot and read only it, so an ingest committed meanwhile (by this service or by
@@ -68,13 +68,6 @@ class Snapshot:
                 fold(" \x01 ".join([m.sentence.text for m in g.mentions] + sorted(speakers) + sorted(where))),
                 g.comparison is not None and is_disputed(g.comparison))
         return facets
-
-    @cached_property
-    def index(self):
-        """An exact vector index over every sentence (built on the first search)."""
-        from embeddings.index import VectorIndex
-
-        return VectorIndex(kind="exact").fit(self.analysis.embeddings)
 
     @cached_property
     def report_html(self) -> str:
