@@ -1,4 +1,4 @@
-"""What the service holds in memory: the store's analysis of one generation, and what it derives."""
+"""What the service holds in memory: the store's analysis of one generation, and what it derives.
 
 A :class:`Snapshot` is immutable and built once per store generation. Requests take the
 current snapshot and read only it, so an ingest committed meanwhile (by this service or by
