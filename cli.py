@@ -3,6 +3,7 @@
 import typer
 
 from claims.commands.compare import compare
+from claims.commands.ingest import ingest
 from claims.commands.match import match
 from claims.commands.report import report
 from claims.commands.serve import serve
@@ -22,6 +23,7 @@ app.command("compare")(compare)
 app.command("speakers")(speakers)
 app.command("report")(report)
 app.command("serve")(serve)
+app.command("ingest")(ingest)
 
 if __name__ == "__main__":
     app()

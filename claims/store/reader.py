@@ -9,11 +9,13 @@ again for what is left.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+import time
 from pathlib import Path
 import numpy as np
 
-from claims.analysis import Analysis, table_rows
+from claims.analysis import Analysis, StageTime, table_rows
 from claims.records import ClaimGroup, Mention, Sentence
 from claims.store.codec import article_from_row, attribution_from_row, link_from_json, settings_from_json
 from claims.store.schema import StoreError, get_meta
@@ -50,6 +52,7 @@ def load_analysis(conn: sqlite3.Connection, folder: Path, window: Window = Windo
     Raises:
         StoreError: when the store is empty or its vector file is missing or damaged.
     """
+    started = time.perf_counter()
     for attempt in range(3):  # a commit between the snapshot and opening its file: read again
         snap = Snapshot(conn)
         if snap.settings_json is None:
@@ -66,12 +69,12 @@ def load_analysis(conn: sqlite3.Connection, folder: Path, window: Window = Windo
         settings = settings_from_json(snap.settings_json)
     except ValueError as error:
         raise StoreError(f"{folder}: {error}") from None
-    return _build(snap, vectors, settings, window)
+    return _build(snap, vectors, settings, window, started)
 
 
-def _build(snap: Snapshot, vectors: np.ndarray, settings, window: Window) -> Analysis:
+def _build(snap: Snapshot, vectors: np.ndarray, settings, window: Window, started: float) -> Analysis:
+    from claims.comparison import compare_group  # not claims.pipeline: its imports (scipy) cost seconds
     from claims.models import get_encoder
-    from claims.pipeline import compare_groups
 
     articles = [article_from_row(r) for r in snap.articles]
     if not window.open:
@@ -96,9 +99,11 @@ def _build(snap: Snapshot, vectors: np.ndarray, settings, window: Window) -> Ana
     groups = [ClaimGroup(claim_id, tuple(ms)) for claim_id, ms in members.items()
               if len({x.sentence.article for x in ms}) >= settings.min_articles]
     groups.sort(key=lambda g: g.mentions[0].row)
-    groups = compare_groups(tuple(groups), articles)
+    by_id = {a.id: a for a in articles}
+    groups = tuple(dataclasses.replace(g, comparison=compare_group(g, by_id)) for g in groups)
     return Analysis(tuple(articles), tuple(table_rows(sentences, attributions, groups)), embeddings,
-                    groups, settings, get_encoder(settings.model, cache=settings.cache))
+                    groups, settings, get_encoder(settings.model, cache=settings.cache),
+                    (StageTime("load store", time.perf_counter() - started),))
 
 
 __all__ = ["Snapshot", "load_analysis"]

@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import Optional, Union
 
+from claims.ingest.corpus import MAX_ARTICLE_CHARS
 from claims.settings import Settings
 from claims.store.schema import DB_NAME, StoreError, connect, get_meta
 from claims.store.window import Window
@@ -69,7 +70,7 @@ class Store:
 
         Raises:
             StoreError: locked by another ingest, settings differing from the store's.
-            ValueError: no article in ``inputs``, or one id given twice.
+            ValueError: no article in ``inputs``, an empty or too long text, or one id given twice.
         """
         from claims.ingest import resolve_articles
         from claims.store.writer import ingest
@@ -77,6 +78,12 @@ class Store:
         articles = resolve_articles(inputs)
         if not articles:
             raise ValueError("no article to ingest")
+        for article in articles:  # what the command line refuses in a file, refused here too
+            if not article.text.strip():
+                raise ValueError(f"article {article.id!r}: empty text")
+            if len(article.text) > MAX_ARTICLE_CHARS:
+                raise ValueError(f"article {article.id!r}: {len(article.text):,} characters is over the limit "
+                                 f"of {MAX_ARTICLE_CHARS:,}; split it")
         # A connection of its own: readers of this object are not held up by a long ingest.
         conn = connect(self.path, create=False)
         try:
@@ -101,8 +108,13 @@ class Store:
         from claims.store.reader import load_analysis
 
         window = Window.parse(since, until)
-        with self._lock:
-            return self._query(lambda c: load_analysis(c, self.path, window))
+        conn = connect(self.path, create=False)  # its own: a long load does not hold up other threads
+        try:
+            return load_analysis(conn, self.path, window)
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: cannot read the store ({error})") from None
+        finally:
+            conn.close()
 
     def merges(self) -> list[tuple[str, str, int]]:
         """Every recorded merge: ``(kept_id, absorbed_id, generation)``, oldest first."""

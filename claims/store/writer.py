@@ -2,14 +2,16 @@
 
 Everything happens inside one ``BEGIN IMMEDIATE`` transaction (one writer at a time; readers
 keep the last committed state). The grouping runs over every stored sentence with the stored
-vectors (only new sentences are encoded), then :func:`claims.store.ids.assign_ids` names each
-group after the stored claim it overlaps most. The vector file of the new generation is
+vectors (only new sentences are encoded); :func:`claims.store.ids.resolve_claims` adds what its
+groups say to the stored claims (new mentions join, new claims, merges on new evidence) and
+:func:`claims.store.regroup.claim_groups` builds the claims' groups. The vector file of the new generation is
 written before the commit that names it, so a kill at any point leaves the previous state.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import sys
@@ -22,7 +24,9 @@ import numpy as np
 from claims.records import Article
 from claims.settings import Settings
 from claims.store import codec
-from claims.store.ids import assign_ids
+from claims.store.ids import resolve_claims
+from claims.store.regroup import StoredMention, claim_groups, row_keys
+from claims.store.run import run_corpus
 from claims.store.schema import StoreError, get_meta, set_meta
 from claims.store.vectors import read_vectors, remove_unused, write_vectors
 
@@ -89,20 +93,18 @@ def ingest(conn: sqlite3.Connection, folder: Path, incoming: Sequence[Article],
     except sqlite3.OperationalError as error:
         raise StoreError(f"{folder}: the store is locked by another ingest ({error}); try again "
                          f"when it finishes") from None
-    written = None
     try:
-        report, written = _ingest_locked(conn, folder, incoming, settings, progress)
+        report = _ingest_locked(conn, folder, incoming, settings, progress)
         if not report.changed:
             conn.execute("ROLLBACK")
             return report
         _pause_for_tests()
         conn.execute("COMMIT")
     except BaseException:
+        # A vector file written for this generation stays unnamed: the next ingest removes it
+        # (removing it here could, after an interrupt just past the commit, remove a named one).
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK")
-        if written is not None:
-            with contextlib.suppress(OSError):
-                (folder / written).unlink()
         raise
     return report
 
@@ -123,56 +125,72 @@ def _pause_for_tests() -> None:
 
 
 def _ingest_locked(conn, folder: Path, incoming, settings, progress):
-    """The work of one ingest, inside the write transaction; returns the report and the vector file."""
+    """The work of one ingest, inside the write transaction."""
     generation = int(get_meta(conn, "generation", "0"))
+    settings = _settings(conn, folder, settings)  # other settings are refused even when nothing changed
     hashes = dict(conn.execute("SELECT id, text_hash FROM articles"))
     added = [a for a in incoming if a.id not in hashes]
     replaced = [a for a in incoming if a.id in hashes and hashes[a.id] != codec.text_hash(a.text)]
     unchanged = tuple(a.id for a in incoming if a.id in hashes and hashes[a.id] == codec.text_hash(a.text))
     if not added and not replaced:
-        return IngestReport((), (), unchanged, generation=generation), None
-    settings = _settings(conn, folder, settings)
+        return IngestReport((), (), unchanged, generation=generation)
     changed = {a.id: a for a in added + replaced}
-    stored = [codec.article_from_row(_as_dict(conn, "SELECT * FROM articles WHERE id=?", (i,)))
-              for i in sorted(hashes) if i not in changed]
+    stored = [a for a in _stored_articles(conn) if a.id not in changed]
     articles = sorted(stored + list(changed.values()), key=lambda a: a.id)
 
     from claims.ingest import split_corpus
-    from claims.pipeline import analyze
 
     sentences = split_corpus(articles)
     vectors = _vectors(conn, folder, sentences, settings, progress)
-    analysis = analyze(articles, settings=settings, embeddings=vectors)
+    analysis, scorer = run_corpus(articles, vectors, settings)
+    settings = analysis.settings  # with the threshold, when it was estimated from the corpus
 
-    old_members = {(a, t): c for a, t, c in conn.execute(
-        "SELECT s.article_id, s.text, m.claim_id FROM mentions m JOIN sentences s ON s.id = m.sentence_id")}
+    stored_mentions = _stored_mentions(conn)
+    stored_members = {k: m.claim for k, m in stored_mentions.items()}
+    keys = row_keys(analysis)
+    fresh = {k for k in keys if k[0] in changed}
     width = int(get_meta(conn, "id_width", "0")) or max(3, len(str(len(analysis.groups))))
-    ids = assign_ids(old_members, [[(m.sentence.article, m.sentence.text) for m in g.mentions]
-                                   for g in analysis.groups], int(get_meta(conn, "next_claim", "1")), width)
+    resolution = resolve_claims(stored_members, [[(m.sentence.article, m.sentence.text) for m in g.mentions]
+                                                 for g in analysis.groups],
+                                fresh, set(keys), int(get_meta(conn, "next_claim", "1")), width)
+    groups = claim_groups(analysis, resolution, settings, scorer, stored_mentions)
+
     new_generation = generation + 1
     _write_articles(conn, added, replaced, new_generation)
     row_ids = _write_sentences(conn, analysis, set(changed))
-    _write_claims(conn, ids, new_generation)
-    _write_mentions(conn, analysis, ids.ids, row_ids)
+    _write_claims(conn, resolution, new_generation)
+    _write_mentions(conn, analysis, groups, row_ids)
     previous = get_meta(conn, "vectors")
     written = write_vectors(folder, new_generation, analysis.embeddings)
     remove_unused(folder, keep={written, previous})
     for key, value in (("generation", new_generation), ("vectors", written), ("rows", len(sentences)),
-                       ("next_claim", ids.next_number), ("id_width", width),
-                       ("settings", codec.settings_to_json(analysis.settings))):
+                       ("next_claim", resolution.next_number), ("id_width", width),
+                       ("settings", codec.settings_to_json(settings))):
         set_meta(conn, key, value)
     conn.execute("INSERT INTO ingests VALUES (?, datetime('now'), ?, ?, ?, ?, ?, ?)",
-                 (new_generation, len(added), len(replaced), len(unchanged), len(ids.new), len(ids.kept),
-                  len(ids.merges)))
-    report = IngestReport(tuple(a.id for a in added), tuple(a.id for a in replaced), unchanged, tuple(ids.new),
-                          tuple(ids.kept), tuple(ids.merges), tuple(ids.retired), new_generation)
-    return report, written
+                 (new_generation, len(added), len(replaced), len(unchanged), len(resolution.new),
+                  len(resolution.kept), len(resolution.merges)))
+    report = IngestReport(tuple(a.id for a in added), tuple(a.id for a in replaced), unchanged,
+                          tuple(resolution.new), tuple(resolution.kept), tuple(resolution.merges),
+                          tuple(resolution.retired), new_generation)
+    return report
 
 
-def _as_dict(conn, sql: str, params) -> dict:
-    cursor = conn.execute(sql, params)
+def _stored_mentions(conn) -> dict[tuple, StoredMention]:
+    """Mention key → what the store holds for it (the partner of its link named by key)."""
+    key_of = {i: (a, t) for i, a, t in conn.execute("SELECT id, article_id, text FROM sentences")}
+    out = {}
+    for sid, claim, score, stance, link in conn.execute(
+            "SELECT sentence_id, claim_id, score, stance, link FROM mentions"):
+        partner = json.loads(link)["partner"] if link else None
+        out[key_of[sid]] = StoredMention(claim, score, stance, link, key_of.get(partner))
+    return out
+
+
+def _stored_articles(conn) -> list[Article]:
+    cursor = conn.execute("SELECT * FROM articles ORDER BY id")
     names = [d[0] for d in cursor.description]
-    return dict(zip(names, cursor.fetchone()))
+    return [codec.article_from_row(dict(zip(names, row))) for row in cursor]
 
 
 def _settings(conn, folder: Path, wanted: Optional[Settings]) -> Settings:
@@ -258,6 +276,7 @@ def _write_sentences(conn, analysis, changed: set[str]) -> dict[int, int]:
 
 
 def _write_claims(conn, ids, generation: int) -> None:
+    """New claims in, merged and retired ones marked (their ids stay, never reused)."""
     conn.executemany("INSERT INTO claims VALUES (?, ?, 'active', NULL, ?, ?)",
                      [(c, int(c.lstrip("c")), generation, generation) for c in ids.new])
     conn.executemany("UPDATE claims SET updated_generation=? WHERE id=?", [(generation, c) for c in ids.kept])
@@ -268,14 +287,14 @@ def _write_claims(conn, ids, generation: int) -> None:
                      [(generation, c) for c in ids.retired])
 
 
-def _write_mentions(conn, analysis, group_ids: list[str], row_ids: dict[int, int]) -> None:
+def _write_mentions(conn, analysis, groups, row_ids: dict[int, int]) -> None:
     conn.execute("DELETE FROM attributions")
     conn.executemany("INSERT INTO attributions VALUES (?, ?, ?, ?, ?, ?)",
                      [(row_ids[i], *codec.attribution_values(r.attribution)) for i, r in enumerate(analysis.rows)])
     conn.execute("DELETE FROM mentions")
     conn.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?)",
-                     [(row_ids[m.row], claim, m.score, m.stance, codec.link_to_json(m.link, row_ids))
-                      for g, claim in zip(analysis.groups, group_ids, strict=True) for m in g.mentions])
+                     [(row_ids[m.row], g.id, m.score, m.stance, codec.link_to_json(m.link, row_ids))
+                      for g in groups for m in g.mentions])
 
 
 __all__ = ["IngestReport", "PAUSE_ENV", "ingest"]
