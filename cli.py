@@ -6,6 +6,8 @@ from claims.commands.compare import compare
 from claims.commands.disputes import disputes
 from claims.commands.ingest import ingest
 from claims.commands.match import match
+from claims.commands.report import report
+from claims.commands.serve import serve
 from claims.commands.similar import similar
 from claims.commands.speakers import speakers
 
@@ -21,6 +23,8 @@ app.command("similar")(similar)
 app.command("compare")(compare)
 app.command("speakers")(speakers)
 app.command("disputes")(disputes)
+app.command("report")(report)
+app.command("serve")(serve)
 app.command("ingest")(ingest)
 
 if __name__ == "__main__":

@@ -29,3 +29,17 @@ def attributor():
     except RuntimeError:
         pytest.skip("spaCy model fr_core_news_md is not installed")
     return SpeakerAttributor(nlp=nlp)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium through /usr/bin/chromedriver (never downloads a browser).
+
+    Skips when chromium is not installed here; fails instead when ``CLAIMS_REQUIRE_BROWSER``
+    is set (CI installs it, so a missing browser there is a broken set-up, not a skip).
+    """
+    from tests.browser_helpers import start_browser
+
+    driver = start_browser()
+    yield driver
+    driver.quit()

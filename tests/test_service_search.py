@@ -1,0 +1,48 @@
+"""The service's batched exact search gives what one query at a time gives."""
+
+import asyncio
+
+import numpy as np
+
+from claims.service.search import QueryBatcher, top_rows
+
+
+class WordEncoder:
+    """A stand-in model: a text's vector is fixed by its words (counts of hashed words)."""
+
+    dim = 16
+
+    def encode(self, texts, batch_size=32, progress=None):
+        vectors = np.zeros((len(texts), self.dim), np.float32)
+        for i, text in enumerate(texts):
+            for word in text.split():
+                vectors[i, sum(map(ord, word)) % self.dim] += 1
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+
+def test_concurrent_queries_get_their_own_exact_answers():
+    rng = np.random.default_rng(0)
+    corpus = rng.normal(size=(500, 16)).astype(np.float32)
+    corpus /= np.linalg.norm(corpus, axis=1, keepdims=True)
+    other = corpus[:100].copy()  # a second snapshot, as after an ingest
+    texts = [f"mot{i} autre{i % 7} encore" for i in range(40)]
+    jobs = [(t, corpus if i % 3 else other, 1 + i % 6) for i, t in enumerate(texts)]
+    encoder = WordEncoder()
+
+    async def ask_all():
+        batcher = QueryBatcher(encoder, max_batch=8)
+        try:
+            return await asyncio.gather(*(batcher.nearest(t, e, k) for t, e, k in jobs))
+        finally:
+            await batcher.close()
+
+    answers = asyncio.run(ask_all())
+    for (text, embeddings, k), got in zip(jobs, answers):
+        scores = embeddings @ encoder.encode([text])[0]
+        expected = sorted(range(len(scores)), key=lambda r: (-scores[r], r))[:k]
+        assert [row for row, _ in got] == expected
+        assert np.allclose([s for _, s in got], scores[expected])
+
+
+def test_top_rows_with_fewer_sentences_than_asked():
+    assert top_rows(np.array([[0.1, 0.9]]), 5) == [[(1, 0.9), (0, 0.1)]]
