@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import dataclasses
 
 import numpy as np
 
 from claims.analysis import Analysis, table_rows
 from claims.comparison import compare_group
+from claims.facts.versions import Difference, Fact, FactMention, Version
 from claims.records import Article, Attribution, ClaimGroup, Mention, Sentence
 from claims.settings import resolve_settings
 
@@ -46,50 +47,6 @@ def synthetic_analysis(n_claims: int, texts: dict[int, str] | None = None) -> An
                     settings=resolve_settings("e5-small"), encoder=None)
 
 
-class FactMention(NamedTuple):
-    """The shape of ``claims.facts`` records, as the report reads them."""
-
-    row: int
-    article: str
-    source: str | None
-    date: str | None
-    time: str | None
-    speaker: str | None
-    stance: str | None
-    figure: str | None
-    text: str
-
-
-class Version(NamedTuple):
-    value: float | None
-    unit: str | None
-    qualifier: str | None
-    label: str
-    mentions: tuple
-    first_date: str | None
-
-
-class Difference(NamedTuple):
-    a: int
-    b: int
-    kind: str
-
-
-class Fact(NamedTuple):
-    id: str
-    what: str
-    kind: str | None
-    contested: int
-    versions: tuple
-    first: int
-    differences: tuple
-    group: str | None = None
-
-    @property
-    def rows(self) -> list[int]:
-        return [m.row for v in self.versions for m in v.mentions]
-
-
 def with_toll_fact(analysis: Analysis) -> Analysis:
     """``analysis`` carrying one disputed fact on claim c00001: a later, higher toll listed first."""
     group = analysis.groups[0]
@@ -104,5 +61,4 @@ def with_toll_fact(analysis: Analysis) -> Analysis:
                          "2023-09-10"),
                  Version(820.0, "morts", None, "820 morts", (mention(earlier, "2023-09-09", "820 morts"),), "2023-09-09")),
                 1, (Difference(0, 1, "update"),))
-    object.__setattr__(analysis, "facts", (fact,))  # the facts stage is another branch's; its shape here
-    return analysis
+    return dataclasses.replace(analysis, facts=(fact,))
