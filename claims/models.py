@@ -99,6 +99,12 @@ def _e5_int8(cache: Optional[PathLike]) -> Encoder:
     return OnnxE5Encoder(cache)
 
 
+def _e5_onnx(cache: Optional[PathLike]) -> Encoder:
+    from embeddings.onnx_e5 import OnnxE5Fp32Encoder
+
+    return OnnxE5Fp32Encoder(cache)
+
+
 def _use(cache: Optional[PathLike]) -> Encoder:
     from embeddings.use import USEEncoder
 
@@ -145,6 +151,9 @@ register(ModelEntry(
 register(ModelEntry(
     "e5-small-int8", "multilingual-e5-small, int8 ONNX, 384 d: ~2.5x faster, STS-B-fr 0.783",
     _e5_int8, 384, build="e5-small-int8-onnx-v2", stance_readable=True))
+register(ModelEntry(
+    "e5-small-onnx", "multilingual-e5-small, float32 ONNX, 384 d: the torch model's weights on onnxruntime",
+    _e5_onnx, 384, build="e5-small-onnx-fp32-v1", stance_readable=True))
 register(ModelEntry(
     "use", "Universal Sentence Encoder multilingual v3, numpy, 512 d: fastest, STS-B-fr 0.752",
     _use, 512))
