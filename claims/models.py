@@ -153,7 +153,7 @@ register(ModelEntry(
     _e5_int8, 384, build="e5-small-int8-onnx-v2", stance_readable=True))
 register(ModelEntry(
     "e5-small-onnx", "multilingual-e5-small, float32 ONNX, 384 d: the torch model's weights on onnxruntime",
-    _e5_onnx, 384, build="e5-small-onnx-fp32-v1", stance_readable=True))
+    _e5_onnx, 384, build="e5-small-onnx-fp32-v1", stance_readable=True, calibration="e5-small"))
 register(ModelEntry(
     "use", "Universal Sentence Encoder multilingual v3, numpy, 512 d: fastest, STS-B-fr 0.752",
     _use, 512))
