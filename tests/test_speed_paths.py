@@ -89,3 +89,43 @@ def test_chunks_cover_every_article_in_order():
     assert all(c for c in chunks)
     assert all(sum(sizes[k] for k in c) <= 2000 or len(c) == 1 for c in chunks)
     assert _chunks([], []) == []
+
+
+def _longest_reference(index, tokens):
+    """The first-letter scan longest_matches replaced."""
+    found, i = [], 0
+    while i < len(tokens):
+        best = None
+        for p in index.get(tokens[i].norm[:1], []):
+            if p.match(tokens, i) and (best is None or len(p.parts) > len(best.parts)):
+                best = p
+        if best is None:
+            i += 1
+            continue
+        found.append((i, i + len(best.parts), best))
+        i += len(best.parts)
+    return found
+
+
+def test_phrase_matches_are_the_first_letter_scans():
+    from claims.french.negation_scope import _markers
+    from claims.french.phrases import longest_matches, phrase, phrase_index
+    from claims.french.text import cue_tokens
+    from claims.stance.lexicon import StanceLexicon
+
+    lexicon = StanceLexicon()
+    indexes = [lexicon._cues, *lexicon._kinds.values(), *_markers().values()]
+    # ties of length between a whole word and a prefix: list order decides
+    indexes.append(phrase_index([phrase("ne cess*", "a"), phrase("ne cesse", "b"), phrase("ne", "c"),
+                                 phrase("n*", "d")]))
+    _, sentences = _seed_corpus()
+    texts = [s.text for s in sentences] + ["Il ne cesse de dire qu'il ne cessera pas, bien que non."]
+    hits = 0
+    for index in indexes:
+        for text in texts:
+            tokens = cue_tokens(text)
+            got = longest_matches(index, tokens)
+            assert got == _longest_reference(index, tokens)
+            assert longest_matches(dict(index), tokens) == got  # a plain dict of lists too
+            hits += len(got)
+    assert hits > 50
