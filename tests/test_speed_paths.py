@@ -129,3 +129,31 @@ def test_phrase_matches_are_the_first_letter_scans():
             assert longest_matches(dict(index), tokens) == got  # a plain dict of lists too
             hits += len(got)
     assert hits > 50
+
+
+def test_cue_prefix_tree_finds_the_flat_alternations_cues(monkeypatch):
+    import claims.french.cues as cues
+    from claims.french.text import alternation
+
+    _, sentences = _seed_corpus()
+    texts = [s.text for s in sentences] + [
+        "« Nous ne céderons pas », a-t-il ajouté, selon l'AFP.", "Selon les experts, il l'a déclaré hier.",
+        "Il s'est dit prêt ; elle ne cesse de demander des armes, a précisé à ses yeux le ministre."]
+    fast = [cues.CueLexicon().find(t) for t in texts]
+    monkeypatch.setattr(cues, "trie_alternation", alternation)
+    flat = [cues.CueLexicon().find(t) for t in texts]
+    assert fast == flat
+    assert sum(map(len, fast)) > 30
+    assert cues.trie_alternation is alternation  # the patch took: the comparison was real
+
+
+def test_trie_alternation_prefers_the_longest_form():
+    import re
+
+    from claims.french.cues import trie_alternation
+
+    pattern = re.compile(rf"(?:{trie_alternation(['selon', 'Selon les', 'a dit', 'a'])})\b", re.IGNORECASE)
+    assert pattern.match("selon les experts").group() == "selon les"
+    assert pattern.match("Selon   lui").group() == "Selon"
+    assert pattern.match("a  dit-il").group() == "a  dit"
+    assert re.fullmatch(trie_alternation([]), "") is None
