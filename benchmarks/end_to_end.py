@@ -17,8 +17,9 @@ model folder already built in the cache folder (the build is a one-time cost, me
 :mod:`benchmarks.match_run`) and no embedding cache (every sentence is encoded, every text
 parsed). It prints sentences per second, the seconds
 of each stage (``Analysis.timings``, plus ``render`` and ``write``), the process's peak RSS
-and the load average when it started: the machine may be shared, and a loaded machine runs
-slower.
+the load average when it started and ended, and the CPU seconds the process used (all threads):
+on a shared machine wall time grows with the load, CPU time much less, so before/after
+comparisons on a busy machine read CPU time.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def run_one(n: int, model: str, fmt: str) -> dict:
         path = corpus_file(n, Path(tmp))
         out = Path(tmp) / f"out.{fmt}"
         load = os.getloadavg()[0]
+        cpu0 = _cpu()
         start = time.perf_counter()
         settings = resolve_settings(model, cache=False)
         articles = read_articles([str(path)])
@@ -137,7 +139,14 @@ def run_one(n: int, model: str, fmt: str) -> dict:
             "largest_group": max((len(g.mentions) for g in analysis.groups), default=0),
             "output_mb": round(len(text.encode()) / 2**20, 1), "load": round(load, 2),
             "load_after": round(os.getloadavg()[0], 2),
+            "cpu_s": round(_cpu() - cpu0, 1),
             "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, all threads (less swayed by other programs than wall time)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _realnews_words() -> str:
@@ -186,7 +195,7 @@ def main(argv: list[str]) -> int:
         rest = sum(v for k, v in st.items() if k != "encode")
         repeat = f" (pool repeated: {n / len(pool):.2f}x)" if n > len(pool) else ""
         print(f"n={r['sentences']:,}{repeat}: {r['seconds']} s, {r['sentences_per_s']} sentences/s, "
-              f"peak {r['peak_mb']} MB, load {r['load']} -> {r['load_after']}; "
+              f"CPU {r.get('cpu_s')} s, peak {r['peak_mb']} MB, load {r['load']} -> {r['load_after']}; "
               f"{r['groups']} groups (largest {r['largest_group']}), output {r['output_mb']} MB", flush=True)
         print("    " + ", ".join(f"{k} {v}" for k, v in st.items())
               + f"; all but encode {rest:.2f} s = {rest / max(st.get('encode', 0), 1e-9):.2f}x encode", flush=True)
