@@ -4,9 +4,9 @@
 
 For each model: the default grouping (hybrid pair score at the model's calibrated threshold,
 default pair guard, as ``claims.analyze`` groups; the code of :mod:`benchmarks.realnews_quality`
-``--quick``) on the real-news TUNING events, and the model's encoding speed on 2,000 sentences
-of the pool of :mod:`benchmarks.end_to_end` (model loaded before the clock, load average
-printed). The rule of issue 16: the default is the fastest build whose tuning pair F1 is within
+``--quick``) on the real-news TUNING events, and the model's encoding speed on 2,000
+sentences (``--speed-sentences``) of the pool of :mod:`benchmarks.end_to_end` (model loaded
+before the clock, load average printed). The rule of issue 16: the default is the fastest build whose tuning pair F1 is within
 0.01 of the best. ``--heldout`` also scores the held-out events (aggregate only), to report
 once after the choice; never to choose.
 """
@@ -51,12 +51,12 @@ def quality(model: str, heldout: bool) -> dict:
     return out
 
 
-def speed(model: str) -> dict:
+def speed(model: str, n: int = SPEED_SENTENCES) -> dict:
     """Sentences per second of ``model`` on pool sentences (no cache; model loaded first)."""
     from benchmarks.end_to_end import french_sentences
     from claims.models import get_encoder
 
-    texts = french_sentences()[:SPEED_SENTENCES]
+    texts = french_sentences()[:n]
     encoder = get_encoder(model, cache=False)
     encoder.encode(texts[:16])
     load = os.getloadavg()[0]
@@ -71,6 +71,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", default="e5-small,e5-small-int8")
     parser.add_argument("--heldout", action="store_true", help="also score the held-out events (report only)")
+    parser.add_argument("--speed-sentences", type=int, default=SPEED_SENTENCES,
+                        help="sentences encoded to time each model")
     args = parser.parse_args(argv)
     print(f"machine: {describe(machine())}")
     rows = {}
@@ -79,7 +81,7 @@ def main(argv: list[str]) -> int:
         if "skipped" in q:
             print(f"model_choice skipped: {q['skipped']}")
             return 0
-        rows[model] = {**q, "speed": speed(model)}
+        rows[model] = {**q, "speed": speed(model, args.speed_sentences)}
         r = rows[model]
         held = (f"; HELD-OUT pair F1 {r['heldout']['pair_f1']:.3f} (P {r['heldout']['pair_precision']:.3f} "
                 f"R {r['heldout']['pair_recall']:.3f})" if "heldout" in r else "")
