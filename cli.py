@@ -3,6 +3,8 @@
 import typer
 
 from claims.commands.compare import compare
+from claims.commands.disputes import disputes
+from claims.commands.ingest import ingest
 from claims.commands.match import match
 from claims.commands.similar import similar
 from claims.commands.speakers import speakers
@@ -18,6 +20,8 @@ app.command("match")(match)
 app.command("similar")(similar)
 app.command("compare")(compare)
 app.command("speakers")(speakers)
+app.command("disputes")(disputes)
+app.command("ingest")(ingest)
 
 if __name__ == "__main__":
     app()

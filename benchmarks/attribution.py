@@ -1,6 +1,8 @@
 """Source attribution against the hand-annotated gold of the demo corpus.
 
-Run from the repository root: ``python -m benchmarks.attribution [gold.jsonl] [seeds folder]``.
+Run from the repository root: ``python -m benchmarks.attribution [gold.jsonl] [seeds folder]
+[--heldout-errors]``. The same command scores the real-news events (held-out and tuning, side by
+side with the demo) and the fr-litbank quotations (:mod:`benchmarks.attribution_outside`).
 Scores speaker, cue and quote type (accuracy) and the quoted words (token-overlap F1), separately
 on sentences that have a speaker in the gold and on narration; lists every error, the gold rows
 whose sentence the splitter no longer produces, and the throughput. Writes
@@ -107,7 +109,7 @@ def score(pairs: list[tuple[dict, object]]) -> dict:
             "span_f1": sum(spans) / len(spans) if spans else None, "span_n": len(spans)}
 
 
-def main(gold_path: str = str(GOLD), folder: str = str(SEEDS)) -> dict:
+def main(gold_path: str = str(GOLD), folder: str = str(SEEDS), heldout_errors: bool = False) -> dict:
     gold = read_attribution_gold(Path(gold_path))
     articles, problems = load_articles([folder])
     for problem in problems:
@@ -148,9 +150,32 @@ def main(gold_path: str = str(GOLD), folder: str = str(SEEDS)) -> dict:
         "published": [{"what": w, "figure": f, "source": s} for w, f, s in PUBLISHED],
     }
     _print(report)
+    from benchmarks import attribution_outside as outside
+
+    report["realnews"] = outside.realnews(heldout_errors)
+    report["litbank"] = outside.litbank()
+    _side_by_side(report)
+    outside.print_realnews(report["realnews"], heldout_errors)
+    outside.print_litbank(report["litbank"])
+    report["realnews"] = outside.for_json(report["realnews"])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def _side_by_side(report: dict) -> None:
+    """Speaker accuracy of the demo gold and the real-news held-out events, one line each."""
+    print("\nSide by side (speaker / cue / quote-type accuracy; span F1 where gold has spans):")
+    print(f"  {'set':<22}{'attributed':>12}{'narration':>11}{'cue':>7}{'quote':>7}{'span F1':>9}")
+    rows = [("demo gold", report["with_speaker"], report["narration"], report["all"])]
+    if report.get("realnews"):
+        for name in ("heldout", "tuning"):
+            r = report["realnews"][name]
+            rows.append((f"real news {name}", r["with_speaker"], r["narration"], r["all"]))
+    for name, att, nar, both in rows:
+        print(f"  {name:<22}{_fmt(att.get('speaker_acc')):>12}{_fmt(nar.get('speaker_acc')):>11}"
+              f"{_fmt(both.get('cue_acc')):>7}{_fmt(both.get('quote_acc')):>7}{_fmt(both.get('span_f1')):>9}")
+    print(f"  targets: attributed and narration >= {TARGET:.2f} on held-out real news; demo >= 0.95")
 
 
 def _wrong(g: dict, p) -> bool:
@@ -208,4 +233,5 @@ def _print(report: dict) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(*args[:2], heldout_errors="--heldout-errors" in sys.argv[1:])

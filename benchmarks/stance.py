@@ -16,6 +16,9 @@ Baselines, run in the same command: majority class (the most frequent gold label
 evaluation set itself, an optimistic majority baseline) and lexicon only (the side with
 more cue weight in the sentence and its reporting verb, neutral on a tie).
 
+3. The real-news events (:mod:`benchmarks.stance_realnews`): held-out and tuning, with gold
+   groups and gold speakers, gold groups and system speakers, system groups and speakers.
+
 Writes ``benchmarks/results/stance.json``.
 """
 
@@ -166,6 +169,10 @@ def main() -> int:
     else:
         result["demo_predicted_attribution"] = predicted
         print(_table("\nDemo corpus stance gold (predicted attributions)", predicted["systems"]))
+    from benchmarks import stance_realnews
+
+    result["realnews"] = stance_realnews.run()
+    stance_realnews.print_run(result["realnews"])
     RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_PATH.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nwrote {RESULTS_PATH.relative_to(REPO)}")

@@ -24,6 +24,7 @@ _LAZY = {  # name -> module
     "articles_from_texts": "claims.ingest.corpus", "load_articles": "claims.ingest.corpus",
     "split_sentences": "claims.ingest.sentences",
     "ClaimGrouper": "claims.matching.grouping", "group_embeddings": "claims.matching.grouping",
+    "Fact": "claims.facts", "build_facts": "claims.facts", "fact_as_dict": "claims.facts",
 }
 __all__ = ["Article", "Attribution", "ClaimGroup", "Mention", "Sentence", *sorted(_LAZY)]
 

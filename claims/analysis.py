@@ -55,6 +55,8 @@ class Analysis:
         settings: the resolved settings (model, pair score, threshold with its scale).
         encoder: the encoder of the settings' model, for :meth:`similar`.
         timings: wall time of each stage, in order.
+        facts: fact slots with at least two mentions (:class:`claims.facts.Fact`, ids
+            ``f001``…): versions of one figure, opposite stances, different speakers.
     """
 
     articles: tuple[Article, ...]
@@ -64,6 +66,7 @@ class Analysis:
     settings: Settings
     encoder: Encoder
     timings: tuple[StageTime, ...] = ()
+    facts: tuple = ()
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -93,7 +96,8 @@ class Analysis:
         """The groups where ``speaker`` (case-insensitive substring) speaks, and/or that are disputed.
 
         Disputed: opposite stances, or figures that differ for the same slot
-        (:func:`claims.comparison.is_disputed`).
+        (:func:`claims.comparison.is_disputed`), or a mention giving a version of a disputed
+        fact (:meth:`disputes`).
         """
         from claims.comparison import is_disputed
 
@@ -103,8 +107,23 @@ class Analysis:
             groups = tuple(g for g in groups
                            if any(wanted in (m.attribution.speaker or "").casefold() for m in g.mentions))
         if disputed:
-            groups = tuple(g for g in groups if g.comparison is not None and is_disputed(g.comparison))
+            in_dispute = {row for fact in self.disputes() for row in fact.rows}
+            groups = tuple(g for g in groups if (g.comparison is not None and is_disputed(g.comparison))
+                           or any(m.row in in_dispute for m in g.mentions))
         return groups
+
+    def disputes(self) -> list:
+        """The disputed facts (:func:`claims.facts.most_contested`), most contested first."""
+        from claims.facts.build import most_contested
+
+        return most_contested(self.facts)
+
+    def fact(self, fact_id: str):
+        """The fact with this id."""
+        for fact in self.facts:
+            if fact.id == fact_id:
+                return fact
+        raise KeyError(fact_id)
 
     def similar(self, text: str, top_k: int = 5) -> list[tuple[Sentence, float]]:
         """The ``top_k`` sentences of the corpus nearest to ``text``, with cosine scores."""

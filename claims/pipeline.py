@@ -1,6 +1,6 @@
 """The whole analysis in one call, stage after stage, into one immutable :class:`Analysis`.
 
-corpus → sentences → embeddings → groups → attribution → stance → comparison. Each stage
+corpus → sentences → embeddings → groups → attribution → stance → comparison → facts. Each stage
 is a function that reads what earlier stages produced and returns new values; settings
 are resolved once, first (:func:`claims.settings.resolve_settings`), so a bad option fails
 before any work. Every step can be swapped: pass an :class:`~embeddings.base.Encoder` or
@@ -16,7 +16,7 @@ import dataclasses
 import time
 import warnings
 from contextlib import contextmanager
-from typing import Iterator, Optional, Sequence, Union
+from typing import Iterator, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
@@ -37,6 +37,22 @@ GUARD_MEMO_KIND = "guard-roles"
 
 class ClaimsWarning(UserWarning):
     """Something the user should know about a run: a fallback, an estimate, a skipped input."""
+
+
+class Prepared(NamedTuple):
+    """The per-article stages already run elsewhere (an engine working on partitions).
+
+    Attributes:
+        articles: the articles, in row order.
+        sentences: their sentences, article by article (what ``split_corpus`` returns).
+        attributions: one per sentence, speakers named corpus-wide, or None to attribute here.
+        vectors: the encoder's vectors of the sentences, used as they are, or None to encode here.
+    """
+
+    articles: Sequence[Article]
+    sentences: Sequence[Sentence]
+    attributions: Optional[Sequence[Attribution]] = None
+    vectors: Optional[np.ndarray] = None
 
 
 class _Clock:
@@ -71,6 +87,8 @@ def analyze(
     attributor=None,
     stance_model=None,
     settings: Optional[Settings] = None,
+    index=None,
+    prepared: Optional[Prepared] = None,
 ) -> Analysis:
     """Find the claims that recur across articles.
 
@@ -100,6 +118,9 @@ def analyze(
         settings: settings already resolved by :func:`claims.settings.resolve_settings`
             (the CLI resolves them before reading any file); they replace ``threshold``,
             ``min_articles``, ``scoring``, ``attribution``, ``stance`` and ``cache``.
+        index: the nearest-neighbour index of the grouping (an :class:`embeddings.index.VectorIndex`
+            or an object with its ``fit``/``search``); default: exact or cells by size.
+        prepared: sentences (and attributions) made by an engine; ``inputs`` is then ignored.
 
     Returns:
         An :class:`Analysis`.
@@ -119,12 +140,15 @@ def analyze(
     clock = _Clock()
 
     with clock.stage("read"):
-        articles = resolve_articles(inputs)
-        sentences = split_corpus(articles)
+        articles = resolve_articles(inputs) if prepared is None else list(prepared.articles)
+        sentences = split_corpus(articles) if prepared is None else list(prepared.sentences)
     texts = [s.text for s in sentences]
     article_ids = [s.article for s in sentences]
     with clock.stage("encode"):
-        vectors = _embeddings_of(texts, encoder, embeddings, progress)
+        if prepared is not None and prepared.vectors is not None:
+            vectors = np.array(prepared.vectors, dtype=np.float32)  # writable: analyze freezes it
+        else:
+            vectors = _embeddings_of(texts, encoder, embeddings, progress)
     if settings.threshold is None:
         settings = _estimate_threshold(settings, vectors, article_ids)
     for note in settings.notes:
@@ -134,10 +158,14 @@ def analyze(
     with clock.stage("group"):
         if guard is True:
             guard = default_guard(texts, memo, parses)
-        grouping, scorer = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer)
+        grouping, scorer = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer, index)
     with clock.stage("attribute"):
-        attributions = (attribute_corpus(articles, sentences, attributor, memo, parses) if attribution
-                        else [NO_ATTRIBUTION] * len(sentences))
+        if prepared is not None and prepared.attributions is not None:
+            attributions = list(prepared.attributions)
+        elif attribution:
+            attributions = attribute_corpus(articles, sentences, attributor, memo, parses)
+        else:
+            attributions = [NO_ATTRIBUTION] * len(sentences)
     groups = build_groups(sentences, grouping, attributions)
     if groups:
         with clock.stage("explain"):
@@ -148,8 +176,12 @@ def analyze(
     with clock.stage("compare"):
         groups = compare_groups(groups, articles)
     rows = tuple(table_rows(sentences, attributions, groups))
+    with clock.stage("facts"):
+        from claims.facts.build import build_facts
+
+        facts = build_facts(articles, rows, groups, vectors)
     vectors.setflags(write=False)
-    return Analysis(tuple(articles), rows, vectors, groups, settings, encoder, tuple(clock.times))
+    return Analysis(tuple(articles), rows, vectors, groups, settings, encoder, tuple(clock.times), facts)
 
 
 def _entry_of(model: Union[str, Encoder]) -> ModelEntry:
@@ -198,7 +230,7 @@ def _estimate_threshold(settings: Settings, vectors: np.ndarray, article_ids: li
                                    f"estimated threshold: {value:.3f} on the cosine scale")
 
 
-def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair_scorer):
+def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair_scorer, index=None):
     """The grouping of the corpus, and the fitted pair scorer it used."""
     from claims.matching.scores import build_scorer
 
@@ -208,7 +240,7 @@ def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors,
                               article_ids, encoder)
     grouping = group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
-                                texts=texts, guard=guard or None, pair_scorer=scorer)
+                                texts=texts, guard=guard or None, pair_scorer=scorer, index=index)
     return grouping, scorer
 
 
@@ -297,5 +329,5 @@ def similarity(text_a: str, text_b: str, model: Union[str, Encoder] = DEFAULT_MO
     return float(vectors[0] @ vectors[1])
 
 
-__all__ = ["Analysis", "ClaimsWarning", "analyze", "assign_group_stances", "attribute_corpus", "explain_groups",
+__all__ = ["Analysis", "ClaimsWarning", "Prepared", "analyze", "assign_group_stances", "attribute_corpus", "explain_groups",
            "build_groups", "compare_groups", "similarity"]

@@ -24,11 +24,14 @@ from typing import Optional, Sequence
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
 from claims.attribution.bodies import document_source, is_document
+from claims.attribution.canon import written_forms
+from claims.attribution.frames import (colon_speaker, licensed_by_attribute, quoted_title,
+                                       relative_clause_source, topic_mentions)
 from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.mentions import MentionQueries
 from claims.attribution.quotes import find_quotes
-from claims.attribution.spans import absolute_span, content_span, main_quote
+from claims.attribution.spans import QuoteReading
 from claims.attribution.speakers import ArticleContext, Mention, find_mentions, learn_article
 from claims.french.entities import Metonyms, default_metonyms
 from claims.french.nlp import check_docs, parse
@@ -48,7 +51,7 @@ class _Analysis:
             sentence, doc, quotes, cues, mentions)
 
 
-class SpeakerAttributor(MentionQueries):
+class SpeakerAttributor(MentionQueries, QuoteReading):
     """Attribute each sentence of an article to its source.
 
     Args:
@@ -106,9 +109,11 @@ class SpeakerAttributor(MentionQueries):
             starts = [q.start - sentence.start for _, _, q in local]
             cues = [c for c in lexicon.find(sentence.text)
                     if not any(s <= c.start < e for s, e in marks)
-                    and cue_is_licensed(sentence.text, c, starts)]
+                    and (cue_is_licensed(sentence.text, c, starts) or licensed_by_attribute(doc, c))]
             items.append(_Analysis(sentence, doc, local, cues, find_mentions(doc, context, inside)))
-        return self._attribute_items(items)
+        results = self._attribute_items(items)
+        self.surfaces_ = written_forms(items, results)  # how the article names each source
+        return results
 
     # -- the walk over the article -------------------------------------------------------------
 
@@ -156,8 +161,9 @@ class SpeakerAttributor(MentionQueries):
             return
         if mention is None or mention.kind not in ("person", "role"):
             # "Ses propos ont fait réagir la ministre X": the last person named, not after a preposition
-            mention = next((m for m in reversed(item.mentions) if m.kind == "person"
-                            and not self._after_preposition(item, m)), None)
+            mention = next((m for m in reversed(item.mentions) if m.kind == "person"  # not "la fille du défunt X"
+                            and not self._after_preposition(item, m)
+                            and not self._modifies_noun(item, m)), None)
         if mention is not None and mention.kind in ("person", "role"):
             self._referents.add(mention.speaker)
 
@@ -189,6 +195,11 @@ class SpeakerAttributor(MentionQueries):
                 found = self._speaker_for(first, cue, postposed=False)
                 if found:
                     break
+        if not found:
+            colon = colon_speaker(first, self._mention_at)  # "X a adressé un message : « … . … »"
+            if colon is not None and colon[2] == quote.start - first.sentence.start and self._resolve(colon[0], first):
+                self._speaker_kind = colon[0].kind
+                found = (self._resolve(colon[0], first), colon[1])
         if not found:
             # a quotation over sentences right after a report continues it ("La BCE a annoncé …. “… . …”")
             previous = results[group[0] - 1] if group[0] else None
@@ -233,12 +244,32 @@ class SpeakerAttributor(MentionQueries):
                     and re.fullmatch(r"\s*:\s*", lead[head.end:]) and self._resolve(head):
                 self._speaker_kind = head.kind
                 return Attribution(self._resolve(head), None, "direct", self._absolute(item, (start, end)))
+        framed = self._framed(item)
+        if framed is not None:
+            return framed
         main = self._main_quote(item)
         if main is not None and not words(text[main[1]:]) and previous is not None \
                 and previous.quote == "direct" and previous.speaker:
             self._speaker_kind = "person"  # the sentence is only a quote: the speaker goes on
             return Attribution(previous.speaker, None, "direct", self._absolute(item, main))
         return NO_ATTRIBUTION
+
+    def _framed(self, item: _Analysis) -> Optional[Attribution]:
+        """A source read from the parse when no main-clause cue gave one (:mod:`claims.attribution.frames`)."""
+        relative = relative_clause_source(item, self._mention_at)
+        if relative is not None and self._resolve(relative[0], item):
+            mention, cue = relative
+            self._speaker_kind = mention.kind
+            quote, span = self._quote_and_span(item, cue, False)
+            return Attribution(self._resolve(mention, item), cue.text, quote, span)
+        colon = colon_speaker(item, self._mention_at)
+        if colon is not None and self._resolve(colon[0], item):
+            mention, said, start = colon
+            quoted = next(((a, b) for a, b, q in item.quotes if q.start - item.sentence.start == start), None)
+            if quoted is not None:
+                self._speaker_kind = mention.kind
+                return Attribution(self._resolve(mention, item), said, "direct", self._absolute(item, quoted))
+        return None
 
     # -- cues, clauses and subjects -------------------------------------------------------------
 
@@ -276,6 +307,10 @@ class SpeakerAttributor(MentionQueries):
             if "derni" in pronoun.lower():  # "cette dernière": the last person named
                 return self._referents.last_named(pronoun)
             own = self._token_at(item.doc, mention.start) if item is not None else None
+            for m in topic_mentions(item, mention) if item is not None else ():
+                speaker = self._resolve(m, item)  # "Quant au directeur, il estime": the same sentence first
+                if speaker and (m.kind == "body" or self._referents.compatible(speaker, pronoun)):
+                    return speaker
             if own is not None:  # "X n'est pas là, mais elle réagit": a main-clause subject before it first
                 for m in reversed([m for m in item.mentions if m.end <= mention.start]):
                     token = self._token_at(item.doc, m.start)
@@ -305,6 +340,8 @@ class SpeakerAttributor(MentionQueries):
             mention = self._mention_after(item, cue.end, gap=2) or \
                 document_source(item.sentence.text, item.mentions, cue.end)
             found = self._found(mention, cue, item)
+            if not found:  # "selon le « Monde »": a title in quotation marks is a medium
+                return quoted_title(item.sentence.text, cue)
             if found and mention.kind not in ("pronoun", "same"):  # "selon AP et CNN"
                 names = [self._resolve(m, item) for m in self._coordinated(item, mention)]
                 return ", ".join(dict.fromkeys(n for n in names if n)), found[1]
@@ -351,30 +388,6 @@ class SpeakerAttributor(MentionQueries):
             return None
         self._speaker_kind = mention.kind
         return speaker, cue.text
-
-    # -- quote type and span ---------------------------------------------------------------------
-
-    def _main_quote(self, item: _Analysis) -> Optional[tuple[int, int]]:
-        marks = [(a, b, max(0, q.start - item.sentence.start)) for a, b, q in item.quotes]
-        return main_quote(item.sentence.text, marks, self._conjunctions)
-
-    @staticmethod
-    def _absolute(item: _Analysis, span: tuple[int, int]) -> tuple[int, int]:
-        return absolute_span(item.sentence, span)
-
-    def _quote_and_span(self, item: _Analysis, cue: CueMatch, postposed: bool):
-        main = self._main_quote(item)
-        if main is not None:
-            return "direct", self._absolute(item, main)
-        text = item.sentence.text
-        for start, end, quote in item.quotes:  # "X a déclaré : « … »" (real-news rule A2)
-            close = min(quote.end - item.sentence.start, len(text))
-            if text[:max(0, quote.start - item.sentence.start)].rstrip().endswith(":") and \
-                    (not words(text[close:]) or cue.start >= close):
-                return "direct", self._absolute(item, (start, end))
-        verb_before = any(t.pos_ in ("VERB", "AUX") for t in item.doc if t.idx < cue.start)
-        span = content_span(item.sentence.text, cue, postposed, verb_before)
-        return "indirect", self._absolute(item, span)
 
 
 _DEFAULT: Optional[SpeakerAttributor] = None

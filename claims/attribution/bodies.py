@@ -32,6 +32,9 @@ _ACRONYM = re.compile(r"(?<![\w\-’'])([A-Z][A-Z0-9&]{1,6})(?![\w\-])")
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "XX", "XXI", "OK", "TV", "PIB", "UTC", "GMT", "CDI", "CDD"}
 _DET = r"(?:(?:le|la|les|l['’]|leur|son|sa|ses)\s*)"
 _NAME_WORD = r"[A-ZÀ-Ý][\w’'\-\.&]*"
+_PLURAL_STATES = {"pays", "gouvernements", "régimes"}  # "les pays les moins avancés": a group, no country
+_JUDGES = {"juges", "magistrats"}
+_COURTS = ("tribunal", "cour", "juridiction")
 _GENERIC = {"institution", "organisation", "organisme", "instance", "institut"}
 _NAME_PREPOSITIONS = {"de", "du", "des", "d'", "d’", "pour", "sur", "en", "aux", "à"}
 
@@ -47,6 +50,7 @@ class BodyVocabulary:
     local: frozenset[str]
     countries: dict  # folded demonym -> (country name, masculine singular demonym)
     country_names: dict  # folded country name -> country name
+    group: frozenset[str] = frozenset()  # "secouristes": a definite group of people is a source
 
 
 @lru_cache(maxsize=1)
@@ -77,13 +81,14 @@ def vocabulary() -> BodyVocabulary:
     return BodyVocabulary(by_length(kinds.get("head", [])), frozenset(kinds.get("named", [])),
                           frozenset(kinds.get("state", [])), frozenset(kinds.get("ministry", [])),
                           frozenset(kinds.get("document", [])), by_length(kinds.get("same", [])),
-                          frozenset(kinds.get("local", [])), countries, names)
+                          frozenset(kinds.get("local", [])), countries, names,
+                          frozenset(f.lower() for f in kinds.get("group", [])))
 
 
 @lru_cache(maxsize=1)
 def _head_pattern() -> re.Pattern:
     v = vocabulary()
-    heads = alternation([*v.heads, *v.state, *v.named])
+    heads = alternation([*v.heads, *v.state, *v.named, *v.group, "justice"])
     return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:même\s+)?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
 
 
@@ -164,8 +169,9 @@ def _extent(doc, end: int) -> int:
     for t in (t for t in doc if t.idx >= end):
         if t.text == "(" or t.is_punct and t.text not in ("-", "’", "'"):
             break
-        if t.pos_ not in depth_ok and not (t.text[:1].isupper() and t.pos_ == "X"):
-            break
+        degree = t.lower_ in ("plus", "moins") and t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "ADJ"
+        if t.pos_ not in depth_ok and not degree and not (t.text[:1].isupper() and t.pos_ == "X"):
+            break  # ("les pays les moins avancés" goes on over the superlative)
         if t.pos_ == "ADP" and t.lower_ not in _NAME_PREPOSITIONS:
             break  # "l'institution dans un communiqué": the name ends before "dans"
         if t.pos_ == "CCONJ" and t.lower_ != "et":
@@ -206,6 +212,21 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         stop = end
         anaphor = False
         named = re.match(rf"((?:\s+[a-zéèêàç\-]+)*?)\s+(?P<n>{_NAME_WORD}(?:\s+{_NAME_WORD})*)", rest)
+        if head == "justice" and re.fullmatch(r"la\s*", m.group("det") or "", re.IGNORECASE):
+            court = next((bodies.by_head[h] for h in _COURTS if h in bodies.by_head), None)
+            found.append((m.start(), m.end(), "body", court or "justice"))  # "la justice a jugé": the court
+            continue
+        if head in v.group or (head in _PLURAL_STATES and _country_of(rest_words) is None and rest_words
+                               and not any(w.lower() in v.local for w in rest_words)):
+            # "les secouristes", "les pays les moins avancés": a definite group speaks as one source;
+            # "des secouristes", "certains experts" stay vague (narration)
+            if not re.fullmatch(r"les\s*", m.group("det") or "", re.IGNORECASE):
+                continue
+            court = next((bodies.by_head[h] for h in _COURTS if h in bodies.by_head), None)
+            group = " ".join(text[m.start("head"):end].split())
+            # "les juges" of an article that named its court speak for that court
+            found.append((m.start(), end, "body", court if head in _JUDGES and court else group))
+            continue
         if bracket:
             speaker = bracket.group(1)
             stop = end + bracket.end()

@@ -16,6 +16,7 @@ over the corpus:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -33,21 +34,28 @@ class ArticleNames:
     bodies: dict[str, str] = field(default_factory=dict)  # institution head -> body named with it
     open_heads: dict[str, Optional[str]] = field(default_factory=dict)  # head given as speaker -> last body
     acronyms: dict[str, str] = field(default_factory=dict)  # folded full name -> acronym given in brackets
+    surfaces: dict[str, list[str]] = field(default_factory=dict)  # speaker -> how the article wrote it
 
     @classmethod
-    def of(cls, context) -> "ArticleNames":
-        """The tables of an :class:`claims.attribution.speakers.ArticleContext`."""
+    def of(cls, context, surfaces: Optional[dict] = None) -> "ArticleNames":
+        """The tables of an :class:`claims.attribution.speakers.ArticleContext` (and the written forms
+        of its sources, :func:`written_forms`)."""
         persons = sorted(set(context.names.values()) | set(context.first_words.values()))
         return cls(persons, dict(context.roles), dict(context.open_roles),
-                   dict(context.bodies.by_head), dict(context.bodies.unresolved), dict(context.bodies.acronyms))
+                   dict(context.bodies.by_head), dict(context.bodies.unresolved), dict(context.bodies.acronyms),
+                   {k: list(v) for k, v in (surfaces or {}).items()})
 
     def to_json(self) -> dict:
         return {"persons": self.persons, "roles": self.roles, "open_roles": self.open_roles,
-                "bodies": self.bodies, "open_heads": self.open_heads, "acronyms": self.acronyms}
+                "bodies": self.bodies, "open_heads": self.open_heads, "acronyms": self.acronyms,
+                "surfaces": self.surfaces}
 
     @classmethod
     def from_json(cls, data: dict) -> "ArticleNames":
         return cls(**data)
+
+
+_BENCH = {"juges", "magistrats", "justice"}
 
 
 class _Corpus:
@@ -91,8 +99,64 @@ def canonical_speakers(attributions: Sequence[Attribution], article_of: Sequence
         from claims.french.entities import default_metonyms
 
         lexicon, metonyms = lexicon or default_lexicon(), metonyms or default_metonyms()
-    corpus = _Corpus(tables, lexicon, metonyms)
+    name = _namer(tables, lexicon, metonyms)
     cache: dict[tuple[int, str], str] = {}
+    out = []
+    for a, k in zip(attributions, article_of):
+        if a.speaker is None or k is None:
+            out.append(a)
+            continue
+        if (k, a.speaker) not in cache:
+            parts = [name(k, p) for p in a.speaker.split(", ")]
+            cache[(k, a.speaker)] = ", ".join(dict.fromkeys(parts))
+        out.append(a._replace(speaker=cache[(k, a.speaker)]) if cache[(k, a.speaker)] != a.speaker else a)
+    return out
+
+
+def speaker_variants(tables: Sequence[ArticleNames], lexicon=None, metonyms=None) -> dict[str, list[str]]:
+    """Each source's corpus-wide name -> the ways the articles wrote it ("Lula", "le président brésilien")."""
+    if lexicon is None or metonyms is None:
+        from claims.french.cues import default_lexicon
+        from claims.french.entities import default_metonyms
+
+        lexicon, metonyms = lexicon or default_lexicon(), metonyms or default_metonyms()
+    name = _namer(tables, lexicon, metonyms)
+    variants: dict[str, dict[str, None]] = {}
+    for k, table in enumerate(tables):
+        for speaker, forms in table.surfaces.items():
+            canonical = name(k, speaker)
+            seen = variants.setdefault(canonical, {})
+            for form in [*forms, speaker]:
+                bare = fold_french(_DETERMINERS.sub("", form))
+                if canonical in form or bare in {fold_french(_DETERMINERS.sub("", f)) for f in seen}:
+                    continue  # the name itself, "le président X Y" around it, or a form already listed
+                seen[form] = None
+    return {k: sorted(v, key=lambda f: (len(f), f)) for k, v in variants.items()}
+
+
+_DETERMINERS = re.compile(r"^(?:(?:les|le|la)\s+|l['’]\s*)", re.IGNORECASE)
+
+
+def written_forms(items, results) -> dict[str, list[str]]:
+    """For each source an article attributes sentences to, the mentions that name it as written
+    (pronouns aside), a sentence-initial article lower-cased: "le président brésilien", "Lula"."""
+    speakers = {p for a in results if a.speaker for p in a.speaker.split(", ")}
+    forms: dict[str, dict[str, None]] = {}
+    for item in items:
+        for m in item.mentions:
+            if m.kind == "pronoun" or m.speaker not in speakers:
+                continue
+            text = " ".join(item.sentence.text[m.start:m.end].split())
+            if m.kind != "person" and _DETERMINERS.match(text):  # not "Le Pen"
+                text = text[:1].lower() + text[1:]
+            if 0 < len(text.split()) <= 8:
+                forms.setdefault(m.speaker, {})[text] = None
+    return {k: list(v) for k, v in forms.items()}
+
+
+def _namer(tables: Sequence[ArticleNames], lexicon, metonyms):
+    """``name(k, speaker)``: the corpus-wide name of a speaker of article ``k``."""
+    corpus = _Corpus(tables, lexicon, metonyms)
 
     def name(k: int, speaker: str) -> str:
         table = tables[k]
@@ -104,20 +168,14 @@ def canonical_speakers(attributions: Sequence[Attribution], article_of: Sequence
             if len(bodies) == 1:
                 return next(iter(bodies))
             return table.open_heads[speaker] or speaker
+        if speaker in _BENCH:  # "les juges" of the one court the corpus names
+            courts = {b for h in ("tribunal", "cour") for b in corpus.bodies.get(h, ())}
+            return next(iter(courts)) if len(courts) == 1 else speaker
         if speaker in table.persons or len(speaker.split()) == 1:
             return corpus.person(speaker)
         return corpus.acronyms.get(fold_french(speaker), speaker)  # "(AFAD)" given in another article
 
-    out = []
-    for a, k in zip(attributions, article_of):
-        if a.speaker is None or k is None:
-            out.append(a)
-            continue
-        if (k, a.speaker) not in cache:
-            parts = [name(k, p) for p in a.speaker.split(", ")]
-            cache[(k, a.speaker)] = ", ".join(dict.fromkeys(parts))
-        out.append(a._replace(speaker=cache[(k, a.speaker)]) if cache[(k, a.speaker)] != a.speaker else a)
-    return out
+    return name
 
 
 def _tied(corpus: _Corpus, role: str) -> bool:
@@ -131,4 +189,4 @@ def _tied(corpus: _Corpus, role: str) -> bool:
     return len(close) == 1
 
 
-__all__ = ["ArticleNames", "canonical_speakers"]
+__all__ = ["ArticleNames", "canonical_speakers", "speaker_variants", "written_forms"]

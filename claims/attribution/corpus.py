@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Optional, Sequence
 
-from claims.attribution.canon import ArticleNames, canonical_speakers
+from claims.attribution.canon import ArticleNames, canonical_speakers, speaker_variants
 from claims.records import Article, Attribution, Sentence
 
 MEMO_KIND = "attribution"
@@ -37,6 +37,9 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
                      attributor=None, memo=None, parses=None) -> list[Attribution]:
     """Who said each sentence (same order as ``sentences``), article by article.
 
+    :func:`attribute_articles` then :func:`claims.attribution.canon.canonical_speakers`
+    (engines that attribute partitions of the corpus apart call the two separately).
+
     Args:
         articles: the articles the sentences come from.
         sentences: the corpus' sentences, article by article.
@@ -47,6 +50,25 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
             attributor (keyed by article text, sentence offsets and the rules' fingerprint).
         parses: a :class:`claims.french.parses.Parses` shared with other stages, so the
             default attributor does not parse a sentence another stage parsed.
+    """
+    return canonical_speakers(*attribute_articles(articles, sentences, attributor, memo, parses))
+
+
+def attribute_corpus_named(articles: Sequence[Article], sentences: Sequence[Sentence],
+                           attributor=None, memo=None, parses=None) -> tuple[list[Attribution], dict]:
+    """:func:`attribute_corpus` and, for each source's corpus-wide name, how the articles wrote it
+    (``{"Luiz Inácio Lula da Silva": ["Lula", "le président brésilien"]}``)."""
+    out, article_of, tables = attribute_articles(articles, sentences, attributor, memo, parses)
+    return canonical_speakers(out, article_of, tables), speaker_variants(tables)
+
+
+def attribute_articles(articles: Sequence[Article], sentences: Sequence[Sentence], attributor=None,
+                       memo=None, parses=None) -> tuple[list[Attribution], list[int], list[ArticleNames]]:
+    """Each article attributed on its own, before speakers get their corpus-wide names.
+
+    Same arguments as :func:`attribute_corpus`. Returns the attributions (speakers as each
+    article names them), the position in ``articles`` of each sentence's article, and what
+    each article learnt (:class:`ArticleNames`), the arguments of ``canonical_speakers``.
     """
     by_article: dict[str, list[Sentence]] = {}
     for s in sentences:
@@ -62,7 +84,7 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
         known = memo.get(MEMO_KIND, stamp, [_memo_text(a, ss) for a, ss in parts])
     fresh = []
     out: list[Attribution] = []
-    tables: list[Optional[ArticleNames]] = []
+    tables: list[ArticleNames] = []
     article_of: list[int] = []
     todo = [k for k, ((_, own), found) in enumerate(zip(parts, known))
             if not (isinstance(found, dict) and len(found["rows"]) == len(own))]
@@ -84,7 +106,9 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
             else:
                 result = list(attributor.attribute(article, own))
             context = getattr(attributor, "context_", None) if own else None
-            results[k] = result, (ArticleNames.of(context) if context is not None else ArticleNames())
+            names = ArticleNames.of(context, getattr(attributor, "surfaces_", None)) \
+                if context is not None else ArticleNames()
+            results[k] = result, names
         if shared:
             parses.release(texts)  # the attribution is the last reader of these parses
     for k, ((article, own), found) in enumerate(zip(parts, known)):
@@ -100,7 +124,7 @@ def attribute_corpus(articles: Sequence[Article], sentences: Sequence[Sentence],
                                                  "names": names.to_json()}))
     if use_memo:
         memo.put(MEMO_KIND, stamp, fresh)
-    return canonical_speakers(out, article_of, tables)
+    return out, article_of, tables
 
 
 def _chunks(items: list[int], sizes: list[int]) -> list[list[int]]:
@@ -123,4 +147,4 @@ def _default_attributor():
     return SpeakerAttributor(nlp=french_nlp())
 
 
-__all__ = ["attribute_corpus"]
+__all__ = ["attribute_articles", "attribute_corpus", "attribute_corpus_named"]

@@ -61,6 +61,13 @@ class MentionQueries:
         return bool(before) and before[-1] in ("de", "d", "à", "au", "aux", "en", "par", "pour",
                                                "avec", "dans", "sur", "vers", "contre", "du", "des")
 
+    def _modifies_noun(self, item, mention: Mention) -> bool:
+        """Tell whether a name only qualifies a noun ("la fille du défunt X"): no referent then."""
+        token = self._token_at(item.doc, mention.start)
+        while token is not None and token.dep_.startswith("flat") and token.head is not token:
+            token = token.head
+        return token is not None and token.dep_ == "nmod"
+
     def _mention_after(self, item, offset: int, gap: int) -> Optional[Mention]:
         """The first mention after ``offset`` within ``gap`` words, not after a preposition."""
         for m in item.mentions:
@@ -73,7 +80,10 @@ class MentionQueries:
                 gap_tokens = [t for t in item.doc if offset <= t.idx < m.start
                               and not t.is_punct and t.pos_ != "DET"]
                 first = gap_tokens[0] if gap_tokens else None
-                if first is not None and not (first.pos_ in ("ADP", "ADV") or first.dep_.startswith("obl")):
+                apposed_role = m.kind == "person" and len(gap_tokens) <= 3 and all(
+                    t.pos_ in ("NOUN", "ADJ") for t in gap_tokens)  # "a lancé la syndicaliste Nadia Brun"
+                if first is not None and not apposed_role and not (
+                        first.pos_ in ("ADP", "ADV") or first.dep_.startswith("obl")):
                     return None  # "dit groupe de Ramstein": an object, not a postposed subject
                 if any(t.pos_ in ("VERB", "AUX", "SCONJ") or t.lower_ in ("que", "qu'", "qu’")
                        for t in gap_tokens):

@@ -86,3 +86,30 @@ def _unbalanced(text: str, opening: bool) -> bool:
     opens = sum(text.count(c) for c in "«“‘")
     closes = text.count("»") + text.count("”") + (text.count("’") if "‘" in text else 0)
     return opens > closes if opening else closes > opens
+
+
+class QuoteReading:
+    """Quote type and span of an analysed sentence (``item.sentence``, ``item.quotes``, ``item.doc``);
+    mixed into :class:`claims.attribution.attributor.SpeakerAttributor` (reads ``_conjunctions``)."""
+
+    def _main_quote(self, item) -> Optional[tuple[int, int]]:
+        marks = [(a, b, max(0, q.start - item.sentence.start)) for a, b, q in item.quotes]
+        return main_quote(item.sentence.text, marks, self._conjunctions)
+
+    @staticmethod
+    def _absolute(item, span: tuple[int, int]) -> tuple[int, int]:
+        return absolute_span(item.sentence, span)
+
+    def _quote_and_span(self, item, cue: CueMatch, postposed: bool):
+        main = self._main_quote(item)
+        if main is not None:
+            return "direct", self._absolute(item, main)
+        text = item.sentence.text
+        for start, end, quote in item.quotes:  # "X a déclaré : « … »" (real-news rule A2)
+            close = min(quote.end - item.sentence.start, len(text))
+            if text[:max(0, quote.start - item.sentence.start)].rstrip().endswith(":") and \
+                    (not words(text[close:]) or cue.start >= close):
+                return "direct", self._absolute(item, (start, end))
+        verb_before = any(t.pos_ in ("VERB", "AUX") for t in item.doc if t.idx < cue.start)
+        span = content_span(item.sentence.text, cue, postposed, verb_before)
+        return "indirect", self._absolute(item, span)

@@ -84,9 +84,18 @@ class ArticleContext:
         if not words:
             return name
         key = fold_name(words[-1])
+        known = self.names.get(key)
+        if known is not None and len(words) > 1 and fold_name(words[0]) not in {fold_name(w) for w in known.split()}:
+            return name  # "Jean-Marie Le Pen" is not "Marine Le Pen": same family name, another person
         found = [self.names.get(key, name)]
         if len(words) == 1 and key in self.first_words:  # "Amara" -> "Amara Tesfaye Bekele"
             found.append(self.first_words[key])
+        if len(words) == 1 and len(found[0].split()) == 1 and key not in self.first_words:
+            # "Lula" for "Luiz Inácio Lula da Silva": a word inside one known name, no other
+            inside = {n for n in self.names.values() if key in {fold_name(w) for w in n.split()[1:-1]}
+                      and key not in _NAME_PARTICLES}
+            if len(inside) == 1:
+                found.append(inside.pop())
         return max(found, key=lambda n: len(n.split()))
 
     def is_known_surname(self, word: str) -> bool:
@@ -238,6 +247,51 @@ def learn_article(docs: Sequence, context: ArticleContext) -> None:
                 before = doc.text[pe:start]
                 if before.strip() == "," and pe <= start:  # "NAME, ROLE"
                     context.add_role(role, doc.text[ps:pe])
+    learn_genders(docs, context)
+
+
+_GENDERS = {"Fem": "F", "Masc": "M"}
+_GENDERED_DETS = {"le", "la", "un", "une", "ce", "cet", "cette"}
+_FEMININE_ENDINGS = ("trice", "euse", "ière", "enne", "ante", "ente", "oise", "ée", "esse", "ite", "inte", "ointe")
+
+
+def _agreement_gender(token) -> Optional[str]:
+    """The gender a person's name shows by agreement in the parse: a participle or adjective
+    predicated of it with "être" ("X s'est dite déçue", "X était absent"), an apposed noun or
+    participle ("X, son adjointe,", "X, arrivée sur place,")."""
+    candidates = []
+    if token.dep_.startswith("nsubj"):
+        head = token.head
+        if head.pos_ in ("ADJ", "VERB") and any(c.dep_ in ("cop", "aux:pass") or (
+                c.dep_ == "aux:tense" and c.lemma_ == "être") for c in head.children):
+            candidates.append(head)
+    for child in token.children:
+        if child.dep_ in ("appos", "acl") and child.pos_ in ("NOUN", "ADJ", "VERB") and child.idx > token.idx:
+            candidates.append(child)
+    for c in candidates:
+        gender = c.morph.get("Gender")
+        if c.pos_ == "NOUN":
+            det = next((d for d in c.children if d.dep_ == "det" and d.lower_ in _GENDERED_DETS), None)
+            if det is not None:
+                gender = det.morph.get("Gender")
+            elif c.lower_.endswith("e") and not c.lower_.endswith(_FEMININE_ENDINGS):
+                continue  # "maire", "ministre": one form for both genders, the tagger guesses
+        if len(gender) == 1 and (c.pos_ != "VERB" or "Part" in c.morph.get("VerbForm")):
+            return _GENDERS.get(gender[0])
+    return None
+
+
+def learn_genders(docs: Sequence, context: ArticleContext) -> None:
+    """Record each person's gender where the article shows it by agreement (spaCy's morphology)."""
+    for doc in docs:
+        for start, end in _person_spans(doc, context):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            gender = _agreement_gender(root)
+            if gender:
+                context.genders.setdefault(context.person(doc.text[start:end]), gender)
 
 
 def find_mentions(doc, context: ArticleContext,

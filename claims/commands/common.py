@@ -163,3 +163,59 @@ def _remove_stale_temporaries(output: Path) -> None:
         if pid.isdigit() and not pid_alive(int(pid)):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+STORE = typer.Option(None, "--store", help="Read this store (made by `claims ingest`) instead of analysing "
+                     "files again; its settings apply.")
+SINCE = typer.Option(None, "--since", metavar="DATE", help="Only articles dated on or after DATE "
+                     "(YYYY-MM-DD, YYYY-MM or YYYY; undated articles are left out).")
+UNTIL = typer.Option(None, "--until", metavar="DATE", help="Only articles dated on or before DATE "
+                     "(YYYY-MM-DD, YYYY-MM or YYYY; undated articles are left out).")
+
+
+def check_window(since: Optional[str], until: Optional[str]):
+    """The :class:`claims.store.window.Window` of ``--since`` / ``--until``, or an error exit."""
+    from claims.store.window import Window
+
+    try:
+        return Window.parse(since, until)
+    except ValueError as error:
+        raise fail(str(error))
+
+
+def check_store_use(store: Optional[Path], paths: Optional[list[str]], **ignored) -> None:
+    """Refuse PATHS, or analysis options, given together with ``--store``."""
+    if store is None:
+        return
+    if paths:
+        raise fail("give PATHS or --store, not both")
+    for option, value in ignored.items():
+        if value is not None:
+            raise fail(f"--{option.replace('_', '-')}: a store keeps the settings it was built with; "
+                       f"leave it out with --store")
+
+
+def load_store(store: Path, since: Optional[str], until: Optional[str]):
+    """The stored corpus as an Analysis (within the window), or an error exit."""
+    from claims.store import Store, StoreError
+
+    window = check_window(since, until)
+    try:
+        with Store.open(store) as opened:
+            analysis = opened.load(window.since, window.until)
+    except StoreError as error:
+        raise fail(str(error))
+    if not analysis.articles:
+        raise fail(f"no article of {store} is dated from {window}")
+    return analysis
+
+
+def within_window(articles: list[Article], since: Optional[str], until: Optional[str]) -> list[Article]:
+    """The articles dated inside ``--since`` / ``--until`` (all without them), or an error exit."""
+    window = check_window(since, until)
+    if window.open:
+        return articles
+    kept = [a for a in articles if window.holds(a.date)]
+    if not kept:
+        raise fail(f"no article is dated from {window}")
+    return kept

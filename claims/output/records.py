@@ -16,7 +16,7 @@ from claims.records import Article, ClaimGroup
 
 SENTENCE_FIELDS = (
     "article", "index", "text", "start", "end", "cluster", "score",
-    "speaker", "cue", "quote", "quote_start", "quote_end", "stance", "date", "source",
+    "speaker", "cue", "quote", "quote_start", "quote_end", "stance", "date", "source", "fact",
 )
 MENTION_FIELDS = ("article", "date", "source", "index", "text", "start", "end", "row", "score",
                   "speaker", "cue", "quote", "stance", "link")
@@ -32,8 +32,11 @@ def rounded(score: Optional[float]) -> Optional[float]:
 
 def sentence_records(analysis: Analysis) -> Iterator[dict]:
     """One dict per row of the analysis, with the keys of :data:`SENTENCE_FIELDS`."""
+    from claims.facts.build import fact_of_rows
+
     articles = {a.id: a for a in analysis.articles}
-    for row in analysis.rows:
+    facts = fact_of_rows(analysis.facts, len(analysis.rows))
+    for row, fact in zip(analysis.rows, facts):
         s, who = row.sentence, row.attribution
         span = who.quote_span
         article = articles[s.article]
@@ -42,7 +45,7 @@ def sentence_records(analysis: Analysis) -> Iterator[dict]:
             "cluster": row.group, "score": rounded(row.score),
             "speaker": who.speaker, "cue": who.cue, "quote": who.quote,
             "quote_start": span[0] if span else None, "quote_end": span[1] if span else None,
-            "stance": row.stance, "date": article.date, "source": article.source,
+            "stance": row.stance, "date": article.date, "source": article.source, "fact": fact,
         }
 
 
@@ -83,13 +86,16 @@ def group_records(analysis: Analysis, groups: Optional[Iterable[ClaimGroup]] = N
 
 
 def document(analysis: Analysis, groups: Optional[Iterable[ClaimGroup]] = None) -> dict:
-    """The ``--format json`` document: settings, articles and groups."""
+    """The ``--format json`` document: settings, articles, groups and facts."""
+    from claims.facts import fact_as_dict
+
     return {
         "schema_version": SCHEMA_VERSION,
         "settings": analysis.settings.as_dict(),
         "articles": [{"id": a.id, "title": a.title, "date": a.date, "source": a.source, "url": a.url}
                      for a in analysis.articles],
         "groups": group_records(analysis, groups),
+        "facts": [fact_as_dict(f) for f in analysis.facts],
     }
 
 

@@ -143,10 +143,11 @@ def nearest_table(model: str, found: Sequence[tuple[Sentence, float]], width: Op
 def speakers_table(rows: Sequence[dict], n_articles: int, width: Optional[int] = None) -> str:
     """Who is quoted, how often, in which articles."""
     table = _table(f"{len(rows)} speakers in {n_articles} articles",
-                   (("speaker", "magenta"), ("sentences", ""), ("direct", ""), ("indirect", ""), ("articles", "")))
+                   (("speaker", "magenta"), ("also written", ""), ("sentences", ""), ("direct", ""),
+                    ("indirect", ""), ("articles", "")))
     for r in rows:
-        table.add_row(plain(r["speaker"]), str(r["sentences"]), str(r["direct"]), str(r["indirect"]),
-                      plain(", ".join(r["articles"])))
+        table.add_row(plain(r["speaker"]), plain(" / ".join(r.get("variants", []))), str(r["sentences"]),
+                      str(r["direct"]), str(r["indirect"]), plain(", ".join(r["articles"])))
     return _render(table, width)
 
 

@@ -43,6 +43,10 @@ from claims.stance.lexicon import StanceLexicon, content_words, default_lexicon
 
 NAME_MIN = 4  # a speaker's name word shorter than this is not looked for ("de", "la")
 _COORDINATION = re.compile(r",\s+et\s+")
+# Opposition acts aimed at a proposal or a statement (reject, refuse, contest, oppose, warn against),
+# unlike criticism words ("regrette", "dénonce", "fustige") that are often the claim's own content.
+_REJECTING = ("s' oppos", "oppos", "rejet", "rejett", "refus", "contest", "conteste", "avert", "mise en garde",
+              "met en garde", "mettent en garde", "récus", "réfut")
 
 
 def _vectors(mentions: Sequence[Mention], embeddings: Optional[np.ndarray], encoder) -> np.ndarray:
@@ -181,6 +185,7 @@ def assign_stances(group: ClaimGroup, embeddings: Optional[np.ndarray] = None,
     # The contract: a source that states, announces or confirms the claim is for it; neutral
     # is the journalist's report with no source taking a side.
     stances = ["favor" if s == "neutral" and a.speaker else s for s, a in zip(stances, attributions)]
+    stances = against_with_evidence(stances, attributions, flipped, texts_read, articles, focus, lexicon)
     speakers = [a.speaker for a in attributions]
     # Each distinct speaker once: a mention's own speaker names nothing beyond its own name,
     # so listing it among the others changes nothing, and the loop stays linear.
@@ -190,6 +195,35 @@ def assign_stances(group: ClaimGroup, embeddings: Optional[np.ndarray] = None,
             stances[i] = "against"
     new = tuple(dataclasses.replace(m, stance=s) for m, s in zip(mentions, stances))
     return dataclasses.replace(group, mentions=new)
+
+
+def against_with_evidence(stances: list[str], attributions, flipped, texts: Sequence[str],
+                          articles: Sequence[str], focus: Sequence[set], lexicon: StanceLexicon) -> list[str]:
+    """A source read as ``against`` stays so only with evidence in its words; else it states the
+    claim (``favor``, the contract's "asserts, announces").
+
+    Evidence: a claim clause negated against the group, a denial or rejection ("dément",
+    "rejette", "conteste"), or an opposition cue that mentions of other articles do not share.
+    Without any opposition cue the classifier's vector alone is no evidence; criticism words that
+    other articles share ("a regretté un discours « injuste »" where others call it "injuste") are
+    the claim's own content, which the speaker states.
+    """
+    terms = [{h.term for h in lexicon.find_cues(t, f) if h.polarity == "against"} for t, f in zip(texts, focus)]
+    out = list(stances)
+    for i, stance in enumerate(stances):
+        if stance != "against" or not attributions[i].speaker or flipped[i] or denies(texts[i], focus[i], lexicon):
+            continue
+        others = set().union(*(terms[j] for j in range(len(texts)) if articles[j] != articles[i]))
+        if not terms[i] or terms[i] & others:
+            out[i] = "favor"
+    return out
+
+
+def denies(text: str, focus: set, lexicon: Optional[StanceLexicon] = None) -> bool:
+    """Whether ``text`` calls something false or rejects it outright (a ``deny`` cue not negated)."""
+    lexicon = lexicon or default_lexicon()
+    return any(h.polarity == "against" and (h.kind == "deny" or h.term.startswith(_REJECTING))
+               for h in lexicon.find_cues(text, focus))
 
 
 def stated_as_most_state_it(stances: list[str]) -> list[str]:

@@ -1,0 +1,127 @@
+"""Reporting frames read from the dependency parse, where the cue patterns alone fall short.
+
+* a judgement verb with an object and its attribute ("X a jugé l'objectif insuffisant");
+* a cue in a non-restrictive relative clause on the sentence's opening source ("L'UE, qui
+  réclamait que …, a obtenu …"): the source is the clause's antecedent;
+* a newspaper's title in quotation marks after "selon" ("selon le « Monde »");
+* a topic set up before a pronoun ("Quant au directeur de l'hôpital, il estime");
+* a colon opening a quotation after a clause whose subject is a source ("X a adressé un message
+  aux sinistrés : « … »"), whatever the verb.
+
+Each function returns what it found or None; the attributor decides the order (these come after
+the cues in main clauses).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+ATTRIBUTE = "ATTRIBUTE"  # in a verb's "needs" (reporting_cues.tsv): object + attribute licenses it
+_SUBJECTS = ("nsubj", "nsubj:pass")
+_TOPIC = re.compile(r"\s*(?:(?:Et|Mais)\s+)?[Qq]uant\s+(?:à|au|aux)\s*(?:(?:la|l['’])\s*)?")
+_OPENING = re.compile(r"(?:(?:Mais|Et|Or|Pourtant|Ainsi),?\s*)?(?:(?:le|la|les|l['’])\s*)?", re.IGNORECASE)
+
+
+def token_at(doc, offset: int):
+    """The token of ``doc`` covering character ``offset``, or None."""
+    for token in doc:
+        if token.idx <= offset < token.idx + len(token.text):
+            return token
+    return None
+
+
+def licensed_by_attribute(doc, cue) -> bool:
+    """Tell whether a verb that reports only with a complement has an object and its attribute
+    ("a jugé l'objectif insuffisant", "estime la mesure injuste") or a clausal complement."""
+    if ATTRIBUTE not in cue.needs:
+        return False
+    verb = token_at(doc, cue.verb_start)
+    if verb is None:
+        return False
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp") and child.idx > verb.idx:
+            return True
+        if child.dep_ == "obj" and child.pos_ in ("NOUN", "PROPN"):
+            # the parser hangs the attribute on the object: "l'objectif insuffisant"
+            after = [c for c in child.children if c.dep_ == "amod" and c.idx > child.idx and c.pos_ == "ADJ"]
+            if after and after[-1].i == max(t.i for t in child.subtree):
+                return True
+    return False
+
+
+def relative_clause_source(item, mention_at):
+    """(mention, cue) for a cue in a relative clause set off by commas on the sentence's first
+    source ("La coalition, qui exigeait un fonds, …"), or None.
+
+    Args:
+        item: the analysed sentence (``doc``, ``cues``, ``mentions``, ``sentence``).
+        mention_at: maps a token to the mention covering it (or None).
+    """
+    for cue in item.cues:
+        if cue.kind != "verb" or cue.clitic:
+            continue
+        verb = token_at(item.doc, cue.verb_start)
+        if verb is None or verb.dep_ != "acl:relcl":
+            continue
+        rel = next((c for c in verb.children if c.dep_ in _SUBJECTS and c.lower_ == "qui"), None)
+        if rel is None or rel.i == 0 or item.doc[rel.i - 1].text != ",":
+            continue  # a restrictive clause ("les pays qui réclament …") names no one source
+        mention = mention_at(item, verb.head)
+        if mention is None or mention.kind == "pronoun":
+            continue
+        opening = item.sentence.text[:mention.start].strip()
+        if not _OPENING.fullmatch(opening):
+            continue  # the antecedent must open the sentence, as its subject does
+        return mention, cue
+    return None
+
+
+def colon_speaker(item, mention_at):
+    """(mention, verb text, quote start) for "SOURCE verb … : « … »", or None."""
+    text = item.sentence.text
+    for _, _, quote in item.quotes:
+        start = quote.start - item.sentence.start
+        lead = text[:max(0, start)].rstrip()
+        if not lead.endswith(":") or start <= 0:
+            continue
+        clause = [t for t in item.doc if t.idx < len(lead) - 1]
+        verb = next((t for t in clause if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")), None)
+        if verb is None:
+            continue
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        mention = mention_at(item, subject) if subject is not None else None
+        if mention is None:
+            continue
+        aux = [c for c in verb.children if c.dep_ == "aux:tense"]
+        said = " ".join([a.text for a in aux] + [verb.text])
+        return mention, said, start
+    return None
+
+
+_TITLE = re.compile(r"\s*(?:(?P<det>le|la|les|l['’])\s*)?[«“\"]\s*(?P<name>[A-ZÀ-Ý][\w’'\-]*(?:\s+[\w’'\-]+){0,3}?)"
+                    r"\s*[»”\"]\s*,")
+
+
+def quoted_title(text: str, cue):
+    """(speaker, cue text) for "selon le « Monde », …": a capitalised title of at most four words in
+    quotation marks right after a source marker is a medium ("Le Monde"), else None."""
+    m = _TITLE.match(text, cue.end)
+    if m is None:
+        return None
+    det = m.group("det") or ""
+    name = m.group("name")
+    if det.lower() in ("le", "la", "les") and not name.lower().startswith(det.lower() + " "):
+        name = f"{det[:1].upper()}{det[1:].lower()} {name}"  # the article belongs to the title
+    return name, cue.text
+
+
+def topic_mentions(item, pronoun) -> list:
+    """Sources set up as the topic right before a pronoun ("Quant au directeur, il estime")."""
+    text = item.sentence.text
+    return [m for m in item.mentions if m.kind in ("person", "role", "body") and m.end <= pronoun.start
+            and _TOPIC.fullmatch(text[:m.start]) and re.fullmatch(r"\s*,\s*", text[m.end:pronoun.start])]
+
+
+__all__ = ["ATTRIBUTE", "colon_speaker", "licensed_by_attribute", "quoted_title", "relative_clause_source", "token_at",
+           "topic_mentions"]

@@ -1,0 +1,232 @@
+"""The figures a sentence states, each with what it counts, where, and the words around it.
+
+:func:`stated_figures` reads one sentence with :mod:`claims.french.figure_conflicts` (the
+figures with their kind: dead, injured, votes, euros, percent…) and keeps, for each figure
+the sentence states as its own (not a previous value it compares with, not a year, date or
+time of day, which are the *when* of a fact):
+
+* its kind key (slot and unit or counted noun), value and the interval the wording allows
+  ("au moins 62" is 62-63);
+* its qualifier as written ("au moins", "plus de", "près de") and its kind ("min", "max",
+  "approx");
+* the places named in its own segment of the sentence (between commas, semicolons and
+  brackets): "912 morts en Turquie, 560 en Syrie" gives Turquie to the first figure only;
+* the content words of that segment, which say *what* is measured ("taux de dépôt" against
+  "taux de refinancement" for two percentages), and its names ("la motion Liot", "le RN");
+* the years its segment names ("5,6 % en 2023, 3,2 % en 2024"), and the period of a change
+  ("sur un mois" against "sur un an");
+* its role, when the words around it say it is not the plain value (``data/fact_roles_fr.tsv``:
+  a cumulative rise, a threshold "nécessaires", a margin "à neuf voix près", an aftershock).
+
+Durations are left out: "sur un an", "pendant dix ans" frame a figure more often than they
+state one (on the tuning events every duration "fact" was two different things).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from claims.french.entities import entity_mentions
+from claims.french.figure_conflicts import _measures
+from claims.french.number_lexicon import number_lexicon
+from claims.french.numbers import _raw_quantities
+from claims.french.text import fold_french, french_stopwords
+
+# The when of a fact, not its value (compared by claims.french.dates), and durations (above).
+TIME_SLOTS = ("year", "date", "time")
+SKIPPED_SLOTS = TIME_SLOTS + ("duration",)
+ROLES_PATH = "fact_roles_fr.tsv"
+_SEGMENT_BREAK = re.compile(r"[,;:«»\"“”]|\s[-–—]\s|\bselon\b|\bd'apres\b|\bsoit\b|\bcontre\b")
+_NAME = re.compile(r"(?<=[\s(’'-])([A-ZÉÈÎÔ][\w’'-]*[\w])")
+# A place: a capitalised name after a preposition of place ("en Turquie", "dans la région
+# de Valence", "au Maroc", "à Marrakech").
+_PLACE = re.compile(r"(?:\b(?i:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\s+|les\s+|l'|l’)?"
+                    r"(?:(?:région|province|ville|localité|district|préfecture|commune)\s+(?:de\s+|d'|d’|du\s+)?)?)"
+                    r"([A-ZÉÈÎ][\w’'-]+(?:[- ][A-ZÉÈ][\w-]+)?)")
+_NOT_PLACES = frozenset({"selon", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+                         "le", "la", "les", "etat", "etats", "afp", "reuters"})
+_WORD = re.compile(r"[^\W\d_]{3,}")
+STEM = 6  # letters of a word compared: a crude French stem
+_CONJUNCTION = re.compile(r"\s(?:et|ou|mais|tandis que|alors que|apres|contre)\s")
+
+
+class StatedFigure(NamedTuple):
+    """One figure a sentence states as its own."""
+
+    key: tuple  # (slot, base unit or counted kind, role): ("count", "dead", None), ("percent", "%", None)
+    value: float  # as written, in ``unit``
+    unit: Optional[str]  # "USD", "%", "morts"; None for a bare count
+    lo: float  # the interval the wording allows, in the key's base unit
+    hi: float
+    text: str  # as written: "912 morts"
+    qualifier: Optional[str]  # as written: "au moins"; None for a plain figure
+    bound: Optional[str]  # "min", "max", "approx" or None
+    places: frozenset  # folded place names of its segment
+    words: frozenset  # content words of its segment, the figure's own words left out
+    start: int
+    end: int
+    names: frozenset = frozenset()  # folded capitalised names of its segment (places, parties, people)
+    years: frozenset = frozenset()  # years its segment names
+    role: Optional[str] = None  # "cumulative", "threshold", "margin", "aftershock" or None
+    period: Optional[str] = None  # "month" or "year" for a change "sur un mois" / "sur un an"
+
+
+def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the segment holding ``folded[start:end]`` (between commas, brackets, "selon")."""
+    left = 0
+    for m in _SEGMENT_BREAK.finditer(folded, 0, start):
+        left = m.end()
+    nxt = _SEGMENT_BREAK.search(folded, end)
+    return left, (nxt.start() if nxt else len(folded))
+
+
+def _places(text: str, lo: int, hi: int) -> frozenset:
+    found = set()
+    for m in _PLACE.finditer(text, lo, hi):
+        known = [e for e in entity_mentions(m.group(1)) if e.type in ("country", "region")]
+        name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’")
+        if name not in _NOT_PLACES and not name.startswith("etats"):
+            found.add(name)
+    for e in entity_mentions(text[lo:hi]):  # "Washington", "les Etats-Unis" without a preposition
+        if e.type in ("country", "region") and not e.adjective:
+            found.add(e.id.lower())
+    return frozenset(found)
+
+
+def _fronted_places(text: str, folded: str, lo: int, figure_starts: list[int]) -> frozenset:
+    """Places of the segment just before a figure's segment when it holds no figure: "Au Pérou
+    voisin, 12 morts ont été recensés"."""
+    if lo == 0:
+        return frozenset()
+    before = 0
+    for m in _SEGMENT_BREAK.finditer(folded, 0, max(0, lo - 1)):
+        before = m.end()
+    if any(before <= st < lo for st in figure_starts):
+        return frozenset()
+    return _places(text, before, lo)
+
+
+def _content_words(folded: str, lo: int, hi: int, figure: tuple[int, int], before: int = 5,
+                   after: int = 2) -> frozenset:
+    """Content words just before the figure (up to ``before``, from the segment start or the
+    previous figure) and just after it (up to ``after``): what the figure measures."""
+    stop = french_stopwords()
+
+    def words(a: int, b: int) -> list[str]:
+        out = []
+        for m in _WORD.finditer(folded, a, b):
+            word = m.group()
+            if word not in stop:
+                out.append(word[:STEM])  # "alimentation" = "alimentaires", "services" = "service"
+        return out
+
+    return frozenset(words(lo, figure[0])[-before:] + words(figure[1], hi)[:after])
+
+
+_PERIODS = (("month", re.compile(r"\b(?:sur un mois|sur le mois|en rythme mensuel|d'un mois sur l'autre|"
+                                 r"par rapport au mois precedent|en un mois)\b")),
+            ("year", re.compile(r"\b(?:sur un an|sur une annee|sur douze mois|sur 12 mois|en glissement annuel|"
+                                r"en rythme annuel|par rapport a (?:fevrier|janvier|mars|l'an|l'annee) (?:dernier|precedent|\d{4})|"
+                                r"en un an)\b")))
+
+
+def _period(folded: str, start: int, end: int) -> Optional[str]:
+    """Over what a change is measured, said within a few words of the figure."""
+    window = folded[max(0, start - 30):min(len(folded), end + 40)]
+    found = [name for name, pattern in _PERIODS if pattern.search(window)]
+    return found[0] if len(found) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _roles() -> tuple[tuple[str, str, re.Pattern], ...]:
+    from claims.french.resources import read_tsv
+
+    return tuple((cols[0], cols[1], re.compile(cols[2])) for _, cols in read_tsv(ROLES_PATH, 3))
+
+
+def _role(folded: str, start: int, end: int, lo: int, hi: int) -> Optional[str]:
+    for role, where, pattern in _roles():
+        if where == "before" and pattern.search(folded[max(0, start - 40):start]):
+            return role
+        if where == "after" and pattern.search(folded[end:end + 40]):
+            return role
+        if where == "segment" and pattern.search(folded[lo:hi]):
+            return role
+        if where == "sentence" and pattern.search(folded):
+            return role
+    return None
+
+
+def _names(text: str, lo: int, hi: int, skip: tuple[int, int]) -> frozenset:
+    stop = french_stopwords()
+    out = set()
+    for m in _NAME.finditer(text, lo, hi):
+        if skip[0] <= m.start() < skip[1]:
+            continue
+        known = [e for e in entity_mentions(m.group(1))]
+        name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’")
+        if name not in stop and name not in _NOT_PLACES and name not in _MONTHS:
+            out.add(name)
+    return frozenset(out)
+
+
+_MONTHS = frozenset({"janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+                     "octobre", "novembre", "decembre"})
+
+
+@lru_cache(maxsize=65536)
+def stated_figures(text: str) -> tuple[StatedFigure, ...]:
+    """The figures ``text`` states as its own, in order (see the module docstring)."""
+    all_measures = _measures(text)
+    measures = [m for m in all_measures if not m.reference and m.key[0] not in SKIPPED_SLOTS]
+    figure_starts = [m.quantity.start for m in measures]
+    if not measures:
+        return ()
+    folded = fold_french(text)
+    lex = number_lexicon()
+    qualifiers = {}
+    for raw, bound in _raw_quantities(text):
+        if bound:
+            found = lex.modifier_re.search(folded[max(0, raw.start - 40):raw.start])
+            qualifiers[raw.start] = (text[max(0, raw.start - 40):raw.start][found.start(1):found.end(1)]
+                                     if found else None, bound)
+    out = []
+    for m in measures:
+        q = m.quantity
+        qualifier, bound = qualifiers.get(q.start, (None, None))
+        lo, hi = _segment(folded, q.start, q.end)
+        previous = [m2.quantity.end for m2 in measures if lo <= m2.quantity.end <= q.start]
+        next_ = [st for st in figure_starts if q.end <= st < hi]
+        word_lo = max([lo] + previous)
+        word_hi = q.end if next_ else hi  # words after it belong to the next figure's clause
+        conjunction = _CONJUNCTION.search(folded, q.end, word_hi)
+        word_hi = conjunction.start() if conjunction else word_hi
+        places = _places(text, lo, hi) or _fronted_places(text, folded, lo, figure_starts)
+        role = _role(folded, q.start, q.end, lo, hi)
+        near = sorted((not lo <= y.quantity.start < hi, abs(y.quantity.start - q.start), int(y.quantity.value))
+                      for y in all_measures if y.key[0] == "year")  # its segment's, else the sentence's
+        years = frozenset(near[:1] and [near[0][2]])
+        out.append(StatedFigure(m.key + (role,), q.value, q.unit, m.lo, m.hi, q.text, qualifier, bound,
+                                places, _content_words(folded, word_lo, word_hi, (q.start, q.end)),
+                                q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
+                                _period(folded, q.start, q.end)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def named_kinds() -> frozenset:
+    """Kinds of count the number lexicon names (dead, injured, votes, electors…): the kind alone
+    says what is counted, unlike a percentage, an amount or a noun read off the sentence."""
+    lex = number_lexicon()
+    return frozenset(lex.kinds.values()) | frozenset(lex.kind_before.values()) | frozenset(lex.kind_after.values())
+
+
+def agree(a: StatedFigure, b: StatedFigure) -> bool:
+    """Whether two figures of one kind can be the same value (their intervals meet)."""
+    eps = 1e-9 * max(1.0, abs(a.value), abs(b.value))
+    return a.lo <= b.hi + eps and b.lo <= a.hi + eps
+
+
+__all__ = ["StatedFigure", "TIME_SLOTS", "agree", "named_kinds", "stated_figures"]

@@ -1,0 +1,270 @@
+"""Fact slots: the question a figure answers, so that different figures can be versions of one fact.
+
+A slot is defined by what is counted or stated (the figure's kind: dead, injured, votes,
+euros, percent, basis points, magnitude…), about what (the places of the figure's segment and
+the words around it) and when (the sentence's points in time resolved against the article
+date, and the article date itself). :class:`SlotBuilder` links two figures of one kind when
+
+* their sentences are on one topic (cosine of their vectors at least ``topic_threshold``),
+* their places agree (same places, or one names none), and so do their names (one in common,
+  or one names none), years (the year of their segment, else of their article) and the periods
+  of their changes ("sur un mois", "sur un an"),
+* their times agree (no point of one sentence excludes every point of the other, and the
+  articles are at most ``max_days`` apart),
+* the words just around them overlap enough (``context_threshold``: "taux de dépôt" and
+  "taux de refinancement" are two slots), unless the kind alone says what is counted (dead,
+  injured, votes, electors: the kinds the number lexicon names), and
+* they come from different sentences: two figures of one kind in one sentence ("912 morts en
+  Turquie, 560 en Syrie"; "taux de dépôt à 4 %, taux de refinancement à 4,5 %") answer two
+  questions, so their slots are never merged; and the words that set them apart there
+  (turquie/syrie, depot/refinancement) set apart any two figures of that kind in the corpus.
+
+Pairs are merged from the most similar down; a merge is refused when it would break one of
+the conditions on places, names, times or sentences for any two members of the merged slot
+(complete linkage), so one vague figure cannot chain two countries' tolls together, or when
+the words around the figures overlap less than ``context_threshold`` on average (average
+linkage: one terse mention does not split a fact). The 400 million
+dollar package of November 2022 and the 325 million one of June 2023 stay two slots (their
+articles are seven months apart), two death tolls for one country on one day become one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple, Optional, Sequence
+
+import numpy as np
+
+from claims.facts.figures import StatedFigure, agree, named_kinds, stated_figures
+from claims.french.dates import conflicting_times, parse_reference
+
+
+class Item(NamedTuple):
+    """One figure of one sentence (row)."""
+
+    row: int
+    figure: StatedFigure
+
+
+def days_of(date: Optional[str]) -> Optional[tuple[int, int]]:
+    """First and last day numbers an article date may mean: one day for "YYYY-MM-DD", the
+    whole month for "YYYY-MM", the year for "YYYY"; None when unreadable."""
+    year, month, day = parse_reference(date)
+    if year is None:
+        return None
+    try:
+        if day and month:
+            first = last = dt.date(year, month, day)
+        elif month:
+            first = dt.date(year, month, 1)
+            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+        else:
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    except ValueError:
+        return None
+    return first.toordinal(), last.toordinal()
+
+
+def day_of(date: Optional[str]) -> Optional[int]:
+    """The day number of a full article date ("YYYY-MM-DD"), else None."""
+    span = days_of(date)
+    return span[0] if span and span[0] == span[1] else None
+
+
+def days_apart(a: Optional[tuple[int, int]], b: Optional[tuple[int, int]]) -> int:
+    """Days between two date spans (0 when they meet or one is unknown)."""
+    if a is None or b is None:
+        return 0
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def _overlap(a: frozenset, b: frozenset) -> float:
+    """Share of the smaller word set found in the other (1.0 when either is empty)."""
+    if not a or not b:
+        return 1.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _named(key: tuple) -> bool:
+    """Whether the kind alone says what is counted (dead, injured, votes…)."""
+    return key[0] == "count" and key[1] in named_kinds()
+
+
+def _describing(figure: StatedFigure) -> frozenset:
+    """The words and names that say what a figure measures."""
+    return figure.words | figure.names | figure.places
+
+
+class SlotBuilder:
+    """Groups the figures of a corpus into fact slots (see the module docstring).
+
+    The defaults are the best disputed-fact F1 of a sweep on the real-news tuning events
+    (``python -m benchmarks.disputes --sweep``; e5-small vectors).
+
+    Args:
+        topic_threshold: cosine two sentences need for their figures to be compared.
+        generic_topic_threshold: the same for figures whose kind does not say what is counted
+            (percentages, amounts, nouns read off the sentence): their words say it less surely,
+            so their sentences must be closer (two shared stems instead was tried, and lost
+            on the tuning events).
+        context_threshold: overlap of the figures' segment words needed to share a slot.
+        max_days: article dates further apart than this are two times (two facts).
+        max_neighbours: figures compared with each figure at most, most similar first
+            (bounds the work on large corpora).
+
+    Attributes:
+        items_: every figure stated in the corpus, as :class:`Item`.
+        contrasts_: per kind of figure, the word pairs that tell two figures apart.
+        slots_: lists of indices into ``items_``, one per slot of at least two sentences,
+            ordered by first row.
+    """
+
+    def __init__(self, topic_threshold: float = 0.90, context_threshold: float = 0.4, max_days: int = 7,
+                 max_neighbours: int = 50, generic_topic_threshold: float = 0.93):
+        self.topic_threshold = topic_threshold
+        self.generic_topic_threshold = generic_topic_threshold
+        self.context_threshold = context_threshold
+        self.max_days = max_days
+        self.max_neighbours = max_neighbours
+
+    def _check(self) -> None:
+        for name in ("topic_threshold", "generic_topic_threshold"):
+            if not -1.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be a cosine in [-1, 1], got {getattr(self, name)}")
+        if not 0.0 <= self.context_threshold <= 1.0:
+            raise ValueError(f"context_threshold must be in [0, 1], got {self.context_threshold}")
+        if self.max_days < 0 or self.max_neighbours < 1:
+            raise ValueError("max_days must be >= 0 and max_neighbours >= 1")
+
+    def fit(self, texts: Sequence[str], vectors: np.ndarray, dates: Sequence[Optional[str]]) -> "SlotBuilder":
+        """Find the slots of a corpus.
+
+        Args:
+            texts: one sentence per row.
+            vectors: unit vectors, one per row.
+            dates: the article date of each row ("YYYY-MM-DD", "YYYY-MM" or None).
+        """
+        self._check()
+        if len(texts) != len(vectors) or len(texts) != len(dates):
+            raise ValueError(f"texts, vectors and dates must have one entry per row: "
+                             f"{len(texts)}, {len(vectors)}, {len(dates)}")
+        self._texts, self._dates = list(texts), list(dates)
+        self._days = [days_of(d) for d in dates]
+        self._years = [parse_reference(d)[0] for d in dates]
+        self.items_ = [Item(row, f) for row, text in enumerate(texts) for f in stated_figures(text)]
+        by_key: dict[tuple, list[int]] = {}
+        for i, item in enumerate(self.items_):
+            by_key.setdefault(item.figure.key, []).append(i)
+        self.contrasts_ = self._contrasts()
+        pairs = []
+        for members in by_key.values():
+            pairs.extend(self._candidate_pairs(members, vectors))
+        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+        parent = list(range(len(self.items_)))
+        clusters = {i: [i] for i in range(len(self.items_))}
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for _, i, j in pairs:
+            ri, rj = find(i), find(j)
+            if ri == rj or not self._mergeable(clusters[ri], clusters[rj]):
+                continue
+            parent[rj] = ri
+            clusters[ri].extend(clusters.pop(rj))
+        slots = [sorted(c) for c in clusters.values() if len({self.items_[i].row for i in c}) >= 2]
+        self.slots_ = sorted(slots, key=lambda c: (self.items_[c[0]].row, self.items_[c[0]].figure.start))
+        return self
+
+    def _contrasts(self) -> dict[tuple, set[frozenset]]:
+        """Word pairs that tell two figures of one kind apart, learnt from sentences giving both:
+        "alimentation +14,8 %, services +3 %" makes (alimentation, services) a contrast of
+        percentages, "912 morts en Turquie et 560 en Syrie" (turquie, syrie) one of tolls."""
+        out: dict[tuple, set[frozenset]] = {}
+        by_row: dict[int, list[StatedFigure]] = {}
+        for item in self.items_:
+            by_row.setdefault(item.row, []).append(item.figure)
+        for figures in by_row.values():
+            for n, a in enumerate(figures):
+                for b in figures[n + 1:]:
+                    if a.key != b.key or agree(a, b):
+                        continue
+                    wa, wb = _describing(a), _describing(b)
+                    out.setdefault(a.key, set()).update(frozenset((x, y)) for x in wa - wb for y in wb - wa)
+        return out
+
+    def _candidate_pairs(self, members: list[int], vectors: np.ndarray) -> list[tuple[float, int, int]]:
+        rows = np.array([self.items_[i].row for i in members])
+        if len(members) < 2:
+            return []
+        key = self.items_[members[0]].figure.key
+        named = _named(key)
+        generic_floor = max(self.topic_threshold, self.generic_topic_threshold)
+        sub = np.asarray(vectors[rows], dtype=np.float32)
+        out = []
+        k = min(self.max_neighbours, len(members) - 1)
+        for start in range(0, len(members), 1024):
+            sims = sub[start:start + 1024] @ sub.T
+            for offset, line in enumerate(sims):
+                p = start + offset
+                order = np.argsort(-line, kind="stable")
+                taken = 0
+                for q in order:
+                    if taken >= k or line[q] < self.topic_threshold:
+                        break
+                    if q == p:
+                        continue
+                    taken += 1
+                    sure = named or line[q] >= generic_floor
+                    if q > p and sure and self._pair_ok(members[p], members[q]):
+                        out.append((float(line[q]), members[p], members[q]))
+        return out
+
+    def _pair_ok(self, i: int, j: int) -> bool:
+        if self.items_[i].row == self.items_[j].row:
+            return False
+        return self._compatible(i, j) and self._context(i, j) >= self.context_threshold
+
+    def _context(self, i: int, j: int) -> float:
+        a, b = self.items_[i].figure, self.items_[j].figure
+        if _named(a.key):
+            return 1.0  # "dead", "injured": the kind says what is counted, the verbs around it vary
+        return _overlap(a.words, b.words)
+
+    def _mergeable(self, a: list[int], b: list[int]) -> bool:
+        """Every pair across the two slots compatible, and their words overlapping enough on average."""
+        if not all(self._compatible(x, y) for x in a for y in b):
+            return False
+        return sum(self._context(x, y) for x in a for y in b) / (len(a) * len(b)) >= self.context_threshold
+
+    def _compatible(self, i: int, j: int) -> bool:
+        """Whether two figures can answer one question: other rows, places, times."""
+        a, b = self.items_[i], self.items_[j]
+        if a.row == b.row:
+            return agree(a.figure, b.figure)  # one sentence giving one figure twice
+        fa, fb = a.figure, b.figure
+        contrasts = self.contrasts_.get(fa.key)
+        if contrasts:
+            wa, wb = _describing(fa), _describing(fb)
+            if any(frozenset((x, y)) in contrasts for x in wa - wb for y in wb - wa):
+                return False
+        if fa.places and fb.places and fa.places != fb.places:
+            return False
+        if fa.names and fb.names and not fa.names & fb.names:
+            return False
+        if fa.period and fb.period and fa.period != fb.period:
+            return False
+        ya = fa.years or ({self._years[a.row]} if self._years[a.row] else set())
+        yb = fb.years or ({self._years[b.row]} if self._years[b.row] else set())
+        if ya and yb and not ya & yb:
+            return False
+        if days_apart(self._days[a.row], self._days[b.row]) > self.max_days:
+            return False
+        return conflicting_times(self._texts[a.row], self._texts[b.row],
+                                 self._dates[a.row], self._dates[b.row]) is None
+
+
+__all__ = ["Item", "SlotBuilder", "day_of", "days_apart", "days_of"]

@@ -1,0 +1,103 @@
+"""Fact slots and versions on hand-written French sentences (no model: identical vectors)."""
+
+import numpy as np
+import pytest
+
+from claims.analysis import Row
+from claims.facts import SlotBuilder, build_facts, stated_figures
+from claims.records import NO_ATTRIBUTION, Article, Attribution, Sentence
+
+
+def test_a_figure_carries_its_kind_qualifier_and_the_place_of_its_own_segment():
+    first, second = stated_figures("L'éboulement a fait au moins 120 morts en Grèce, et 45 morts en Albanie.")
+    assert [(f.key[1], f.value, f.qualifier) for f in (first, second)] == [("dead", 120.0, "au moins"),
+                                                                          ("dead", 45.0, None)]
+    assert first.places and second.places and not first.places & second.places
+
+
+def test_roles_and_periods_tell_apart_figures_of_one_kind():
+    single, total = stated_figures("La banque a relevé ses taux de 50 points de base, "
+                                   "soit une hausse cumulée de 300 points de base.")
+    assert single.key != total.key and total.role == "cumulative"
+    won, needed = stated_figures("Le candidat compte 250 grands électeurs sur les 270 nécessaires.")
+    assert needed.role == "threshold" or needed.key[1] != won.key[1]
+    month, = stated_figures("Les prix ont augmenté de 0,7 % sur un mois.")
+    year, = stated_figures("Les prix ont augmenté de 5,1 % sur un an.")
+    assert (month.period, year.period) == ("month", "year")
+
+
+def test_durations_years_and_previous_values_are_not_stated_figures():
+    texts = [f.text for f in stated_figures("En 2021, après 4,1 % en mars, le chômage a atteint 4,4 % "
+                                            "pendant six mois.")]
+    assert texts == ["4,4 %"]
+
+
+def _analysis_parts(items):
+    """Articles and rows for build_facts from (article id, date, source, text, speaker)."""
+    articles, rows = {}, []
+    for n, (article, date, source, text, speaker) in enumerate(items):
+        articles.setdefault(article, Article(article, text, date=date, source=source))
+        who = Attribution(speaker, "a déclaré", "indirect") if speaker else NO_ATTRIBUTION
+        rows.append(Row(Sentence(article, n, text, 0, len(text)), who))
+    vectors = np.ones((len(rows), 4), dtype=np.float32) / 2.0  # one topic: every cosine is 1
+    return list(articles.values()), rows, vectors
+
+
+LANDSLIDE = [
+    ("a1", "2024-05-10", "Agence A", "Le glissement de terrain a fait au moins 31 morts en Bolivie.", None),
+    ("a2", "2024-05-10", "Journal B", "Selon un nouveau bilan, 48 personnes ont été tuées en Bolivie.",
+     "protection civile"),
+    ("a3", "2024-05-10", "Radio C", "Le glissement de terrain a fait 31 morts en Bolivie.", None),
+    ("a4", "2024-05-10", "Radio C", "Au Pérou voisin, 12 morts ont été recensés.", None),
+    ("a5", "2024-05-10", "Journal B", "On compte aussi 70 blessés en Bolivie.", None),
+]
+
+
+def test_tolls_for_one_place_and_day_are_versions_of_one_fact_and_other_places_or_kinds_are_not():
+    articles, rows, vectors = _analysis_parts(LANDSLIDE)
+    facts = build_facts(articles, rows, (), vectors)
+    assert len(facts) == 1
+    fact = facts[0]
+    assert [v.label for v in fact.versions] == ["au moins 31 morts", "48 personnes", "31 morts"]
+    assert fact.rows == [0, 1, 2]  # not the toll of Peru (row 3) nor the injured (row 4)
+    kinds = {(d.a, d.b): d.kind for d in fact.differences}
+    assert kinds[(0, 2)] == "qualifier"  # "au moins 31" and "31"
+    assert kinds[(0, 1)] == "update"  # "selon un nouveau bilan"
+    assert fact.contested == 2 and fact.kind == "update"
+    mention = fact.versions[1].mentions[0]
+    assert (mention.article, mention.source, mention.speaker) == ("a2", "Journal B", "protection civile")
+
+
+def test_same_day_different_values_from_two_sources_are_a_disagreement():
+    articles, rows, vectors = _analysis_parts([
+        ("b1", "2024-03-02", "A", "L'incendie a fait 14 morts à Valparaiso, selon les pompiers.", "pompiers"),
+        ("b2", "2024-03-02", "B", "L'incendie a fait 19 morts à Valparaiso, selon la mairie.", "mairie"),
+    ])
+    fact, = build_facts(articles, rows, (), vectors)
+    assert fact.kind == "disagreement" and [v.value for v in fact.versions] == [14.0, 19.0]
+
+
+def test_two_aid_packages_months_apart_are_two_facts_not_two_versions():
+    articles, rows, vectors = _analysis_parts([
+        ("c1", "2022-11", None, "Washington a annoncé une aide militaire de 400 millions de dollars à l'Ukraine.", None),
+        ("c2", "2023-06", None, "Washington a annoncé une aide militaire de 325 millions de dollars à l'Ukraine.", None),
+    ])
+    assert build_facts(articles, rows, (), vectors) == ()
+
+
+def test_words_that_set_two_figures_apart_in_one_sentence_keep_them_apart_elsewhere():
+    articles, rows, vectors = _analysis_parts([
+        ("d1", "2024-06-06", None, "Le taux de dépôt passe à 3,5 % et le taux de refinancement à 4 %.", None),
+        ("d2", "2024-06-06", None, "Le taux de dépôt est fixé à 3,75 %.", None),
+        ("d3", "2024-06-06", None, "Le taux de refinancement est fixé à 4,25 %.", None),
+    ])
+    facts = build_facts(articles, rows, (), vectors)
+    pairs = sorted(sorted(v.value for v in f.versions) for f in facts)
+    assert pairs == [[3.5, 3.75], [4.0, 4.25]]
+
+
+def test_bad_settings_are_refused():
+    with pytest.raises(ValueError, match="topic_threshold"):
+        SlotBuilder(topic_threshold=1.5).fit(["a"], np.ones((1, 2)), [None])
+    with pytest.raises(ValueError, match="one entry per row"):
+        SlotBuilder().fit(["a", "b"], np.ones((1, 2)), [None, None])
