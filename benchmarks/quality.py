@@ -39,7 +39,7 @@ from claims.evaluation.metrics import (leave_one_group_out, merged_distinct_clai
                                        with_singletons)
 
 RESULTS = REPO / "benchmarks" / "results" / "quality.json"
-MODELS = ("e5-small", "e5-small-int8", "use", "minilm")
+MODELS = ("e5-small-onnx", "e5-small", "e5-small-int8", "use", "minilm")
 BASELINE_MODEL = "e5-small"  # embeddings the clustering baselines run on
 MIN_ARTICLES = 2
 WRONG_MERGES_KEPT = 30

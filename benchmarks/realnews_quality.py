@@ -50,6 +50,7 @@ from typing import Callable, Iterable, Optional, Sequence
 import numpy as np
 
 from benchmarks.machine import describe, machine
+from claims.models import DEFAULT_MODEL
 from claims.evaluation.metrics import (exact_name, lenient_speaker_match, must_not_merge_violations,
                                        score_grouping, stance_scores, threshold_band, with_singletons)
 from claims.evaluation.metrics import fold_text as fold
@@ -57,7 +58,7 @@ from claims.evaluation.metrics import fold_text as fold
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "realnews_quality.json"
 RESULTS_ATTRIBUTION = REPO / "benchmarks" / "results" / "realnews_attribution.json"
-MODEL = "e5-small"
+MODEL = DEFAULT_MODEL  # what analyze() runs by default; run() checks it
 MIN_ARTICLES = 2
 BAND = 0.02
 STEP = 0.01

@@ -1,9 +1,9 @@
-"""multilingual-e5-small exported to ONNX and quantised to int8: the fast encoder.
+"""multilingual-e5-small exported to ONNX: float32 (same weights as torch), or int8 (fastest).
 
 Built once from the sentence-transformers folder of :mod:`embeddings.e5`: the BERT
 encoder plus mean pooling is exported with the TorchScript-based exporter
-(``torch.onnx.export(..., dynamo=False)``), then its weights are quantised per output
-channel with ``onnxruntime.quantization.quantize_dynamic`` (torch's own dynamic int8
+(``torch.onnx.export(..., dynamo=False)``); the int8 build then quantises its weights per
+output channel with ``onnxruntime.quantization.quantize_dynamic`` (torch's own dynamic int8
 quantisation loses more quality on this model). Inference uses onnxruntime with one
 intra-op thread per core and the ``tokenizers`` library.
 """
@@ -26,6 +26,7 @@ from .paths import PathLike, build_once, discard, models_dir, reason
 logger = logging.getLogger(__name__)
 
 ONNX_FOLDER = "e5-small-int8-onnx-v2"  # bump the suffix when the build recipe changes
+ONNX_FP32_FOLDER = "e5-small-onnx-fp32-v1"
 MAX_TOKENS = 512
 PAD_ID = 1  # XLM-R <pad>
 # Padded tokens per onnxruntime run. Larger runs were slower per sentence on a 2-core
@@ -76,10 +77,15 @@ def _export_onnx(st_folder: Path, out_file: Path) -> None:
         )
 
 
-def _build_onnx(out: Path, st_folder: Path) -> None:
+def _build_onnx(out: Path, st_folder: Path, quantize: bool = True) -> None:
+    logger.info("building %s into %s (first use)", "e5-small-int8" if quantize else "e5-small-onnx", out)
+    if not quantize:
+        _export_onnx(st_folder, out / "model.onnx")
+        shutil.copyfile(st_folder / "tokenizer.json", out / "tokenizer.json")
+        (out / "NOTICE").write_text(NOTICE + "\nThe ONNX file holds the same float32 weights.\n")
+        return
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logger.info("building e5-small-int8 into %s (first use)", out)
     fp32 = out / "model-fp32.onnx"
     _export_onnx(st_folder, fp32)
     root = logging.getLogger()
@@ -95,10 +101,13 @@ def _build_onnx(out: Path, st_folder: Path) -> None:
     (out / "NOTICE").write_text(NOTICE + "\nThe ONNX file holds the same weights quantised to int8.\n")
 
 
-def build_e5_onnx(cache_dir: Optional[PathLike] = None) -> Path:
-    """Return the folder holding ``model.onnx`` (int8) and ``tokenizer.json``, building it if absent or damaged."""
+def build_e5_onnx(cache_dir: Optional[PathLike] = None, quantize: bool = True) -> Path:
+    """Return the folder holding ``model.onnx`` (int8, or float32 without ``quantize``) and
+    ``tokenizer.json``, building it if absent or damaged."""
     # The float model is needed (and checked, or built) only when the ONNX one is built.
-    return build_once(models_dir(cache_dir) / ONNX_FOLDER, lambda out: _build_onnx(out, build_e5_model(cache_dir)))
+    folder = ONNX_FOLDER if quantize else ONNX_FP32_FOLDER
+    return build_once(models_dir(cache_dir) / folder,
+                      lambda out: _build_onnx(out, build_e5_model(cache_dir), quantize))
 
 
 def _load(folder: Path, threads: int):
@@ -134,9 +143,10 @@ class OnnxE5Encoder(Encoder):
     name = "e5-small-int8"
     dim = 384
     cache_key = f"e5-small-int8/{ONNX_FOLDER}"
+    quantized = True
 
     def __init__(self, cache_dir: Optional[PathLike] = None, threads: Optional[int] = None):
-        self.path = build_e5_onnx(cache_dir)
+        self.path = build_e5_onnx(cache_dir, self.quantized)
         self.threads = threads or os.cpu_count() or 1
         try:
             self.session, self.tokenizer = _load(self.path, self.threads)
@@ -146,7 +156,7 @@ class OnnxE5Encoder(Encoder):
             # Damage the manifest cannot see: the folder is ours to rebuild, once.
             if not discard(self.path, reason(exc)):
                 raise ValueError(f"model folder {self.path} cannot be loaded ({reason(exc)})") from None
-            self.path = build_e5_onnx(cache_dir)
+            self.path = build_e5_onnx(cache_dir, self.quantized)
             self.session, self.tokenizer = _load(self.path, self.threads)
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
@@ -164,3 +174,15 @@ class OnnxE5Encoder(Encoder):
             pooled.append(self.session.run(None, feed)[0])
             start = stop
         return np.concatenate(pooled)
+
+
+class OnnxE5Fp32Encoder(OnnxE5Encoder):
+    """multilingual-e5-small, float32 ONNX on onnxruntime (384 dimensions).
+
+    The torch model's weights, exported unchanged: its vectors match the torch build's to
+    float rounding, so it shares that model's calibration and stance classifier.
+    """
+
+    name = "e5-small-onnx"
+    cache_key = f"e5-small-onnx/{ONNX_FP32_FOLDER}"
+    quantized = False

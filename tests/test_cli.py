@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from claims.models import DEFAULT_MODEL
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 runner = CliRunner()
@@ -71,7 +72,7 @@ def test_table_json_and_csv_formats(tmp_path):
     out = tmp_path / "groups.json"
     assert run("match", "-f", "json", "-o", str(out)).exit_code == 0
     document = json.loads(out.read_text(encoding="utf-8"))
-    assert document["settings"]["model"] == "e5-small" and document["groups"]
+    assert document["settings"]["model"] == DEFAULT_MODEL and document["groups"]
     assert all(len(set(g["articles"])) >= 2 for g in document["groups"])
     csv_text = run("match", "-f", "csv").stdout
     assert csv_text.splitlines()[0].startswith("group,article,date,source")

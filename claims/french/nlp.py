@@ -17,20 +17,54 @@ SPACY_MODEL = "fr_core_news_md"
 BATCH_SIZE = 64
 
 
+class _WordIndex(list):
+    """A list of words whose membership test is a set lookup instead of a scan."""
+
+    def __init__(self, words):
+        super().__init__(words)
+        self._set = frozenset(self)
+
+    def __contains__(self, word) -> bool:
+        return word in self._set
+
+
+def _fast_lemma_index(nlp) -> None:
+    """Make the French lemmatizer's word index a set lookup (same lemmas, several times faster).
+
+    spaCy's French rule lemmatizer tests ``word in index`` on lists of 3,000-66,000 words for
+    every token not seen before: a linear scan that took a third of the parse time.
+    """
+    if "lemmatizer" not in nlp.pipe_names:
+        return
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return
+    index = lookups.get_table("lemma_index")
+    for key in list(index.keys()):
+        if isinstance(index[key], list) and not isinstance(index[key], _WordIndex):
+            index[key] = _WordIndex(index[key])
+
+
 @lru_cache(maxsize=1)
 def french_nlp():
     """spaCy's ``fr_core_news_md`` with every component (the parser and NER are both used)."""
     import spacy
 
     try:
-        return spacy.load(SPACY_MODEL)
+        nlp = spacy.load(SPACY_MODEL)
     except OSError as err:
         raise RuntimeError(f"spaCy model {SPACY_MODEL!r} is not installed: "
                            f"pip install {SPACY_MODEL.replace('_', '-')}") from err
+    _fast_lemma_index(nlp)
+    return nlp
 
 
 def parse(texts: Iterable[str], nlp=None) -> list:
     """One spaCy ``Doc`` per text, in order.
+
+    The docs keep their tokens, tags, morphology, lemmas, dependencies and entities, not the
+    ``tok2vec`` activations (``doc.tensor``): no stage reads them, and they were half of a
+    doc's memory (7 of 16 KB for a sentence of 16 words).
 
     Args:
         texts: sentences (any strings).
@@ -40,7 +74,13 @@ def parse(texts: Iterable[str], nlp=None) -> list:
     if not texts:
         return []  # no load when nothing needs parsing
     nlp = nlp if nlp is not None else french_nlp()
-    return list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+    import numpy as np
+
+    docs = []
+    for doc in nlp.pipe(texts, batch_size=BATCH_SIZE):
+        doc.tensor = np.zeros((0,), dtype="float32")
+        docs.append(doc)
+    return docs
 
 
 def check_docs(texts: list[str], docs, annotations: tuple[str, ...] = ("DEP",)) -> list:

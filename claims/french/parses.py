@@ -36,5 +36,11 @@ class Parses:
         self.parsed_ += len(todo)
         return [self._docs[t] for t in texts]
 
+    def release(self, texts: Sequence[str]) -> None:
+        """Forget the docs of ``texts`` (a run's last reader of them frees their memory);
+        asked again, they are parsed again."""
+        for text in texts:
+            self._docs.pop(text, None)
+
 
 __all__ = ["Parses"]

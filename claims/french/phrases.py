@@ -41,25 +41,48 @@ def phrase(term: str, label: str, weight: float = 1.0, kind: Optional[str] = Non
                   label if kind is None else kind)
 
 
-PhraseIndex = dict[str, list[Phrase]]
+class PhraseIndex(dict):
+    """Phrases by the first letter of their first word (a dict of lists, in list order), plus
+    the lookups :func:`longest_matches` uses: phrases by their whole first word, and those
+    whose first word ends in "*" by first letter, each with its rank in the list."""
+
+    def __init__(self):
+        super().__init__()
+        self.by_word: dict[str, list[tuple[int, Phrase]]] = {}
+        self.prefixed: dict[str, list[tuple[int, Phrase]]] = {}
+
+    def add(self, rank: int, p: Phrase) -> None:
+        self.setdefault(p.parts[0][:1], []).append(p)
+        if p.parts[0].endswith("*"):
+            self.prefixed.setdefault(p.parts[0][:1], []).append((rank, p))
+        else:
+            self.by_word.setdefault(p.parts[0], []).append((rank, p))
 
 
 def phrase_index(phrases: Iterable[Phrase]) -> PhraseIndex:
     """Phrases indexed by the first letter of their first word, for fast matching."""
-    index: PhraseIndex = {}
-    for p in phrases:
-        index.setdefault(p.parts[0][:1], []).append(p)
+    index = PhraseIndex()
+    for rank, p in enumerate(phrases):
+        index.add(rank, p)
     return index
 
 
 def longest_matches(index: PhraseIndex, tokens: list[Token]) -> list[tuple[int, int, Phrase]]:
     """Non-overlapping (start, end, phrase) token matches, longest first at each position (ties: list order)."""
+    if not isinstance(index, PhraseIndex):  # a plain dict of lists
+        built = PhraseIndex()
+        for rank, p in enumerate(p for group in index.values() for p in group):
+            built.add(rank, p)
+        index = built
     found, i = [], 0
+    by_word, prefixed = index.by_word, index.prefixed
     while i < len(tokens):
-        best = None
-        for p in index.get(tokens[i].norm[:1], []):
-            if p.match(tokens, i) and (best is None or len(p.parts) > len(best.parts)):
-                best = p
+        norm = tokens[i].norm
+        best, best_key = None, None
+        for rank, p in (*by_word.get(norm, ()), *prefixed.get(norm[:1], ())):
+            key = (len(p.parts), -rank)
+            if (best_key is None or key > best_key) and p.match(tokens, i):
+                best, best_key = p, key
         if best is None:
             i += 1
             continue

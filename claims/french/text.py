@@ -39,6 +39,34 @@ _WORD_TOKEN = re.compile(r"[^\W\d_]+'|\w+(?:-\w+)*|[^\w\s]")
 _WORD = re.compile(r"\w+")
 
 
+def _fold_char(ch: str, strip_accents: bool) -> str:
+    ch = _CHAR_MAP.get(ch, ch)
+    low = ch.lower()
+    if len(low) == 1:
+        ch = low
+    if strip_accents and not ch.isascii():
+        parts = unicodedata.normalize("NFD", ch)
+        if len(parts) > 1 and all(unicodedata.combining(c) for c in parts[1:]):
+            ch = parts[0]
+    return ch
+
+
+class _FoldTable(dict):
+    """``str.translate`` table folding one character at a time, each worked out on first sight
+    (folding is per character, so a table gives the same result as a loop, many times faster)."""
+
+    def __init__(self, strip_accents: bool):
+        super().__init__()
+        self.strip_accents = strip_accents
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code), self.strip_accents)
+        return folded
+
+
+_FOLD_TABLES = {True: _FoldTable(True), False: _FoldTable(False)}
+
+
 def fold_french(text: str, strip_accents: bool = True) -> str:
     """Lower-case ``text`` and unify apostrophes, spaces, quotes and dashes.
 
@@ -49,18 +77,7 @@ def fold_french(text: str, strip_accents: bool = True) -> str:
         text: any string.
         strip_accents: also drop diacritics ("é" → "e"; "œ" is kept).
     """
-    out = []
-    for ch in text:
-        ch = _CHAR_MAP.get(ch, ch)
-        low = ch.lower()
-        if len(low) == 1:
-            ch = low
-        if strip_accents and not ch.isascii():
-            parts = unicodedata.normalize("NFD", ch)
-            if len(parts) > 1 and all(unicodedata.combining(c) for c in parts[1:]):
-                ch = parts[0]
-        out.append(ch)
-    return "".join(out)
+    return text.translate(_FOLD_TABLES[bool(strip_accents)])
 
 
 def fold_word(text: str) -> str:
