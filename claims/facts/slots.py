@@ -263,6 +263,8 @@ class SlotBuilder:
             return False
         if days_apart(self._days[a.row], self._days[b.row]) > self.max_days:
             return False
+        if fa.key[0] == "date":
+            return True  # the dates are the values compared, not two times
         return conflicting_times(self._texts[a.row], self._texts[b.row],
                                  self._dates[a.row], self._dates[b.row]) is None
 
