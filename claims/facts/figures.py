@@ -49,6 +49,9 @@ _NAME = re.compile(r"(?<=[\s(’'-])([A-ZÉÈÎÔ][\w’'-]*[\w])")
 _PLACE = re.compile(r"(?:\b(?i:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\s+|les\s+|l'|l’)?"
                     r"(?:(?i:région|province|ville|localité|district|préfecture|commune|communauté)\s+(?:de\s+|d'|d’|du\s+)?)?)"
                     r"([A-ZÉÈÎ][\w’'-]+(?:[- ][A-ZÉÈ][\w-]+)?)")
+# A place named as part of a country: its figure is a sub-population's (RULES.md F5).
+_LOCAL = re.compile(r"\b(?i:la|le|l'|l’)\s*(?i:r[ée]gion|province|ville|localit[ée]|district|pr[ée]fecture|commune|"
+                    r"communaut[ée])\s+(?:de\s+|d'|d’|du\s+)?[A-ZÉÈÎ]")
 _NOT_PLACES = frozenset({"selon", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
                          "le", "la", "les", "etat", "etats", "afp", "reuters"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -75,6 +78,7 @@ class StatedFigure(NamedTuple):
     years: frozenset = frozenset()  # years its segment names
     role: Optional[str] = None  # "cumulative", "threshold", "margin", "aftershock" or None
     period: Optional[str] = None  # "month" or "year" for a change "sur un mois" / "sur un an"
+    local: bool = False  # a place of its segment is named as a region, province, town…
 
 
 def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -260,7 +264,7 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         out.append(StatedFigure(q.key + (role,), q.value, q.unit, q.lo, q.hi, q.text, qualifier, bound,
                                 places, _content_words(folded, word_lo, word_hi, (q.start, q.end)),
                                 q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
-                                _period(folded, q.start, q.end)))
+                                _period(folded, q.start, q.end), bool(places) and bool(_LOCAL.search(text, lo, hi))))
     return tuple(out)
 
 

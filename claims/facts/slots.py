@@ -253,6 +253,8 @@ class SlotBuilder:
                 return False
         if fa.places and fb.places and fa.places != fb.places:
             return False
+        if (fa.local and not fb.places) or (fb.local and not fa.places):
+            return False  # a region's toll is not the country's (F5)
         if fa.names and fb.names and not fa.names & fb.names:
             return False
         if fa.period and fb.period and fa.period != fb.period:
