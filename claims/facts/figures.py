@@ -176,7 +176,7 @@ def _names(text: str, lo: int, hi: int, skip: tuple[int, int]) -> frozenset:
         known = [e for e in entity_mentions(m.group(1))]
         name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’")
         if name not in stop and name not in _NOT_PLACES and name not in _MONTHS:
-            out.add(name)
+            out.update(name.split("-") if not known else (name,))  # "Al-Haouz" as "Al Haouz"
     return frozenset(out)
 
 

@@ -115,6 +115,9 @@ class SlotBuilder:
     Attributes:
         items_: every figure stated in the corpus, as :class:`Item`.
         contrasts_: per kind of figure, the word pairs that tell two figures apart.
+        local_places_: places some sentence names as a region, province or town ("dans la
+            province d'Al Haouz"): a figure naming one is a sub-population's, never a version
+            of a figure naming no place (RULES.md F5).
         slots_: lists of indices into ``items_``, one per slot of at least two sentences,
             ordered by first row.
     """
@@ -156,6 +159,8 @@ class SlotBuilder:
         for i, item in enumerate(self.items_):
             by_key.setdefault(item.figure.key, []).append(i)
         self.contrasts_ = self._contrasts()
+        # Places some sentence names as a region or province: a sub-population wherever named.
+        self.local_places_ = frozenset(p for item in self.items_ if item.figure.local for p in item.figure.places)
         pairs = []
         for members in by_key.values():
             pairs.extend(self._candidate_pairs(members, vectors))
@@ -240,6 +245,9 @@ class SlotBuilder:
             return False
         return sum(self._context(x, y) for x in a for y in b) / (len(a) * len(b)) >= self.context_threshold
 
+    def _local(self, figure: StatedFigure) -> bool:
+        return figure.local or bool(figure.places & self.local_places_)
+
     def _compatible(self, i: int, j: int) -> bool:
         """Whether two figures can answer one question: other rows, places, times."""
         a, b = self.items_[i], self.items_[j]
@@ -253,7 +261,7 @@ class SlotBuilder:
                 return False
         if fa.places and fb.places and fa.places != fb.places:
             return False
-        if (fa.local and not fb.places) or (fb.local and not fa.places):
+        if (self._local(fa) and not fb.places) or (self._local(fb) and not fa.places):
             return False  # a region's toll is not the country's (F5)
         if fa.names and fb.names and not fa.names & fb.names:
             return False
