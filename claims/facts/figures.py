@@ -52,7 +52,7 @@ _PLACE = re.compile(r"(?:\b(?i:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\
 # A place named as part of a country: its figure is a sub-population's (RULES.md F5).
 _LOCAL = re.compile(r"\b(?i:la|le|l'|l’)\s*(?i:r[ée]gion|province|ville|localit[ée]|district|pr[ée]fecture|commune|"
                     r"communaut[ée])\s+(?:de\s+|d'|d’|du\s+)?[A-ZÉÈÎ]")
-_NOT_PLACES = frozenset({"selon", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+_NOT_PLACES = frozenset({"selon", "richter", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
                          "le", "la", "les", "etat", "etats", "afp", "reuters"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 6  # letters of a word compared: a crude French stem

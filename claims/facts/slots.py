@@ -5,7 +5,9 @@ euros, percent, basis points, magnitude…), about what (the places of the figur
 the words around it) and when (the sentence's points in time resolved against the article
 date, and the article date itself). :class:`SlotBuilder` links two figures of one kind when
 
-* their sentences are on one topic (cosine of their vectors at least ``topic_threshold``),
+* their sentences are on one topic (cosine of their vectors at least ``topic_threshold``, or
+  ``place_topic_threshold`` when both figures name the same places: the place says much of
+  what the sentence is about),
 * their places agree (same places, or one names none), and so do their names (one in common,
   or one names none), years (the year of their segment, else of their article) and the periods
   of their changes ("sur un mois", "sur un an"),
@@ -107,6 +109,7 @@ class SlotBuilder:
             (percentages, amounts, nouns read off the sentence): their words say it less surely,
             so their sentences must be closer (two shared stems instead was tried, and lost
             on the tuning events).
+        place_topic_threshold: the cosine enough for two figures naming the same places.
         context_threshold: overlap of the figures' segment words needed to share a slot.
         max_days: article dates further apart than this are two times (two facts).
         max_neighbours: figures compared with each figure at most, most similar first
@@ -123,15 +126,17 @@ class SlotBuilder:
     """
 
     def __init__(self, topic_threshold: float = 0.90, context_threshold: float = 0.4, max_days: int = 7,
-                 max_neighbours: int = 50, generic_topic_threshold: float = 0.93):
+                 max_neighbours: int = 50, generic_topic_threshold: float = 0.93,
+                 place_topic_threshold: float = 0.85):
         self.topic_threshold = topic_threshold
+        self.place_topic_threshold = place_topic_threshold
         self.generic_topic_threshold = generic_topic_threshold
         self.context_threshold = context_threshold
         self.max_days = max_days
         self.max_neighbours = max_neighbours
 
     def _check(self) -> None:
-        for name in ("topic_threshold", "generic_topic_threshold"):
+        for name in ("topic_threshold", "generic_topic_threshold", "place_topic_threshold"):
             if not -1.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a cosine in [-1, 1], got {getattr(self, name)}")
         if not 0.0 <= self.context_threshold <= 1.0:
@@ -208,6 +213,7 @@ class SlotBuilder:
         key = self.items_[members[0]].figure.key
         named = _named(key)
         generic_floor = max(self.topic_threshold, self.generic_topic_threshold)
+        floor = min(self.topic_threshold, self.place_topic_threshold)
         sub = np.asarray(vectors[rows], dtype=np.float32)
         out = []
         k = min(self.max_neighbours, len(members) - 1)
@@ -218,12 +224,17 @@ class SlotBuilder:
                 order = np.argsort(-line, kind="stable")
                 taken = 0
                 for q in order:
-                    if taken >= k or line[q] < self.topic_threshold:
+                    if taken >= k or line[q] < floor:
                         break
                     if q == p:
                         continue
                     taken += 1
-                    sure = named or line[q] >= generic_floor
+                    a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
+                    placed = bool(a.places) and a.places == b.places
+                    if line[q] < self.topic_threshold and not placed:
+                        continue
+                    sure = named or line[q] >= (min(generic_floor, self.place_topic_threshold) if placed
+                                                else generic_floor)
                     if q > p and sure and self._pair_ok(members[p], members[q]):
                         out.append((float(line[q]), members[p], members[q]))
         return out
