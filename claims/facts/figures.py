@@ -141,10 +141,13 @@ _PERIODS = (("month", re.compile(r"\b(?:sur un mois|sur le mois|en rythme mensue
 
 
 def _period(folded: str, start: int, end: int) -> Optional[str]:
-    """Over what a change is measured, said within a few words of the figure."""
-    window = folded[max(0, start - 30):min(len(folded), end + 40)]
-    found = [name for name, pattern in _PERIODS if pattern.search(window)]
-    return found[0] if len(found) == 1 else None
+    """Over what a change is measured, said within a few words of the figure, else anywhere in
+    the sentence when it names one period only ("Sur un mois, le taux … a été revu à 1 %")."""
+    for window in (folded[max(0, start - 30):min(len(folded), end + 40)], folded):
+        found = [name for name, pattern in _PERIODS if pattern.search(window)]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -261,8 +264,11 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         near = sorted((not lo <= y.quantity.start < hi, abs(y.quantity.start - q.start), int(y.quantity.value))
                       for y in all_measures if y.key[0] == "year")  # its segment's, else the sentence's
         years = frozenset(near[:1] and [near[0][2]])
+        words = _content_words(folded, word_lo, word_hi, (q.start, q.end))
+        if len(words) < 2 and word_lo == lo and lo > 0:  # ", à 1 %,": what it measures is said just before
+            words = _content_words(folded, _segment(folded, lo - 1, lo - 1)[0], word_hi, (q.start, q.end))
         out.append(StatedFigure(q.key + (role,), q.value, q.unit, q.lo, q.hi, q.text, qualifier, bound,
-                                places, _content_words(folded, word_lo, word_hi, (q.start, q.end)),
+                                places, words,
                                 q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
                                 _period(folded, q.start, q.end), bool(places) and bool(_LOCAL.search(text, lo, hi))))
     return tuple(out)
