@@ -165,3 +165,16 @@ def test_a_scheduled_date_and_a_prison_term_are_values_but_a_date_of_narration_i
     facts = build_facts(articles, rows, (), vectors)
     assert sorted(sorted(m.figure for v in f.versions for m in v.mentions) for f in facts) == [
         ["12 mars", "5 mars"], ["douze ans", "quinze ans"]]
+
+
+def test_one_outlet_giving_two_values_or_two_times_of_day_is_an_update_not_a_disagreement():
+    articles, rows, vectors = _analysis_parts([
+        ("u1", "2024-03-02", "Radio A", "L'incendie a fait 14 morts à Valparaiso à 14h.", None),
+        ("u2", "2024-03-02", "Journal B", "L'incendie a fait 19 morts à Valparaiso à 19h30.", None),
+        ("u3", "2024-03-02", "Radio A", "L'incendie a fait 16 morts à Valparaiso.", None),
+    ])
+    fact, = build_facts(articles, rows, (), vectors)
+    kinds = {(fact.versions[d.a].value, fact.versions[d.b].value): d.kind for d in fact.differences}
+    assert kinds[(14.0, 19.0)] == "update"  # two times of day
+    assert kinds[(14.0, 16.0)] == "update"  # one outlet
+    assert kinds[(19.0, 16.0)] == "disagreement"  # two outlets, no time told apart
