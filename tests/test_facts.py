@@ -178,3 +178,17 @@ def test_one_outlet_giving_two_values_or_two_times_of_day_is_an_update_not_a_dis
     assert kinds[(14.0, 19.0)] == "update"  # two times of day
     assert kinds[(14.0, 16.0)] == "update"  # one outlet
     assert kinds[(19.0, 16.0)] == "disagreement"  # two outlets, no time told apart
+
+
+def test_a_vague_plural_is_a_version_and_does_not_make_two_precise_tolls_one_value():
+    articles, rows, vectors = _analysis_parts([
+        ("v1", "2023-09-09", "A", "Le séisme a fait 296 morts au Maroc.", None),
+        ("v2", "2023-09-09", "B", "Le séisme a fait des centaines de morts au Maroc.", None),
+        ("v3", "2023-09-09", "C", "Le séisme a fait 820 morts au Maroc.", None),
+    ])
+    fact, = build_facts(articles, rows, (), vectors)
+    labels = {v.value: v.label for v in fact.versions}
+    assert labels[200.0] == "des centaines de morts"
+    kinds = {(fact.versions[d.a].value, fact.versions[d.b].value): d.kind for d in fact.differences}
+    assert kinds[(296.0, 820.0)] == "disagreement" and kinds[(296.0, 200.0)] == "qualifier"
+    assert fact.contested == 2  # 296 and 820; "des centaines" may be either

@@ -36,7 +36,7 @@ from claims.french.figure_conflicts import _measures
 from claims.french.number_lexicon import number_lexicon
 from claims.french.numbers import _raw_quantities
 from claims.french.text import fold_french, french_stopwords
-from claims.facts.values import bracketed_counts, date_is_value, duration_is_value, is_aside
+from claims.facts.values import bracketed_counts, date_is_value, duration_is_value, is_aside, vague_counts
 
 # The when of a fact, not its value (compared by claims.french.dates), unless
 # claims.facts.values says a date is the value.
@@ -199,6 +199,7 @@ class _Read(NamedTuple):
     start: int
     end: int
     bare: bool = False  # a bare number in brackets, its kind read around it
+    qualifier: Optional[str] = None  # set for vague plurals ("des centaines")
 
 
 # Counted nouns that name members voting rather than votes ("94 députés ont voté" against
@@ -230,6 +231,8 @@ def _read(text: str, folded: str) -> list[_Read]:
         out.append(_Read(_kind(m, folded), q.value, q.unit, m.lo, m.hi, q.text, q.start, q.end))
     for c in bracketed_counts(text, folded, [(r.start, r.end) for r in out]):
         out.append(_Read(("count", c.kind), c.value, None, c.value, c.value, c.text, c.start, c.end, True))
+    for v in vague_counts(text, folded, [(r.start, r.end) for r in out]):
+        out.append(_Read(("count", v.kind), v.lo, None, v.lo, v.hi, v.text, v.start, v.end, False, v.qualifier))
     return sorted(out, key=lambda r: r.start)
 
 
@@ -251,7 +254,7 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
                                      if found else None, bound)
     out = []
     for q in measures:
-        qualifier, bound = qualifiers.get(q.start, (None, None))
+        qualifier, bound = (q.qualifier, "approx") if q.qualifier else qualifiers.get(q.start, (None, None))
         lo, hi = _segment(folded, q.start, q.end)
         previous = [m2.end for m2 in measures if lo <= m2.end <= q.start]
         next_ = [st for st in figure_starts if q.end <= st < hi]

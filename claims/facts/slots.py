@@ -169,7 +169,11 @@ class SlotBuilder:
         pairs = []
         for members in by_key.values():
             pairs.extend(self._candidate_pairs(members, vectors))
-        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+        # Precise figures first: a vague "des centaines de morts" joins a slot once it is formed
+        # and never decides which precise figures share one.
+        vague = [item.figure.qualifier is not None and item.figure.text.lower().startswith(
+            item.figure.qualifier.lower()) and item.figure.hi > item.figure.lo for item in self.items_]
+        pairs.sort(key=lambda p: (vague[p[1]] or vague[p[2]], -p[0], p[1], p[2]))
         parent = list(range(len(self.items_)))
         clusters = {i: [i] for i in range(len(self.items_))}
 

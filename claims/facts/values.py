@@ -12,6 +12,8 @@
 * a **bare number in brackets** is a count whose kind the words around it give: "la moitié
   des morts (542) ont été recensées à Al-Haouz", "la grande majorité (68) des décès", and
   "à Taroudant (321)" after such a figure in the same sentence (the kind is inferred from it);
+* a **vague plural** is a value (RULES.md F3): "des centaines de morts" is 200 to 999 dead,
+  "des dizaines de blessés" 20 to 99 injured, "des milliers" 2000 to 9999;
 * a figure in brackets right after a name is an **aside** about that name ("la tempête Boris
   (23 morts)"): a fact of its own, never a version of the sentence's main figure.
 """
@@ -75,6 +77,35 @@ def is_aside(text: str, start: int) -> bool:
     return bool(_ASIDE.search(text[max(0, start - 40):start]))
 
 
+_VAGUE = re.compile(r"\b((?:des|plusieurs|quelques)\s+(dizaines|centaines|milliers))\s+(?:de\s+|d')([a-z-]+)")
+_VAGUE_SPANS = {"dizaines": (20.0, 99.0), "centaines": (200.0, 999.0), "milliers": (2000.0, 9999.0)}
+
+
+class VagueCount(NamedTuple):
+    """A vague plural quantity: "des centaines de morts"."""
+
+    start: int
+    end: int
+    lo: float
+    hi: float
+    kind: str
+    text: str  # "des centaines de morts"
+    qualifier: str  # "des centaines"
+
+
+def vague_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[VagueCount]:
+    """Vague plurals of a counted noun the number lexicon knows, not overlapping ``taken``."""
+    kinds = number_lexicon().kinds
+    out = []
+    for m in _VAGUE.finditer(folded):
+        kind = kinds.get(m.group(3))
+        if kind and not any(a < m.end() and m.start() < b for a, b in taken):
+            lo, hi = _VAGUE_SPANS[m.group(2)]
+            out.append(VagueCount(m.start(), m.end(), lo, hi, kind, text[m.start():m.end()],
+                                  text[m.start(1):m.end(1)]))
+    return out
+
+
 def _kind_near(folded: str, start: int, end: int) -> Optional[str]:
     """The kind a counted noun within a few words of a bracket gives ("des morts (542)")."""
     kinds = number_lexicon().kinds
@@ -106,4 +137,4 @@ def bracketed_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
     return out
 
 
-__all__ = ["BareCount", "bracketed_counts", "date_is_value", "duration_is_value", "is_aside"]
+__all__ = ["BareCount", "VagueCount", "vague_counts", "bracketed_counts", "date_is_value", "duration_is_value", "is_aside"]
