@@ -153,6 +153,11 @@ def test_a_scheduled_date_and_a_prison_term_are_values_but_a_date_of_narration_i
     date, = stated_figures("Le procès s'ouvrira le 5 mars devant la cour d'assises.")
     assert date.key[0] == "date"
     assert stated_figures("Le 5 mars, la cour d'assises a entendu les témoins.") == ()
+    rounds = stated_figures("Les élections auront lieu les 30 juin et 7 juillet.")
+    assert [f.text for f in rounds] == ["30 juin", "7 juillet"]
+    whole, minimum = stated_figures("Il a été condamné à 30 ans de réclusion, assortie d'une période "
+                                    "de sûreté de 20 ans.")
+    assert minimum.role == "minimum-term" and whole.key != minimum.key
     term, = stated_figures("Il a été condamné à douze ans de prison.")
     firm, = stated_figures("Il a écopé de deux ans de prison ferme.")
     assert term.key[0] == "duration" and firm.role == "firm" and term.key != firm.key
