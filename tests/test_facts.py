@@ -101,3 +101,99 @@ def test_bad_settings_are_refused():
         SlotBuilder(topic_threshold=1.5).fit(["a"], np.ones((1, 2)), [None])
     with pytest.raises(ValueError, match="one entry per row"):
         SlotBuilder().fit(["a", "b"], np.ones((1, 2)), [None, None])
+
+
+def _figure_keys(fact):
+    """The kinds (with roles) of the figures a fact's versions give, read back from their sentences."""
+    keys = set()
+    for version in fact.versions:
+        for mention in version.mentions:
+            keys.update(f.key for f in stated_figures(mention.text) if f.text == mention.figure)
+    return keys
+
+
+def test_a_version_pair_never_mixes_two_kinds_of_figure():
+    articles, rows, vectors = _analysis_parts([
+        ("k1", "2024-05-10", "A", "Le séisme a fait 120 morts et 300 blessés au Népal.", None),
+        ("k2", "2024-05-10", "B", "Le séisme a fait 140 morts et 450 blessés au Népal.", None),
+        ("k3", "2024-05-10", "C", "La banque centrale a relevé son taux de 25 points de base, soit une hausse "
+                                  "cumulée de 450 points de base.", None),
+        ("k4", "2024-05-10", "D", "La banque centrale a relevé son taux de 50 points de base, soit une hausse "
+                                  "cumulée de 475 points de base.", None),
+        ("k5", "2024-05-10", "E", "Seuls 94 députés ont voté la motion, qui a recueilli 278 voix.", None),
+        ("k6", "2024-05-10", "F", "La motion a recueilli 250 voix.", None),
+    ])
+    facts = build_facts(articles, rows, (), vectors)
+    assert facts, "the tolls and the rises should give facts"
+    for fact in facts:
+        assert len(_figure_keys(fact)) == 1, fact.what
+    values = sorted(sorted(v.value for v in f.versions) for f in facts)
+    assert [120.0, 140.0] in values and [300.0, 450.0] in values  # dead apart from injured
+    assert [25.0, 50.0] in values and [450.0, 475.0] in values  # a single rise apart from the cumulative one
+    assert not any(94.0 in v for v in values)  # deputies voting are not votes
+
+
+def test_a_bare_number_in_brackets_takes_the_kind_around_it_and_a_province_is_its_own_fact():
+    first, second = stated_figures("Plus de la moitié des morts (542) ont été recensées à Al-Haouz, "
+                                   "et à Taroudant (321) plus au sud.")
+    assert (first.key[1], first.value, second.key[1], second.value) == ("dead", 542.0, "dead", 321.0)
+    aside, main = stated_figures("Après la tempête Boris (23 morts), le bilan fait état de 95 morts.")
+    assert aside.role == "aside" and main.role is None
+    articles, rows, vectors = _analysis_parts([
+        ("p1", "2023-09-10", "A", "Plus de la moitié des morts (542) ont été recensées à Al-Haouz.", None),
+        ("p2", "2023-09-10", "B", "La secousse a fait 1351 morts dans la province d'Al Haouz.", None),
+        ("p3", "2023-09-10", "C", "La secousse a fait 2012 morts.", None),
+        ("p4", "2023-09-10", "D", "La secousse a fait 2100 morts.", None),
+    ])
+    values = sorted(sorted(v.value for v in f.versions) for f in build_facts(articles, rows, (), vectors))
+    assert values == [[542.0, 1351.0], [2012.0, 2100.0]]
+
+
+def test_a_scheduled_date_and_a_prison_term_are_values_but_a_date_of_narration_is_not():
+    date, = stated_figures("Le procès s'ouvrira le 5 mars devant la cour d'assises.")
+    assert date.key[0] == "date"
+    assert stated_figures("Le 5 mars, la cour d'assises a entendu les témoins.") == ()
+    rounds = stated_figures("Les élections auront lieu les 30 juin et 7 juillet.")
+    assert [f.text for f in rounds] == ["30 juin", "7 juillet"]
+    whole, minimum = stated_figures("Il a été condamné à 30 ans de réclusion, assortie d'une période "
+                                    "de sûreté de 20 ans.")
+    assert minimum.role == "minimum-term" and whole.key != minimum.key
+    term, = stated_figures("Il a été condamné à douze ans de prison.")
+    firm, = stated_figures("Il a écopé de deux ans de prison ferme.")
+    assert term.key[0] == "duration" and firm.role == "firm" and term.key != firm.key
+    articles, rows, vectors = _analysis_parts([
+        ("t1", "2024-01-10", "A", "Le procès s'ouvrira le 5 mars devant la cour d'assises.", None),
+        ("t2", "2024-01-10", "B", "Le procès s'ouvrira le 12 mars devant la cour d'assises.", None),
+        ("t3", "2024-01-11", "A", "L'accusé a été condamné à douze ans de prison par la cour d'assises.", None),
+        ("t4", "2024-01-11", "B", "L'accusé a été condamné à quinze ans de prison par la cour d'assises.", None),
+    ])
+    facts = build_facts(articles, rows, (), vectors)
+    assert sorted(sorted(m.figure for v in f.versions for m in v.mentions) for f in facts) == [
+        ["12 mars", "5 mars"], ["douze ans", "quinze ans"]]
+
+
+def test_one_outlet_giving_two_values_or_two_times_of_day_is_an_update_not_a_disagreement():
+    articles, rows, vectors = _analysis_parts([
+        ("u1", "2024-03-02", "Radio A", "L'incendie a fait 14 morts à Valparaiso à 14h.", None),
+        ("u2", "2024-03-02", "Journal B", "L'incendie a fait 19 morts à Valparaiso à 19h30.", None),
+        ("u3", "2024-03-02", "Radio A", "L'incendie a fait 16 morts à Valparaiso.", None),
+    ])
+    fact, = build_facts(articles, rows, (), vectors)
+    kinds = {(fact.versions[d.a].value, fact.versions[d.b].value): d.kind for d in fact.differences}
+    assert kinds[(14.0, 19.0)] == "update"  # two times of day
+    assert kinds[(14.0, 16.0)] == "update"  # one outlet
+    assert kinds[(19.0, 16.0)] == "disagreement"  # two outlets, no time told apart
+
+
+def test_a_vague_plural_is_a_version_and_does_not_make_two_precise_tolls_one_value():
+    articles, rows, vectors = _analysis_parts([
+        ("v1", "2023-09-09", "A", "Le séisme a fait 296 morts au Maroc.", None),
+        ("v2", "2023-09-09", "B", "Le séisme a fait des centaines de morts au Maroc.", None),
+        ("v3", "2023-09-09", "C", "Le séisme a fait 820 morts au Maroc.", None),
+    ])
+    fact, = build_facts(articles, rows, (), vectors)
+    labels = {v.value: v.label for v in fact.versions}
+    assert labels[200.0] == "des centaines de morts"
+    kinds = {(fact.versions[d.a].value, fact.versions[d.b].value): d.kind for d in fact.differences}
+    assert kinds[(296.0, 820.0)] == "disagreement" and kinds[(296.0, 200.0)] == "qualifier"
+    assert fact.contested == 2  # 296 and 820; "des centaines" may be either

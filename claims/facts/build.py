@@ -53,7 +53,9 @@ def _order_key(m: FactMention) -> tuple:
 
 
 def _label(figure) -> str:
-    return f"{figure.qualifier.lower()} {figure.text}" if figure.qualifier else figure.text
+    if not figure.qualifier or figure.text.lower().startswith(figure.qualifier.lower()):
+        return figure.text  # "des centaines de morts" carries its qualifier
+    return f"{figure.qualifier.lower()} {figure.text}"
 
 
 def _figure_fact(slot: list[int], items: list[Item], rows, articles) -> Optional[Fact]:
@@ -78,14 +80,16 @@ def _figure_fact(slot: list[int], items: list[Item], rows, articles) -> Optional
     order = sorted(range(len(versions)), key=lambda v: _order_key(versions[v].mentions[0]))
     versions = [versions[v] for v in order]
     figures = [figures[v] for v in order]
-    classes: list[int] = []  # class of each version: versions whose values may be equal
-    for v, f in enumerate(figures):
-        same = next((classes[w] for w in range(v) if agree(figures[w], f)), None)
-        classes.append(same if same is not None else max(classes, default=-1) + 1)
+    # Classes of versions whose values may be equal, precise figures first, so that a vague
+    # "des centaines" (200-999) does not make 296 and 820 one value.
+    classes: dict[int, int] = {}
+    for v in sorted(range(len(figures)), key=lambda v: (figures[v].hi - figures[v].lo, v)):
+        same = next((classes[w] for w in classes if agree(figures[w], figures[v])), None)
+        classes[v] = same if same is not None else len(set(classes.values()))
     differences = []
     for a in range(len(versions)):
         for b in range(a + 1, len(versions)):
-            if classes[a] == classes[b]:
+            if agree(figures[a], figures[b]):
                 kind = "qualifier"
             else:
                 kind = "update" if _at_different_times(versions[a], versions[b]) else "disagreement"
@@ -96,7 +100,7 @@ def _figure_fact(slot: list[int], items: list[Item], rows, articles) -> Optional
     common = [_spelled(w, slot, items, rows) for w, n in words.most_common(3) if n > 1]
     if common:
         what += f" ({', '.join(common)})"
-    contested = max(classes) + 1 if len(set(classes)) > 1 else 0
+    contested = len(set(classes.values())) if len(set(classes.values())) > 1 else 0
     return Fact("", what, main_kind(differences), contested, tuple(versions), 0, tuple(differences))
 
 
@@ -110,8 +114,17 @@ def _spelled(stem: str, slot: list[int], items: list[Item], rows) -> str:
 
 
 def _at_different_times(a: Version, b: Version) -> bool:
+    """Whether two values look like successive values rather than sources disagreeing: other
+    days, other times of day ("à 14h" and "à 19h20"), one outlet giving both (it revised its
+    figure; an outlet seldom disagrees with itself), or a sentence presenting its figure as a
+    new or provisional one."""
     days = {day_of(m.date) for m in a.mentions + b.mentions} - {None}
     if len(days) > 1:
+        return True
+    clocks_a, clocks_b = ({m.time.replace(" ", "") for m in v.mentions if m.time} for v in (a, b))
+    if clocks_a and clocks_b and not clocks_a & clocks_b:
+        return True
+    if {m.source for m in a.mentions if m.source} & {m.source for m in b.mentions if m.source}:
         return True
     return any(presents_update(m.text) for m in a.mentions + b.mentions)
 

@@ -16,10 +16,13 @@ time of day, which are the *when* of a fact):
 * the years its segment names ("5,6 % en 2023, 3,2 % en 2024"), and the period of a change
   ("sur un mois" against "sur un an");
 * its role, when the words around it say it is not the plain value (``data/fact_roles_fr.tsv``:
-  a cumulative rise, a threshold "nécessaires", a margin "à neuf voix près", an aftershock).
+  a cumulative rise, a threshold "nécessaires", a margin "à neuf voix près", an aftershock;
+  and "aside", a figure in brackets after a name: "la tempête Boris (23 morts)").
 
-Durations are left out: "sur un an", "pendant dix ans" frame a figure more often than they
-state one (on the tuning events every duration "fact" was two different things).
+Dates and durations are kept only when :mod:`claims.facts.values` says they are the value
+stated (a scheduled day, a penalty): "sur un an", "pendant dix ans" frame a figure more often
+than they state one. Bare numbers in brackets are read there too ("des morts (542)"). Votes
+counted as members ("94 députés ont voté") are a kind apart from votes ("278 voix").
 """
 
 from __future__ import annotations
@@ -33,19 +36,23 @@ from claims.french.figure_conflicts import _measures
 from claims.french.number_lexicon import number_lexicon
 from claims.french.numbers import _raw_quantities
 from claims.french.text import fold_french, french_stopwords
+from claims.facts.values import bracketed_counts, date_is_value, duration_is_value, is_aside, vague_counts
 
-# The when of a fact, not its value (compared by claims.french.dates), and durations (above).
+# The when of a fact, not its value (compared by claims.french.dates), unless
+# claims.facts.values says a date is the value.
 TIME_SLOTS = ("year", "date", "time")
-SKIPPED_SLOTS = TIME_SLOTS + ("duration",)
 ROLES_PATH = "fact_roles_fr.tsv"
 _SEGMENT_BREAK = re.compile(r"[,;:«»\"“”]|\s[-–—]\s|\bselon\b|\bd'apres\b|\bsoit\b|\bcontre\b")
 _NAME = re.compile(r"(?<=[\s(’'-])([A-ZÉÈÎÔ][\w’'-]*[\w])")
 # A place: a capitalised name after a preposition of place ("en Turquie", "dans la région
 # de Valence", "au Maroc", "à Marrakech").
 _PLACE = re.compile(r"(?:\b(?i:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\s+|les\s+|l'|l’)?"
-                    r"(?:(?:région|province|ville|localité|district|préfecture|commune)\s+(?:de\s+|d'|d’|du\s+)?)?)"
+                    r"(?:(?i:région|province|ville|localité|district|préfecture|commune|communauté)\s+(?:de\s+|d'|d’|du\s+)?)?)"
                     r"([A-ZÉÈÎ][\w’'-]+(?:[- ][A-ZÉÈ][\w-]+)?)")
-_NOT_PLACES = frozenset({"selon", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+# A place named as part of a country: its figure is a sub-population's (RULES.md F5).
+_LOCAL = re.compile(r"\b(?i:la|le|l'|l’)\s*(?i:r[ée]gion|province|ville|localit[ée]|district|pr[ée]fecture|commune|"
+                    r"communaut[ée])\s+(?:de\s+|d'|d’|du\s+)?[A-ZÉÈÎ]")
+_NOT_PLACES = frozenset({"selon", "richter", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
                          "le", "la", "les", "etat", "etats", "afp", "reuters"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 6  # letters of a word compared: a crude French stem
@@ -71,6 +78,7 @@ class StatedFigure(NamedTuple):
     years: frozenset = frozenset()  # years its segment names
     role: Optional[str] = None  # "cumulative", "threshold", "margin", "aftershock" or None
     period: Optional[str] = None  # "month" or "year" for a change "sur un mois" / "sur un an"
+    local: bool = False  # a place of its segment is named as a region, province, town…
 
 
 def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -86,7 +94,7 @@ def _places(text: str, lo: int, hi: int) -> frozenset:
     found = set()
     for m in _PLACE.finditer(text, lo, hi):
         known = [e for e in entity_mentions(m.group(1)) if e.type in ("country", "region")]
-        name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’")
+        name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’").replace("-", " ")
         if name not in _NOT_PLACES and not name.startswith("etats"):
             found.add(name)
     for e in entity_mentions(text[lo:hi]):  # "Washington", "les Etats-Unis" without a preposition
@@ -133,10 +141,13 @@ _PERIODS = (("month", re.compile(r"\b(?:sur un mois|sur le mois|en rythme mensue
 
 
 def _period(folded: str, start: int, end: int) -> Optional[str]:
-    """Over what a change is measured, said within a few words of the figure."""
-    window = folded[max(0, start - 30):min(len(folded), end + 40)]
-    found = [name for name, pattern in _PERIODS if pattern.search(window)]
-    return found[0] if len(found) == 1 else None
+    """Over what a change is measured, said within a few words of the figure, else anywhere in
+    the sentence when it names one period only ("Sur un mois, le taux … a été revu à 1 %")."""
+    for window in (folded[max(0, start - 30):min(len(folded), end + 40)], folded):
+        found = [name for name, pattern in _PERIODS if pattern.search(window)]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -168,7 +179,7 @@ def _names(text: str, lo: int, hi: int, skip: tuple[int, int]) -> frozenset:
         known = [e for e in entity_mentions(m.group(1))]
         name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’")
         if name not in stop and name not in _NOT_PLACES and name not in _MONTHS:
-            out.add(name)
+            out.update(name.split("-") if not known else (name,))  # "Al-Haouz" as "Al Haouz"
     return frozenset(out)
 
 
@@ -176,15 +187,64 @@ _MONTHS = frozenset({"janvier", "fevrier", "mars", "avril", "mai", "juin", "juil
                      "octobre", "novembre", "decembre"})
 
 
+class _Read(NamedTuple):
+    """A figure read off the sentence, before its context is looked at."""
+
+    key: tuple
+    value: float
+    unit: Optional[str]
+    lo: float
+    hi: float
+    text: str
+    start: int
+    end: int
+    bare: bool = False  # a bare number in brackets, its kind read around it
+    qualifier: Optional[str] = None  # set for vague plurals ("des centaines")
+
+
+# Counted nouns that name members voting rather than votes ("94 députés ont voté" against
+# "278 voix"): two counts, never versions of one another.
+_MEMBERS = re.compile(r"\b(?:deputes|senateurs|elus|parlementaires|membres)\b")
+
+
+def _kind(m, folded: str) -> tuple:
+    key = m.key
+    if key[0] == "date":
+        return ("date", "day")  # a scheduled day, value month * 100 + day
+    if key == ("count", "votes") and _MEMBERS.search(folded, m.quantity.start, m.quantity.end + 12):
+        return ("count", "depute")
+    return key
+
+
+def _read(text: str, folded: str) -> list[_Read]:
+    """Measures stated as the sentence's own (dates and durations when they are its value),
+    then bare numbers in brackets (:mod:`claims.facts.values`)."""
+    out = []
+    for m in _measures(text):
+        q = m.quantity
+        if m.reference or m.key[0] == "year" or m.key[0] == "time":
+            continue
+        if m.key[0] == "date" and not date_is_value(folded, q.start, q.end):
+            continue
+        if m.key[0] == "duration" and not duration_is_value(folded, q.start, q.end):
+            continue
+        out.append(_Read(_kind(m, folded), q.value, q.unit, m.lo, m.hi, q.text, q.start, q.end))
+    for c in bracketed_counts(text, folded, [(r.start, r.end) for r in out]):
+        out.append(_Read(("count", c.kind), c.value, None, c.value, c.value, c.text, c.start, c.end, True))
+    for v in vague_counts(text, folded, [(r.start, r.end) for r in out]):
+        out.append(_Read(("count", v.kind), v.lo, None, v.lo, v.hi, v.text, v.start, v.end, False, v.qualifier))
+    return sorted(out, key=lambda r: r.start)
+
+
 @lru_cache(maxsize=65536)
 def stated_figures(text: str) -> tuple[StatedFigure, ...]:
     """The figures ``text`` states as its own, in order (see the module docstring)."""
-    all_measures = _measures(text)
-    measures = [m for m in all_measures if not m.reference and m.key[0] not in SKIPPED_SLOTS]
-    figure_starts = [m.quantity.start for m in measures]
+    folded = fold_french(text)
+    measures = _read(text, folded)
     if not measures:
         return ()
-    folded = fold_french(text)
+    all_measures = _measures(text)
+    figure_starts = [m.start for m in measures]
     lex = number_lexicon()
     qualifiers = {}
     for raw, bound in _raw_quantities(text):
@@ -193,25 +253,27 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
             qualifiers[raw.start] = (text[max(0, raw.start - 40):raw.start][found.start(1):found.end(1)]
                                      if found else None, bound)
     out = []
-    for m in measures:
-        q = m.quantity
-        qualifier, bound = qualifiers.get(q.start, (None, None))
+    for q in measures:
+        qualifier, bound = (q.qualifier, "approx") if q.qualifier else qualifiers.get(q.start, (None, None))
         lo, hi = _segment(folded, q.start, q.end)
-        previous = [m2.quantity.end for m2 in measures if lo <= m2.quantity.end <= q.start]
+        previous = [m2.end for m2 in measures if lo <= m2.end <= q.start]
         next_ = [st for st in figure_starts if q.end <= st < hi]
         word_lo = max([lo] + previous)
         word_hi = q.end if next_ else hi  # words after it belong to the next figure's clause
         conjunction = _CONJUNCTION.search(folded, q.end, word_hi)
         word_hi = conjunction.start() if conjunction else word_hi
         places = _places(text, lo, hi) or _fronted_places(text, folded, lo, figure_starts)
-        role = _role(folded, q.start, q.end, lo, hi)
+        role = "aside" if not q.bare and is_aside(text, q.start) else _role(folded, q.start, q.end, lo, hi)
         near = sorted((not lo <= y.quantity.start < hi, abs(y.quantity.start - q.start), int(y.quantity.value))
                       for y in all_measures if y.key[0] == "year")  # its segment's, else the sentence's
         years = frozenset(near[:1] and [near[0][2]])
-        out.append(StatedFigure(m.key + (role,), q.value, q.unit, m.lo, m.hi, q.text, qualifier, bound,
-                                places, _content_words(folded, word_lo, word_hi, (q.start, q.end)),
+        words = _content_words(folded, word_lo, word_hi, (q.start, q.end))
+        if len(words) < 2 and word_lo == lo and lo > 0:  # ", à 1 %,": what it measures is said just before
+            words = _content_words(folded, _segment(folded, lo - 1, lo - 1)[0], word_hi, (q.start, q.end))
+        out.append(StatedFigure(q.key + (role,), q.value, q.unit, q.lo, q.hi, q.text, qualifier, bound,
+                                places, words,
                                 q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
-                                _period(folded, q.start, q.end)))
+                                _period(folded, q.start, q.end), bool(places) and bool(_LOCAL.search(text, lo, hi))))
     return tuple(out)
 
 

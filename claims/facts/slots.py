@@ -5,7 +5,9 @@ euros, percent, basis points, magnitude…), about what (the places of the figur
 the words around it) and when (the sentence's points in time resolved against the article
 date, and the article date itself). :class:`SlotBuilder` links two figures of one kind when
 
-* their sentences are on one topic (cosine of their vectors at least ``topic_threshold``),
+* their sentences are on one topic (cosine of their vectors at least ``topic_threshold``, or
+  ``place_topic_threshold`` when both figures name the same places: the place says much of
+  what the sentence is about),
 * their places agree (same places, or one names none), and so do their names (one in common,
   or one names none), years (the year of their segment, else of their article) and the periods
   of their changes ("sur un mois", "sur un an"),
@@ -107,6 +109,7 @@ class SlotBuilder:
             (percentages, amounts, nouns read off the sentence): their words say it less surely,
             so their sentences must be closer (two shared stems instead was tried, and lost
             on the tuning events).
+        place_topic_threshold: the cosine enough for two figures naming the same places.
         context_threshold: overlap of the figures' segment words needed to share a slot.
         max_days: article dates further apart than this are two times (two facts).
         max_neighbours: figures compared with each figure at most, most similar first
@@ -115,20 +118,25 @@ class SlotBuilder:
     Attributes:
         items_: every figure stated in the corpus, as :class:`Item`.
         contrasts_: per kind of figure, the word pairs that tell two figures apart.
+        local_places_: places some sentence names as a region, province or town ("dans la
+            province d'Al Haouz"): a figure naming one is a sub-population's, never a version
+            of a figure naming no place (RULES.md F5).
         slots_: lists of indices into ``items_``, one per slot of at least two sentences,
             ordered by first row.
     """
 
     def __init__(self, topic_threshold: float = 0.90, context_threshold: float = 0.4, max_days: int = 7,
-                 max_neighbours: int = 50, generic_topic_threshold: float = 0.93):
+                 max_neighbours: int = 50, generic_topic_threshold: float = 0.93,
+                 place_topic_threshold: float = 0.85):
         self.topic_threshold = topic_threshold
+        self.place_topic_threshold = place_topic_threshold
         self.generic_topic_threshold = generic_topic_threshold
         self.context_threshold = context_threshold
         self.max_days = max_days
         self.max_neighbours = max_neighbours
 
     def _check(self) -> None:
-        for name in ("topic_threshold", "generic_topic_threshold"):
+        for name in ("topic_threshold", "generic_topic_threshold", "place_topic_threshold"):
             if not -1.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a cosine in [-1, 1], got {getattr(self, name)}")
         if not 0.0 <= self.context_threshold <= 1.0:
@@ -156,10 +164,16 @@ class SlotBuilder:
         for i, item in enumerate(self.items_):
             by_key.setdefault(item.figure.key, []).append(i)
         self.contrasts_ = self._contrasts()
+        # Places some sentence names as a region or province: a sub-population wherever named.
+        self.local_places_ = frozenset(p for item in self.items_ if item.figure.local for p in item.figure.places)
         pairs = []
         for members in by_key.values():
             pairs.extend(self._candidate_pairs(members, vectors))
-        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+        # Precise figures first: a vague "des centaines de morts" joins a slot once it is formed
+        # and never decides which precise figures share one.
+        vague = [item.figure.qualifier is not None and item.figure.text.lower().startswith(
+            item.figure.qualifier.lower()) and item.figure.hi > item.figure.lo for item in self.items_]
+        pairs.sort(key=lambda p: (vague[p[1]] or vague[p[2]], -p[0], p[1], p[2]))
         parent = list(range(len(self.items_)))
         clusters = {i: [i] for i in range(len(self.items_))}
 
@@ -203,6 +217,7 @@ class SlotBuilder:
         key = self.items_[members[0]].figure.key
         named = _named(key)
         generic_floor = max(self.topic_threshold, self.generic_topic_threshold)
+        floor = min(self.topic_threshold, self.place_topic_threshold)
         sub = np.asarray(vectors[rows], dtype=np.float32)
         out = []
         k = min(self.max_neighbours, len(members) - 1)
@@ -213,12 +228,17 @@ class SlotBuilder:
                 order = np.argsort(-line, kind="stable")
                 taken = 0
                 for q in order:
-                    if taken >= k or line[q] < self.topic_threshold:
+                    if taken >= k or line[q] < floor:
                         break
                     if q == p:
                         continue
                     taken += 1
-                    sure = named or line[q] >= generic_floor
+                    a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
+                    placed = bool(a.places) and a.places == b.places
+                    if line[q] < self.topic_threshold and not placed:
+                        continue
+                    sure = named or line[q] >= (min(generic_floor, self.place_topic_threshold) if placed
+                                                else generic_floor)
                     if q > p and sure and self._pair_ok(members[p], members[q]):
                         out.append((float(line[q]), members[p], members[q]))
         return out
@@ -240,6 +260,9 @@ class SlotBuilder:
             return False
         return sum(self._context(x, y) for x in a for y in b) / (len(a) * len(b)) >= self.context_threshold
 
+    def _local(self, figure: StatedFigure) -> bool:
+        return figure.local or bool(figure.places & self.local_places_)
+
     def _compatible(self, i: int, j: int) -> bool:
         """Whether two figures can answer one question: other rows, places, times."""
         a, b = self.items_[i], self.items_[j]
@@ -253,6 +276,8 @@ class SlotBuilder:
                 return False
         if fa.places and fb.places and fa.places != fb.places:
             return False
+        if (self._local(fa) and not fb.places) or (self._local(fb) and not fa.places):
+            return False  # a region's toll is not the country's (F5)
         if fa.names and fb.names and not fa.names & fb.names:
             return False
         if fa.period and fb.period and fa.period != fb.period:
@@ -263,6 +288,8 @@ class SlotBuilder:
             return False
         if days_apart(self._days[a.row], self._days[b.row]) > self.max_days:
             return False
+        if fa.key[0] == "date":
+            return True  # the dates are the values compared, not two times
         return conflicting_times(self._texts[a.row], self._texts[b.row],
                                  self._dates[a.row], self._dates[b.row]) is None
 

@@ -4,8 +4,9 @@ A :class:`Fact` holds its :class:`Version` s, each with its :class:`FactMention`
 outlet, date, time of day when the sentence gives one, speaker, stance, text), which version
 came first, and how versions differ:
 
-* ``update``: different values at different times (later articles, another day named, or
-  a sentence presenting its figure as a new or provisional toll: "selon un nouveau bilan");
+* ``update``: different values at different times (later articles, other times of day, one
+  outlet giving both, or a sentence presenting its figure as a new or provisional toll:
+  "selon un nouveau bilan");
 * ``disagreement``: different values at the same time, from different sources;
 * ``qualifier``: the same value, written with and without a qualifier ("au moins 912" and
   "912");

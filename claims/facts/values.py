@@ -1,0 +1,140 @@
+"""Figures a plain reading of numbers leaves out, and figures it reads as something else.
+
+:mod:`claims.facts.figures` keeps the figures a sentence states; this module says when
+
+* a **date** is the value of a fact rather than its *when*: the day a trial opens, an
+  election round is held, a deadline falls ("le procès s'ouvrira le 5 mars", "le second tour
+  aura lieu le 7 juillet"): the words just before it schedule something
+  (``data/fact_values_fr.tsv``, rows ``date``);
+* a **duration** is the value of a fact: a sentence, a term, a ban ("condamné à 12 ans de
+  prison", "une peine de 8 à 10 ans de réclusion"): words around it say it is a penalty
+  (rows ``duration``); other durations ("sur un an", "pendant dix ans") frame a figure;
+* a **bare number in brackets** is a count whose kind the words around it give: "la moitié
+  des morts (542) ont été recensées à Al-Haouz", "la grande majorité (68) des décès", and
+  "à Taroudant (321)" after such a figure in the same sentence (the kind is inferred from it);
+* a **vague plural** is a value (RULES.md F3): "des centaines de morts" is 200 to 999 dead,
+  "des dizaines de blessés" 20 to 99 injured, "des milliers" 2000 to 9999;
+* a figure in brackets right after a name is an **aside** about that name ("la tempête Boris
+  (23 morts)"): a fact of its own, never a version of the sentence's main figure.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from claims.french.number_lexicon import number_lexicon
+
+VALUES_PATH = "fact_values_fr.tsv"
+_BRACKETED = re.compile(r"\((\d{1,3}(?:[  .\u202f]\d{3})*|\d+)\)")
+_ASIDE = re.compile(r"[A-ZÉÈÎÔ][\w’'-]+\s*\(\s*$")
+_WORD = re.compile(r"[^\W\d_]+")
+KIND_WINDOW = 3  # words either side of a bracketed number searched for what it counts
+
+
+class BareCount(NamedTuple):
+    """A bare number in brackets and what it counts."""
+
+    start: int  # of the digits
+    end: int
+    value: float
+    kind: str  # a kind of the number lexicon: "dead", "injured"…
+    text: str  # the digits as written
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, tuple[tuple[str, re.Pattern], ...]]:
+    from claims.french.resources import read_tsv
+
+    out: dict[str, list] = {}
+    for _, cols in read_tsv(VALUES_PATH, 3):
+        out.setdefault(cols[0], []).append((cols[1], re.compile(cols[2])))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _cued(slot: str, folded: str, start: int, end: int) -> bool:
+    for where, pattern in _cues().get(slot, ()):
+        if where == "before" and pattern.search(folded[max(0, start - 50):start]):
+            return True
+        if where == "after" and pattern.search(folded[end:end + 40]):
+            return True
+    return False
+
+
+def date_is_value(folded: str, start: int, end: int) -> bool:
+    """Whether the date at ``folded[start:end]`` is what the sentence states (a scheduled day)."""
+    return _cued("date", folded, start, end)
+
+
+def duration_is_value(folded: str, start: int, end: int) -> bool:
+    """Whether the duration at ``folded[start:end]`` is what the sentence states (a penalty)."""
+    return _cued("duration", folded, start, end)
+
+
+def is_aside(text: str, start: int) -> bool:
+    """Whether the figure starting at ``text[start]`` opens a bracket right after a name."""
+    return bool(_ASIDE.search(text[max(0, start - 40):start]))
+
+
+_VAGUE = re.compile(r"\b((?:des|plusieurs|quelques)\s+(dizaines|centaines|milliers))\s+(?:de\s+|d')([a-z-]+)")
+_VAGUE_SPANS = {"dizaines": (20.0, 99.0), "centaines": (200.0, 999.0), "milliers": (2000.0, 9999.0)}
+
+
+class VagueCount(NamedTuple):
+    """A vague plural quantity: "des centaines de morts"."""
+
+    start: int
+    end: int
+    lo: float
+    hi: float
+    kind: str
+    text: str  # "des centaines de morts"
+    qualifier: str  # "des centaines"
+
+
+def vague_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[VagueCount]:
+    """Vague plurals of a counted noun the number lexicon knows, not overlapping ``taken``."""
+    kinds = number_lexicon().kinds
+    out = []
+    for m in _VAGUE.finditer(folded):
+        kind = kinds.get(m.group(3))
+        if kind and not any(a < m.end() and m.start() < b for a, b in taken):
+            lo, hi = _VAGUE_SPANS[m.group(2)]
+            out.append(VagueCount(m.start(), m.end(), lo, hi, kind, text[m.start():m.end()],
+                                  text[m.start(1):m.end(1)]))
+    return out
+
+
+def _kind_near(folded: str, start: int, end: int) -> Optional[str]:
+    """The kind a counted noun within a few words of a bracket gives ("des morts (542)")."""
+    kinds = number_lexicon().kinds
+    before = _WORD.findall(folded[max(0, start - 40):start])[-KIND_WINDOW:]
+    after = _WORD.findall(folded[end:end + 40])[:KIND_WINDOW]
+    for word in reversed(before):
+        if word in kinds:
+            return kinds[word]
+    for word in after:
+        if word in kinds:
+            return kinds[word]
+    return None
+
+
+def bracketed_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[BareCount]:
+    """Bare numbers in brackets whose kind is said by a noun near them or, failing that, by
+    the bracketed count before them in the sentence; ``taken`` are spans already read."""
+    out: list[BareCount] = []
+    for m in _BRACKETED.finditer(text):
+        start, end = m.span(1)
+        if any(a < end and start < b for a, b in taken):
+            continue
+        value = float(re.sub(r"\D", "", m.group(1)))
+        if 1000 <= value <= 2100 and len(m.group(1)) == 4:
+            continue  # a year in brackets
+        kind = _kind_near(folded, m.start(), m.end()) or (out[-1].kind if out else None)
+        if kind:
+            out.append(BareCount(start, end, value, kind, m.group(1)))
+    return out
+
+
+__all__ = ["BareCount", "VagueCount", "vague_counts", "bracketed_counts", "date_is_value", "duration_is_value", "is_aside"]
