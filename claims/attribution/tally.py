@@ -35,13 +35,16 @@ def count_speakers(sentences: Sequence[Sentence], attributions: Sequence[Attribu
     return sorted(rows, key=lambda r: (-r.sentences, r.speaker))
 
 
-def who_is_quoted(articles: Sequence[Article]) -> list[SpeakerCount]:
-    """Split and attribute ``articles`` (no model, no grouping) and count the speakers."""
+def who_is_quoted(articles: Sequence[Article], memo=None) -> list[SpeakerCount]:
+    """Split and attribute ``articles`` (no model, no grouping) and count the speakers.
+
+    ``memo`` (a :class:`claims.memo.Memo`) returns the attributions of articles seen before.
+    """
     from claims.ingest import split_corpus
     from claims.attribution.corpus import attribute_corpus_named
 
     sentences = split_corpus(articles)
-    attributions, variants = attribute_corpus_named(articles, sentences)
+    attributions, variants = attribute_corpus_named(articles, sentences, memo=memo)
     return count_speakers(sentences, attributions, variants)
 
 

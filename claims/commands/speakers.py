@@ -21,7 +21,9 @@ def speakers(
     until: Optional[str] = UNTIL,
 ) -> None:
     """List who is quoted how often (direct and indirect speech), and in which articles."""
+    from claims.attribution.corpus import attribute_corpus_named
     from claims.attribution.tally import count_speakers, who_is_quoted
+    from claims.memo import Memo
     from claims.output.tables import speakers_table
 
     check_store_use(store, paths)
@@ -29,10 +31,13 @@ def speakers(
     if store is not None:  # the attributions the store keeps: nothing is parsed again
         analysis = load_store(store, since, until)
         articles = analysis.articles
-        counts = count_speakers(analysis.sentences, [r.attribution for r in analysis.rows])
+        # The store keeps each sentence's speaker, not how the articles wrote it: the written
+        # forms come from the attribution memo, filled by the ingest.
+        _, variants = attribute_corpus_named(articles, analysis.sentences, memo=Memo())
+        counts = count_speakers(analysis.sentences, [r.attribution for r in analysis.rows], variants)
     else:
         articles = within_window(read_articles(paths), since, until)
-        counts = who_is_quoted(articles)
+        counts = who_is_quoted(articles, memo=Memo())
     rows = [r._asdict() for r in counts]
     if json_output:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
