@@ -43,16 +43,16 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
 from benchmarks.machine import describe, machine
-from claims.evaluation.metrics import (exact_name, lenient_speaker_match, must_not_merge_violations,
-                                       score_grouping, stance_scores, threshold_band, with_singletons)
-from claims.evaluation.metrics import fold_text as fold
+from benchmarks.realnews_attribution import (attribution_errors, attribution_scores, report_attribution,
+                                             run_attribution, stance_report)
+from benchmarks.realnews_events import Event, build_event, default_guard_of, same_partition, score_events
+from claims.evaluation.metrics import threshold_band, with_singletons
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "realnews_quality.json"
@@ -72,53 +72,6 @@ SWEEPS = {"hybrid": _grid(0.50, 0.85), "e5 cosine": _grid(0.78, 0.96),
 
 
 # -- one event -------------------------------------------------------------------------------
-@dataclass
-class Event:
-    """One event as one corpus: its sentences and the gold over the scored ones."""
-
-    id: str
-    articles: list
-    sentences: list
-    vectors: np.ndarray
-    scored: list[int]  # rows (sentence positions) that count
-    labels: list  # gold partition of the scored rows (shared main claims, else singletons)
-    claims: list[frozenset]  # every claim of each scored row
-    main: list[Optional[str]]  # main claim of each scored row
-    ignore: set  # pairs of scored positions sharing a claim without being required
-    must_not_merge: list[tuple[str, str]]
-    preds: dict = field(default_factory=dict)  # (system, threshold) -> labels of all rows
-    extra: dict = field(default_factory=dict)  # vectors of other systems (TF-IDF)
-
-    @property
-    def texts(self) -> list[str]:
-        return [s.text for s in self.sentences]
-
-    @property
-    def article_ids(self) -> list[str]:
-        return [s.article for s in self.sentences]
-
-
-def build_event(gold, event: str, encoder) -> Event:
-    from claims.ingest import split_corpus
-
-    articles = [a for a in gold.articles if gold.event_of[a.id] == event]
-    sentences = split_corpus(articles)
-    for s in sentences:
-        if gold.sentences[s.article][s.index].text != s.text:
-            raise RuntimeError(f"{s.article}#{s.index}: the pipeline splits differently from the gold")
-    vectors = encoder.encode([s.text for s in sentences])
-    scored = [r for r, s in enumerate(sentences) if not gold.gold[(s.article, s.index)].skip]
-    rows = [gold.gold[(sentences[r].article, sentences[r].index)] for r in scored]
-    main = [g.claim for g in rows]
-    labels = with_singletons([c if c in gold.groups else None for c in main])
-    claims = [frozenset((g.claim,) + g.also) if g.claim else frozenset() for g in rows]
-    tagged = [k for k, c in enumerate(claims) if c]
-    ignore = {(a, b) for n, a in enumerate(tagged) for b in tagged[n + 1:]
-              if claims[a] & claims[b] and labels[a] != labels[b]}
-    mnm = [(a, b) for a, b, _ in gold.must_not_merge if a.split("/")[0] == event]
-    return Event(event, articles, sentences, vectors, scored, labels, claims, main, ignore, mnm)
-
-
 # -- systems: labels of all rows of one event at one threshold --------------------------------
 def _hybrid(event: Event, threshold: float) -> list:
     """What :func:`claims.analyze` groups (hybrid pair score, default pair guard) at ``threshold``.
@@ -137,35 +90,13 @@ def _hybrid(event: Event, threshold: float) -> list:
         settings = resolve_settings(MODEL, pair_score_name="hybrid")
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, event.texts,
                               event.vectors, event.article_ids, get_encoder(MODEL, cache=True))
-        event.extra["hybrid"] = scorer, _guard(event, PREVIEW_DATES)
+        event.extra["hybrid"] = scorer, default_guard_of(event, PREVIEW_DATES)
     scorer, guard = event.extra["hybrid"]
     return group_embeddings(event.vectors, event.article_ids, threshold, MIN_ARTICLES,
                             texts=event.texts, guard=guard, pair_scorer=scorer).labels.tolist()
 
 
 PREVIEW_DATES = False  # --quick: give the guard the article dates (analyze() does not)
-
-
-def _guard(event: Event, dates: bool = False):
-    """The pipeline's default guard for the event (as :func:`claims.analyze` builds it), with
-    the sentences' article dates when ``dates``."""
-    from claims.memo import Memo
-    from claims.pipeline import default_guard
-
-    date_of = {a.id: a.date for a in event.articles}
-    article_dates = [date_of.get(s.article) for s in event.sentences] if dates else None
-    return default_guard(event.texts, Memo(), dates=article_dates)
-
-
-def same_partition(a: Sequence, b: Sequence) -> bool:
-    """Whether two labelings group the same rows together (None and -1: ungrouped)."""
-    def groups(labels):
-        out: dict = {}
-        for i, label in enumerate(labels):
-            if label is not None and label != -1:
-                out.setdefault(label, set()).add(i)
-        return {frozenset(g) for g in out.values()}
-    return groups(a) == groups(b)
 
 
 def _cosine(event: Event, threshold: float) -> list:
@@ -206,25 +137,6 @@ def predict(event: Event, system: str, threshold: float) -> list:
     if key not in event.preds:
         event.preds[key] = SYSTEMS[system](event, threshold)
     return event.preds[key]
-
-
-def score_events(events: Sequence[Event], preds: Sequence[Sequence]) -> dict:
-    """Micro-averaged scores over events: labels qualified by event, lists concatenated."""
-    gold, pred, claims, main, ignore, mnm = [], [], [], [], set(), []
-    for event, labels in zip(events, preds):
-        offset = len(gold)
-        full = with_singletons(list(labels))
-        gold += [(event.id, g) for g in event.labels]
-        pred += [(event.id, full[r]) for r in event.scored]
-        claims += event.claims
-        main += event.main
-        ignore |= {(a + offset, b + offset) for a, b in event.ignore}
-        mnm += event.must_not_merge
-    out = score_grouping(gold, pred, ignore, claims)
-    out["must_not_merge"] = must_not_merge_violations(main, pred, mnm)
-    out["groups"] = len({p for p in pred if not (isinstance(p[1], tuple) and p[1][0] == "singleton")})
-    out["sentences"] = len(gold)
-    return out
 
 
 def sweep(events: Sequence[Event], system: str, thresholds: Iterable[float]) -> dict:
@@ -271,71 +183,6 @@ def grouping(tuning: Sequence[Event], heldout: Sequence[Event], calibrated: floa
     return out
 
 
-# -- attribution and stance -----------------------------------------------------------------
-def attribution_scores(gold, events: Sequence[Event]) -> dict:
-    """Speaker (exact, lenient), cue and quote accuracy of the default attributor."""
-    triples = []
-    for event in events:
-        for r in event.scored:
-            s = event.sentences[r]
-            g = gold.gold[(s.article, s.index)]
-            triples.append((g, event.preds["attribution"][r]))
-
-    def acc(items) -> dict:
-        n = len(items)
-        if not n:
-            return {"n": 0}
-        return {"n": n,
-                "speaker_exact": sum(exact_name(g.speaker) == exact_name(p.speaker) for g, p in items) / n,
-                "speaker_lenient": sum(lenient_speaker_match(g.speaker, p.speaker) for g, p in items) / n,
-                "cue": sum(fold(g.cue) == fold(p.cue) for g, p in items) / n,
-                "quote": sum(g.quote == p.quote for g, p in items) / n,
-                "speaker_given": sum(p.speaker is not None for g, p in items),
-                "speaker_given_right": sum(p.speaker is not None and exact_name(g.speaker)
-                                           == exact_name(p.speaker) for g, p in items)}
-
-    return {"all": acc(triples), "with_speaker": acc([t for t in triples if t[0].speaker]),
-            "narration": acc([t for t in triples if not t[0].speaker])}
-
-
-def gold_groups(gold, event: Event) -> list:
-    """The event's gold shared claims as claim groups, mentions with gold attributions."""
-    from claims.records import Attribution, ClaimGroup, Mention
-
-    row_of = {(s.article, s.index): r for r, s in enumerate(event.sentences)}
-    groups = []
-    for claim, locs in gold.groups.items():
-        if claim.split("/")[0] != event.id:
-            continue
-        mentions = []
-        for loc in locs:
-            g = gold.gold[loc]
-            mentions.append(Mention(event.sentences[row_of[loc]], 1.0,
-                                    Attribution(g.speaker, g.cue, g.quote), row=row_of[loc]))
-        groups.append(ClaimGroup(claim, tuple(mentions)))
-    return groups
-
-
-def stance_report(gold, events: Sequence[Event], encoder) -> dict:
-    from claims.stance.assign import GroupStance
-
-    model = GroupStance(encoder=encoder)
-    stances = gold.stances()
-    gold_labels, pred = [], []
-    for event in events:
-        for group in gold_groups(gold, event):
-            for m in model.assign(group, event.vectors).mentions:
-                loc = (m.sentence.article, m.sentence.index)
-                if loc in stances:
-                    gold_labels.append(stances[loc])
-                    pred.append(m.stance)
-    labels = [s for s in ("favor", "against", "neutral") if s in gold_labels]
-    majority = max(labels, key=gold_labels.count) if labels else "neutral"
-    return {"classes_scored": labels,
-            "default": stance_scores(gold_labels, pred, labels),
-            "majority": stance_scores(gold_labels, [majority] * len(gold_labels), labels)}
-
-
 # -- reading the tuning errors (never the held-out ones) --------------------------------------
 def tuning_errors(gold, events: Sequence[Event], system: str, threshold: float) -> None:
     """Print false merges, misses and attribution errors of the TUNING events."""
@@ -355,58 +202,6 @@ def tuning_errors(gold, events: Sequence[Event], system: str, threshold: float) 
                       f"{sa.text[:150]!r}\n   {sb.article}#{sb.index} {sb.text[:150]!r}")
         if "attribution" in event.preds:
             attribution_errors(gold, event)
-
-
-def attribution_errors(gold, event: Event) -> None:
-    """Print the attribution errors of one TUNING event."""
-    for r in event.scored:
-        s = event.sentences[r]
-        g, p = gold.gold[(s.article, s.index)], event.preds["attribution"][r]
-        if exact_name(g.speaker) != exact_name(p.speaker) or fold(g.cue) != fold(p.cue) \
-                or g.quote != p.quote:
-            print(f"ATTR {s.article}#{s.index} gold ({g.speaker}, {g.cue}, {g.quote}) pred "
-                  f"({p.speaker}, {p.cue}, {p.quote}): {s.text[:260]!r}")
-
-
-# -- run and report --------------------------------------------------------------------------
-def run_attribution(errors: bool = False, heldout: bool = False) -> Optional[dict]:
-    """Attribution alone: the default attributor (memoised), scored on the tuning events, and
-    on the held-out events (aggregate only) when ``heldout`` is true: while rules are being
-    tuned the held-out figure is not even looked at."""
-    from claims.attribution.corpus import attribute_corpus
-    from claims.evaluation.realnews import read_split, try_load_gold
-    from claims.french.parses import Parses
-    from claims.ingest import split_corpus
-    from claims.memo import Memo
-
-    split = read_split()
-    gold, why = try_load_gold(split["tuning"] + split["heldout"])
-    if gold is None:
-        print(f"realnews_quality skipped: {why}")
-        return None
-    start = time.perf_counter()
-    memo, parses = Memo(), Parses()
-    events = {}
-    for e in split["tuning"] + (split["heldout"] if heldout else []):
-        articles = [a for a in gold.articles if gold.event_of[a.id] == e]
-        sentences = split_corpus(articles)
-        scored = [r for r, s in enumerate(sentences) if not gold.gold[(s.article, s.index)].skip]
-        event = Event(e, articles, sentences, np.zeros((0, 0)), scored, [], [], [], set(), [])
-        event.preds["attribution"] = attribute_corpus(articles, sentences, None, memo, parses)
-        events[e] = event
-    tuning = [events[e] for e in split["tuning"]]
-    scores = {"tuning": attribution_scores(gold, tuning)}
-    if heldout:
-        scores["heldout"] = attribution_scores(gold, [events[e] for e in split["heldout"]])
-    result = {"machine": machine(),
-              "split": {"tuning": split["tuning"], "heldout": split["heldout"], "seed": split["seed"]},
-              "attribution": scores,
-              "seconds": {"total": round(time.perf_counter() - start, 1)}}
-    if errors:
-        for event in tuning:
-            print(f"\n=== {event.id} ===")
-            attribution_errors(gold, event)
-    return result
 
 
 def run(errors: bool = False) -> Optional[dict]:
@@ -556,23 +351,6 @@ def report(result: dict) -> None:
               f"majority class macro-F1 {m['macro_f1']:.3f}")
     s = result["seconds"]
     print(f"\nseconds: encode {s['encode']}, default analyses {s['default_analyses']}, total {s['total']}")
-
-
-def report_attribution(result: dict) -> None:
-    print("\nattribution, default attributor vs gold (accuracy over scored sentences):")
-    print(f"  {'split':8} {'subset':13} {'n':>4} {'speaker':>8} {'lenient':>8} {'cue':>6} {'quote':>6}")
-    splits = [s for s in ("heldout", "tuning") if s in result["attribution"]]
-    for split in splits:
-        for subset, a in result["attribution"][split].items():
-            if a["n"]:
-                print(f"  {split:8} {subset:13} {a['n']:>4d} {a['speaker_exact']:8.3f} "
-                      f"{a['speaker_lenient']:8.3f} {a['cue']:6.3f} {a['quote']:6.3f}")
-    print("  speaker: canonical name exactly; lenient: case/accent-folded equal or same last word.")
-    for split in splits:
-        a = result["attribution"][split]["all"]
-        print(f"  {split}: a speaker given for {a['speaker_given']} sentences, "
-              f"{a['speaker_given_right']} of them the gold speaker exactly "
-              f"(gold: {result['attribution'][split]['with_speaker']['n']} with a speaker)")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
