@@ -52,6 +52,7 @@ from benchmarks.machine import describe, machine
 from benchmarks.realnews_attribution import (attribution_errors, attribution_scores, report_attribution,
                                              run_attribution, stance_report)
 from benchmarks.realnews_events import Event, build_event, default_guard_of, same_partition, score_events
+from benchmarks.realnews_report import report
 from claims.evaluation.metrics import threshold_band, with_singletons
 
 REPO = Path(__file__).resolve().parents[1]
@@ -120,16 +121,23 @@ def _community(event: Event, threshold: float) -> list:
     return community_detection(event.vectors, event.article_ids, threshold)
 
 
+def _learned(event: Event, threshold: float) -> list:
+    """The pipeline with the learned pair score (``-S learned``) and the default guard."""
+    from claims.matching.grouping import group_embeddings
+
+    if "learned" not in event.extra:
+        from claims.matching.learned import LearnedPairScorer
+
+        event.extra["learned"] = (LearnedPairScorer(MODEL).fit(event.texts, event.vectors),
+                                  default_guard_of(event, PREVIEW_DATES))
+    scorer, guard = event.extra["learned"]
+    return group_embeddings(event.vectors, event.article_ids, threshold, MIN_ARTICLES,
+                            texts=event.texts, guard=guard, pair_scorer=scorer).labels.tolist()
+
+
 SYSTEMS: dict[str, Callable[[Event, float], list]] = {
     "hybrid": _hybrid, "e5 cosine": _cosine, "TF-IDF char": _tfidf,
-    "community_detection": _community}
-DESCRIBED = {
-    "default": "claims.analyze defaults (e5-small, hybrid, calibrated threshold, guards on)",
-    "hybrid": "claims.analyze, hybrid + guards, threshold tuned",
-    "e5 cosine": "e5-small cosine + group_embeddings, no guard",
-    "TF-IDF char": "TF-IDF char 3-5 + group_embeddings",
-    "community_detection": "sentence-transformers community_detection on e5-small",
-}
+    "community_detection": _community, "learned": _learned}
 
 
 def predict(event: Event, system: str, threshold: float) -> list:
@@ -157,33 +165,41 @@ def _row(name: str, threshold: float, tuned_on: str, scores: dict, around: dict)
             "band": {"thresholds": sorted(around), "f1_min": min(f1s), "f1_max": max(f1s)}}
 
 
-def grouping(tuning: Sequence[Event], heldout: Sequence[Event], calibrated: float) -> dict:
-    """Every system on both splits; thresholds chosen on the tuning events."""
-    out = {"tuning": [], "heldout": [], "sweeps_on_tuning": {}}
-    none = [[None] * len(e.sentences) for e in tuning], [[None] * len(e.sentences) for e in heldout]
-    for split, events, preds in (("tuning", tuning, none[0]), ("heldout", heldout, none[1])):
-        out[split].append(_row("reference: no grouping", None, "-", score_events(events, preds),
-                               {0.0: score_events(events, preds)}))
-    for split, events in (("tuning", tuning), ("heldout", heldout)):
-        default = score_events(events, [e.preds["default"] for e in events])
-        out[split].append(_row("default", calibrated, "calibrated (claims/data/thresholds.json)",
-                               default, sweep(events, "hybrid", band(calibrated))))
-    for system, grid in SWEEPS.items():
+def grouping(tuning: Sequence[Event], heldout: Sequence[Event], demo: Sequence[Event], calibrated: dict,
+             default: str) -> dict:
+    """Every system on the held-out events, the demo and the tuning events; thresholds chosen
+    on the tuning events (the learned score's out of fold, by its training command)."""
+    splits = (("tuning", tuning), ("heldout", heldout), ("demo", demo))
+    out = {name: [] for name, _ in splits}
+    out["sweeps_on_tuning"] = {}
+    for split, events in splits:
+        if not events:
+            continue
+        nothing = score_events(events, [[None] * len(e.sentences) for e in events])
+        out[split].append(_row("reference: no grouping", None, "-", nothing, {0.0: nothing}))
+        t = calibrated[default]
+        out[split].append(_row("default", t, "calibrated (claims/data/thresholds.json)",
+                               score_events(events, [predict(e, default, t) for e in events]),
+                               sweep(events, default, band(t))))
+    for system in list(SWEEPS) + ["learned"]:
         start = time.perf_counter()
-        found = sweep(tuning, system, grid)
-        best = max(grid, key=lambda t: found[t]["pair_f1"])  # ties: the lowest threshold
-        found.update(sweep(tuning, system, band(best)))
-        out["sweeps_on_tuning"][system] = {str(t): round(found[t]["pair_f1"], 4) for t in grid}
-        out["tuning"].append(_row(system, best, "tuning events (in-sample)", found[best],
-                                  {t: found[t] for t in band(best)}))
-        held = sweep(heldout, system, band(best))
-        out["heldout"].append(_row(system, best, "tuning events", held[round(best, 4)], held))
-        print(f"... {system}: threshold {best} (tuning F1 {found[best]['pair_f1']:.3f}), "
-              f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
+        if system in SWEEPS:
+            grid = SWEEPS[system]
+            found = sweep(tuning, system, grid)
+            best = max(grid, key=lambda t: found[t]["pair_f1"])  # ties: the lowest threshold
+            out["sweeps_on_tuning"][system] = {str(t): round(found[t]["pair_f1"], 4) for t in grid}
+            tuned_on = "tuning events"
+        else:
+            best, tuned_on = calibrated["learned"], "tuning events, out of fold"
+        for split, events in splits:
+            if events:
+                found = sweep(events, system, band(best))
+                out[split].append(_row(system, best, tuned_on + (" (in-sample)" if split == "tuning" else ""),
+                                       found[round(best, 4)], found))
+        print(f"... {system}: threshold {best}, {time.perf_counter() - start:.0f} s", file=sys.stderr)
     return out
 
 
-# -- reading the tuning errors (never the held-out ones) --------------------------------------
 def tuning_errors(gold, events: Sequence[Event], system: str, threshold: float) -> None:
     """Print false merges, misses and attribution errors of the TUNING events."""
     for event in events:
@@ -205,9 +221,12 @@ def tuning_errors(gold, events: Sequence[Event], system: str, threshold: float) 
 
 
 def run(errors: bool = False) -> Optional[dict]:
+    from benchmarks.realnews_demo import demo_checks, demo_event
     from claims import analyze
     from claims.evaluation.realnews import read_split, try_load_gold
+    from claims.matching.scores import DEFAULT_PAIR_SCORE
     from claims.models import get_encoder
+    from claims.settings import resolve_settings
 
     split = read_split()
     gold, why = try_load_gold(split["tuning"] + split["heldout"])
@@ -217,19 +236,22 @@ def run(errors: bool = False) -> Optional[dict]:
     start = time.perf_counter()
     encoder = get_encoder(MODEL, cache=True)
     events = {e: build_event(gold, e, encoder) for e in split["tuning"] + split["heldout"]}
+    demo = [demo_event(encoder)]
     encode_s = time.perf_counter() - start
-    calibrated = None
+    calibrated = {name: resolve_settings(MODEL, pair_score_name=name).threshold.value
+                  for name in ("hybrid", "learned")}
     for event in events.values():  # the default system, once per event, with attribution
         analysis = analyze(event.articles, embeddings=event.vectors)
         event.preds["default"] = analysis.labels
         event.preds["attribution"] = [r.attribution for r in analysis.rows]
-        calibrated = analysis.settings.threshold.value
-        if analysis.settings.threshold.source != "calibrated" or analysis.settings.model.name != MODEL:
+        if analysis.settings.threshold.source != "calibrated" or analysis.settings.model.name != MODEL \
+                or analysis.settings.pair_score.name != DEFAULT_PAIR_SCORE:
             raise RuntimeError(f"the default analysis is not the calibrated {MODEL}: {analysis.settings}")
     default_s = time.perf_counter() - start - encode_s
     for event in events.values():
-        if not same_partition(event.preds["default"], predict(event, "hybrid", calibrated)):
-            raise RuntimeError(f"{event.id}: the benchmark's hybrid grouping differs from analyze()")
+        if not same_partition(event.preds["default"], predict(event, DEFAULT_PAIR_SCORE,
+                                                              calibrated[DEFAULT_PAIR_SCORE])):
+            raise RuntimeError(f"{event.id}: the benchmark's {DEFAULT_PAIR_SCORE} grouping differs from analyze()")
     tuning = [events[e] for e in split["tuning"]]
     heldout = [events[e] for e in split["heldout"]]
     result = {
@@ -241,7 +263,7 @@ def run(errors: bool = False) -> Optional[dict]:
                         "required_pairs": score_events(evs, [[None] * len(e.sentences) for e in evs])["gold_pairs"],
                         "must_not_merge_claim_pairs": sum(len(e.must_not_merge) for e in evs)}
                  for name, evs in (("tuning", tuning), ("heldout", heldout))},
-        "grouping": grouping(tuning, heldout, calibrated),
+        "grouping": grouping(tuning, heldout, demo, calibrated, DEFAULT_PAIR_SCORE),
         "per_event_tuning": {e.id: round(score_events([e], [e.preds["default"]])["pair_f1"], 4)
                              for e in tuning},
         "attribution": {"tuning": attribution_scores(gold, tuning),
@@ -251,18 +273,25 @@ def run(errors: bool = False) -> Optional[dict]:
         "seconds": {"encode": round(encode_s, 1), "default_analyses": round(default_s, 1),
                     "total": round(time.perf_counter() - start, 1)},
     }
+    for row in result["grouping"]["demo"]:
+        system = DEFAULT_PAIR_SCORE if row["system"] == "default" else row["system"]
+        labels = ([None] * len(demo[0].sentences) if row["threshold"] is None
+                  else predict(demo[0], system, row["threshold"]))
+        row["checks_passed"] = demo_checks(demo[0], labels)
     if errors:
-        tuning_errors(gold, tuning, "hybrid", calibrated)
+        tuning_errors(gold, tuning, DEFAULT_PAIR_SCORE, calibrated[DEFAULT_PAIR_SCORE])
     return result
 
 
-def quick(errors: bool = False, dates: bool = True) -> None:
+def quick(errors: bool = False, dates: bool = True, scoring: str = "") -> None:
     """``--quick``: the default grouping on the TUNING events only (no attribution, stance or
     other systems), for measuring a change to the guards or features in a minute."""
     from claims.evaluation.realnews import read_split, try_load_gold
+    from claims.matching.scores import DEFAULT_PAIR_SCORE
     from claims.models import get_encoder
     from claims.settings import resolve_settings
 
+    scoring = scoring or DEFAULT_PAIR_SCORE
     global PREVIEW_DATES
     PREVIEW_DATES = dates
     split = read_split()
@@ -273,11 +302,11 @@ def quick(errors: bool = False, dates: bool = True) -> None:
     start = time.perf_counter()
     encoder = get_encoder(MODEL, cache=True)
     tuning = [build_event(gold, e, encoder) for e in split["tuning"]]
-    calibrated = resolve_settings(MODEL, pair_score_name="hybrid").threshold.value
-    preds = [predict(e, "hybrid", calibrated) for e in tuning]
+    calibrated = resolve_settings(MODEL, pair_score_name=scoring).threshold.value
+    preds = [predict(e, scoring, calibrated) for e in tuning]
     s = score_events(tuning, preds)
     m = s["must_not_merge"]
-    print(f"tuning, default grouping @ {calibrated:.3f}: pair P {s['pair_precision']:.3f} "
+    print(f"tuning, {scoring} grouping @ {calibrated:.3f}: pair P {s['pair_precision']:.3f} "
           f"R {s['pair_recall']:.3f} F1 {s['pair_f1']:.3f}, B3 F1 {s['bcubed_f1']:.3f}, "
           f"MNM claim pairs {m['claim_pairs']}/{m['of_claim_pairs']} "
           f"(sentence pairs {m['sentence_pairs']}), groups {s['groups']}")
@@ -285,7 +314,7 @@ def quick(errors: bool = False, dates: bool = True) -> None:
         f"{e.id} {score_events([e], [p])['pair_f1']:.2f}/{score_events([e], [p])['must_not_merge']['claim_pairs']}"
         for e, p in zip(tuning, preds)))
     if errors:
-        tuning_errors(gold, tuning, "hybrid", calibrated)
+        tuning_errors(gold, tuning, scoring, calibrated)
         for e, p in zip(tuning, preds):
             full = with_singletons(list(p))
             rows = {c: [r for r, mc in zip(e.scored, e.main) if mc == c] for c in set(e.main)}
@@ -298,61 +327,6 @@ def quick(errors: bool = False, dates: bool = True) -> None:
     print(f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
 
 
-def _thr(value: Optional[float]) -> str:
-    return "-" if value is None else f"{value:.3f}"
-
-
-def _fmt_table(rows: list[dict]) -> list[str]:
-    head = (f"  {'system':26} {'thr':>6} {'pairP':>5} {'pairR':>5} {'pairF1':>6} {'B3F1':>5} "
-            f"{'MNM sent':>8} {'MNM claim':>9} {'F1 +-0.02':>11} {'grp':>4}")
-    lines = [head, "  " + "-" * (len(head) - 2)]
-    for r in rows:
-        m, b = r["must_not_merge"], r["band"]
-        lines.append(
-            f"  {r['system'][:26]:26} {_thr(r['threshold']):>6} {r['pair_precision']:5.2f} "
-            f"{r['pair_recall']:5.2f} {r['pair_f1']:6.3f} {r['bcubed_f1']:5.2f} "
-            f"{m['sentence_pairs']:>8d} {m['claim_pairs']:>4d}/{m['of_claim_pairs']:<4d} "
-            f"{b['f1_min']:5.3f}-{b['f1_max']:5.3f} {r['groups']:>4d}")
-    return lines
-
-
-def report(result: dict) -> None:
-    print(f"machine: {describe(result['machine'])}")
-    for name, g in result["gold"].items():
-        print(f"{name}: {g['events']} events, {g['articles']} articles, {g['sentences']} sentences "
-              f"({g['scored']} scored), {g['required_pairs']} required pairs, "
-              f"{g['must_not_merge_claim_pairs']} must-not-merge claim pairs")
-    gr = result["grouping"]
-    print("\nHELD-OUT events (" + ", ".join(result["split"]["heldout"]) + "), thresholds chosen on "
-          "tuning events; each event its own corpus, micro-averaged over events:")
-    print("\n".join(_fmt_table(gr["heldout"])))
-    print("\ntuning events (" + ", ".join(result["split"]["tuning"]) + "), IN-SAMPLE for the "
-          "tuned thresholds:")
-    print("\n".join(_fmt_table(gr["tuning"])))
-    print("\nthr: pair-score threshold (hybrid and default: hybrid scale; e5 cosine and "
-          "community_detection: cosine; TF-IDF: TF-IDF cosine).")
-    print("pairP/R/F1: over required pairs (pairs sharing only an `also` claim ignored); B3F1: "
-          "B-cubed on the main-claim partition (rewards grouping nothing: see the reference row).")
-    print("MNM sent: must-not-merge sentence pairs put in one group; MNM claim: annotated "
-          "must-not-merge claim pairs with at least one such sentence pair / all.")
-    print("F1 +-0.02: lowest-highest pair F1 at thresholds within 0.02 of the one used (0.01 steps).")
-    print("default: " + DESCRIBED["default"] + "; hybrid: same pipeline, threshold tuned.")
-    print("\ndefault, pair F1 per tuning event: " + ", ".join(
-        f"{e} {f:.2f}" for e, f in result["per_event_tuning"].items()))
-    report_attribution(result)
-    print("\nstance of gold-group mentions with gold speakers (report only; the gold has no "
-          "`against`, macro-F1 over favor and neutral):")
-    for split in ("heldout", "tuning"):
-        st = result["stance_gold_groups"][split]
-        d, m = st["default"], st["majority"]
-        print(f"  {split:8} n {d['n']:>3d}: macro-F1 {d['macro_f1']:.3f} (F1 favor "
-              f"{d['f1']['favor']:.3f}, neutral {d['f1']['neutral']:.3f}), accuracy "
-              f"{d['accuracy']:.3f}, predicted against {d['predicted']['against']}; "
-              f"majority class macro-F1 {m['macro_f1']:.3f}")
-    s = result["seconds"]
-    print(f"\nseconds: encode {s['encode']}, default analyses {s['default_analyses']}, total {s['total']}")
-
-
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tuning-errors", action="store_true",
@@ -360,6 +334,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="only the default grouping on the TUNING events (no attribution, "
                              "stance, other systems or held-out events; nothing written)")
+    parser.add_argument("--scoring", choices=("hybrid", "learned"), default="",
+                        help="with --quick: the pair score (default: the pipeline's)")
     parser.add_argument("--no-dates", action="store_true",
                         help="with --quick: do not give the pair guard the article dates")
     parser.add_argument("--only", choices=("attribution",),
@@ -369,7 +345,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="with --only attribution: also score the held-out events (aggregate)")
     args = parser.parse_args(argv)
     if args.quick:
-        quick(errors=args.tuning_errors, dates=not args.no_dates)
+        quick(errors=args.tuning_errors, dates=not args.no_dates, scoring=args.scoring)
         return 0
     if args.only == "attribution":
         result = run_attribution(errors=args.tuning_errors, heldout=args.with_heldout)
