@@ -31,7 +31,7 @@ def test_swapped_roles_keep_the_words_and_lose_the_order():
              "Le gouvernement a rejeté la proposition du Sénat sur les retraites.",
              "Le Sénat a rejeté la proposition du gouvernement sur les retraites, a-t-on appris."]
     f = PairFeatures().fit(texts)
-    assert feature(f, 0, 1, "content_overlap") == pytest.approx(feature(f, 0, 2, "content_overlap"))
+    assert feature(f, 0, 1, "content_overlap") == 1.0  # the same words
     assert feature(f, 0, 1, "order_agreement") < feature(f, 0, 2, "order_agreement") == 1.0
     assert feature(f, 0, 1, "lcs_ratio") < feature(f, 0, 2, "lcs_ratio")
 
@@ -106,5 +106,5 @@ def test_refused_pair_never_ends_in_one_group_through_average_linkage():
         return "different figure" if {a, b} == {"phrase 0", "phrase 1"} else None
     result = group_embeddings(vectors, [str(k) for k in range(16)], 0.6, texts=texts, guard=guard)
     labels = result.labels
-    assert labels[2] != -1 and (labels == labels[2]).sum() >= 14  # the rest still grouped
+    assert (labels != -1).sum() >= 14  # the others are still grouped (with one or the other)
     assert labels[0] == -1 or labels[0] != labels[1]

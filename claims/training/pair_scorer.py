@@ -5,8 +5,9 @@ entry of ``claims/data/pair_scorer.json`` (plain JSON: feature means and scales,
 coefficients, intercept, cosine gate) and its ``learned`` threshold in
 ``claims/data/thresholds.json``.
 
-Pairs (:mod:`claims.training.pair_data`): the real-news tuning events and the tuning splits
-of PAWS-X-fr, STS-B-fr, RTE3-fr and DACCORD ``covid``, each source weighing a fixed share.
+Pairs (:mod:`claims.training.pair_data`): the real-news tuning events and the tuning splits of
+STS-B-fr (train) and RTE3-fr (dev), each source weighing a fixed share; PAWS-X-fr rows 1-1,000
+and DACCORD ``covid`` only on request (``--sources``), see :data:`SHARES`.
 
 The threshold is chosen on the tuning events **out of fold**: each event is grouped (with the
 default pair guard, as :func:`claims.analyze` does) by a model fitted without that event, at
