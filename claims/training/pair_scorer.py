@@ -127,7 +127,7 @@ def write_entry(model: str, entry: dict, threshold: float, f1: float) -> None:
     thresholds["models"].setdefault(model, {})["learned"] = threshold
     thresholds["models"][model]["learned_f1"] = round(f1, 4)
     thresholds["learned_method"] = f"tuning events of benchmarks/realnews, out of fold; {COMMAND}"
-    CALIBRATION_FILE.write_text(json.dumps(thresholds, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    CALIBRATION_FILE.write_text(json.dumps(thresholds, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
