@@ -3,9 +3,9 @@
 ``python -m benchmarks.pair_score_speed [--n 5000] [--repeat 2]``
 
 The corpus of :mod:`benchmarks.group_sizes` (STS-B-fr sentences as pseudo-articles of 20,
-vectors precomputed, the e5-small encoder loaded before the clock starts): the whole analysis
-(grouping with its guard, attribution, explain, stance, comparison) as ``claims match`` runs it
-once vectors are cached, without attribution and stance (the stages a pair score does not
+vectors precomputed, the e5-small encoder loaded before the clock starts): the analysis as
+``claims match`` runs it once vectors are cached (grouping with its guard, explain, comparison),
+without attribution and stance (the stages a pair score does not
 touch), with ``-S hybrid`` and ``-S learned``, alternating, ``--repeat`` times, each in its own
 process; the best time of each is kept (the machine is shared). What the learned score adds is
 the difference, as a share of the hybrid run: an upper bound of its share of the whole analysis,
