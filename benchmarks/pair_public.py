@@ -15,7 +15,9 @@ default pair guard (different figures, negation, actors refuse a pair). Per data
   when its score is below a threshold chosen on the ``covid`` rows (tuning); F1 of the
   contradiction class on the ``conflit ukrainien-russe`` and ``climat`` rows (report).
 
-Beside the scorer: the majority class, and TF-IDF alone with its threshold chosen the same way.
+Beside the scorer: the majority class, and TF-IDF alone with its threshold chosen the same way;
+and the learned pair score (``-S learned``, ``claims/data/pair_scorer.json``, every pair scored:
+no cosine gate) with the same guard, its threshold chosen the same way on each tuning split.
 """
 
 from __future__ import annotations
@@ -70,10 +72,12 @@ class Scored(NamedTuple):
     hybrid: np.ndarray
     tfidf: np.ndarray
     guarded: np.ndarray  # the pair guard refuses the pair
+    learned: np.ndarray  # the learned pair score (claims/data/pair_scorer.json)
 
 
 def score(pairs: Sequence[Pair], encoder) -> Scored:
     """The default pair score, TF-IDF alone, and the guard's verdict, for each pair."""
+    from claims.matching.learned import LearnedPairScorer
     from claims.matching.pair_guards import PairGuard
     from claims.matching.scores import build_scorer, pair_score
     from claims.models import model_entry
@@ -87,9 +91,11 @@ def score(pairs: Sequence[Pair], encoder) -> Scored:
     scorer = build_scorer(pair_score("hybrid"), entry.lexical_weight, texts, vectors,
                           [str(k // 2) for k in range(len(texts))], encoder)
     guard = PairGuard().prepare(texts)
+    learned = LearnedPairScorer(MODEL, gate_cosine=-1.0).fit(texts, vectors)
     return Scored(np.asarray(scorer(i, j, cosines), np.float64),
                   np.asarray(scorer.lexical_.pair_scores(i, j), np.float64),
-                  np.array([guard(p.a, p.b) is not None for p in pairs]))
+                  np.array([guard(p.a, p.b) is not None for p in pairs]),
+                  np.asarray(learned(i, j), np.float64))
 
 
 def best_threshold(values: np.ndarray, labels: np.ndarray, metric: Callable, above: bool = True) -> float:
@@ -121,6 +127,7 @@ def evaluate(name: str, tune: Sequence[Pair], report: Sequence[Pair], encoder, m
     no_guard_t, no_guard_r = np.zeros(len(yt), bool), np.zeros(len(yr), bool)
     for system, values_t, values_r, guard_t, guard_r in (
             ("hybrid + guard", st.hybrid, sr.hybrid, st.guarded, sr.guarded),
+            ("learned + guard", st.learned, sr.learned, st.guarded, sr.guarded),
             ("tf-idf", st.tfidf, sr.tfidf, no_guard_t, no_guard_r)):
         if contradiction:  # a contradiction is a pair the guard refuses, or one scoring low
             cut = best_threshold(values_t, yt, lambda y, low: metric(y, low | guard_t), above=False)
@@ -147,9 +154,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                for name, (split, metric, contradiction) in sets.items()}
     info = machine()
     print(f"machine: {describe(info)}; model {MODEL}, default hybrid pair score and pair guard")
-    print(f"{'data (metric)':66}{'majority':>9}{'tf-idf':>8}{'hybrid+guard':>14}")
+    print(f"{'data (metric)':66}{'majority':>9}{'tf-idf':>8}{'hybrid+guard':>14}{'learned+guard':>15}")
     for name, r in results.items():
-        print(f"{name:66}{r['majority']:>9.3f}{r['tf-idf']['score']:>8.3f}{r['hybrid + guard']['score']:>14.3f}")
+        print(f"{name:66}{r['majority']:>9.3f}{r['tf-idf']['score']:>8.3f}{r['hybrid + guard']['score']:>14.3f}"
+              f"{r['learned + guard']['score']:>15.3f}")
     RESULTS.write_text(json.dumps({"machine": info, "model": MODEL, "results": results}, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(REPO)}")
     return 0

@@ -238,7 +238,7 @@ def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair
         scorer = pair_scorer.fit(texts, vectors, article_ids, encoder)
     else:
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors,
-                              article_ids, encoder)
+                              article_ids, encoder, model=settings.model.calibration or settings.model.name)
     grouping = group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
                                 texts=texts, guard=guard or None, pair_scorer=scorer, index=index)
     return grouping, scorer

@@ -14,7 +14,7 @@ from claims.commands.common import (MODEL, PATHS, SINCE, STORE, THRESHOLD, UNTIL
                                     progress_bar, read_articles, within_window, write_output)
 
 Format = Enum("Format", {name: name for name in ("table", "json", "jsonl", "csv")}, type=str)
-Scoring = Enum("Scoring", {name: name for name in ("hybrid", "clauses", "clauses-dense", "csls", "cosine")},
+Scoring = Enum("Scoring", {name: name for name in ("hybrid", "clauses", "clauses-dense", "csls", "cosine", "learned")},
                type=str)
 
 
@@ -27,7 +27,7 @@ def match(
     min_articles: int = typer.Option(2, "--min-articles", "-a", help="Articles a group must span (with --store: keep the claims in at least this many)."),
     speaker: Optional[str] = typer.Option(None, "--speaker", "-s", help="Keep groups where this speaker appears (case-insensitive substring)."),
     disputed: bool = typer.Option(False, "--disputed", "-d", help="Keep groups with opposite stances or differing figures, and the groups giving versions of a disputed fact (see claims disputes)."),
-    scoring: Scoring = typer.Option("hybrid", "--scoring", "-S", help="Pair score: hybrid (cosine + TF-IDF), clauses (best pair of clauses), clauses-dense, csls (cosine corrected for hubness), cosine."),
+    scoring: Scoring = typer.Option("hybrid", "--scoring", "-S", help="Pair score: hybrid (cosine + TF-IDF), clauses (best pair of clauses), clauses-dense, csls (cosine corrected for hubness), cosine, learned (fitted pair features)."),
     guards: bool = typer.Option(True, "--guards/--no-guards", help="Refuse pairs that disagree on figures, negation or entities."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse embeddings from the on-disk cache."),
     explain: bool = typer.Option(False, "--explain", "-e", help="Table: show under each sentence why it is in its group (closest mention of another article, pair score and its parts, shared rare words, entities, figures)."),

@@ -179,6 +179,27 @@ def conflicting_quantities(a: str, b: str) -> list[tuple[Quantity, Quantity]]:
     return sorted(out, key=lambda p: (p[0].start, p[1].start))
 
 
+def figure_agreement(a: str, b: str) -> tuple[int, int]:
+    """How the stated figures of two sentences relate, kind by kind.
+
+    Returns:
+        ``(agreeing, conflicting)``: the number of figure kinds (slot and unit or counted
+        noun) both sentences state whose intervals meet, and of those where none meet.
+        Kinds only one sentence states count in neither: different kinds are no conflict.
+    """
+    ma = [x for x in _measures(a) if not x.reference]
+    mb = [y for y in _measures(b) if not y.reference]
+    agreeing = conflicting = 0
+    for key in dict.fromkeys(x.key for x in ma):
+        xs, ys = [x for x in ma if x.key == key], [y for y in mb if y.key == key]
+        if ys:
+            if any(_agree(x, y) for x in xs for y in ys):
+                agreeing += 1
+            else:
+                conflicting += 1
+    return agreeing, conflicting
+
+
 def format_quantity(q: Quantity) -> str:
     """Short display form: "400000000 USD", "155 mm", "year 2023"."""
     value = f"{q.value:.15g}" if abs(q.value) < 1e15 else f"{q.value:.6g}"

@@ -13,7 +13,8 @@ How a group forms:
    repeated inside one article (a pull quote) never forms a group on its own.
 4. Each component is refined with average linkage over the same similarities, where a
    guarded pair counts as a cannot-link: a chain A~B~C does not merge A and C when they
-   disagree on a figure. A component larger than ``REFINE_MAX`` (a long chain of near
+   disagree on a figure, however many close pairs surround them (the tree is cut below any
+   node holding a cannot-link). A component larger than ``REFINE_MAX`` (a long chain of near
    pairs, which grows with the corpus) is first cut into dense communities by Leiden on
    its links weighted by their score (constant Potts model, fixed seed), and each
    community is refined the same way: group sizes follow the data, not the corpus size.
@@ -130,8 +131,51 @@ def _refine(members: np.ndarray, embeddings, threshold, pair_scorer, is_blocked,
             if is_blocked(a, b, len(members)):
                 dist[p] = _BLOCKED
     tree = linkage(np.clip(dist, 0.0, None), method="average")
-    flat = fcluster(tree, t=1.0 - threshold, criterion="distance")
-    return [members[flat == c] for c in np.unique(flat)]
+    hard = np.flatnonzero(dist >= _BLOCKED)
+    if not len(hard):
+        flat = fcluster(tree, t=1.0 - threshold, criterion="distance")
+        return [members[flat == c] for c in np.unique(flat)]
+    return [members[part] for part in _cut_tree(tree, len(members), 1.0 - threshold, ii[hard], jj[hard])]
+
+
+def _cut_tree(tree: np.ndarray, m: int, cutoff: float, p: np.ndarray, q: np.ndarray) -> list[np.ndarray]:
+    """Flat clusters of an average-linkage tree: the highest nodes merged at ``cutoff`` or below
+    that hold no cannot-link pair (p[k], q[k]) (leaf positions).
+
+    Average linkage alone can merge a cannot-link pair when many close pairs outweigh it; here
+    a refused pair never ends in one cluster.
+    """
+    parent = np.full(2 * m - 1, -1, np.int64)
+    parent[tree[:, 0].astype(np.int64)] = np.arange(m, 2 * m - 1)
+    parent[tree[:, 1].astype(np.int64)] = np.arange(m, 2 * m - 1)
+    tainted = np.zeros(2 * m - 1, bool)  # the node holds a cannot-link pair
+    for a, b in zip(p.tolist(), q.tolist()):
+        ancestors = set()
+        while a >= 0:
+            ancestors.add(a)
+            a = parent[a]
+        while b not in ancestors:
+            b = parent[b]
+        while b >= 0 and not tainted[b]:  # the lowest common ancestor and all above it
+            tainted[b] = True
+            b = parent[b]
+    clusters, todo = [], [2 * m - 2]
+    while todo:
+        node = todo.pop()
+        if node < m:
+            clusters.append(np.array([node]))
+        elif tree[node - m, 2] <= cutoff and not tainted[node]:
+            leaves, stack = [], [node]
+            while stack:
+                k = stack.pop()
+                if k < m:
+                    leaves.append(k)
+                else:
+                    stack.extend((int(tree[k - m, 0]), int(tree[k - m, 1])))
+            clusters.append(np.sort(np.array(leaves, np.int64)))
+        else:
+            todo.extend((int(tree[node - m, 0]), int(tree[node - m, 1])))
+    return sorted(clusters, key=lambda c: int(c[0]))
 
 
 def split_component(members: np.ndarray, i: np.ndarray, j: np.ndarray, weight: np.ndarray,
@@ -285,7 +329,8 @@ def group_embeddings(
                 if len(np.unique(article_codes[part])) >= min_articles:
                     groups.append(part)
 
-    groups = _attach_same_article_mentions(groups, edges, article_codes, embeddings, threshold, pair_scorer)
+    groups = _attach_same_article_mentions(groups, edges, article_codes, embeddings, threshold, pair_scorer,
+                                           is_blocked)
     groups.sort(key=lambda g: int(g.min()))
     for g, members in enumerate(groups):
         labels[members] = g
@@ -296,12 +341,13 @@ def group_embeddings(
 
 
 def _attach_same_article_mentions(groups, edges: _Edges, article_codes, embeddings, threshold,
-                                  pair_scorer) -> list[np.ndarray]:
+                                  pair_scorer, is_blocked=None) -> list[np.ndarray]:
     """Add ungrouped sentences that restate a group's claim inside one of its articles.
 
     A candidate is linked to a member of its own article; it joins when its mean score to
     the members from *other* articles also reaches the threshold, so a sentence that is
-    merely close to its neighbour in the same article (same speaker, same paragraph) does not.
+    merely close to its neighbour in the same article (same speaker, same paragraph) does not;
+    nor does one in a cannot-link with a member (``is_blocked(a, b, size)``).
     """
     n = len(article_codes)
     owner = np.full(n, -1, np.int64)
@@ -317,6 +363,9 @@ def _attach_same_article_mentions(groups, edges: _Edges, article_codes, embeddin
     for g in sorted(candidates):
         members = groups[g]
         for c in sorted(candidates[g]):
+            if is_blocked is not None and any(is_blocked(min(c, int(x)), max(c, int(x)), len(members))
+                                              for x in members):
+                continue
             others = members[article_codes[members] != article_codes[c]]
             dense = embeddings[others] @ embeddings[c]
             scores = pair_scorer(np.full(len(others), c), others, dense) if pair_scorer is not None else dense

@@ -46,6 +46,8 @@ PAIR_SCORES: dict[str, PairScore] = {s.name: s for s in (
     # CSLS = 2 cos - r(a) - r(b) with neighbourhood densities r in [-1, 1].
     PairScore("csls", "csls", -4.0, 4.0, "cosine corrected for hubness (CSLS)"),
     PairScore("cosine", "dense", -1.0, 1.0, "plain cosine of the sentence vectors"),
+    PairScore("learned", "learned", 0.0, 1.0, "logistic regression over pair features (meaning, "
+              "wording, word order, names, figures, times, negation)"),
 )}
 DEFAULT_PAIR_SCORE = "hybrid"
 
@@ -75,7 +77,7 @@ class CosineScorer:
 
 
 def build_scorer(score: PairScore, lexical_weight: float, texts: Sequence[str], embeddings: np.ndarray,
-                 article_ids: Sequence[str], encoder=None) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+                 article_ids: Sequence[str], encoder=None, model: str = "e5-small") -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """The scorer of ``score`` fitted on one corpus.
 
     Args:
@@ -83,7 +85,12 @@ def build_scorer(score: PairScore, lexical_weight: float, texts: Sequence[str], 
         lexical_weight: the model's TF-IDF weight (used by lexical scores only).
         texts, embeddings, article_ids: the corpus being grouped.
         encoder: encodes clauses, for clause scores.
+        model: the model whose fitted weights the learned score reads.
     """
+    if score.name == "learned":
+        from claims.matching.learned import LearnedPairScorer
+
+        return LearnedPairScorer(model).fit(texts, embeddings, article_ids, encoder)
     if score.name == "csls":
         from claims.matching.hubness import CSLSScorer
 

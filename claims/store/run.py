@@ -50,7 +50,8 @@ def run_corpus(articles: Sequence[Article], vectors: np.ndarray, settings: Setti
         warnings.warn(note, ClaimsWarning, stacklevel=3)
     memo, parses = _memo(settings), Parses()
     guard = default_guard(texts, memo, parses) if settings.guards else None
-    scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors, article_ids, encoder)
+    scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors, article_ids, encoder,
+                          model=settings.model.calibration or settings.model.name)
     grouping = group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
                                 texts=texts, guard=guard, pair_scorer=scorer)
     attributions = (attribute_corpus(articles, sentences, None, memo, parses) if settings.attribution
@@ -87,4 +88,4 @@ def fitted_scorer(analysis: Analysis):
     article_ids = [r.sentence.article for r in analysis.rows]
     encoder = get_encoder(settings.model, cache=settings.cache)
     return build_scorer(settings.pair_score, settings.model.lexical_weight, texts, analysis.embeddings,
-                        article_ids, encoder)
+                        article_ids, encoder, model=settings.model.calibration or settings.model.name)

@@ -216,7 +216,10 @@ def calibration_table(entries: dict[str, dict], previous: Optional[dict] = None)
     """The table written to ``thresholds.json``: ``previous`` with the entries of ``entries`` replaced."""
     table = dict(previous or {})
     table["method"] = METHOD
-    table["models"] = {**table.get("models", {}), **entries}
+    before = table.get("models", {})
+    # The learned pair score's threshold is fitted by claims.training.pair_scorer: kept.
+    kept = {m: {k: v for k, v in before.get(m, {}).items() if k.startswith("learned")} for m in entries}
+    table["models"] = {**before, **{m: {**kept[m], **e} for m, e in entries.items()}}
     return table
 
 
