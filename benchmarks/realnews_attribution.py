@@ -104,6 +104,8 @@ def run_attribution(errors: bool = False, heldout: bool = False) -> Optional[dic
     from claims.memo import Memo
 
     split = read_split()
+    # events annotated for speakers only (claims null) count for the attribution, not the grouping
+    split = {**split, "tuning": split["tuning"] + split.get("tuning_speakers", [])}
     gold, why = try_load_gold(split["tuning"] + split["heldout"])
     if gold is None:
         print(f"realnews_quality skipped: {why}")

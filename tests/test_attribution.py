@@ -53,6 +53,7 @@ def test_unclosed_quote_stops_at_the_paragraph_end():
     ("L'Ukraine ne cesse de demander des armes.", "demander"),
     ("Il s'est dit prêt à négocier.", "s'est dit"),
     ("Selon le Kremlin, rien n'est décidé.", "Selon"),
+    ("Le syndicat a d’ailleurs aussitôt réagi à la décision.", "a réagi"),
 ])
 def test_cues_are_found_with_their_french_word_order(text, cue):
     found = default_lexicon().find(text)

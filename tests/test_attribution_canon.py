@@ -48,3 +48,26 @@ def test_a_body_named_in_full_takes_the_acronym_another_article_gave_it():
     second = ArticleNames()
     out = canonical_speakers([_a("Agence nationale des pluies")], [1], [first, second])
     assert out[0].speaker == "ANP"
+
+
+def test_a_body_named_in_full_takes_the_acronym_its_initials_spell_when_the_corpus_uses_it():
+    first = ArticleNames(surfaces={"Office fédéral des semences": ["l'Office fédéral des semences"],
+                                   "Office des semences": ["l'Office des semences"]})
+    second = ArticleNames(surfaces={"OFS": ["l'OFS"]})
+    out = canonical_speakers([_a("Office fédéral des semences"), _a("Office des semences"), _a("OFS")],
+                             [0, 0, 1], [first, second])
+    assert [a.speaker for a in out] == ["OFS"] * 3
+
+
+def test_a_body_keeps_its_full_name_when_no_article_uses_the_acronym():
+    first = ArticleNames(surfaces={"Office fédéral des semences": ["l'Office fédéral des semences"]})
+    second = ArticleNames(surfaces={"OFT": ["l'OFT"]})
+    out = canonical_speakers([_a("Office fédéral des semences")], [0], [first, second])
+    assert out[0].speaker == "Office fédéral des semences"
+
+
+def test_a_role_glued_to_a_name_is_the_person_but_a_first_name_is_not_a_role():
+    first = ArticleNames(persons=["Oskar Lindqvist", "Anna Le Roux", "Le Roux"])
+    out = canonical_speakers([_a("secrétaire général de l'Alliance Oskar Lindqvist"), _a("Anna Le Roux")],
+                             [0, 0], [first])
+    assert [a.speaker for a in out] == ["Oskar Lindqvist", "Anna Le Roux"]

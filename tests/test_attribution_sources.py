@@ -209,3 +209,14 @@ def test_verbs_scoped_to_the_attribution_leave_the_clause_splitter_alone():
     assert "évoqué" in lexicon.verb_forms() and "évoqué" not in lexicon.verb_forms(frames=True)
     assert "déclaré" in lexicon.verb_forms(frames=True)
     assert "à ses yeux" not in lexicon.frame_markers() and "selon" in lexicon.frame_markers()
+
+
+def test_elle_after_a_purpose_clause_is_the_feminine_body_with_an_elided_article(attributor):
+    text = ("Pour éviter une pénurie, l’Agence de sûreté des semences a déjà imposé des quotas aux magasins. "
+            "Elle a également demandé aux producteurs d'augmenter leurs récoltes.")
+    assert speakers(attributor, text) == [None, "Agence de sûreté des semences"]
+
+
+def test_elle_is_not_a_masculine_body_with_an_elided_article(attributor):
+    text = "L’Office des forêts a fermé les sentiers. Elle a demandé aux promeneurs de rester chez eux."
+    assert speakers(attributor, text)[1] != "Office des forêts"

@@ -51,6 +51,10 @@ class _Analysis:
             sentence, doc, quotes, cues, mentions)
 
 
+# endings of French nouns that are feminine with few exceptions ("agence", "commission", "autorité")
+_FEMININE_NOUN_ENDINGS = ("ence", "ance", "tion", "sion", "té", "ure")
+
+
 class SpeakerAttributor(MentionQueries, QuoteReading):
     """Attribute each sentence of an article to its source.
 
@@ -139,11 +143,19 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
         """Keep the last person who was a sentence's subject, for later pronouns, and the last source."""
         self._referents.named.extend(m.speaker for m in item.mentions if m.kind in ("person", "role"))
         root = next((t for t in item.doc if t.dep_ == "ROOT"), None)
+        if root is not None and "Inf" in root.morph.get("VerbForm") and any(c.dep_ == "mark" for c in root.children):
+            # "Pour éviter X, l'agence a imposé …" parsed with the purpose clause as root: the main clause
+            root = next((c for c in root.children if c.dep_ == "advcl" and any(
+                g.dep_ in ("nsubj", "nsubj:pass") for g in c.children)), root)
         subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubj:pass")), None) if root else None
         body = self._mention_at(item, subject) if subject is not None else None
         if body is not None and body.kind == "body":  # "La BCE … . Elle indique": a body as referent
             gender = subject.morph.get("Gender") or next(
                 (t.morph.get("Gender") for t in subject.children if t.dep_ == "det" and t.morph.get("Gender")), [])
+            if not gender:  # "l’Agence nationale …": the elided article shows none; its adjectives or ending do
+                gender = next((t.morph.get("Gender") for t in subject.children
+                               if t.dep_ == "amod" and t.i == subject.i + 1 and t.morph.get("Gender")), [])
+                gender = gender or (["Fem"] if subject.lower_.endswith(_FEMININE_NOUN_ENDINGS) else [])
             self._referents.add_body(body.speaker, item.sentence.text[:body.end], gender[0] if gender else None)
         if attribution.speaker is not None:
             self._last_source = attribution.speaker

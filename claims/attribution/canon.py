@@ -11,7 +11,10 @@ over the corpus:
 * an institution noun with no name in its article ("le ministère") becomes the one body of that
   kind the corpus names ("ministère péruvien de la Pêche"), else the body its article named last;
 * a body named in full ("Agence nationale des pluies") takes the acronym another article gave it
-  in brackets ("(ANP)").
+  in brackets ("(ANP)"), or the acronym its initials spell when the corpus uses that acronym as a
+  source ("ANP" alone); a shorter form of that name ("Agence des pluies") takes it too;
+* a role with a name glued after it and no comma ("le secrétaire général de l'Otan Jens Stoltenberg")
+  is the person the corpus names in full at its end.
 """
 
 from __future__ import annotations
@@ -76,6 +79,37 @@ class _Corpus:
         for t in tables:
             for head, body in t.bodies.items():
                 self.bodies.setdefault(head, set()).add(body)
+        # acronyms the corpus uses as sources ("L'ANSM assure"), and the names their initials spell
+        used = {s for t in tables for s in t.surfaces if _ACRONYM.fullmatch(s)} | set(self.acronyms.values())
+        self.spelt: dict[str, str] = {}
+        for t in tables:
+            for s in t.surfaces:
+                if _initials(s) in used:
+                    self.spelt[fold_french(s)] = _initials(s)
+        self.full_persons = [p for p in persons if len(p.split()) >= 2]
+
+    def body_acronym(self, speaker: str) -> Optional[str]:
+        """The acronym of a body named in full, or by a shorter form of a name spelt by an acronym."""
+        key = fold_french(speaker)
+        if key in self.acronyms:
+            return self.acronyms[key]
+        if _initials(speaker) and key in self.spelt:
+            return self.spelt[key]
+        words = _content_words(speaker)
+        if len(words) < 2:
+            return None
+        close = {a for name, a in self.spelt.items()
+                 if _content_words(name)[:1] == words[:1] and set(words) < set(_content_words(name))}
+        return next(iter(close)) if len(close) == 1 else None
+
+    def person_at_end(self, speaker: str) -> Optional[str]:
+        """The person named in full at the end of a longer speaker ("ROLE Prénom Nom"), if any."""
+        for p in self.full_persons:  # longest names first
+            if len(speaker) > len(p) and fold_name(speaker).endswith(" " + fold_name(p)):
+                before = speaker[: len(speaker) - len(p)].split()
+                # a role before the name ("secrétaire général de l'Otan"), not a first name ("Marine")
+                return p if any(w[:1].islower() for w in before) else None
+        return None
 
     def person(self, name: str) -> str:
         words = name.split()
@@ -160,22 +194,44 @@ def _namer(tables: Sequence[ArticleNames], lexicon, metonyms):
 
     def name(k: int, speaker: str) -> str:
         table = tables[k]
+        person = corpus.person_at_end(speaker)
+        if person is not None:  # "le secrétaire général de l'Otan Jens Stoltenberg"
+            return person
         if speaker in table.open_roles:
             return corpus.context.role_speaker(table.open_roles[speaker]) if \
                 _tied(corpus, table.open_roles[speaker]) else speaker
         if speaker in table.open_heads:
             bodies = corpus.bodies.get(speaker, set())
-            if len(bodies) == 1:
-                return next(iter(bodies))
-            return table.open_heads[speaker] or speaker
+            body = next(iter(bodies)) if len(bodies) == 1 else table.open_heads[speaker] or speaker
+            return corpus.body_acronym(body) or body
         if speaker in _BENCH:  # "les juges" of the one court the corpus names
             courts = {b for h in ("tribunal", "cour") for b in corpus.bodies.get(h, ())}
             return next(iter(courts)) if len(courts) == 1 else speaker
         if speaker in table.persons or len(speaker.split()) == 1:
             return corpus.person(speaker)
-        return corpus.acronyms.get(fold_french(speaker), speaker)  # "(AFAD)" given in another article
+        # "(AFAD)" given in another article, or "ANSM" used alone
+        return corpus.body_acronym(speaker) or speaker
 
     return name
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_FUNCTION_WORDS = {"de", "du", "des", "la", "le", "les", "et", "pour", "à", "a", "au", "aux", "en", "sur"}
+
+
+def _content_words(name: str) -> list[str]:
+    """The folded words of a name without function words and elided articles ("l'", "d'")."""
+    words = [re.sub(r"^[ld]['’]", "", w) for w in fold_french(name).split()]
+    return [w for w in words if w and w not in _FUNCTION_WORDS]
+
+
+def _initials(name: str) -> Optional[str]:
+    """The acronym a body's name spells ("Agence nationale de sécurité du médicament" -> "ANSM");
+    None for one word or a name that does not start with a capital."""
+    if not name[:1].isupper() or len(name.split()) < 3:
+        return None
+    words = _content_words(name)
+    return "".join(w[0] for w in words).upper() if len(words) >= 2 else None
 
 
 def _tied(corpus: _Corpus, role: str) -> bool:
