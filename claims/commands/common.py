@@ -219,3 +219,14 @@ def within_window(articles: list[Article], since: Optional[str], until: Optional
     if not kept:
         raise fail(f"no article is dated from {window}")
     return kept
+
+
+def run_analysis(articles: Sequence[Article], settings):
+    """``claims.pipeline.analyze`` with a progress bar and the run's notices; bad input is an error exit."""
+    from claims.pipeline import analyze
+
+    try:
+        with notices(), progress_bar("encoding sentences") as start:
+            return analyze(articles, settings=settings, progress=start)
+    except ValueError as error:
+        raise fail(str(error))

@@ -8,8 +8,8 @@ from typing import Optional
 
 import typer
 
-from claims.commands.common import (MODEL, SINCE, STORE, THRESHOLD, UNTIL, check_store_use, check_window, fail,
-                                    load_store, notices, progress_bar, read_articles, within_window)
+from claims.commands.common import (MODEL, SINCE, STORE, THRESHOLD, UNTIL, check_store_use, check_window,
+                                    fail, load_store, read_articles, run_analysis, within_window)
 
 
 def compare(
@@ -59,13 +59,8 @@ def compare(
     corpus_articles += [x for x in (a, b) if x.id not in {c.id for c in corpus_articles}]
 
     from claims.comparison import compare_articles
-    from claims.pipeline import analyze
 
-    try:
-        with notices(), progress_bar("encoding sentences") as start:
-            analysis = analyze(corpus_articles, settings=settings, progress=start)
-    except ValueError as error:
-        raise fail(str(error))
+    analysis = run_analysis(corpus_articles, settings)
     _print_shared(a.id, b.id, compare_articles(a.id, b.id, analysis.groups), json_output)
 
 

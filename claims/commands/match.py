@@ -10,8 +10,8 @@ from typing import Optional
 import typer
 
 from claims.commands.common import (MODEL, PATHS, SINCE, STORE, THRESHOLD, UNTIL, VERBOSE, check_output,
-                                    check_store_use, check_window, fail, load_store, notices, print_timings,
-                                    progress_bar, read_articles, within_window, write_output)
+                                    check_store_use, check_window, fail, load_store, print_timings,
+                                    read_articles, run_analysis, within_window, write_output)
 
 Format = Enum("Format", {name: name for name in ("table", "json", "jsonl", "csv")}, type=str)
 Scoring = Enum("Scoring", {name: name for name in ("hybrid", "clauses", "clauses-dense", "csls", "cosine", "learned")},
@@ -57,14 +57,7 @@ def match(
                                     guards=guards, cache=cache)
     except ValueError as error:
         raise fail(str(error))
-    articles = within_window(read_articles(paths), since, until)
-    from claims.pipeline import analyze
-
-    try:
-        with notices(), progress_bar("encoding sentences") as start:
-            analysis = analyze(articles, settings=settings, progress=start)
-    except ValueError as error:
-        raise fail(str(error))
+    analysis = run_analysis(within_window(read_articles(paths), since, until), settings)
     text = render(analysis, format.value, analysis.select(speaker, disputed), explain=explain)
     write_output(text, output)
     if verbose:

@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from claims.commands.common import (MODEL, PATHS, THRESHOLD, check_output, fail, notices, progress_bar,
-                                    read_articles, write_output)
+from claims.commands.common import (MODEL, PATHS, THRESHOLD, check_output, fail, notices, read_articles,
+                                    run_analysis, write_output)
 
 
 def report(
@@ -52,16 +52,10 @@ def load_store(path: Path, since: Optional[str], until: Optional[str]):
 
 def analyze_paths(paths: Optional[list[str]], model: str, threshold: Optional[float]):
     """Analyse the articles at ``paths`` as ``claims match`` does."""
-    from claims.pipeline import analyze
     from claims.settings import resolve_settings
 
     try:
         settings = resolve_settings(model, threshold)
     except ValueError as error:
         raise fail(str(error))
-    articles = read_articles(paths)
-    try:
-        with notices(), progress_bar("encoding sentences") as start:
-            return analyze(articles, settings=settings, progress=start)
-    except ValueError as error:
-        raise fail(str(error))
+    return run_analysis(read_articles(paths), settings)
