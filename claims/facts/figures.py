@@ -79,6 +79,7 @@ class StatedFigure(NamedTuple):
     role: Optional[str] = None  # "cumulative", "threshold", "margin", "aftershock" or None
     period: Optional[str] = None  # "month" or "year" for a change "sur un mois" / "sur un an"
     local: bool = False  # a place of its segment is named as a region, province, town…
+    month: Optional[int] = None  # the month its own clause names ("6 % en janvier"), 1-12
 
 
 def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -133,11 +134,31 @@ def _content_words(folded: str, lo: int, hi: int, figure: tuple[int, int], befor
     return frozenset(words(lo, figure[0])[-before:] + words(figure[1], hi)[:after])
 
 
-_PERIODS = (("month", re.compile(r"\b(?:sur un mois|sur le mois|en rythme mensuel|d'un mois sur l'autre|"
+_PERIODS = (("month", re.compile(r"\b(?:sur un mois|sur le mois(?! d)|en rythme mensuel|d'un mois sur l'autre|"
                                  r"par rapport au mois precedent|en un mois)\b")),
             ("year", re.compile(r"\b(?:sur un an|sur une annee|sur douze mois|sur 12 mois|en glissement annuel|"
                                 r"en rythme annuel|par rapport a (?:fevrier|janvier|mars|l'an|l'annee) (?:dernier|precedent|\d{4})|"
                                 r"en un an)\b")))
+
+
+_MONTH_NAMES = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+                "novembre", "decembre")
+_MONTH_WORD = re.compile(r"(?<![\w-])(" + "|".join(_MONTH_NAMES) + r")(?![\w-])")
+# A month after these is the edge of a span ("depuis janvier"), not the figure's time.
+# So is a month a figure is compared with ("plus rapidement qu'en janvier", "par rapport à janvier").
+_SPAN_EDGE = re.compile(r"(?:depuis|jusqu'(?:en|a|au)?|d'ici(?: a)?|a partir de|avant|des|qu'(?:en|au mois de)?|"
+                        r"que (?:en|au mois de)|par rapport a|compare a|contre)\s*(?:le |la |l'|fin |debut |mi-)?$")
+
+
+def _month(folded: str, lo: int, hi: int, figure: tuple[int, int]) -> Optional[int]:
+    """The month named in a figure's own clause (``folded[lo:hi]``), nearest to it: "6,2 % en
+    février" and "après 6 % en janvier" are two times, whatever the article's date."""
+    found = []
+    for m in _MONTH_WORD.finditer(folded, lo, hi):
+        if _SPAN_EDGE.search(folded[max(0, m.start() - 16):m.start()]):
+            continue
+        found.append((min(abs(m.start() - figure[1]), abs(figure[0] - m.end())), _MONTH_NAMES.index(m.group(1)) + 1))
+    return min(found)[1] if found else None
 
 
 def _period(folded: str, start: int, end: int) -> Optional[str]:
@@ -264,16 +285,21 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         word_hi = conjunction.start() if conjunction else word_hi
         places = _places(text, lo, hi) or _fronted_places(text, folded, lo, figure_starts)
         role = "aside" if not q.bare and is_aside(text, q.start) else _role(folded, q.start, q.end, lo, hi)
+        # Its segment's year, else one named before it ("En 2020, Biden avait remporté 306
+        # grands électeurs"); a year after its segment is another clause's ("renouant avec son
+        # rythme de novembre 2022").
         near = sorted((not lo <= y.quantity.start < hi, abs(y.quantity.start - q.start), int(y.quantity.value))
-                      for y in all_measures if y.key[0] == "year")  # its segment's, else the sentence's
+                      for y in all_measures if y.key[0] == "year" and y.quantity.start < hi)
         years = frozenset(near[:1] and [near[0][2]])
         words = _content_words(folded, word_lo, word_hi, (q.start, q.end))
         if len(words) < 2 and word_lo == lo and lo > 0:  # ", à 1 %,": what it measures is said just before
             words = _content_words(folded, _segment(folded, lo - 1, lo - 1)[0], word_hi, (q.start, q.end))
+        clause_hi = min(next_) if next_ else hi  # up to the next figure: "5,9 % en décembre et 6 % en janvier"
         out.append(StatedFigure(q.key + (role,), q.value, q.unit, q.lo, q.hi, q.text, qualifier, bound,
                                 places, words,
                                 q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
-                                _period(folded, q.start, q.end), bool(places) and bool(_LOCAL.search(text, lo, hi))))
+                                _period(folded, q.start, q.end), bool(places) and bool(_LOCAL.search(text, lo, hi)),
+                                _month(folded, word_lo, clause_hi, (q.start, q.end))))
     return tuple(out)
 
 

@@ -114,6 +114,9 @@ class SlotBuilder:
         max_days: article dates further apart than this are two times (two facts).
         max_neighbours: figures compared with each figure at most, most similar first
             (bounds the work on large corpora).
+        read_subjects: parse the sentences of figures whose kind does not say what is counted,
+            and leave out of every slot those whose subject is only a pronoun or a
+            demonstrative ("Elle était de 16,3 %": :mod:`claims.facts.subjects`).
 
     Attributes:
         items_: every figure stated in the corpus, as :class:`Item`.
@@ -121,13 +124,16 @@ class SlotBuilder:
         local_places_: places some sentence names as a region, province or town ("dans la
             province d'Al Haouz"): a figure naming one is a sub-population's, never a version
             of a figure naming no place (RULES.md F5).
+        unresolved_: indices into ``items_`` of figures whose kind does not say what is
+            counted and whose subject is anaphoric: never a version of anything.
         slots_: lists of indices into ``items_``, one per slot of at least two sentences,
             ordered by first row.
     """
 
     def __init__(self, topic_threshold: float = 0.90, context_threshold: float = 0.4, max_days: int = 7,
                  max_neighbours: int = 50, generic_topic_threshold: float = 0.93,
-                 place_topic_threshold: float = 0.85):
+                 place_topic_threshold: float = 0.85, read_subjects: bool = True):
+        self.read_subjects = read_subjects
         self.topic_threshold = topic_threshold
         self.place_topic_threshold = place_topic_threshold
         self.generic_topic_threshold = generic_topic_threshold
@@ -166,6 +172,8 @@ class SlotBuilder:
         self.contrasts_ = self._contrasts()
         # Places some sentence names as a region or province: a sub-population wherever named.
         self.local_places_ = frozenset(p for item in self.items_ if item.figure.local for p in item.figure.places)
+        self.subjects_ = self._subjects()
+        self.unresolved_ = frozenset(i for i, s in self.subjects_.items() if s.anaphoric)
         pairs = []
         for members in by_key.values():
             pairs.extend(self._candidate_pairs(members, vectors))
@@ -192,6 +200,22 @@ class SlotBuilder:
         slots = [sorted(c) for c in clusters.values() if len({self.items_[i].row for i in c}) >= 2]
         self.slots_ = sorted(slots, key=lambda c: (self.items_[c[0]].row, self.items_[c[0]].figure.start))
         return self
+
+    def _subjects(self) -> dict:
+        """The subject of each figure whose kind does not say what is counted
+        (:mod:`claims.facts.subjects`), by index into ``items_``."""
+        if not self.read_subjects:
+            return {}
+        from claims.facts.subjects import figure_subjects
+
+        generic = [i for i, item in enumerate(self.items_) if not _named(item.figure.key)]
+        starts: dict[int, list[int]] = {}
+        for i in generic:
+            starts.setdefault(self.items_[i].row, []).append(i)
+        rows = sorted(starts)
+        subjects = figure_subjects([self._texts[r] for r in rows],
+                                   [[self.items_[i].figure.start for i in starts[r]] for r in rows])
+        return {i: s for r, found in zip(rows, subjects) for i, s in zip(starts[r], found)}
 
     def _contrasts(self) -> dict[tuple, set[frozenset]]:
         """Word pairs that tell two figures of one kind apart, learnt from sentences giving both:
@@ -244,7 +268,7 @@ class SlotBuilder:
         return out
 
     def _pair_ok(self, i: int, j: int) -> bool:
-        if self.items_[i].row == self.items_[j].row:
+        if self.items_[i].row == self.items_[j].row or i in self.unresolved_ or j in self.unresolved_:
             return False
         return self._compatible(i, j) and self._context(i, j) >= self.context_threshold
 
@@ -252,6 +276,8 @@ class SlotBuilder:
         a, b = self.items_[i].figure, self.items_[j].figure
         if _named(a.key):
             return 1.0  # "dead", "injured": the kind says what is counted, the verbs around it vary
+        if not a.words or not b.words:
+            return 0.0  # "(+2,9 % contre 2,6 %)": nothing around 2,6 % says what it measures
         return _overlap(a.words, b.words)
 
     def _mergeable(self, a: list[int], b: list[int]) -> bool:
@@ -269,6 +295,9 @@ class SlotBuilder:
         if a.row == b.row:
             return agree(a.figure, b.figure)  # one sentence giving one figure twice
         fa, fb = a.figure, b.figure
+        sa, sb = self.subjects_.get(i), self.subjects_.get(j)
+        if sa and sb and sa.lemmas and sb.lemmas and not (sa.lemmas <= sb.lemmas or sb.lemmas <= sa.lemmas):
+            return False  # "les produits frais" and "les produits alimentaires": two things measured
         contrasts = self.contrasts_.get(fa.key)
         if contrasts:
             wa, wb = _describing(fa), _describing(fb)
@@ -282,6 +311,8 @@ class SlotBuilder:
             return False
         if fa.period and fb.period and fa.period != fb.period:
             return False
+        if fa.month and fb.month and fa.month != fb.month and fa.key[0] != "date":
+            return False  # "6 % en janvier" and "6,2 % en février": two months, two facts
         ya = fa.years or ({self._years[a.row]} if self._years[a.row] else set())
         yb = fb.years or ({self._years[b.row]} if self._years[b.row] else set())
         if ya and yb and not ya & yb:

@@ -1,0 +1,104 @@
+"""Who or what a figure is about, read off the sentence's parse: resolved, or only a pronoun.
+
+A percentage or an amount says nothing of what it measures; the sentence's grammar does. The
+figure's number quantifies a noun ("6,2 %", "16,3 %": ``nummod``); that noun is either attached
+to another noun ("les prix de l'alimentation (+14,8 %)") or an argument of a predicate
+("l'inflation a atteint 6,2 %", "Elle était de 16,3 %"), whose subject is what is measured. A
+conjunct ("5,9 % en décembre et 6 % en janvier") shares its first conjunct's predicate, and a
+conjoined predicate ("est passée à 14 %") its first predicate's subject.
+
+:func:`figure_subjects` gives, per figure, the lemmas of that subject and whether it is
+*anaphoric*: a personal or demonstrative pronoun ("Il a obtenu 51 %", "Elle était de 16,3 %")
+or a noun with a demonstrative determiner ("Ce taux s'établissait à 6 %", "cet État"). An
+anaphoric subject names what is measured in another sentence: read alone, the figure could be
+about anything of its kind, so it is never made a version of another figure (no pair is
+better than a wrong pair).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Optional, Sequence
+
+# Pronouns standing for something named elsewhere (relative pronouns resolve inside the sentence).
+ANAPHORIC_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "ce", "cela", "ça", "ceci", "celui", "celle", "ceux",
+                                "celles", "lui", "eux", "on", "c'"})
+_SUBJECT = ("nsubj", "nsubj:pass")
+_CLIMB = ("conj", "advcl", "acl", "xcomp", "ccomp", "parataxis")
+
+
+class Subject(NamedTuple):
+    """What a figure's sentence says it measures."""
+
+    lemmas: frozenset  # lemmas of the subject noun and its noun and adjective modifiers
+    anaphoric: bool  # the subject is a pronoun or a demonstrative noun phrase
+
+
+NONE = Subject(frozenset(), False)
+
+
+def _token_at(doc, start: int):
+    for token in doc:
+        if token.idx <= start < token.idx + max(1, len(token.text)):
+            return token
+    return None
+
+
+def _is_demonstrative(token) -> bool:
+    return any(c.dep_ == "det" and "Dem" in c.morph.get("PronType") for c in token.children)
+
+
+def _describe(noun) -> frozenset:
+    words = {noun.lemma_.lower()}
+    for c in noun.children:
+        if c.dep_ in ("amod", "nmod", "compound", "flat:name") and c.pos_ in ("NOUN", "ADJ", "PROPN"):
+            words.add(c.lemma_.lower())
+    return frozenset(words)
+
+
+def _subject_of(predicate) -> Optional[object]:
+    """The subject of a predicate, or of the predicate it is conjoined to or depends on."""
+    for _ in range(4):
+        subjects = [c for c in predicate.children if c.dep_ in _SUBJECT]
+        if subjects:
+            subject = subjects[0]
+            if subject.lemma_.lower() in ("qui", "que", "lequel", "laquelle") and predicate.dep_ == "acl:relcl":
+                return predicate.head  # "Donald Trump, qui remporte …": the antecedent
+            return subject
+        if predicate.dep_ not in _CLIMB or predicate.head is predicate:
+            return None
+        predicate = predicate.head
+    return None
+
+
+def subject_of_figure(doc, start: int) -> Subject:
+    """The subject of the figure starting at character ``start`` of the parsed sentence."""
+    token = _token_at(doc, start)
+    if token is None:
+        return NONE
+    quantified = token.head if token.dep_ == "nummod" and token.head is not token else token
+    while quantified.dep_ == "conj" and quantified.head is not quantified:
+        quantified = quantified.head
+    head = quantified.head
+    if quantified.dep_ in ("appos", "nmod") and head.pos_ in ("NOUN", "PROPN") and head is not quantified:
+        return Subject(_describe(head), _is_demonstrative(head))
+    predicate = quantified if head is quantified else head
+    subject = _subject_of(predicate)
+    if subject is None:
+        return NONE
+    if subject.pos_ == "PRON":
+        return Subject(frozenset(), subject.lemma_.lower() in ANAPHORIC_PRONOUNS
+                       or subject.text.lower() in ANAPHORIC_PRONOUNS)
+    return Subject(_describe(subject), _is_demonstrative(subject))
+
+
+def figure_subjects(texts: Sequence[str], starts: Sequence[Sequence[int]], nlp=None) -> list[list[Subject]]:
+    """Per text, the :class:`Subject` of each figure starting at the given characters (one parse
+    per text; texts with no figure are not parsed)."""
+    from claims.french.nlp import parse
+
+    todo = [n for n, s in enumerate(starts) if s]
+    docs = dict(zip(todo, parse([texts[n] for n in todo], nlp)))
+    return [[subject_of_figure(docs[n], st) for st in s] if n in docs else [] for n, s in enumerate(starts)]
+
+
+__all__ = ["ANAPHORIC_PRONOUNS", "Subject", "figure_subjects", "subject_of_figure"]
