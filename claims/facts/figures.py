@@ -80,6 +80,7 @@ class StatedFigure(NamedTuple):
     period: Optional[str] = None  # "month" or "year" for a change "sur un mois" / "sur un an"
     local: bool = False  # a place of its segment is named as a region, province, town…
     month: Optional[int] = None  # the month its own clause names ("6 % en janvier"), 1-12
+    inferred: bool = False  # a bare number in brackets: its kind is read around it, not written with it
 
 
 def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -299,7 +300,7 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
                                 places, words,
                                 q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
                                 _period(folded, q.start, q.end), bool(places) and bool(_LOCAL.search(text, lo, hi)),
-                                _month(folded, word_lo, clause_hi, (q.start, q.end))))
+                                _month(folded, word_lo, clause_hi, (q.start, q.end)), q.bare))
     return tuple(out)
 
 

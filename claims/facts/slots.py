@@ -121,6 +121,8 @@ class SlotBuilder:
     Attributes:
         items_: every figure stated in the corpus, as :class:`Item`.
         contrasts_: per kind of figure, the word pairs that tell two figures apart.
+        contrasted_places_: per kind of figure, the places some sentence gives two figures of
+            that kind for: a figure naming one is never a version of a figure naming no place.
         local_places_: places some sentence names as a region, province or town ("dans la
             province d'Al Haouz"): a figure naming one is a sub-population's, never a version
             of a figure naming no place (RULES.md F5).
@@ -170,6 +172,9 @@ class SlotBuilder:
         for i, item in enumerate(self.items_):
             by_key.setdefault(item.figure.key, []).append(i)
         self.contrasts_ = self._contrasts()
+        # Places one sentence gives two figures of one kind for ("912 morts en Turquie, 560 en
+        # Syrie"): a figure of that kind naming no place may be either, or both together (F2).
+        self.contrasted_places_ = self._contrasted_places()
         # Places some sentence names as a region or province: a sub-population wherever named.
         self.local_places_ = frozenset(p for item in self.items_ if item.figure.local for p in item.figure.places)
         self.subjects_ = self._subjects()
@@ -216,6 +221,18 @@ class SlotBuilder:
         subjects = figure_subjects([self._texts[r] for r in rows],
                                    [[self.items_[i].figure.start for i in starts[r]] for r in rows])
         return {i: s for r, found in zip(rows, subjects) for i, s in zip(starts[r], found)}
+
+    def _contrasted_places(self) -> dict[tuple, frozenset]:
+        by_row: dict[int, list[StatedFigure]] = {}
+        for item in self.items_:
+            by_row.setdefault(item.row, []).append(item.figure)
+        out: dict[tuple, set] = {}
+        for figures in by_row.values():
+            for n, a in enumerate(figures):
+                for b in figures[n + 1:]:
+                    if a.key == b.key and a.places and b.places and a.places != b.places:
+                        out.setdefault(a.key, set()).update(a.places ^ b.places)
+        return {k: frozenset(v) for k, v in out.items()}
 
     def _contrasts(self) -> dict[tuple, set[frozenset]]:
         """Word pairs that tell two figures of one kind apart, learnt from sentences giving both:
@@ -307,6 +324,11 @@ class SlotBuilder:
             return False
         if (self._local(fa) and not fb.places) or (self._local(fb) and not fa.places):
             return False  # a region's toll is not the country's (F5)
+        contrasted = self.contrasted_places_.get(fa.key, frozenset())
+        if (fa.places & contrasted and not fb.places) or (fb.places & contrasted and not fa.places):
+            return False  # one country's toll is not the unplaced one, maybe both countries' (F2)
+        if (fa.inferred or fb.inferred) and not (fa.places and fa.places == fb.places):
+            return False  # "(542)": its kind is guessed from the words around, so its place must agree
         if fa.names and fb.names and not fa.names & fb.names:
             return False
         if fa.period and fb.period and fa.period != fb.period:
