@@ -37,7 +37,8 @@ from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from claims.facts.figures import StatedFigure, agree, named_kinds, stated_figures
+from claims.facts.figures import STEM, StatedFigure, agree, named_kinds, stated_figures
+from claims.french.text import fold_french
 from claims.french.dates import conflicting_times, parse_reference
 
 
@@ -92,9 +93,10 @@ def _named(key: tuple) -> bool:
     return key[0] == "count" and key[1] in named_kinds()
 
 
-def _describing(figure: StatedFigure) -> frozenset:
-    """The words and names that say what a figure measures."""
-    return figure.words | figure.names | figure.places
+def _other_times(a: StatedFigure, b: StatedFigure) -> bool:
+    """Whether two figures of one sentence are given for two times (months, years, periods)."""
+    return any(x and y and x != y for x, y in ((a.month, b.month), (a.period, b.period))) or bool(
+        a.years and b.years and not a.years & b.years)
 
 
 class SlotBuilder:
@@ -171,14 +173,14 @@ class SlotBuilder:
         by_key: dict[tuple, list[int]] = {}
         for i, item in enumerate(self.items_):
             by_key.setdefault(item.figure.key, []).append(i)
+        self.subjects_ = self._subjects()
+        self.unresolved_ = frozenset(i for i, s in self.subjects_.items() if s.anaphoric)
         self.contrasts_ = self._contrasts()
         # Places one sentence gives two figures of one kind for ("912 morts en Turquie, 560 en
         # Syrie"): a figure of that kind naming no place may be either, or both together (F2).
         self.contrasted_places_ = self._contrasted_places()
         # Places some sentence names as a region or province: a sub-population wherever named.
         self.local_places_ = frozenset(p for item in self.items_ if item.figure.local for p in item.figure.places)
-        self.subjects_ = self._subjects()
-        self.unresolved_ = frozenset(i for i, s in self.subjects_.items() if s.anaphoric)
         pairs = []
         for members in by_key.values():
             pairs.extend(self._candidate_pairs(members, vectors))
@@ -235,21 +237,34 @@ class SlotBuilder:
         return {k: frozenset(v) for k, v in out.items()}
 
     def _contrasts(self) -> dict[tuple, set[frozenset]]:
-        """Word pairs that tell two figures of one kind apart, learnt from sentences giving both:
-        "alimentation +14,8 %, services +3 %" makes (alimentation, services) a contrast of
-        percentages, "912 morts en Turquie et 560 en Syrie" (turquie, syrie) one of tolls."""
+        """Word pairs that tell two figures of one kind apart, learnt from sentences giving both
+        for one time: "alimentation +14,8 %, services +3 %" makes (alimentation, services) a
+        contrast of percentages, "912 morts en Turquie et 560 en Syrie" (turquie, syrie) one of
+        tolls; "6 % en janvier, 6,2 % en février" is one thing at two times, and teaches nothing."""
         out: dict[tuple, set[frozenset]] = {}
-        by_row: dict[int, list[StatedFigure]] = {}
-        for item in self.items_:
-            by_row.setdefault(item.row, []).append(item.figure)
-        for figures in by_row.values():
-            for n, a in enumerate(figures):
-                for b in figures[n + 1:]:
-                    if a.key != b.key or agree(a, b):
+        by_row: dict[int, list[int]] = {}
+        for i, item in enumerate(self.items_):
+            by_row.setdefault(item.row, []).append(i)
+        for members in by_row.values():
+            for n, i in enumerate(members):
+                for j in members[n + 1:]:
+                    a, b = self.items_[i].figure, self.items_[j].figure
+                    if a.key != b.key or agree(a, b) or _other_times(a, b):
                         continue
-                    wa, wb = _describing(a), _describing(b)
+                    wa, wb = self._describing(i), self._describing(j)
                     out.setdefault(a.key, set()).update(frozenset((x, y)) for x in wa - wb for y in wb - wa)
         return out
+
+    def _describing(self, i: int) -> frozenset:
+        """What tells a figure apart: its places and names, and what it measures: the subject
+        the parse gives it (stemmed), else the words around it."""
+        figure = self.items_[i].figure
+        subject = self.subjects_.get(i)
+        if subject is not None and subject.lemmas:
+            what = frozenset(fold_french(w)[:STEM] for w in subject.lemmas)
+        else:
+            what = figure.words
+        return what | figure.names | figure.places
 
     def _candidate_pairs(self, members: list[int], vectors: np.ndarray) -> list[tuple[float, int, int]]:
         rows = np.array([self.items_[i].row for i in members])
@@ -313,11 +328,12 @@ class SlotBuilder:
             return agree(a.figure, b.figure)  # one sentence giving one figure twice
         fa, fb = a.figure, b.figure
         sa, sb = self.subjects_.get(i), self.subjects_.get(j)
-        if sa and sb and sa.lemmas and sb.lemmas and not (sa.lemmas <= sb.lemmas or sb.lemmas <= sa.lemmas):
-            return False  # "les produits frais" and "les produits alimentaires": two things measured
+        if sa and sb and ((sa.lemmas and sb.lemmas and not sa.lemmas & sb.lemmas)
+                          or (sa.head and sb.head and sa.head != sb.head)):
+            return False  # "les services" and "l'énergie", "la consommation" and "les prix": two things
         contrasts = self.contrasts_.get(fa.key)
         if contrasts:
-            wa, wb = _describing(fa), _describing(fb)
+            wa, wb = self._describing(i), self._describing(j)
             if any(frozenset((x, y)) in contrasts for x in wa - wb for y in wb - wa):
                 return False
         if fa.places and fb.places and fa.places != fb.places:

@@ -26,14 +26,27 @@ _SUBJECT = ("nsubj", "nsubj:pass")
 _CLIMB = ("conj", "advcl", "acl", "xcomp", "ccomp", "parataxis")
 
 
+# Nouns of change or measure: what they measure is their complement ("la hausse des prix", "le
+# taux d'inflation"), so they do not name the thing measured themselves.
+CHANGE_NOUNS = frozenset({"hausse", "baisse", "progression", "augmentation", "recul", "croissance", "accélération",
+                          "ralentissement", "évolution", "repli", "chute", "diminution", "taux", "niveau", "indice",
+                          "part", "proportion", "variation", "rythme", "montant", "total", "chiffre", "bilan"})
+
+
 class Subject(NamedTuple):
     """What a figure's sentence says it measures."""
 
     lemmas: frozenset  # lemmas of the subject noun and its noun and adjective modifiers
     anaphoric: bool  # the subject is a pronoun or a demonstrative noun phrase
+    head: Optional[str] = None  # the subject noun's lemma, None for a pronoun or a noun of CHANGE_NOUNS
 
 
 NONE = Subject(frozenset(), False)
+
+
+def _head(noun) -> Optional[str]:
+    lemma = noun.lemma_.lower()
+    return None if lemma in CHANGE_NOUNS or lemma in FRAME_NOUNS else lemma
 
 
 def _token_at(doc, start: int):
@@ -47,11 +60,25 @@ def _is_demonstrative(token) -> bool:
     return any(c.dep_ == "det" and "Dem" in c.morph.get("PronType") for c in token.children)
 
 
+# Nouns that frame a figure rather than say what it measures: units, periods, months.
+FRAME_NOUNS = frozenset({"%", "pourcent", "pour cent", "point", "an", "année", "mois", "semaine", "jour", "trimestre",
+                         "semestre", "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                         "septembre", "octobre", "novembre", "décembre", "rapport", "fin", "début"})
+
+
 def _describe(noun) -> frozenset:
-    words = {noun.lemma_.lower()}
-    for c in noun.children:
-        if c.dep_ in ("amod", "nmod", "compound", "flat:name") and c.pos_ in ("NOUN", "ADJ", "PROPN"):
-            words.add(c.lemma_.lower())
+    """The lemmas of a noun and of its noun and adjective modifiers, frames left out ("la hausse
+    des prix à la consommation sur un an": hausse, prix; "les produits frais": produit, frais)."""
+    words = set()
+    for token in (noun, *noun.children):
+        if token is not noun and (token.dep_ not in ("amod", "nmod", "compound", "flat:name")
+                                  or token.pos_ not in ("NOUN", "ADJ", "PROPN")):
+            continue
+        if any(c.dep_ == "nummod" for c in token.children) or token.like_num:
+            continue  # another figure ("après une hausse de 7 %")
+        lemma = token.lemma_.lower()
+        if lemma not in FRAME_NOUNS:
+            words.add(lemma)
     return frozenset(words)
 
 
@@ -80,7 +107,7 @@ def subject_of_figure(doc, start: int) -> Subject:
         quantified = quantified.head
     head = quantified.head
     if quantified.dep_ in ("appos", "nmod") and head.pos_ in ("NOUN", "PROPN") and head is not quantified:
-        return Subject(_describe(head), _is_demonstrative(head))
+        return Subject(_describe(head), _is_demonstrative(head), _head(head))
     predicate = quantified if head is quantified else head
     subject = _subject_of(predicate)
     if subject is None:
@@ -88,7 +115,7 @@ def subject_of_figure(doc, start: int) -> Subject:
     if subject.pos_ == "PRON":
         return Subject(frozenset(), subject.lemma_.lower() in ANAPHORIC_PRONOUNS
                        or subject.text.lower() in ANAPHORIC_PRONOUNS)
-    return Subject(_describe(subject), _is_demonstrative(subject))
+    return Subject(_describe(subject), _is_demonstrative(subject), _head(subject))
 
 
 def figure_subjects(texts: Sequence[str], starts: Sequence[Sequence[int]], nlp=None) -> list[list[Subject]]:
@@ -101,4 +128,4 @@ def figure_subjects(texts: Sequence[str], starts: Sequence[Sequence[int]], nlp=N
     return [[subject_of_figure(docs[n], st) for st in s] if n in docs else [] for n, s in enumerate(starts)]
 
 
-__all__ = ["ANAPHORIC_PRONOUNS", "Subject", "figure_subjects", "subject_of_figure"]
+__all__ = ["ANAPHORIC_PRONOUNS", "CHANGE_NOUNS", "FRAME_NOUNS", "Subject", "figure_subjects", "subject_of_figure"]
