@@ -69,7 +69,8 @@ class EventRun:
         from claims.evaluation.facts import score_facts
 
         disputed = [f for f in facts if f.contested >= 2 and f.kind not in ("stance", "speaker")]
-        return score_facts([f.rows for f in disputed], version_pairs(disputed), self.claims, self.gold_facts,
+        return score_facts([[[m.row for m in v.mentions] for v in f.versions] for f in disputed],
+                           version_pairs(disputed), self.claims, self.gold_facts,
                            self.main, self.must_not_merge)
 
     def reachable(self) -> int:
@@ -104,7 +105,7 @@ class EventRun:
         rows = sorted(values)
         pairs = [(a, b) for n, a in enumerate(rows) for b in rows[n + 1:] if values[a] != values[b]]
         linked = sorted({r for p in pairs for r in p})
-        return score_facts([linked] if linked else [], pairs, self.claims, self.gold_facts, self.main,
+        return score_facts([[[r] for r in linked]] if linked else [], pairs, self.claims, self.gold_facts, self.main,
                            self.must_not_merge)
 
 

@@ -4,12 +4,14 @@ A gold fact is a set of claim ids whose sentences give versions of one fact; it 
 *disputed* when at least two of its claims have a sentence in the corpus. Each sentence
 carries the claims the gold gives it (main claim and ``also``).
 
-* **Disputed facts.** A predicted disputed fact (rows of its versions) is right when its rows
-  cover at least two claims of one gold fact and at most a quarter of its rows have none of
-  that fact's claims (precision: what is shown is a real dispute of one fact, maybe not all
-  of it). A gold disputed fact is found when one predicted fact is right about it and
-  covers at least half of its claims present in the corpus (recall: its story is shown, not
-  a fragment).
+* **Disputed facts** ("a fact counts when its versions match the gold's"). A predicted
+  disputed fact is a list of versions, each the rows giving one value. A version *gives* the
+  gold claims of its rows. The fact is right about a gold fact when its versions give at
+  least two of that fact's claims and every version that gives some gold claim gives one of
+  that fact's (no version of another fact mixed in; a version of unannotated rows is not
+  counted against it). Precision: predicted disputed facts right about some gold fact. A gold
+  disputed fact is found when one predicted fact is right about it and its versions give at
+  least half of its claims present in the corpus (recall: its story is shown, not a fragment).
 * **Version pairs.** Two sentences giving two different versions of one gold fact (a claim of
   the fact each, and no claim of the fact in common). Predicted: two rows of one fact whose
   versions' values cannot be equal.
@@ -40,12 +42,17 @@ def present(fact: frozenset, claims: Mapping[int, frozenset]) -> frozenset:
     return frozenset(c for c in fact if any(c in cs for cs in claims.values()))
 
 
-def matches(rows: Sequence[int], fact: frozenset, claims: Mapping[int, frozenset], whole: bool = True) -> bool:
-    """Whether predicted fact rows are right about a gold fact and, when ``whole``, cover at
-    least half of its claims present (module docstring)."""
-    covered = {c for r in rows for c in claims.get(r, frozenset()) & fact}
-    foreign = sum(1 for r in rows if not claims.get(r, frozenset()) & fact)
-    if len(covered) < 2 or 4 * foreign > len(rows):
+def matches(versions: Sequence[Sequence[int]], fact: frozenset, claims: Mapping[int, frozenset],
+            whole: bool = True) -> bool:
+    """Whether a predicted fact's versions (rows of each) match a gold fact and, when
+    ``whole``, give at least half of its claims present (module docstring)."""
+    covered: set = set()
+    for rows in versions:
+        given = frozenset().union(*(claims.get(r, frozenset()) for r in rows))
+        if given and not given & fact:
+            return False  # a version of something else
+        covered |= given & fact
+    if len(covered) < 2:
         return False
     return not whole or 2 * len(covered) >= len(present(fact, claims))
 
@@ -57,13 +64,13 @@ def prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> dict:
             "predicted": n_p, "gold": n_g, "tp_predicted": tp_p, "tp_gold": tp_g}
 
 
-def score_facts(predicted: Sequence[Sequence[int]], predicted_pairs: Iterable[tuple[int, int]],
+def score_facts(predicted: Sequence[Sequence[Sequence[int]]], predicted_pairs: Iterable[tuple[int, int]],
                 claims: Mapping[int, frozenset], gold_facts: Sequence[frozenset],
                 main: Mapping[int, str], must_not_merge: Iterable[tuple[str, str]]) -> dict:
     """Counts for one corpus (sum them over events, then :func:`prf`).
 
     Args:
-        predicted: rows of each predicted disputed fact.
+        predicted: each predicted disputed fact as its versions, each the rows giving it.
         predicted_pairs: row pairs the system gives as two versions of one fact.
         claims: gold claims of each scored row.
         gold_facts: claim sets of the gold facts.
@@ -71,8 +78,8 @@ def score_facts(predicted: Sequence[Sequence[int]], predicted_pairs: Iterable[tu
         must_not_merge: claim pairs that are different claims.
     """
     disputed = [f for f in gold_facts if len(present(f, claims)) >= 2]
-    tp_p = sum(1 for rows in predicted if any(matches(rows, f, claims, whole=False) for f in disputed))
-    tp_g = sum(1 for f in disputed if any(matches(rows, f, claims) for rows in predicted))
+    tp_p = sum(1 for versions in predicted if any(matches(versions, f, claims, whole=False) for f in disputed))
+    tp_g = sum(1 for f in disputed if any(matches(versions, f, claims) for versions in predicted))
     gold_pairs = gold_version_pairs(claims, disputed)
     pred_pairs = {tuple(sorted(p)) for p in predicted_pairs if p[0] in claims or p[1] in claims}
     pred_pairs = {p for p in pred_pairs if p[0] in main and p[1] in main}  # scored rows only
