@@ -17,6 +17,7 @@ better than a wrong pair).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import NamedTuple, Optional, Sequence
 
 # Pronouns standing for something named elsewhere (relative pronouns resolve inside the sentence).
@@ -118,14 +119,22 @@ def subject_of_figure(doc, start: int) -> Subject:
     return Subject(_describe(subject), _is_demonstrative(subject), _head(subject))
 
 
+_MEMO: "OrderedDict[tuple[str, int], Subject]" = OrderedDict()
+MEMO_SIZE = 65536  # figures remembered across runs (a sweep refits the same corpus many times)
+
+
 def figure_subjects(texts: Sequence[str], starts: Sequence[Sequence[int]], nlp=None) -> list[list[Subject]]:
     """Per text, the :class:`Subject` of each figure starting at the given characters (one parse
-    per text; texts with no figure are not parsed)."""
+    per text not seen before; texts with no figure are not parsed)."""
     from claims.french.nlp import parse
 
-    todo = [n for n, s in enumerate(starts) if s]
-    docs = dict(zip(todo, parse([texts[n] for n in todo], nlp)))
-    return [[subject_of_figure(docs[n], st) for st in s] if n in docs else [] for n, s in enumerate(starts)]
+    todo = [n for n, s in enumerate(starts) if any((texts[n], st) not in _MEMO for st in s)]
+    for n, doc in zip(todo, parse([texts[n] for n in todo], nlp)):
+        for st in starts[n]:
+            _MEMO[(texts[n], st)] = subject_of_figure(doc, st)
+    while len(_MEMO) > MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return [[_MEMO.get((texts[n], st), NONE) for st in s] for n, s in enumerate(starts)]
 
 
 __all__ = ["ANAPHORIC_PRONOUNS", "CHANGE_NOUNS", "FRAME_NOUNS", "Subject", "figure_subjects", "subject_of_figure"]
