@@ -93,6 +93,11 @@ def _named(key: tuple) -> bool:
     return key[0] == "count" and key[1] in named_kinds()
 
 
+def _stems(lemmas) -> frozenset:
+    """Lemmas as the figures' words are compared: folded, first letters ("alimentaire" = "alimentation")."""
+    return frozenset(fold_french(w)[:STEM] for w in lemmas)
+
+
 def _other_times(a: StatedFigure, b: StatedFigure) -> bool:
     """Whether two figures of one sentence are given for two times (months, years, periods)."""
     return any(x and y and x != y for x, y in ((a.month, b.month), (a.period, b.period))) or bool(
@@ -257,11 +262,13 @@ class SlotBuilder:
 
     def _describing(self, i: int) -> frozenset:
         """What tells a figure apart: its places and names, and what it measures: the subject
-        the parse gives it (stemmed), else the words around it."""
+        the parse gives it (stemmed) when its kind does not say it; the words around it when
+        its sentence was not parsed. (The words around a parsed figure were tried: their verbs
+        and frames, "progressé", "prix", made contrasts that split one fact.)"""
         figure = self.items_[i].figure
         subject = self.subjects_.get(i)
-        if subject is not None and subject.lemmas:
-            what = frozenset(fold_french(w)[:STEM] for w in subject.lemmas)
+        if subject is not None:  # parsed: the subject says what is measured, or nothing does
+            what = _stems(subject.lemmas)
         else:
             what = figure.words
         return what | figure.names | figure.places
@@ -328,8 +335,8 @@ class SlotBuilder:
             return agree(a.figure, b.figure)  # one sentence giving one figure twice
         fa, fb = a.figure, b.figure
         sa, sb = self.subjects_.get(i), self.subjects_.get(j)
-        if sa and sb and ((sa.lemmas and sb.lemmas and not sa.lemmas & sb.lemmas)
-                          or (sa.head and sb.head and sa.head != sb.head)):
+        if sa and sb and ((sa.lemmas and sb.lemmas and not _stems(sa.lemmas) & _stems(sb.lemmas))
+                          or (sa.head and sb.head and _stems({sa.head}) != _stems({sb.head}))):
             return False  # "les services" and "l'énergie", "la consommation" and "les prix": two things
         contrasts = self.contrasts_.get(fa.key)
         if contrasts:

@@ -28,10 +28,12 @@ _CLIMB = ("conj", "advcl", "acl", "xcomp", "ccomp", "parataxis")
 
 
 # Nouns of change or measure: what they measure is their complement ("la hausse des prix", "le
-# taux d'inflation"), so they do not name the thing measured themselves.
+# taux d'inflation"), so they do not name the thing measured themselves; nor do nouns of category.
 CHANGE_NOUNS = frozenset({"hausse", "baisse", "progression", "augmentation", "recul", "croissance", "accélération",
                           "ralentissement", "évolution", "repli", "chute", "diminution", "taux", "niveau", "indice",
-                          "part", "proportion", "variation", "rythme", "montant", "total", "chiffre", "bilan"})
+                          "part", "proportion", "variation", "rythme", "montant", "total", "chiffre", "bilan",
+                          # and nouns of category: "les produits alimentaires" are the food
+                          "produit", "bien", "secteur", "catégorie", "poste"})
 
 
 class Subject(NamedTuple):
@@ -47,7 +49,9 @@ NONE = Subject(frozenset(), False)
 
 def _head(noun) -> Optional[str]:
     lemma = noun.lemma_.lower()
-    return None if lemma in CHANGE_NOUNS or lemma in FRAME_NOUNS else lemma
+    if noun.pos_ not in ("NOUN", "PROPN") or noun.like_num or lemma in CHANGE_NOUNS or lemma in FRAME_NOUNS:
+        return None
+    return lemma
 
 
 def _token_at(doc, start: int):
@@ -72,8 +76,8 @@ def _describe(noun) -> frozenset:
     des prix à la consommation sur un an": hausse, prix; "les produits frais": produit, frais)."""
     words = set()
     for token in (noun, *noun.children):
-        if token is not noun and (token.dep_ not in ("amod", "nmod", "compound", "flat:name")
-                                  or token.pos_ not in ("NOUN", "ADJ", "PROPN")):
+        if token.pos_ not in ("NOUN", "ADJ", "PROPN") or (
+                token is not noun and token.dep_ not in ("amod", "nmod", "compound", "flat:name")):
             continue
         if any(c.dep_ == "nummod" for c in token.children) or token.like_num:
             continue  # another figure ("après une hausse de 7 %")
