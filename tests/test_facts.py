@@ -197,3 +197,47 @@ def test_a_vague_plural_is_a_version_and_does_not_make_two_precise_tolls_one_val
     kinds = {(fact.versions[d.a].value, fact.versions[d.b].value): d.kind for d in fact.differences}
     assert kinds[(296.0, 820.0)] == "disagreement" and kinds[(296.0, 200.0)] == "qualifier"
     assert fact.contested == 2  # 296 and 820; "des centaines" may be either
+
+
+def _version_sets(items):
+    articles, rows, vectors = _analysis_parts(items)
+    return sorted(sorted(v.value for v in f.versions) for f in build_facts(articles, rows, (), vectors)
+                  if f.kind not in ("stance", "speaker"))
+
+
+def test_a_percentage_whose_subject_is_only_a_pronoun_is_never_a_version():
+    day = "2023-03-01"
+    resolved = ("e2", day, None, "L'inflation était de 16,3 % en janvier selon l'Insee.", None)
+    pronoun = ("e2", day, None, "Elle était de 16,3 % en janvier selon l'Insee.", None)
+    other = ("e1", day, None, "L'inflation était de 15,8 % en janvier selon l'Insee.", None)
+    assert _version_sets([other, resolved]) == [[15.8, 16.3]]  # the subject named: two versions
+    assert _version_sets([other, pronoun]) == []  # "Elle": maybe energy, maybe inflation
+
+
+def test_the_month_of_a_figure_s_own_clause_is_its_time():
+    day = "2023-03-01"
+    february = ("m1", day, None, "L'inflation a atteint 6,2 % sur un an en février, selon l'Insee.", None)
+    january = ("m2", day, None, "L'inflation a atteint 6 % sur un an en janvier, selon l'Insee.", None)
+    revised = ("m3", day, None, "L'inflation a atteint 6,3 % sur un an en février, selon l'Insee.", None)
+    assert _version_sets([february, january]) == []
+    assert _version_sets([february, revised]) == [[6.2, 6.3]]
+    after, = [f for f in stated_figures("Les prix ont augmenté de 6,3 % sur un an après 6 % en janvier.")]
+    assert after.month is None  # "en janvier" is the previous value's month
+
+
+def test_two_different_things_measured_are_two_facts_even_with_the_same_words_around():
+    day = "2023-03-01"
+    volume = ("s1", day, None, "La consommation des ménages a augmenté de 1,5 % sur un an.", None)
+    prices = ("s2", day, None, "Les prix à la consommation des ménages ont augmenté de 0,9 % sur un an.", None)
+    prices_again = ("s3", day, None, "Les prix à la consommation des ménages ont augmenté de 1,1 % sur un an.", None)
+    assert _version_sets([volume, prices, prices_again]) == [[0.9, 1.1]]
+
+
+def test_a_place_one_sentence_contrasts_never_pairs_with_an_unplaced_toll():
+    day = "2023-02-06"
+    both = ("q1", day, "A", "Le séisme a fait 912 morts en Turquie et 560 en Syrie.", None)
+    turkey = ("q2", day, "B", "Le séisme a fait 1200 morts en Turquie.", None)
+    unplaced = ("q3", day, "C", "Le séisme a fait 1500 morts.", None)
+    assert [1200.0, 1500.0] in _version_sets([turkey, unplaced])  # nothing says 1500 is both countries'
+    found = _version_sets([both, turkey, unplaced])
+    assert [912.0, 1200.0] in found and not any(1500.0 in v for v in found)

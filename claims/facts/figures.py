@@ -36,7 +36,8 @@ from claims.french.figure_conflicts import _measures
 from claims.french.number_lexicon import number_lexicon
 from claims.french.numbers import _raw_quantities
 from claims.french.text import fold_french, french_stopwords
-from claims.facts.values import bracketed_counts, date_is_value, duration_is_value, is_aside, vague_counts
+from claims.facts.values import (bracketed_counts, date_is_value, duration_is_value, elliptic_counts, is_aside,
+                                 vague_counts)
 
 # The when of a fact, not its value (compared by claims.french.dates), unless
 # claims.facts.values says a date is the value.
@@ -255,6 +256,10 @@ def _read(text: str, folded: str) -> list[_Read]:
         out.append(_Read(("count", c.kind), c.value, None, c.value, c.value, c.text, c.start, c.end, True))
     for v in vague_counts(text, folded, [(r.start, r.end) for r in out]):
         out.append(_Read(("count", v.kind), v.lo, None, v.lo, v.hi, v.text, v.start, v.end, False, v.qualifier))
+    named = named_kinds()
+    counts = [(r.start, r.end, r.key[1]) for r in out if r.key[0] == "count" and r.key[1] in named]
+    for c in elliptic_counts(text, folded, counts, [(r.start, r.end) for r in out]):
+        out.append(_Read(("count", c.kind), c.value, None, c.value, c.value, c.text, c.start, c.end, True))
     return sorted(out, key=lambda r: r.start)
 
 
@@ -284,7 +289,15 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         word_hi = q.end if next_ else hi  # words after it belong to the next figure's clause
         conjunction = _CONJUNCTION.search(folded, q.end, word_hi)
         word_hi = conjunction.start() if conjunction else word_hi
-        places = _places(text, lo, hi) or _fronted_places(text, folded, lo, figure_starts)
+        # Its own clause's places ("912 morts en Turquie et 560 en Syrie"), else its segment's
+        # ("632 morts et 329 blessés au Maroc"), else those fronted before it.
+        own_hi = min(next_) if next_ else hi
+        own_lo = word_lo
+        if previous:  # after the previous figure's clause: "912 morts en Turquie | et 560 en Syrie"
+            cut = [m.end() for m in _CONJUNCTION.finditer(folded, word_lo, q.start)]
+            own_lo = cut[-1] if cut else word_lo
+        places = (_places(text, own_lo, own_hi) or _places(text, lo, hi)
+                  or _fronted_places(text, folded, lo, figure_starts))
         role = "aside" if not q.bare and is_aside(text, q.start) else _role(folded, q.start, q.end, lo, hi)
         # Its segment's year, else one named before it ("En 2020, Biden avait remporté 306
         # grands électeurs"); a year after its segment is another clause's ("renouant avec son

@@ -14,6 +14,9 @@
   "à Taroudant (321)" after such a figure in the same sentence (the kind is inferred from it);
 * a **vague plural** is a value (RULES.md F3): "des centaines de morts" is 200 to 999 dead,
   "des dizaines de blessés" 20 to 99 injured, "des milliers" 2000 to 9999;
+* a **number whose counted noun is left out** after a coordination or a comma takes the
+  kind of the count before it: "912 morts en Turquie et 560 en Syrie", "95 morts, dont 92 dans
+  la région de Valence" (the noun a number quantifies is the previous one's, by ellipsis);
 * a figure in brackets right after a name is an **aside** about that name ("la tempête Boris
   (23 morts)"): a fact of its own, never a version of the sentence's main figure.
 """
@@ -106,6 +109,32 @@ def vague_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[V
     return out
 
 
+_ELLIPTIC = re.compile(r"(?:,|;|\bet\b|\bdont\b)\s*(?:(?:au moins|plus de|pres de|environ)\s+)?"
+                       r"(\d{1,3}(?:[  .\u202f]\d{3})+|\d+)(?=\s+(?:en|au|aux|dans|a|pour|du cote)\s)"
+                       r"(?!\s+en\s+(?:19|20)\d\d)")
+
+
+def elliptic_counts(text: str, folded: str, counts: list[tuple[int, int, str]],
+                    taken: list[tuple[int, int]]) -> list[BareCount]:
+    """Numbers whose counted noun is left out ("et 560 en Syrie") after a count of a known kind
+    (``counts``: start, end and kind of the counts read), with no other number between, not
+    overlapping ``taken``."""
+    out = []
+    for m in _ELLIPTIC.finditer(folded):
+        start, end = m.span(1)
+        if any(a < end and start < b for a, b in taken):
+            continue
+        before = [c for c in counts if c[1] <= m.start()]
+        if not before:
+            continue
+        last = max(before, key=lambda c: c[1])
+        if re.search(r"\d", folded[last[1]:start - 1]) or re.search(r"[.!?]", folded[last[1]:start]):
+            continue  # another number, or another sentence, between
+        value = float(re.sub(r"\D", "", m.group(1)))
+        out.append(BareCount(start, end, value, last[2], text[start:end]))
+    return out
+
+
 def _kind_near(folded: str, start: int, end: int) -> Optional[str]:
     """The kind a counted noun within a few words of a bracket gives ("des morts (542)")."""
     kinds = number_lexicon().kinds
@@ -137,4 +166,4 @@ def bracketed_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
     return out
 
 
-__all__ = ["BareCount", "VagueCount", "vague_counts", "bracketed_counts", "date_is_value", "duration_is_value", "is_aside"]
+__all__ = ["BareCount", "VagueCount", "elliptic_counts", "vague_counts", "bracketed_counts", "date_is_value", "duration_is_value", "is_aside"]
