@@ -179,7 +179,7 @@ def analyze(
     with clock.stage("facts"):
         from claims.facts.build import build_facts
 
-        facts = build_facts(articles, rows, groups, vectors)
+        facts = build_facts(articles, rows, groups, vectors, memo=memo)
     vectors.setflags(write=False)
     return Analysis(tuple(articles), rows, vectors, groups, settings, encoder, tuple(clock.times), facts)
 

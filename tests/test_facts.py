@@ -241,3 +241,21 @@ def test_a_place_one_sentence_contrasts_never_pairs_with_an_unplaced_toll():
     assert [1200.0, 1500.0] in _version_sets([turkey, unplaced])  # nothing says 1500 is both countries'
     found = _version_sets([both, turkey, unplaced])
     assert [912.0, 1200.0] in found and not any(1500.0 in v for v in found)
+
+
+def test_subjects_found_once_are_read_back_from_the_memo_without_parsing(tmp_path):
+    from claims.facts import subjects
+    from claims.memo import Memo
+
+    text = "Elle était de 16,3 % en janvier, et l'inflation a atteint 6,2 % en février."
+    starts = [[f.start for f in stated_figures(text)]]
+    memo = Memo(tmp_path / "memo.sqlite3")
+    first = subjects.figure_subjects([text], starts, memo=memo)
+    assert [s.anaphoric for s in first[0]] == [True, False] and "inflation" in first[0][1].lemmas
+
+    class NoParse:
+        def pipe(self, *args, **kwargs):
+            raise AssertionError("parsed again")
+
+    subjects._MEMO.clear()  # a new process: only the on-disk memo remembers
+    assert subjects.figure_subjects([text], starts, nlp=NoParse(), memo=memo) == first

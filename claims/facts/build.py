@@ -179,7 +179,7 @@ def _speaker_fact(group: ClaimGroup, rows, articles) -> Optional[Fact]:
 
 
 def build_facts(articles: Sequence[Article], rows: Sequence, groups: Sequence[ClaimGroup], vectors: np.ndarray,
-                builder: Optional[SlotBuilder] = None) -> tuple[Fact, ...]:
+                builder: Optional[SlotBuilder] = None, memo=None) -> tuple[Fact, ...]:
     """Every fact of an analysis with at least two mentions, ids ``f001``… by first row.
 
     Args:
@@ -188,9 +188,10 @@ def build_facts(articles: Sequence[Article], rows: Sequence, groups: Sequence[Cl
         groups: claim groups with stances.
         vectors: one unit vector per row.
         builder: the slot builder (default: :class:`SlotBuilder` with its defaults).
+        memo: for the default builder, a :class:`claims.memo.Memo` of the figures' subjects.
     """
     by_id = {a.id: a for a in articles}
-    builder = builder if builder is not None else SlotBuilder()
+    builder = builder if builder is not None else SlotBuilder(memo=memo)
     texts = [r.sentence.text for r in rows]
     dates = [by_id[r.sentence.article].date if r.sentence.article in by_id else None for r in rows]
     builder.fit(texts, vectors, dates)

@@ -124,6 +124,8 @@ class SlotBuilder:
         read_subjects: parse the sentences of figures whose kind does not say what is counted,
             and leave out of every slot those whose subject is only a pronoun or a
             demonstrative ("Elle était de 16,3 %": :mod:`claims.facts.subjects`).
+        memo: a :class:`claims.memo.Memo` keeping those subjects across runs (a warm run parses
+            nothing), or None.
 
     Attributes:
         items_: every figure stated in the corpus, as :class:`Item`.
@@ -141,8 +143,9 @@ class SlotBuilder:
 
     def __init__(self, topic_threshold: float = 0.90, context_threshold: float = 0.4, max_days: int = 7,
                  max_neighbours: int = 50, generic_topic_threshold: float = 0.93,
-                 place_topic_threshold: float = 0.85, read_subjects: bool = True):
+                 place_topic_threshold: float = 0.85, read_subjects: bool = True, memo=None):
         self.read_subjects = read_subjects
+        self.memo = memo
         self.topic_threshold = topic_threshold
         self.place_topic_threshold = place_topic_threshold
         self.generic_topic_threshold = generic_topic_threshold
@@ -226,7 +229,7 @@ class SlotBuilder:
             starts.setdefault(self.items_[i].row, []).append(i)
         rows = sorted(starts)
         subjects = figure_subjects([self._texts[r] for r in rows],
-                                   [[self.items_[i].figure.start for i in starts[r]] for r in rows])
+                                   [[self.items_[i].figure.start for i in starts[r]] for r in rows], memo=self.memo)
         return {i: s for r, found in zip(rows, subjects) for i, s in zip(starts[r], found)}
 
     def _contrasted_places(self) -> dict[tuple, frozenset]:

@@ -127,18 +127,44 @@ _MEMO: "OrderedDict[tuple[str, int], Subject]" = OrderedDict()
 MEMO_SIZE = 65536  # figures remembered across runs (a sweep refits the same corpus many times)
 
 
-def figure_subjects(texts: Sequence[str], starts: Sequence[Sequence[int]], nlp=None) -> list[list[Subject]]:
-    """Per text, the :class:`Subject` of each figure starting at the given characters (one parse
-    per text not seen before; texts with no figure are not parsed)."""
-    from claims.french.nlp import parse
+MEMO_KIND = "fact-subjects"
 
-    todo = [n for n, s in enumerate(starts) if any((texts[n], st) not in _MEMO for st in s)]
-    for n, doc in zip(todo, parse([texts[n] for n in todo], nlp)):
-        for st in starts[n]:
-            _MEMO[(texts[n], st)] = subject_of_figure(doc, st)
+
+def figure_subjects(texts: Sequence[str], starts: Sequence[Sequence[int]], nlp=None, memo=None) -> list[list[Subject]]:
+    """Per text, the :class:`Subject` of each figure starting at the given characters (one parse
+    per text not seen before; texts with no figure are not parsed).
+
+    Args:
+        texts: sentences.
+        starts: per sentence, the first character of each figure asked about.
+        nlp: a loaded spaCy pipeline (the shared one when None, loaded only if needed).
+        memo: a :class:`claims.memo.Memo`: subjects found in an earlier run are read from it
+            and new ones written to it, so a warm run loads no spaCy.
+    """
+    wanted = [n for n, s in enumerate(starts) if any((texts[n], st) not in _MEMO for st in s)]
+    if memo is not None and wanted:
+        from claims.memo import fingerprint
+
+        stamp = fingerprint("facts", "french")
+        for n, found in zip(wanted, memo.get(MEMO_KIND, stamp, [texts[n] for n in wanted])):
+            for st, value in (found or {}).items():
+                _MEMO[(texts[n], int(st))] = Subject(frozenset(value[0]), bool(value[1]), value[2])
+    todo = [n for n in wanted if any((texts[n], st) not in _MEMO for st in starts[n])]
+    if todo:
+        from claims.french.nlp import parse
+
+        for n, doc in zip(todo, parse([texts[n] for n in todo], nlp)):
+            for st in starts[n]:
+                _MEMO[(texts[n], st)] = subject_of_figure(doc, st)
+        if memo is not None:
+            memo.put(MEMO_KIND, stamp, [(texts[n], {str(st): [sorted(_MEMO[(texts[n], st)].lemmas),
+                                                                _MEMO[(texts[n], st)].anaphoric,
+                                                                _MEMO[(texts[n], st)].head] for st in starts[n]})
+                                        for n in todo])
+    out = [[_MEMO.get((texts[n], st), NONE) for st in s] for n, s in enumerate(starts)]
     while len(_MEMO) > MEMO_SIZE:
         _MEMO.popitem(last=False)
-    return [[_MEMO.get((texts[n], st), NONE) for st in s] for n, s in enumerate(starts)]
+    return out
 
 
-__all__ = ["ANAPHORIC_PRONOUNS", "CHANGE_NOUNS", "FRAME_NOUNS", "Subject", "figure_subjects", "subject_of_figure"]
+__all__ = ["ANAPHORIC_PRONOUNS", "CHANGE_NOUNS", "FRAME_NOUNS", "MEMO_KIND", "Subject", "figure_subjects", "subject_of_figure"]
