@@ -170,7 +170,7 @@ def create_app(state: StoreState, encoder=None, token: Optional[str] = None, max
         began = time.perf_counter()
         if not text.strip():
             return _error(422, "the text to look for is empty")
-        snap = await run_in_threadpool(state.snapshot)
+        snap = state.current() or await run_in_threadpool(state.snapshot)
         if snap.analysis is None or not snap.analysis.rows:
             return {"generation": snap.generation, "results": []}
         rows, timing = await batcher.nearest_timed(text, snap.analysis.embeddings, k)
