@@ -102,7 +102,8 @@ class OpenVinoQueryEncoder(Encoder):
         finally:
             self._requests.put(request)
 
-    def warm(self, rows: tuple[int, ...] = (1, 2, 4, 8, 16), widths: tuple[int, ...] = (16, 24, 32, 40, 48)) -> None:
+    def warm(self, rows: tuple[int, ...] = (1, 2, 4, 8, 16, 32),
+             widths: tuple[int, ...] = (16, 24, 32, 40, 48, 56)) -> None:
         """Prepare the kernels of the usual query shapes now, not on the first queries."""
         for n in rows:
             for width in widths:
