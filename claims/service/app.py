@@ -69,6 +69,12 @@ def create_app(state: StoreState, encoder=None, token: Optional[str] = None, max
 
     @asynccontextmanager
     async def lifespan(app):
+        # BLAS on one thread in the serving process: the batch workers are the parallelism, and
+        # OpenBLAS's second thread spin-waits after each product, which cost a 1-client query
+        # 2.4x its CPU time and made the 10,000-row search 12x slower (benchmarks/service.py).
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
         # Load the model now, once: the first query would otherwise wait for it.
         await run_in_threadpool(encoder.encode, ["chargement du modèle"])
         if hasattr(encoder, "warm"):
