@@ -158,7 +158,13 @@ def query_encoder(model_name: Optional[str], fallback: Encoder, engine: Optional
     from embeddings.onnx_e5 import build_e5_onnx
 
     folder = build_e5_onnx(cache_dir, quantize=False)
-    return OpenVinoQueryEncoder(folder, model_name, fallback.dim, prefix=QUERY_PREFIX), "openvino-bf16"
+    try:
+        return OpenVinoQueryEncoder(folder, model_name, fallback.dim, prefix=QUERY_PREFIX), "openvino-bf16"
+    except Exception as error:  # OpenVINO raises plain RuntimeErrors; the store's encoder still works
+        if engine == "openvino":
+            raise ValueError(f"OpenVINO cannot compile {folder / 'model.onnx'}: {error}") from None
+        log.warning("queries use onnxruntime: OpenVINO could not compile the model (%s)", error)
+        return fallback, "onnxruntime"
 
 
 __all__ = ["ENGINE_ENV", "OpenVinoQueryEncoder", "bf16_cpu", "chunk_sizes", "query_encoder"]
