@@ -1,19 +1,26 @@
 """Latency of the service's nearest-sentence query on a 10,000-sentence store.
 
-``python -m benchmarks.service [--sentences 10000] [--clients 20] [--requests 25]``
+``python -m benchmarks.service [--sentences 10000] [--clients 20] [--requests 25] [--engine auto]``
 
 The store holds STS-B-fr sentences (all splits, distinct, shuffled with seed 0, as
 :mod:`benchmarks.group_sizes` takes them) as pseudo-articles of 20 sentences, one per
 paragraph; it is built once with ``Store.ingest`` and kept under ``.cache/benchmarks``. A real
-``claims serve`` (uvicorn, one process, default model e5-small) runs on 127.0.0.1; queries are
-other STS-B-fr sentences, each sent once (no cache can answer them), with httpx:
+``claims serve`` (uvicorn, one process, the store's model e5-small-onnx) runs on 127.0.0.1.
+Queries are other STS-B-fr sentences, **each sent once**: no query repeats and ``/similar``
+keeps no result or embedding cache, so every query is encoded and searched. The load comes
+from :mod:`benchmarks.load_client`, a separate process (one keep-alive connection per client,
+asyncio, little CPU):
 
 * one client, one query at a time (the latency of an idle service);
-* ``--clients`` clients at once, each sending ``--requests`` queries one after the other.
+* ``--clients`` clients at once, each sending ``--requests`` queries one after the other, no
+  pause between them (a closed loop: the latency is the clients' number over the throughput).
 
-Prints the 50th and 99th percentile and the mean of the latency seen by the client, and the
-queries answered per second; writes ``benchmarks/results/service.json``. The target is a
-latency well under 100 ms.
+Prints, per run, the 50th and 99th percentile and the mean of the latency seen by the client,
+the queries answered per second, the server's own time per query from its ``Server-Timing``
+header (waiting for a worker, encoding, searching, the whole handler), and the CPU time per
+query of the server process and of the client process. Then, with the server stopped, the
+query encoder alone (wall and CPU per query, batches of 1 and of 20), the figure to re-measure
+on a quiet machine. Writes ``benchmarks/results/service.json``. The target: well under 100 ms.
 """
 
 from __future__ import annotations
@@ -21,10 +28,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import socket
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,6 +41,7 @@ import numpy as np
 from benchmarks.group_sizes import SENTENCES_PER_ARTICLE, stsb_texts
 from benchmarks.machine import describe, machine
 from claims.evaluation.data import REPO
+from claims.service.query_encoder import ENGINE_ENV, ENGINES
 
 RESULTS = REPO / "benchmarks" / "results" / "service.json"
 CACHE = REPO / ".cache" / "benchmarks"
@@ -66,13 +75,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(store: Path) -> tuple[subprocess.Popen, str]:
+def start_server(store: Path, engine: str) -> tuple[subprocess.Popen, str]:
     """``claims serve`` on a free loopback port, once it answers /health."""
     import httpx
 
     port = free_port()
     process = subprocess.Popen([sys.executable, str(REPO / "cli.py"), "serve", "--store", str(store),
-                                "--port", str(port)], cwd=REPO)
+                                "--port", str(port)], cwd=REPO, env={**os.environ, ENGINE_ENV: engine})
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
@@ -87,43 +96,66 @@ def start_server(store: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("claims serve did not start")
 
 
-def run_clients(url: str, queries: list[str], clients: int) -> tuple[list[float], float]:
-    """Latencies (s) of ``queries`` shared among ``clients`` threads, and the wall time."""
-    import httpx
-
-    shares = [queries[c::clients] for c in range(clients)]
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    failures: list[str] = []
-    start = threading.Barrier(clients)
-
-    def client(c: int) -> None:
-        with httpx.Client(base_url=url, timeout=60) as http:
-            http.get("/health")  # connection open before the clock starts
-            start.wait()
-            for text in shares[c]:
-                t0 = time.perf_counter()
-                answer = http.get("/similar", params={"text": text, "k": 5})
-                latencies[c].append(time.perf_counter() - t0)
-                if answer.status_code != 200 or not answer.json()["results"]:
-                    failures.append(answer.text[:200])
-
-    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - began
-    if failures:
-        raise SystemExit(f"{len(failures)} queries failed, first: {failures[0]}")
-    return [x for xs in latencies for x in xs], wall
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def summary(latencies: list[float], wall: float) -> dict:
-    ms = np.array(latencies) * 1000
+def run_clients(url: str, queries: list[str], clients: int, server_pid: int) -> dict:
+    """:mod:`benchmarks.load_client` in its own process; its result and the server's CPU time."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+        json.dump(queries, f)
+    try:
+        before = cpu_seconds(server_pid)
+        done = subprocess.run([sys.executable, "-m", "benchmarks.load_client", url, f.name, str(clients)],
+                              capture_output=True, text=True, cwd=REPO)
+        server_cpu = cpu_seconds(server_pid) - before
+    finally:
+        os.unlink(f.name)
+    if done.returncode != 0:
+        raise SystemExit(f"the load client failed: {done.stderr.strip()[-500:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["server_cpu_s"] = server_cpu
+    return result
+
+
+def summary(run: dict) -> dict:
+    rows = run["rows"]
+    ms = np.array([r["latency_ms"] for r in rows])
+
+    def median(key: str) -> float:
+        values = [r[key] for r in rows if key in r]
+        return round(float(np.median(values)), 2) if values else float("nan")
+
     return {"queries": len(ms), "p50_ms": round(float(np.percentile(ms, 50)), 1),
             "p99_ms": round(float(np.percentile(ms, 99)), 1), "mean_ms": round(float(ms.mean()), 1),
-            "max_ms": round(float(ms.max()), 1), "per_second": round(len(ms) / wall, 1)}
+            "max_ms": round(float(ms.max()), 1), "per_second": round(len(ms) / run["wall_s"], 1),
+            "server_p50_ms": {key: median(key) for key in ("queue", "encode", "search", "app")},
+            "mean_batch": round(float(np.mean([r.get("batch", 1) for r in rows])), 1),
+            "server_cpu_ms_per_query": round(run["server_cpu_s"] * 1000 / len(ms), 2),
+            "client_cpu_ms_per_query": round(run["client_cpu_s"] * 1000 / len(ms), 2)}
+
+
+def encoder_alone(model: str, engine: str, texts: list[str]) -> dict:
+    """The query encoder without the service: wall and CPU ms per query, alone and 20 at once."""
+    from claims.models import get_encoder
+    from claims.service.query_encoder import query_encoder
+
+    encoder, name = query_encoder(model, get_encoder(model), engine)
+    if hasattr(encoder, "warm"):
+        encoder.warm()
+    encoder.encode(texts[:20], batch_size=64)
+    out = {"engine": name}
+    for size, label in ((1, "alone"), (20, "batch_20")):
+        chunks = [texts[i:i + size] for i in range(20, len(texts), size)]
+        cpu, began = time.process_time(), time.perf_counter()
+        for chunk in chunks:
+            encoder.encode(chunk, batch_size=64)
+        n = sum(map(len, chunks))
+        out[label] = {"wall_ms_per_query": round((time.perf_counter() - began) * 1000 / n, 2),
+                      "cpu_ms_per_query": round((time.process_time() - cpu) * 1000 / n, 2)}
+    return out
 
 
 def main(argv=None) -> dict:
@@ -131,34 +163,47 @@ def main(argv=None) -> dict:
     parser.add_argument("--sentences", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=25, help="queries per client")
+    parser.add_argument("--engine", choices=ENGINES, default="auto", help="the service's query engine")
     args = parser.parse_args(argv)
 
     store = build_store(args.sentences)
     pool = stsb_texts()[args.sentences:]  # never in the store
     needed = 20 + 100 + args.clients * args.requests
-    if len(pool) < needed:
-        raise SystemExit(f"need {needed} query sentences beyond the store, STS-B-fr has {len(pool)}")
-    process, url = start_server(store)
+    if len(pool) < needed + 120:
+        raise SystemExit(f"need {needed + 120} query sentences beyond the store, STS-B-fr has {len(pool)}")
+    process, url = start_server(store, args.engine)
     try:
         import httpx
 
         health = httpx.get(f"{url}/health", timeout=30).json()
-        run_clients(url, pool[:20], 1)  # warm: first requests, connection set-up
-        single = summary(*run_clients(url, pool[20:120], 1))
+        run_clients(url, pool[:20], 1, process.pid)  # warm: first requests, connection set-up
         loaded_before = machine()
-        concurrent = summary(*run_clients(url, pool[120:needed], args.clients))
+        single = summary(run_clients(url, pool[20:120], 1, process.pid))
+        concurrent = summary(run_clients(url, pool[120:needed], args.clients, process.pid))
     finally:
         process.terminate()
         process.wait(timeout=60)
+    alone = encoder_alone(health["model"], args.engine, pool[needed:needed + 120])
     result = {"machine": loaded_before, "store": {"articles": health["articles"], "sentences": health["sentences"],
                                                   "claims": health["claims"], "model": health["model"]},
-              "one_client": single, f"{args.clients}_clients": concurrent, "load_avg_1m_after": machine()["load_avg_1m"]}
+              "query_engine": health.get("query_engine"), "distinct_uncached_queries": True,
+              "one_client": single, f"{args.clients}_clients": concurrent, "encoder_alone": alone,
+              "load_avg_1m_after": machine()["load_avg_1m"]}
     print(f"machine: {describe(loaded_before)}")
     print(f"store: {health['sentences']:,} sentences, {health['articles']:,} articles, "
-          f"{health['claims']:,} claims, model {health['model']}")
+          f"{health['claims']:,} claims, model {health['model']}, queries on {health.get('query_engine')}; "
+          f"every query distinct, nothing cached")
     for name, row in (("1 client", single), (f"{args.clients} clients", concurrent)):
+        server = row["server_p50_ms"]
         print(f"{name:>11}: p50 {row['p50_ms']:7.1f} ms  p99 {row['p99_ms']:7.1f} ms  mean {row['mean_ms']:7.1f} ms"
               f"  max {row['max_ms']:7.1f} ms  {row['per_second']:6.1f} queries/s ({row['queries']} queries)")
+        print(f"{'':>11}  server p50: queue {server['queue']} ms, encode {server['encode']} ms (batch of "
+              f"{row['mean_batch']} on average), search {server['search']} ms, handler {server['app']} ms; "
+              f"CPU per query: server {row['server_cpu_ms_per_query']} ms, client {row['client_cpu_ms_per_query']} ms")
+    for label in ("alone", "batch_20"):
+        row = alone[label]
+        print(f"encoder alone ({alone['engine']}, {label.replace('_', ' ')}): {row['wall_ms_per_query']} ms wall, "
+              f"{row['cpu_ms_per_query']} ms CPU per query")
     print(f"load average after: {result['load_avg_1m_after']}")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")

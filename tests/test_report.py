@@ -79,6 +79,13 @@ def test_claims_come_most_widespread_then_most_disputed():
     assert order[:len(disputed)] == sorted(disputed)  # all span two articles: disputed ones lead
 
 
+def test_the_same_corpus_gives_the_same_page():
+    first = render_report(synthetic_analysis(4))
+    assert render_report(synthetic_analysis(4)) == first  # no clock time in the page
+    dates = [a.date for a in synthetic_analysis(4).articles if a.date]
+    assert report_data(synthetic_analysis(4))["generated"] == max(dates, default="")
+
+
 def test_demo_report_in_chromium(browser, tmp_path):
     from claims import analyze
 

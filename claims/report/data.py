@@ -10,7 +10,6 @@ numbers the report sorts by, and the fact versions when the analysis carries the
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import math
 from typing import Any, Iterable, Optional
 from urllib.parse import urlsplit
@@ -105,7 +104,8 @@ def report_data(analysis: Analysis, groups: Optional[Iterable[ClaimGroup]] = Non
             mention["outlet"] = articles[mention["article"]]["outlet"]
     return {
         "title": title or f"Claims in {len(articles):,} articles",
-        "generated": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        # From the corpus, not the clock: the same corpus always gives the same page.
+        "generated": max((a["date"] for a in articles.values() if a["date"]), default=""),
         "settings": analysis.settings.as_dict() if analysis.settings is not None else None,
         "sentences": len(analysis.rows),
         "articles": articles,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from contextlib import asynccontextmanager
 from typing import Optional
 
@@ -55,17 +56,29 @@ def create_app(state: StoreState, encoder=None, token: Optional[str] = None, max
         max_body: the largest request body, in bytes.
         max_batch: the most articles one request may add.
     """
+    engine = "given"
     if encoder is None:
         from claims.models import get_encoder
+        from claims.service.query_encoder import query_encoder
 
         model = state.snapshot().analysis.settings.model if state.snapshot().analysis else None
-        encoder = get_encoder(model) if model is not None else get_encoder()
+        own = get_encoder(model) if model is not None else get_encoder()
+        # Queries may run on a cheaper engine with the same vectors; ingests keep the store's own.
+        encoder, engine = query_encoder(own.name if model is not None else None, own)
     batcher = QueryBatcher(encoder)
 
     @asynccontextmanager
     async def lifespan(app):
+        # BLAS on one thread in the serving process: the batch workers are the parallelism, and
+        # OpenBLAS's second thread spin-waits after each product, which cost a 1-client query
+        # 2.4x its CPU time and made the 10,000-row search 12x slower (benchmarks/service.py).
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1, user_api="blas")
         # Load the model now, once: the first query would otherwise wait for it.
         await run_in_threadpool(encoder.encode, ["chargement du modèle"])
+        if hasattr(encoder, "warm"):
+            await run_in_threadpool(encoder.warm)
         yield
         await batcher.close()
 
@@ -108,7 +121,7 @@ def create_app(state: StoreState, encoder=None, token: Optional[str] = None, max
 
     @app.get("/health", summary="Store generation and corpus size")
     def health():
-        return views.health(state.snapshot())
+        return {**views.health(state.snapshot()), "query_engine": engine}
 
     @app.post("/articles", summary="Add articles (one object, a list, or {\"articles\": [...]})",
               description="Each article: id, text, optional title, date, source, url (as a line of a "
@@ -160,13 +173,20 @@ def create_app(state: StoreState, encoder=None, token: Optional[str] = None, max
     @app.get("/similar", summary="The stored sentences nearest to a text, by cosine")
     async def similar(text: str = Query(..., max_length=MAX_QUERY_CHARS, description="the text to look for"),
                       k: int = Query(5, ge=1, le=MAX_TOP, description="how many sentences")):
+        began = time.perf_counter()
         if not text.strip():
             return _error(422, "the text to look for is empty")
-        snap = await run_in_threadpool(state.snapshot)
+        snap = state.current() or await run_in_threadpool(state.snapshot)
         if snap.analysis is None or not snap.analysis.rows:
             return {"generation": snap.generation, "results": []}
-        rows = await batcher.nearest(text, snap.analysis.embeddings, k)
-        return {"generation": snap.generation, "results": views.nearest(snap, rows)}
+        rows, timing = await batcher.nearest_timed(text, snap.analysis.embeddings, k)
+        answer = JSONResponse({"generation": snap.generation, "results": views.nearest(snap, rows)})
+        # Where the time went, for clients and benchmarks (https://www.w3.org/TR/server-timing/).
+        answer.headers["Server-Timing"] = (
+            f"queue;dur={timing.queued * 1000:.2f}, encode;dur={timing.encode * 1000:.2f}, "
+            f"search;dur={timing.search * 1000:.2f}, batch;desc={timing.batch}, "
+            f"app;dur={(time.perf_counter() - began) * 1000:.2f}")
+        return answer
 
     @app.get("/compare", summary="The claims two articles share (ids or id prefixes)")
     def compare(a: str = Query(..., description="first article id or prefix"),

@@ -301,7 +301,8 @@
   var threshold = settings.threshold ? " \u00b7 threshold " + settings.threshold.value + " (" + settings.threshold.scale + ", " + settings.threshold.source + ")" : "";
   document.getElementById("summary").textContent = plural(claims.length, "claim") + " in " +
     plural(Object.keys(articles).length, "article") + " (" + plural(data.sentences || 0, "sentence") + ")" +
-    (settings.model ? " \u00b7 model " + settings.model : "") + threshold + " \u00b7 made " + data.generated;
+    (settings.model ? " \u00b7 model " + settings.model : "") + threshold +
+    (data.generated ? " \u00b7 newest article " + data.generated : "");
   fillSelect("f-speaker", countKeys("_speakers"));
   fillSelect("f-outlet", countKeys("_outlets"));
   document.getElementById("f-text").addEventListener("input", later);
