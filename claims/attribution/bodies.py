@@ -227,7 +227,10 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             # "les juges" of an article that named its court speak for that court
             found.append((m.start(), end, "body", court if head in _JUDGES and court else group))
             continue
-        if bracket:
+        unit_of = re.fullmatch(r"\s*(?:de\s+la|de\s+l['’]|du|des|de)\s*([A-Z][A-Za-z]{1,7})", rest)
+        if unit_of and not bracket and unit_of.group(1) in set(bodies.acronyms.values()):
+            speaker = unit_of.group(1)  # "le bureau de l'Ocha" after "(Ocha)": the body itself
+        elif bracket:
             speaker = bracket.group(1)
             stop = end + bracket.end()
             bodies.acronyms[fold_french(name)] = speaker
@@ -294,6 +297,11 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         bodies.last = max(named, key=lambda f: f[0])[3]
         states = [f[3] for f in named if f[3] in vocabulary().country_names.values()]
         bodies.last_state = states[-1] if states else bodies.last_state
+    for ent in doc.ents:  # "a confirmé le Qatar": a place with its article is a state speaking
+        det = re.search(r"(?<![\w\-])(?:le|la|l['’])\s*$", text[:ent.start_char], re.IGNORECASE)
+        if ent.label_ == "LOC" and det and len(ent) <= 3 and ent.text[:1].isupper() \
+                and not any(t.pos_ in ("ADP", "DET") for t in ent):
+            found.append((det.start(), ent.end_char, "body", metonyms.canonical.get(ent.text, ent.text)))
     return found
 
 

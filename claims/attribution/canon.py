@@ -144,6 +144,34 @@ def canonical_speakers(attributions: Sequence[Attribution], article_of: Sequence
             parts = [name(k, p) for p in a.speaker.split(", ")]
             cache[(k, a.speaker)] = ", ".join(dict.fromkeys(parts))
         out.append(a._replace(speaker=cache[(k, a.speaker)]) if cache[(k, a.speaker)] != a.speaker else a)
+    return _one_spelling(out)
+
+
+def _variant_key(name: str) -> str:
+    return " ".join(re.sub(r"[\-‐–]", " ", fold_french(name)).split())
+
+
+def _one_spelling(attributions: list[Attribution]) -> list[Attribution]:
+    """Speakers written two ways across the corpus ("Météo France" / "Météo-France", "Ocha" /
+    "OCHA") take the spelling most sentences use; ties go to the one with more capitals (an
+    acronym), then to the hyphenated one."""
+    counts: dict[str, dict[str, int]] = {}
+    for a in attributions:
+        for part in (a.speaker.split(", ") if a.speaker else ()):
+            forms = counts.setdefault(_variant_key(part), {})
+            forms[part] = forms.get(part, 0) + 1
+    best = {key: max(forms, key=lambda f: (forms[f], sum(c.isupper() for c in f), "-" in f))
+            for key, forms in counts.items() if len(forms) > 1}
+    if not best:
+        return attributions
+    out = []
+    for a in attributions:
+        if a.speaker is None:
+            out.append(a)
+            continue
+        parts = [best.get(_variant_key(p), p) for p in a.speaker.split(", ")]
+        speaker = ", ".join(dict.fromkeys(parts))
+        out.append(a._replace(speaker=speaker) if speaker != a.speaker else a)
     return out
 
 
