@@ -55,6 +55,19 @@ class _Analysis:
 _FEMININE_NOUN_ENDINGS = ("ence", "ance", "tion", "sion", "té", "ure")
 
 
+def _body_gender(doc, mention) -> Optional[str]:
+    """The grammatical gender of a body mention, from its article or first noun ("le Bureau …")."""
+    tokens = [t for t in doc if mention.start <= t.idx < mention.end]
+    for t in tokens[:2]:
+        if t.pos_ in ("DET", "NOUN", "PROPN") and len(t.morph.get("Gender")) == 1:
+            return t.morph.get("Gender")[0]
+    return None
+
+
+# "Et d'ajouter : « … »": an infinitive of narration continues the last source
+_NARRATIVE_INFINITIVE = re.compile(r"\s*(?:Et|Puis|Avant)\s+d['’](\w+)\b", re.IGNORECASE)
+
+
 class SpeakerAttributor(MentionQueries, QuoteReading):
     """Attribute each sentence of an article to its source.
 
@@ -123,6 +136,7 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
 
     def _attribute_items(self, items: list[_Analysis]) -> list[Attribution]:
         results: list[Optional[Attribution]] = [None] * len(items)
+        self._after_colon = False
         context = getattr(self, "context_", None)
         self._referents = Referents(context.genders if context is not None else {})
         self._last_source: Optional[str] = None  # for "la même source"
@@ -157,10 +171,16 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                                if t.dep_ == "amod" and t.i == subject.i + 1 and t.morph.get("Gender")), [])
                 gender = gender or (["Fem"] if subject.lower_.endswith(_FEMININE_NOUN_ENDINGS) else [])
             self._referents.add_body(body.speaker, item.sentence.text[:body.end], gender[0] if gender else None)
+        self._after_colon = bool(attribution.cue) and item.sentence.text.rstrip().endswith(":")
         if attribution.speaker is not None:
             self._last_source = attribution.speaker
             if getattr(self, "_speaker_kind", None) in ("person", "role", "pronoun"):
                 self._referents.add(attribution.speaker)
+            elif getattr(self, "_speaker_kind", None) == "body":  # "…, a annoncé l'OCHA. …, a-t-il ajouté"
+                said = next((m for m in item.mentions if m.kind == "body" and m.speaker == attribution.speaker), None)
+                if said is not None:
+                    self._referents.add_body(said.speaker, item.sentence.text[:said.end],
+                                             _body_gender(item.doc, said), speaker=True)
             return
         if root is None:
             return
@@ -213,12 +233,14 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                 self._speaker_kind = colon[0].kind
                 found = (self._resolve(colon[0], first), colon[1])
         if not found:
+            found = self._narrative_infinitive(first)
+        if not found:
             # a quotation over sentences right after a report continues it ("La BCE a annoncé …. “… . …”")
             previous = results[group[0] - 1] if group[0] else None
             if previous is None or previous.speaker is None or first.sentence.text[:max(
                     0, quote.start - first.sentence.start)].strip():
                 return [NO_ATTRIBUTION] * len(group)
-            found = (previous.speaker, None)
+            found = (previous.speaker, previous.cue if getattr(self, "_after_colon", False) else None)
         speaker, cue_text = found
         lead = first.sentence.text[:max(0, quote.start - first.sentence.start)].rstrip()
         out = []
@@ -229,7 +251,17 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
             out.append(Attribution(speaker, cue_text, kind, self._absolute(items[j], span)))
         return out
 
+    def _narrative_infinitive(self, item: _Analysis):
+        """(last source, infinitive) for "Et d'ajouter : « … »", or None."""
+        m = _NARRATIVE_INFINITIVE.match(item.sentence.text)
+        lexicon = self.lexicon_
+        if m is None or self._last_source is None or lexicon is None or m.group(1).lower() not in lexicon.needs:
+            return None
+        self._speaker_kind = "pronoun"
+        return self._last_source, m.group(1)
+
     def _attribute_one(self, item: _Analysis, previous: Optional[Attribution]) -> Attribution:
+        text = item.sentence.text
         for cue in item.cues:
             postposed = cue.kind != "marker" and self._is_postposed(item, cue)
             if cue.kind != "marker" and not postposed and not self._is_main(item, cue):
@@ -237,13 +269,20 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
             found = self._speaker_for(item, cue, postposed)
             if found:
                 quote, span = self._quote_and_span(item, cue, postposed)
+                if not item.quotes and text.rstrip().endswith(":") and cue.end >= len(text.rstrip()) - 12:
+                    quote = "direct"  # "le ministre a déclaré :" frames the quotation that follows
                 return Attribution(found[0], found[1], quote, span)
-        text = item.sentence.text
+        narrative = self._narrative_infinitive(item)
+        if narrative is not None:
+            quote = "direct" if item.quotes else "indirect"
+            return Attribution(narrative[0], narrative[1], quote, None)
         viewpoint = _VIEWPOINT.match(text)  # "Pour X, « ... »": a source's view opening the sentence
         if viewpoint:
-            head = next((m for m in item.mentions if m.start == viewpoint.end()), None)
+            head = next((m for m in item.mentions if viewpoint.end(1) < m.start <= viewpoint.end()), None)
             quoted = re.match(r"\s*,\s*[«“\"]", text[head.end:]) if head is not None else None
-            if head is not None and (head.kind in ("person", "role") or quoted) and \
+            judges = head is not None and head.kind == "body" and re.match(
+                r"les\s+(?:juges|magistrats)", text[head.start:head.end], re.IGNORECASE)
+            if head is not None and (head.kind in ("person", "role", "pronoun") or quoted or judges) and \
                     re.match(r"\s*,", text[head.end:]) and self._resolve(head, item):
                 self._speaker_kind = head.kind
                 span = (text.find(",", head.end) + 1, len(text))
@@ -263,7 +302,8 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
         if main is not None and not words(text[main[1]:]) and previous is not None \
                 and previous.quote == "direct" and previous.speaker:
             self._speaker_kind = "person"  # the sentence is only a quote: the speaker goes on
-            return Attribution(previous.speaker, None, "direct", self._absolute(item, main))
+            cue = previous.cue if getattr(self, "_after_colon", False) else None  # "X a déclaré :" then « … »
+            return Attribution(previous.speaker, cue, "direct", self._absolute(item, main))
         return NO_ATTRIBUTION
 
     def _framed(self, item: _Analysis) -> Optional[Attribution]:
