@@ -36,6 +36,8 @@ _PLURAL_STATES = {"pays", "gouvernements", "régimes"}  # "les pays les moins av
 _JUDGES = {"juges", "magistrats"}
 _COURTS = ("tribunal", "cour", "juridiction")
 _GENERIC = {"institution", "organisation", "organisme", "instance", "institut"}
+_TIME_WORDS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier", "matin",
+               "soir", "midi", "aujourd'hui", "jour", "semaine", "mois", "année"}
 _NAME_PREPOSITIONS = {"de", "du", "des", "d'", "d’", "pour", "sur", "en", "aux", "à"}
 
 
@@ -172,6 +174,8 @@ def _extent(doc, end: int) -> int:
         degree = t.lower_ in ("plus", "moins") and t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "ADJ"
         if t.pos_ not in depth_ok and not degree and not (t.text[:1].isupper() and t.pos_ == "X"):
             break  # ("les pays les moins avancés" goes on over the superlative)
+        if t.lower_ in _TIME_WORDS:
+            break  # "le bureau de l'Ocha | samedi soir"
         if t.pos_ == "ADP" and t.lower_ not in _NAME_PREPOSITIONS:
             break  # "l'institution dans un communiqué": the name ends before "dans"
         if t.pos_ == "CCONJ" and t.lower_ != "et":
@@ -227,7 +231,7 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             # "les juges" of an article that named its court speak for that court
             found.append((m.start(), end, "body", court if head in _JUDGES and court else group))
             continue
-        unit_of = re.fullmatch(r"\s*(?:de\s+la|de\s+l['’]|du|des|de)\s*([A-Z][A-Za-z]{1,7})", rest)
+        unit_of = re.match(r"\s*(?:de\s+la|de\s+l['’]|du|des|de)\s*([A-Z][A-Za-z]{1,7})\b", rest)
         if unit_of and not bracket and unit_of.group(1) in set(bodies.acronyms.values()):
             speaker = unit_of.group(1)  # "le bureau de l'Ocha" after "(Ocha)": the body itself
         elif bracket:

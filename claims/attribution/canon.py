@@ -87,6 +87,9 @@ class _Corpus:
                 if _initials(s) in used:
                     self.spelt[fold_french(s)] = _initials(s)
         self.full_persons = [p for p in persons if len(p.split()) >= 2]
+        self.open_role_keys = {w: self.context.role_key(r) for t in tables for w, r in t.open_roles.items()}
+        self.body_names = {b for t in tables for b in [*t.bodies.values(), *t.surfaces]
+                           if _content_words(b)[:1] and _content_words(b)[0] in _HEADS}
 
     def body_acronym(self, speaker: str) -> Optional[str]:
         """The acronym of a body named in full, or by a shorter form of a name spelt by an acronym."""
@@ -101,6 +104,29 @@ class _Corpus:
         close = {a for name, a in self.spelt.items()
                  if _content_words(name)[:1] == words[:1] and set(words) < set(_content_words(name))}
         return next(iter(close)) if len(close) == 1 else None
+
+    def longer_role(self, role: str) -> Optional[str]:
+        """The one open role of the corpus that says more of the same title ("le maire", "l'édile"
+        -> "maire de Derna"), or None."""
+        key = self.context.role_key(role)
+        title, _, rest = key.partition(" ")
+        found = {w for w, k in self.open_role_keys.items()
+                 if k != key and k.split(" ")[0] == title and set(rest.split()) < set(k.split()[1:])}
+        return found.pop() if len(found) == 1 else None
+
+    def longer_body(self, body: str) -> Optional[str]:
+        """The one body of the corpus whose name contains this one's words and more, with the same
+        head ("tribunal de Paris" -> "tribunal correctionnel de Paris"), or None."""
+        words = _content_words(body)
+        if len(words) < 2 or words[0] not in _HEADS:
+            return None
+        from claims.attribution.bodies import vocabulary
+
+        demonyms = vocabulary().countries  # the attributor adds the article's country itself
+        found = {b for b in self.body_names if _content_words(b)[:1] == words[:1]
+                 and set(words) < set(_content_words(b))
+                 and not all(w in demonyms for w in set(_content_words(b)) - set(words))}
+        return found.pop() if len(found) == 1 else None
 
     def person_at_end(self, speaker: str) -> Optional[str]:
         """The person named in full at the end of a longer speaker ("ROLE Prénom Nom"), if any."""
@@ -226,11 +252,16 @@ def _namer(tables: Sequence[ArticleNames], lexicon, metonyms):
         if person is not None:  # "le secrétaire général de l'Otan Jens Stoltenberg"
             return person
         if speaker in table.open_roles:
-            return corpus.context.role_speaker(table.open_roles[speaker]) if \
-                _tied(corpus, table.open_roles[speaker]) else speaker
+            if _tied(corpus, table.open_roles[speaker]):
+                return corpus.context.role_speaker(table.open_roles[speaker])
+            return corpus.longer_role(table.open_roles[speaker]) or speaker
         if speaker in table.open_heads:
             bodies = corpus.bodies.get(speaker, set())
-            body = next(iter(bodies)) if len(bodies) == 1 else table.open_heads[speaker] or speaker
+            last = table.open_heads[speaker]
+            if last and fold_french(speaker) not in fold_french(last) and (
+                    not _ACRONYM.fullmatch(last) or last in _NEWS_AGENCIES):
+                last = None  # "a souligné la préfecture" after "citées par l'AFP": not the agency
+            body = next(iter(bodies)) if len(bodies) == 1 else last or speaker
             return corpus.body_acronym(body) or body
         if speaker in _BENCH:  # "les juges" of the one court the corpus names
             courts = {b for h in ("tribunal", "cour") for b in corpus.bodies.get(h, ())}
@@ -238,12 +269,31 @@ def _namer(tables: Sequence[ArticleNames], lexicon, metonyms):
         if speaker in table.persons or len(speaker.split()) == 1:
             return corpus.person(speaker)
         # "(AFAD)" given in another article, or "ANSM" used alone
-        return corpus.body_acronym(speaker) or speaker
+        return corpus.body_acronym(speaker) or corpus.longer_body(speaker) or speaker
 
     return name
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+_NEWS_AGENCIES = {"AFP", "AP", "Reuters", "EFE", "ANSA", "DPA", "ATS", "Belga", "APS", "MAP", "AA"}
+
+
+def _heads() -> set[str]:
+    from claims.attribution.bodies import vocabulary
+
+    return {fold_french(h) for h in vocabulary().heads if " " not in h}
+
+
+class _Heads:
+    """Institution head nouns, folded, read once on first use."""
+
+    def __contains__(self, word: str) -> bool:
+        if not hasattr(self, "words"):
+            self.words = _heads()
+        return word in self.words
+
+
+_HEADS = _Heads()
 _FUNCTION_WORDS = {"de", "du", "des", "la", "le", "les", "et", "pour", "à", "a", "au", "aux", "en", "sur"}
 
 

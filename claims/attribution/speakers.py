@@ -21,10 +21,10 @@ from claims.french.entities import Metonyms
 from claims.french.text import fold_french, fold_name
 
 _HONORIFIC = re.compile(r"^(?:(?:le|la)\s+)?(?:M\.|Mme|Mlle|MM\.|Me|Maître|Dr\.?|Pr\.?|docteur|professeur|"
-                        r"prince|princesse|cheikh|émir|roi|reine)\s+", re.IGNORECASE)
+                        r"prince|princesse|cheikh|sheikh|émir|roi|reine)\s+|^[Ll]['’]\s*(?=[A-ZÀ-Ý])", re.IGNORECASE)
 _HONORIFIC_NAME = re.compile(
     r"(?<![\w])(?:M\.|Mme|Mlle)\s+((?:[A-ZÀ-Ý][\w’'\-]+)(?:\s+[A-ZÀ-Ý][\w\-]+)?)"
-    r"|(?<![\w])(?:(?:[Ll]e|[Ll]a)\s+)?(?:Me|Maître|Dr\.?|Pr\.?|docteur|professeure?|prince|princesse|cheikh)\s+"
+    r"|(?<![\w])(?:(?:[Ll]e|[Ll]a)\s+)?(?:Me|Maître|Dr\.?|Pr\.?|docteur|professeure?|prince|princesse|cheikh|Sheikh)\s+"
     r"([A-ZÀ-Ý][\w’'\-]+(?:\s+(?:(?:ben|bin|al|el|de|da|van|von)\s+)?[A-ZÀ-Ý][\w’'\-]+){0,4})")
 _DROP_IN_ROLE = {"le", "la", "les", "l'", "l’", "un", "une", "son", "sa", "ses", "leur"}
 _ROLE_PREP = {"du": "de", "des": "de", "d'": "de", "d’": "de", "de": "de", "au": "à", "aux": "à"}
@@ -141,7 +141,7 @@ class ArticleContext:
                  if k.split(" ")[0] == title and set(rest.split()) <= set(k.split())]
         if len(set(close)) == 1:
             return close[0]
-        words = role.split()
+        words = re.sub(r"^[Ll]['’]\s*", "", role.strip()).split()  # "L’édile"
         written = ministry_case(" ".join(words[1:] if words and words[0].lower() in _DROP_IN_ROLE else words))
         first = written.split(" ")[0]
         if first[:1].isupper() and self.lexicon.title_class(first):
@@ -185,6 +185,25 @@ def _named_after_role(doc, context: ArticleContext, people) -> list[tuple[int, i
     return spans
 
 
+_APPOSED_PERSON = re.compile(r"(?:^|(?<=[,:;]\s))([A-ZÀ-Ý][a-zà-ÿ\-]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ\-]+)?),\s+(?:un|une)\s+"
+                             r"(?:habitante?|témoin|rescapée?|survivante?|mère|père|voisine?|étudiante?|"
+                             r"employée?|retraitée?|sinistrée?|agricultrice|agriculteur|commerçante?|"
+                             r"infirmière|infirmier|médecin|enseignante?|militante?|bénévole|victime)\b")
+
+
+def _named_before_apposition(doc, context: ArticleContext, people) -> list[tuple[int, int]]:
+    """A first name set off by "…, un habitant de X," is a person whatever spaCy's label
+    ("Mounira, une habitante de Kawéni, a témoigné")."""
+    spans = []
+    for m in _APPOSED_PERSON.finditer(doc.text):
+        if any(s <= m.start(1) < e for s, e in people) or m.group(1) in context.metonyms.canonical:
+            continue
+        if any(e.label_ == "LOC" and e.start_char <= m.start(1) < e.end_char for e in doc.ents):
+            continue
+        spans.append((m.start(1), m.end(1)))
+    return spans
+
+
 def _person_spans(doc, context: ArticleContext) -> list[tuple[int, int]]:
     """Character spans of people's names in a parsed sentence."""
     spans = []
@@ -194,6 +213,7 @@ def _person_spans(doc, context: ArticleContext) -> list[tuple[int, int]]:
     for m in _HONORIFIC_NAME.finditer(doc.text):
         spans.append((m.start(), m.end()))
     spans.extend(_named_after_role(doc, context, spans))
+    spans.extend(_named_before_apposition(doc, context, spans))
     taken = [range(s, e) for s, e in spans]
     for token in doc:
         if context.is_known_surname(token.text) and not any(token.idx in r for r in taken):
@@ -248,7 +268,7 @@ def learn_article(docs: Sequence, context: ArticleContext) -> None:
             context.add_name(m.group(1) or m.group(2))
             if m.group(1):  # "M. X", "Mme X"
                 context.genders.setdefault(clean_name(m.group(1)), "M" if m.group(0).startswith("M.") else "F")
-        for start, end in _named_after_role(doc, context, []):
+        for start, end in _named_after_role(doc, context, []) + _named_before_apposition(doc, context, []):
             context.add_name(doc.text[start:end])
     context.bodies.learn(doc.text for doc in docs)
     for doc in docs:
