@@ -155,7 +155,13 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
 
     def _remember(self, item: _Analysis, attribution: Attribution) -> None:
         """Keep the last person who was a sentence's subject, for later pronouns, and the last source."""
-        self._referents.named.extend(m.speaker for m in item.mentions if m.kind in ("person", "role"))
+        for m in item.mentions:  # "ce dernier", "celui-ci": the last person or body named
+            if m.kind == "body" and m.speaker:
+                gender = _body_gender(item.doc, m)
+                if gender in ("Fem", "Masc"):
+                    self._referents.genders.setdefault(m.speaker, gender[0])
+            if m.kind in ("person", "role", "body") and m.speaker:
+                self._referents.named.append(m.speaker)
         root = next((t for t in item.doc if t.dep_ == "ROOT"), None)
         if root is not None and "Inf" in root.morph.get("VerbForm") and any(c.dep_ == "mark" for c in root.children):
             # "Pour éviter X, l'agence a imposé …" parsed with the purpose clause as root: the main clause
@@ -356,7 +362,7 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
     def _resolve(self, mention: Mention, item: Optional[_Analysis] = None) -> Optional[str]:
         if mention.kind == "pronoun":
             pronoun = item.sentence.text[mention.start:mention.end] if item is not None else "il"
-            if "derni" in pronoun.lower():  # "cette dernière": the last person named
+            if "derni" in pronoun.lower() or pronoun.lower().startswith(("celui", "celle")):  # "cette dernière"
                 return self._referents.last_named(pronoun)
             own = self._token_at(item.doc, mention.start) if item is not None else None
             for m in topic_mentions(item, mention) if item is not None else ():

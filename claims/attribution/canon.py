@@ -118,8 +118,8 @@ class _Corpus:
         """The one body of the corpus whose name contains this one's words and more, with the same
         head ("tribunal de Paris" -> "tribunal correctionnel de Paris"), or None."""
         words = _content_words(body)
-        if len(words) < 2 or words[0] not in _HEADS:
-            return None
+        if not words or words[0] not in _HEADS or (len(words) < 2 and not body[:1].isupper()):
+            return None  # "Croissant-Rouge" may grow into "Croissant-Rouge libyen"; "ministère" may not
         from claims.attribution.bodies import vocabulary
 
         demonyms = vocabulary().countries  # the attributor adds the article's country itself
@@ -170,24 +170,45 @@ def canonical_speakers(attributions: Sequence[Attribution], article_of: Sequence
             parts = [name(k, p) for p in a.speaker.split(", ")]
             cache[(k, a.speaker)] = ", ".join(dict.fromkeys(parts))
         out.append(a._replace(speaker=cache[(k, a.speaker)]) if cache[(k, a.speaker)] != a.speaker else a)
-    return _one_spelling(out)
+    return _one_spelling(out, article_of)
 
 
 def _variant_key(name: str) -> str:
     return " ".join(re.sub(r"[\-‐–]", " ", fold_french(name)).split())
 
 
-def _one_spelling(attributions: list[Attribution]) -> list[Attribution]:
+_PARTICLES = {"al", "el", "ben", "bin", "ibn", "de", "du", "da", "van", "von"}
+
+
+def _person_key(name: str) -> Optional[str]:
+    """First and last name, folded, for a name of three words or more ("Mohammed ben Abdelrahmane
+    Al-Thani" ~ "Mohammed bin Abdulrahman Al Thani": two transliterations of one person)."""
+    words = name.split()
+    if len(words) < 3 or not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+        return None
+    tokens = [t for t in re.split(r"[\s\-]+", fold_name(name)) if t and t not in _PARTICLES]
+    return f"person:{tokens[0]}:{tokens[-1]}" if len(tokens) >= 2 else None
+
+
+def _one_spelling(attributions: list[Attribution], article_of: Sequence[int]) -> list[Attribution]:
     """Speakers written two ways across the corpus ("Météo France" / "Météo-France", "Ocha" /
-    "OCHA") take the spelling most sentences use; ties go to the one with more capitals (an
-    acronym), then to the hyphenated one."""
+    "OCHA", two transliterations of one name) take the spelling most articles use; ties go to the
+    one more sentences use, then to the one with more capitals (an acronym), then to the
+    hyphenated one."""
     counts: dict[str, dict[str, int]] = {}
-    for a in attributions:
+    articles: dict[str, set] = {}
+    for a, k in zip(attributions, article_of):
         for part in (a.speaker.split(", ") if a.speaker else ()):
-            forms = counts.setdefault(_variant_key(part), {})
-            forms[part] = forms.get(part, 0) + 1
-    best = {key: max(forms, key=lambda f: (forms[f], sum(c.isupper() for c in f), "-" in f))
-            for key, forms in counts.items() if len(forms) > 1}
+            for key in {_variant_key(part), _person_key(part)} - {None}:
+                forms = counts.setdefault(key, {})
+                forms[part] = forms.get(part, 0) + 1
+            articles.setdefault(part, set()).add(k)
+    best: dict[str, str] = {}
+    for key, forms in counts.items():
+        if len(forms) > 1:
+            winner = max(forms, key=lambda f: (len(articles[f]), forms[f], sum(c.isupper() for c in f), "-" in f))
+            for form in forms:
+                best[form] = winner
     if not best:
         return attributions
     out = []
@@ -195,7 +216,7 @@ def _one_spelling(attributions: list[Attribution]) -> list[Attribution]:
         if a.speaker is None:
             out.append(a)
             continue
-        parts = [best.get(_variant_key(p), p) for p in a.speaker.split(", ")]
+        parts = [best.get(p, p) for p in a.speaker.split(", ")]
         speaker = ", ".join(dict.fromkeys(parts))
         out.append(a._replace(speaker=speaker) if speaker != a.speaker else a)
     return out

@@ -227,9 +227,13 @@ def _person_spans(doc, context: ArticleContext) -> list[tuple[int, int]]:
 
 
 def _hyphen_end(text: str, end: int) -> int:
-    """The end of a name the tagger cut before a hyphen ("Mohammed ben Abdelrahmane Al|-Thani")."""
-    m = re.match(r"-[A-ZÀ-Ý][\w’']+", text[end:])
-    return end + m.end() if m else end
+    """The end of a name the tagger cut before a hyphen ("Mohammed ben Abdelrahmane Al|-Thani") or an
+    Arabic particle ("… Abdulrahman | Al Thani")."""
+    while True:  # also "Sheikh Mohammed bin Abdulrahman | Al Thani": a particle and a capitalised word
+        m = re.match(r"-[A-ZÀ-Ý][\w’']+|\s+(?:Al|El|al|el|ben|bin|ibn)[\s\-][A-ZÀ-Ý][\w’'\-]+", text[end:])
+        if not m:
+            return end
+        end += m.end()
 
 
 def _extend_role(doc, start: int, end: int, people: Sequence[tuple[int, int]]) -> int:
@@ -347,7 +351,10 @@ def find_mentions(doc, context: ArticleContext,
         role_end = _extend_role(doc, start, end, people)
         role = text[start:role_end]
         merged = False
-        for i, m in enumerate(mentions):
+        # "depuis Benghazi, le porte-parole du X, Taoufik Chokri": the name after the role first
+        order = sorted(range(len(mentions)), key=lambda k: mentions[k].start < role_end)
+        for i in order:
+            m = mentions[i]
             if m.kind != "person":
                 continue
             between_after = text[role_end:m.start] if m.start >= role_end else None
