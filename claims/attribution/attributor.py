@@ -64,6 +64,8 @@ def _body_gender(doc, mention) -> Optional[str]:
     return None
 
 
+_RULINGS = {"jugement", "décision", "verdict", "arrêt", "délibéré"}
+
 # "Et d'ajouter : « … »": an infinitive of narration continues the last source
 _NARRATIVE_INFINITIVE = re.compile(r"\s*(?:Et|Puis|Avant)\s+d['’](\w+)\b", re.IGNORECASE)
 
@@ -418,6 +420,10 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                 mention = self._apposed_to(item, subject)  # "X, son avocat, a confirmé"
             if mention is None and is_document(subject.text):  # "les projections de l'institution prévoient"
                 mention = document_source(item.sentence.text, item.mentions, subject.idx)
+                court = self._court_of_ruling(subject)
+                if mention is None and court:  # "le jugement … démontre": the court that gave it (A3)
+                    self._speaker_kind = "body"
+                    return court, cue.text
             if mention is None:
                 return None  # a subject that is no source: "certains responsables"
             found = self._found(mention, cue, item)
@@ -437,6 +443,14 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                     incise.startswith(",") and incise.endswith(",") and first.kind != "pronoun":
                 before = [first]
         return self._found(before[-1] if before else None, cue, item)
+
+    def _court_of_ruling(self, subject) -> Optional[str]:
+        """The court the article named, for a ruling as subject ("le jugement", "la décision")."""
+        if subject.lemma_.lower() not in _RULINGS or any(c.dep_ == "nmod" for c in subject.children):
+            return None
+        context = getattr(self, "context_", None)
+        by_head = context.bodies.by_head if context is not None else {}
+        return next((by_head[h] for h in ("tribunal", "cour", "juridiction") if h in by_head), None)
 
     def _found(self, mention: Optional[Mention], cue: CueMatch, item: Optional[_Analysis] = None):
         if mention is None:
