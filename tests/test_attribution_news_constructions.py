@@ -5,7 +5,7 @@ Every sentence here is made up for the test.
 
 from __future__ import annotations
 
-from claims.attribution.canon import ArticleNames, canonical_speakers
+from claims.attribution.canon import ArticleNames, canonical_speakers, merge_spellings
 from claims.attribution.quotes import find_quotes
 from claims.records import Attribution
 from tests.attribution_helpers import run
@@ -87,3 +87,9 @@ def test_a_short_open_role_takes_the_one_longer_role_of_the_corpus():
 def test_an_orphan_closing_mark_needs_a_following_incise():
     text = "Il mesure 2 m 10\" de haut."
     assert not any(q.closed for q in find_quotes(text))
+
+
+def test_the_speakers_listing_keeps_the_merged_spelling_as_a_variant():
+    said = [Attribution("Météo-France", "a dit", "indirect")]
+    variants = merge_spellings({"Météo-France": ["le service Météo-France"], "Météo France": []}, said)
+    assert variants == {"Météo-France": ["le service Météo-France", "Météo France"]}

@@ -23,11 +23,11 @@ from typing import Optional, Sequence
 
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
-from claims.attribution.bodies import document_source, is_document
+from claims.attribution.bodies import court_of_ruling, document_source, is_document
 from claims.attribution.canon import written_forms
-from claims.attribution.frames import (colon_speaker, licensed_by_attribute, quoted_title,
-                                       relative_clause_source, topic_mentions)
-from claims.attribution.pronouns import Referents
+from claims.attribution.frames import (colon_speaker, licensed_by_attribute, narrative_infinitive,
+                                       quoted_title, relative_clause_source, topic_mentions)
+from claims.attribution.pronouns import Referents, body_gender
 from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.mentions import MentionQueries
 from claims.attribution.quotes import find_quotes
@@ -53,21 +53,6 @@ class _Analysis:
 
 # endings of French nouns that are feminine with few exceptions ("agence", "commission", "autorité")
 _FEMININE_NOUN_ENDINGS = ("ence", "ance", "tion", "sion", "té", "ure")
-
-
-def _body_gender(doc, mention) -> Optional[str]:
-    """The grammatical gender of a body mention, from its article or first noun ("le Bureau …")."""
-    tokens = [t for t in doc if mention.start <= t.idx < mention.end]
-    for t in tokens[:2]:
-        if t.pos_ in ("DET", "NOUN", "PROPN") and len(t.morph.get("Gender")) == 1:
-            return t.morph.get("Gender")[0]
-    return None
-
-
-_RULINGS = {"jugement", "décision", "verdict", "arrêt", "délibéré"}
-
-# "Et d'ajouter : « … »": an infinitive of narration continues the last source
-_NARRATIVE_INFINITIVE = re.compile(r"\s*(?:Et|Puis|Avant)\s+d['’](\w+)\b", re.IGNORECASE)
 
 
 class SpeakerAttributor(MentionQueries, QuoteReading):
@@ -159,7 +144,7 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
         """Keep the last person who was a sentence's subject, for later pronouns, and the last source."""
         for m in item.mentions:  # "ce dernier", "celui-ci": the last person or body named
             if m.kind == "body" and m.speaker:
-                gender = _body_gender(item.doc, m)
+                gender = body_gender(item.doc, m)
                 if gender in ("Fem", "Masc"):
                     self._referents.genders.setdefault(m.speaker, gender[0])
             if m.kind in ("person", "role", "body") and m.speaker:
@@ -188,7 +173,7 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                 said = next((m for m in item.mentions if m.kind == "body" and m.speaker == attribution.speaker), None)
                 if said is not None:
                     self._referents.add_body(said.speaker, item.sentence.text[:said.end],
-                                             _body_gender(item.doc, said), speaker=True)
+                                             body_gender(item.doc, said), speaker=True)
             return
         if root is None:
             return
@@ -261,12 +246,11 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
 
     def _narrative_infinitive(self, item: _Analysis):
         """(last source, infinitive) for "Et d'ajouter : « … »", or None."""
-        m = _NARRATIVE_INFINITIVE.match(item.sentence.text)
-        lexicon = self.lexicon_
-        if m is None or self._last_source is None or lexicon is None or m.group(1).lower() not in lexicon.needs:
+        verb = narrative_infinitive(item.sentence.text, self.lexicon_)
+        if verb is None or self._last_source is None:
             return None
         self._speaker_kind = "pronoun"
-        return self._last_source, m.group(1)
+        return self._last_source, verb
 
     def _attribute_one(self, item: _Analysis, previous: Optional[Attribution]) -> Attribution:
         text = item.sentence.text
@@ -420,7 +404,8 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                 mention = self._apposed_to(item, subject)  # "X, son avocat, a confirmé"
             if mention is None and is_document(subject.text):  # "les projections de l'institution prévoient"
                 mention = document_source(item.sentence.text, item.mentions, subject.idx)
-                court = self._court_of_ruling(subject)
+                context = getattr(self, "context_", None)
+                court = court_of_ruling(subject, context.bodies if context is not None else None)
                 if mention is None and court:  # "le jugement … démontre": the court that gave it (A3)
                     self._speaker_kind = "body"
                     return court, cue.text
@@ -443,14 +428,6 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                     incise.startswith(",") and incise.endswith(",") and first.kind != "pronoun":
                 before = [first]
         return self._found(before[-1] if before else None, cue, item)
-
-    def _court_of_ruling(self, subject) -> Optional[str]:
-        """The court the article named, for a ruling as subject ("le jugement", "la décision")."""
-        if subject.lemma_.lower() not in _RULINGS or any(c.dep_ == "nmod" for c in subject.children):
-            return None
-        context = getattr(self, "context_", None)
-        by_head = context.bodies.by_head if context is not None else {}
-        return next((by_head[h] for h in ("tribunal", "cour", "juridiction") if h in by_head), None)
 
     def _found(self, mention: Optional[Mention], cue: CueMatch, item: Optional[_Analysis] = None):
         if mention is None:

@@ -340,8 +340,19 @@ def document_source(text: str, mentions, offset: int):
     return None
 
 
+_RULINGS = {"jugement", "décision", "verdict", "arrêt", "délibéré"}
+
+
+def court_of_ruling(subject, bodies: Optional[Bodies]) -> Optional[str]:
+    """The court an article named, for a ruling as a verb's subject ("le jugement … démontre"),
+    or None (rule A3 of the real-news gold: a body's document stands for the body)."""
+    if bodies is None or subject.lemma_.lower() not in _RULINGS or any(c.dep_ == "nmod" for c in subject.children):
+        return None
+    return next((bodies.by_head[h] for h in _COURTS if h in bodies.by_head), None)
+
+
 def is_document(word: str) -> bool:
     return word.lower() in vocabulary().document
 
 
-__all__ = ["Bodies", "body_mentions", "document_source", "is_document", "vocabulary"]
+__all__ = ["Bodies", "body_mentions", "court_of_ruling", "document_source", "is_document", "vocabulary"]

@@ -243,6 +243,25 @@ def speaker_variants(tables: Sequence[ArticleNames], lexicon=None, metonyms=None
     return {k: sorted(v, key=lambda f: (len(f), f)) for k, v in variants.items()}
 
 
+def merge_spellings(variants: dict[str, list[str]], attributions: Sequence[Attribution]) -> dict[str, list[str]]:
+    """``variants`` with the spellings :func:`canonical_speakers` merged ("Météo France" under
+    "Météo-France"), the losing spelling listed as a written form of the winner."""
+    used = {p for a in attributions if a.speaker for p in a.speaker.split(", ")}
+    winner: dict[str, str] = {}
+    for name in used:
+        for key in {_variant_key(name), _person_key(name)} - {None}:
+            winner[key] = name
+    out: dict[str, list[str]] = {k: list(v) for k, v in variants.items()}
+    for name in list(out):
+        if name in used:
+            continue
+        target = next((winner[k] for k in (_variant_key(name), _person_key(name)) if k in winner), None)
+        if target is not None and target != name:
+            forms = out.pop(name)
+            out[target] = list(dict.fromkeys([*out.get(target, []), name, *forms]))
+    return out
+
+
 _DETERMINERS = re.compile(r"^(?:(?:les|le|la)\s+|l['’]\s*)", re.IGNORECASE)
 
 
@@ -344,4 +363,4 @@ def _tied(corpus: _Corpus, role: str) -> bool:
     return len(close) == 1
 
 
-__all__ = ["ArticleNames", "canonical_speakers", "speaker_variants", "written_forms"]
+__all__ = ["ArticleNames", "canonical_speakers", "merge_spellings", "speaker_variants", "written_forms"]

@@ -101,4 +101,13 @@ class Referents:
         return person
 
 
-__all__ = ["Referents", "feminine_titles", "pronoun_gender", "role_gender"]
+def body_gender(doc, mention) -> Optional[str]:
+    """The grammatical gender ("Fem"/"Masc") of a body mention, from its article or first noun."""
+    tokens = [t for t in doc if mention.start <= t.idx < mention.end]
+    for t in tokens[:2]:
+        if t.pos_ in ("DET", "NOUN", "PROPN") and len(t.morph.get("Gender")) == 1:
+            return t.morph.get("Gender")[0]
+    return None
+
+
+__all__ = ["Referents", "body_gender", "feminine_titles", "pronoun_gender", "role_gender"]
