@@ -23,11 +23,11 @@ from typing import Optional, Sequence
 
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
-from claims.attribution.bodies import document_source, is_document
+from claims.attribution.bodies import court_of_ruling, document_source, is_document
 from claims.attribution.canon import written_forms
-from claims.attribution.frames import (colon_speaker, licensed_by_attribute, quoted_title,
-                                       relative_clause_source, topic_mentions)
-from claims.attribution.pronouns import Referents
+from claims.attribution.frames import (colon_speaker, licensed_by_attribute, narrative_infinitive,
+                                       quoted_title, relative_clause_source, topic_mentions)
+from claims.attribution.pronouns import Referents, body_gender
 from claims.attribution.pull_quotes import pull_quote_attributions
 from claims.attribution.mentions import MentionQueries
 from claims.attribution.quotes import find_quotes
@@ -123,6 +123,7 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
 
     def _attribute_items(self, items: list[_Analysis]) -> list[Attribution]:
         results: list[Optional[Attribution]] = [None] * len(items)
+        self._after_colon = False
         context = getattr(self, "context_", None)
         self._referents = Referents(context.genders if context is not None else {})
         self._last_source: Optional[str] = None  # for "la même source"
@@ -141,7 +142,13 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
 
     def _remember(self, item: _Analysis, attribution: Attribution) -> None:
         """Keep the last person who was a sentence's subject, for later pronouns, and the last source."""
-        self._referents.named.extend(m.speaker for m in item.mentions if m.kind in ("person", "role"))
+        for m in item.mentions:  # "ce dernier", "celui-ci": the last person or body named
+            if m.kind == "body" and m.speaker:
+                gender = body_gender(item.doc, m)
+                if gender in ("Fem", "Masc"):
+                    self._referents.genders.setdefault(m.speaker, gender[0])
+            if m.kind in ("person", "role", "body") and m.speaker:
+                self._referents.named.append(m.speaker)
         root = next((t for t in item.doc if t.dep_ == "ROOT"), None)
         if root is not None and "Inf" in root.morph.get("VerbForm") and any(c.dep_ == "mark" for c in root.children):
             # "Pour éviter X, l'agence a imposé …" parsed with the purpose clause as root: the main clause
@@ -157,10 +164,16 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                                if t.dep_ == "amod" and t.i == subject.i + 1 and t.morph.get("Gender")), [])
                 gender = gender or (["Fem"] if subject.lower_.endswith(_FEMININE_NOUN_ENDINGS) else [])
             self._referents.add_body(body.speaker, item.sentence.text[:body.end], gender[0] if gender else None)
+        self._after_colon = bool(attribution.cue) and item.sentence.text.rstrip().endswith(":")
         if attribution.speaker is not None:
             self._last_source = attribution.speaker
             if getattr(self, "_speaker_kind", None) in ("person", "role", "pronoun"):
                 self._referents.add(attribution.speaker)
+            elif getattr(self, "_speaker_kind", None) == "body":  # "…, a annoncé l'OCHA. …, a-t-il ajouté"
+                said = next((m for m in item.mentions if m.kind == "body" and m.speaker == attribution.speaker), None)
+                if said is not None:
+                    self._referents.add_body(said.speaker, item.sentence.text[:said.end],
+                                             body_gender(item.doc, said), speaker=True)
             return
         if root is None:
             return
@@ -213,12 +226,14 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                 self._speaker_kind = colon[0].kind
                 found = (self._resolve(colon[0], first), colon[1])
         if not found:
+            found = self._narrative_infinitive(first)
+        if not found:
             # a quotation over sentences right after a report continues it ("La BCE a annoncé …. “… . …”")
             previous = results[group[0] - 1] if group[0] else None
             if previous is None or previous.speaker is None or first.sentence.text[:max(
                     0, quote.start - first.sentence.start)].strip():
                 return [NO_ATTRIBUTION] * len(group)
-            found = (previous.speaker, None)
+            found = (previous.speaker, previous.cue if getattr(self, "_after_colon", False) else None)
         speaker, cue_text = found
         lead = first.sentence.text[:max(0, quote.start - first.sentence.start)].rstrip()
         out = []
@@ -229,7 +244,16 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
             out.append(Attribution(speaker, cue_text, kind, self._absolute(items[j], span)))
         return out
 
+    def _narrative_infinitive(self, item: _Analysis):
+        """(last source, infinitive) for "Et d'ajouter : « … »", or None."""
+        verb = narrative_infinitive(item.sentence.text, self.lexicon_)
+        if verb is None or self._last_source is None:
+            return None
+        self._speaker_kind = "pronoun"
+        return self._last_source, verb
+
     def _attribute_one(self, item: _Analysis, previous: Optional[Attribution]) -> Attribution:
+        text = item.sentence.text
         for cue in item.cues:
             postposed = cue.kind != "marker" and self._is_postposed(item, cue)
             if cue.kind != "marker" and not postposed and not self._is_main(item, cue):
@@ -237,13 +261,20 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
             found = self._speaker_for(item, cue, postposed)
             if found:
                 quote, span = self._quote_and_span(item, cue, postposed)
+                if not item.quotes and text.rstrip().endswith(":") and cue.end >= len(text.rstrip()) - 12:
+                    quote = "direct"  # "le ministre a déclaré :" frames the quotation that follows
                 return Attribution(found[0], found[1], quote, span)
-        text = item.sentence.text
+        narrative = self._narrative_infinitive(item)
+        if narrative is not None:
+            quote = "direct" if item.quotes else "indirect"
+            return Attribution(narrative[0], narrative[1], quote, None)
         viewpoint = _VIEWPOINT.match(text)  # "Pour X, « ... »": a source's view opening the sentence
         if viewpoint:
-            head = next((m for m in item.mentions if m.start == viewpoint.end()), None)
+            head = next((m for m in item.mentions if viewpoint.end(1) < m.start <= viewpoint.end()), None)
             quoted = re.match(r"\s*,\s*[«“\"]", text[head.end:]) if head is not None else None
-            if head is not None and (head.kind in ("person", "role") or quoted) and \
+            judges = head is not None and head.kind == "body" and re.match(
+                r"les\s+(?:juges|magistrats)", text[head.start:head.end], re.IGNORECASE)
+            if head is not None and (head.kind in ("person", "role", "pronoun") or quoted or judges) and \
                     re.match(r"\s*,", text[head.end:]) and self._resolve(head, item):
                 self._speaker_kind = head.kind
                 span = (text.find(",", head.end) + 1, len(text))
@@ -263,7 +294,8 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
         if main is not None and not words(text[main[1]:]) and previous is not None \
                 and previous.quote == "direct" and previous.speaker:
             self._speaker_kind = "person"  # the sentence is only a quote: the speaker goes on
-            return Attribution(previous.speaker, None, "direct", self._absolute(item, main))
+            cue = previous.cue if getattr(self, "_after_colon", False) else None  # "X a déclaré :" then « … »
+            return Attribution(previous.speaker, cue, "direct", self._absolute(item, main))
         return NO_ATTRIBUTION
 
     def _framed(self, item: _Analysis) -> Optional[Attribution]:
@@ -316,7 +348,7 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
     def _resolve(self, mention: Mention, item: Optional[_Analysis] = None) -> Optional[str]:
         if mention.kind == "pronoun":
             pronoun = item.sentence.text[mention.start:mention.end] if item is not None else "il"
-            if "derni" in pronoun.lower():  # "cette dernière": the last person named
+            if "derni" in pronoun.lower() or pronoun.lower().startswith(("celui", "celle")):  # "cette dernière"
                 return self._referents.last_named(pronoun)
             own = self._token_at(item.doc, mention.start) if item is not None else None
             for m in topic_mentions(item, mention) if item is not None else ():
@@ -372,6 +404,11 @@ class SpeakerAttributor(MentionQueries, QuoteReading):
                 mention = self._apposed_to(item, subject)  # "X, son avocat, a confirmé"
             if mention is None and is_document(subject.text):  # "les projections de l'institution prévoient"
                 mention = document_source(item.sentence.text, item.mentions, subject.idx)
+                context = getattr(self, "context_", None)
+                court = court_of_ruling(subject, context.bodies if context is not None else None)
+                if mention is None and court:  # "le jugement … démontre": the court that gave it (A3)
+                    self._speaker_kind = "body"
+                    return court, cue.text
             if mention is None:
                 return None  # a subject that is no source: "certains responsables"
             found = self._found(mention, cue, item)

@@ -87,6 +87,9 @@ class _Corpus:
                 if _initials(s) in used:
                     self.spelt[fold_french(s)] = _initials(s)
         self.full_persons = [p for p in persons if len(p.split()) >= 2]
+        self.open_role_keys = {w: self.context.role_key(r) for t in tables for w, r in t.open_roles.items()}
+        self.body_names = {b for t in tables for b in [*t.bodies.values(), *t.surfaces]
+                           if _content_words(b)[:1] and _content_words(b)[0] in _HEADS}
 
     def body_acronym(self, speaker: str) -> Optional[str]:
         """The acronym of a body named in full, or by a shorter form of a name spelt by an acronym."""
@@ -101,6 +104,29 @@ class _Corpus:
         close = {a for name, a in self.spelt.items()
                  if _content_words(name)[:1] == words[:1] and set(words) < set(_content_words(name))}
         return next(iter(close)) if len(close) == 1 else None
+
+    def longer_role(self, role: str) -> Optional[str]:
+        """The one open role of the corpus that says more of the same title ("le maire", "l'édile"
+        -> "maire de Derna"), or None."""
+        key = self.context.role_key(role)
+        title, _, rest = key.partition(" ")
+        found = {w for w, k in self.open_role_keys.items()
+                 if k != key and k.split(" ")[0] == title and set(rest.split()) < set(k.split()[1:])}
+        return found.pop() if len(found) == 1 else None
+
+    def longer_body(self, body: str) -> Optional[str]:
+        """The one body of the corpus whose name contains this one's words and more, with the same
+        head ("tribunal de Paris" -> "tribunal correctionnel de Paris"), or None."""
+        words = _content_words(body)
+        if not words or words[0] not in _HEADS or (len(words) < 2 and not body[:1].isupper()):
+            return None  # "Croissant-Rouge" may grow into "Croissant-Rouge libyen"; "ministère" may not
+        from claims.attribution.bodies import vocabulary
+
+        demonyms = vocabulary().countries  # the attributor adds the article's country itself
+        found = {b for b in self.body_names if _content_words(b)[:1] == words[:1]
+                 and set(words) < set(_content_words(b))
+                 and not all(w in demonyms for w in set(_content_words(b)) - set(words))}
+        return found.pop() if len(found) == 1 else None
 
     def person_at_end(self, speaker: str) -> Optional[str]:
         """The person named in full at the end of a longer speaker ("ROLE Prénom Nom"), if any."""
@@ -144,6 +170,55 @@ def canonical_speakers(attributions: Sequence[Attribution], article_of: Sequence
             parts = [name(k, p) for p in a.speaker.split(", ")]
             cache[(k, a.speaker)] = ", ".join(dict.fromkeys(parts))
         out.append(a._replace(speaker=cache[(k, a.speaker)]) if cache[(k, a.speaker)] != a.speaker else a)
+    return _one_spelling(out, article_of)
+
+
+def _variant_key(name: str) -> str:
+    return " ".join(re.sub(r"[\-‐–]", " ", fold_french(name)).split())
+
+
+_PARTICLES = {"al", "el", "ben", "bin", "ibn", "de", "du", "da", "van", "von"}
+
+
+def _person_key(name: str) -> Optional[str]:
+    """First and last name, folded, for a name of three words or more ("Mohammed ben Abdelrahmane
+    Al-Thani" ~ "Mohammed bin Abdulrahman Al Thani": two transliterations of one person)."""
+    words = name.split()
+    if len(words) < 3 or not all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+        return None
+    tokens = [t for t in re.split(r"[\s\-]+", fold_name(name)) if t and t not in _PARTICLES]
+    return f"person:{tokens[0]}:{tokens[-1]}" if len(tokens) >= 2 else None
+
+
+def _one_spelling(attributions: list[Attribution], article_of: Sequence[int]) -> list[Attribution]:
+    """Speakers written two ways across the corpus ("Météo France" / "Météo-France", "Ocha" /
+    "OCHA", two transliterations of one name) take the spelling most articles use; ties go to the
+    one more sentences use, then to the one with more capitals (an acronym), then to the
+    hyphenated one."""
+    counts: dict[str, dict[str, int]] = {}
+    articles: dict[str, set] = {}
+    for a, k in zip(attributions, article_of):
+        for part in (a.speaker.split(", ") if a.speaker else ()):
+            for key in {_variant_key(part), _person_key(part)} - {None}:
+                forms = counts.setdefault(key, {})
+                forms[part] = forms.get(part, 0) + 1
+            articles.setdefault(part, set()).add(k)
+    best: dict[str, str] = {}
+    for key, forms in counts.items():
+        if len(forms) > 1:
+            winner = max(forms, key=lambda f: (len(articles[f]), forms[f], sum(c.isupper() for c in f), "-" in f))
+            for form in forms:
+                best[form] = winner
+    if not best:
+        return attributions
+    out = []
+    for a in attributions:
+        if a.speaker is None:
+            out.append(a)
+            continue
+        parts = [best.get(p, p) for p in a.speaker.split(", ")]
+        speaker = ", ".join(dict.fromkeys(parts))
+        out.append(a._replace(speaker=speaker) if speaker != a.speaker else a)
     return out
 
 
@@ -166,6 +241,25 @@ def speaker_variants(tables: Sequence[ArticleNames], lexicon=None, metonyms=None
                     continue  # the name itself, "le président X Y" around it, or a form already listed
                 seen[form] = None
     return {k: sorted(v, key=lambda f: (len(f), f)) for k, v in variants.items()}
+
+
+def merge_spellings(variants: dict[str, list[str]], attributions: Sequence[Attribution]) -> dict[str, list[str]]:
+    """``variants`` with the spellings :func:`canonical_speakers` merged ("Météo France" under
+    "Météo-France"), the losing spelling listed as a written form of the winner."""
+    used = {p for a in attributions if a.speaker for p in a.speaker.split(", ")}
+    winner: dict[str, str] = {}
+    for name in used:
+        for key in {_variant_key(name), _person_key(name)} - {None}:
+            winner[key] = name
+    out: dict[str, list[str]] = {k: list(v) for k, v in variants.items()}
+    for name in list(out):
+        if name in used:
+            continue
+        target = next((winner[k] for k in (_variant_key(name), _person_key(name)) if k in winner), None)
+        if target is not None and target != name:
+            forms = out.pop(name)
+            out[target] = list(dict.fromkeys([*out.get(target, []), name, *forms]))
+    return out
 
 
 _DETERMINERS = re.compile(r"^(?:(?:les|le|la)\s+|l['’]\s*)", re.IGNORECASE)
@@ -198,11 +292,16 @@ def _namer(tables: Sequence[ArticleNames], lexicon, metonyms):
         if person is not None:  # "le secrétaire général de l'Otan Jens Stoltenberg"
             return person
         if speaker in table.open_roles:
-            return corpus.context.role_speaker(table.open_roles[speaker]) if \
-                _tied(corpus, table.open_roles[speaker]) else speaker
+            if _tied(corpus, table.open_roles[speaker]):
+                return corpus.context.role_speaker(table.open_roles[speaker])
+            return corpus.longer_role(table.open_roles[speaker]) or speaker
         if speaker in table.open_heads:
             bodies = corpus.bodies.get(speaker, set())
-            body = next(iter(bodies)) if len(bodies) == 1 else table.open_heads[speaker] or speaker
+            last = table.open_heads[speaker]
+            if last and fold_french(speaker) not in fold_french(last) and (
+                    not _ACRONYM.fullmatch(last) or last in _NEWS_AGENCIES):
+                last = None  # "a souligné la préfecture" after "citées par l'AFP": not the agency
+            body = next(iter(bodies)) if len(bodies) == 1 else last or speaker
             return corpus.body_acronym(body) or body
         if speaker in _BENCH:  # "les juges" of the one court the corpus names
             courts = {b for h in ("tribunal", "cour") for b in corpus.bodies.get(h, ())}
@@ -210,12 +309,31 @@ def _namer(tables: Sequence[ArticleNames], lexicon, metonyms):
         if speaker in table.persons or len(speaker.split()) == 1:
             return corpus.person(speaker)
         # "(AFAD)" given in another article, or "ANSM" used alone
-        return corpus.body_acronym(speaker) or speaker
+        return corpus.body_acronym(speaker) or corpus.longer_body(speaker) or speaker
 
     return name
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+_NEWS_AGENCIES = {"AFP", "AP", "Reuters", "EFE", "ANSA", "DPA", "ATS", "Belga", "APS", "MAP", "AA"}
+
+
+def _heads() -> set[str]:
+    from claims.attribution.bodies import vocabulary
+
+    return {fold_french(h) for h in vocabulary().heads if " " not in h}
+
+
+class _Heads:
+    """Institution head nouns, folded, read once on first use."""
+
+    def __contains__(self, word: str) -> bool:
+        if not hasattr(self, "words"):
+            self.words = _heads()
+        return word in self.words
+
+
+_HEADS = _Heads()
 _FUNCTION_WORDS = {"de", "du", "des", "la", "le", "les", "et", "pour", "à", "a", "au", "aux", "en", "sur"}
 
 
@@ -245,4 +363,4 @@ def _tied(corpus: _Corpus, role: str) -> bool:
     return len(close) == 1
 
 
-__all__ = ["ArticleNames", "canonical_speakers", "speaker_variants", "written_forms"]
+__all__ = ["ArticleNames", "canonical_speakers", "merge_spellings", "speaker_variants", "written_forms"]

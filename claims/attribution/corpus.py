@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Optional, Sequence
 
-from claims.attribution.canon import ArticleNames, canonical_speakers, speaker_variants
+from claims.attribution.canon import ArticleNames, canonical_speakers, merge_spellings, speaker_variants
 from claims.records import Article, Attribution, Sentence
 
 MEMO_KIND = "attribution"
@@ -59,7 +59,8 @@ def attribute_corpus_named(articles: Sequence[Article], sentences: Sequence[Sent
     """:func:`attribute_corpus` and, for each source's corpus-wide name, how the articles wrote it
     (``{"Luiz Inácio Lula da Silva": ["Lula", "le président brésilien"]}``)."""
     out, article_of, tables = attribute_articles(articles, sentences, attributor, memo, parses)
-    return canonical_speakers(out, article_of, tables), speaker_variants(tables)
+    named = canonical_speakers(out, article_of, tables)
+    return named, merge_spellings(speaker_variants(tables), named)
 
 
 def attribute_articles(articles: Sequence[Article], sentences: Sequence[Sentence], attributor=None,

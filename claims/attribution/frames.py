@@ -125,3 +125,15 @@ def topic_mentions(item, pronoun) -> list:
 
 __all__ = ["ATTRIBUTE", "colon_speaker", "licensed_by_attribute", "quoted_title", "relative_clause_source", "token_at",
            "topic_mentions"]
+
+
+# "Et d'ajouter : « … »": an infinitive of narration continues the last source
+_NARRATIVE_INFINITIVE = re.compile(r"\s*(?:Et|Puis|Avant)\s+d['’](\w+)\b", re.IGNORECASE)
+
+
+def narrative_infinitive(text: str, lexicon) -> Optional[str]:
+    """The reporting verb of an infinitive of narration opening ``text`` ("Et d'ajouter"), or None."""
+    m = _NARRATIVE_INFINITIVE.match(text)
+    if m is None or lexicon is None or m.group(1).lower() not in lexicon.needs:
+        return None
+    return m.group(1)

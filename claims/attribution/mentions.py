@@ -59,7 +59,8 @@ class MentionQueries:
         while before and before[-1] in ("le", "la", "les", "l", "un", "une"):
             before.pop()
         return bool(before) and before[-1] in ("de", "d", "à", "au", "aux", "en", "par", "pour",
-                                               "avec", "dans", "sur", "vers", "contre", "du", "des")
+                                               "avec", "dans", "sur", "vers", "contre", "du", "des",
+                                               "depuis", "chez")
 
     def _modifies_noun(self, item, mention: Mention) -> bool:
         """Tell whether a name only qualifies a noun ("la fille du défunt X"): no referent then."""

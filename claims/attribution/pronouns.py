@@ -43,7 +43,7 @@ def role_gender(role: str, lexicon) -> Optional[str]:
 
 def pronoun_gender(pronoun: str) -> str:
     low = pronoun.lower()
-    return "F" if low.startswith("elle") or low.endswith("ère") else "M"
+    return "F" if low.startswith(("elle", "celle", "cette")) or low.endswith("ère") else "M"
 
 
 class Referents:
@@ -54,12 +54,16 @@ class Referents:
         self.recent: list[str] = []  # salient: subjects and speakers
         self.named: list[str] = []  # every person named, in text order
         self.bodies: list[tuple[str, str]] = []  # bodies that were subjects, with their gender
+        self.clock = 0  # order of mention: a body made salient after a person wins "il"/"elle"
+        self.when: dict[str, int] = {}
 
     def add(self, person: Optional[str]) -> None:
         if person:
             if person in self.recent:
                 self.recent.remove(person)
             self.recent.append(person)
+            self.clock += 1
+            self.when[person] = self.clock
 
     @property
     def last(self) -> Optional[str]:
@@ -73,7 +77,8 @@ class Referents:
         """The last person named whom "ce dernier" / "cette dernière" can stand for."""
         return next((p for p in reversed(self.named) if self.compatible(p, pronoun)), None)
 
-    def add_body(self, body: Optional[str], text: str, morph_gender: Optional[str] = None) -> None:
+    def add_body(self, body: Optional[str], text: str, morph_gender: Optional[str] = None,
+                 speaker: bool = False) -> None:
         """A body that was a sentence's subject (``text``: the sentence up to its end), its gender from
         its article ("la BCE", "le ministère") or the parser's morphology ("l'institution")."""
         det = re.search(r"(?:^|\s)(la|le|les)\s+\S+(?:\s+\S+){0,6}$", text, re.IGNORECASE)
@@ -81,14 +86,28 @@ class Referents:
         gender = gender or {"Fem": "F", "Masc": "M"}.get(morph_gender or "")
         if body and gender:
             self.bodies.append((body, gender))
+            if speaker:  # a body that just spoke outranks the people named before it
+                self.clock += 1
+                self.when[body] = self.clock
 
     def resolve(self, pronoun: str) -> Optional[str]:
         """The most recent person a pronoun ("il", "elle") can stand for, else the last body of
         its gender ("La BCE a relevé ses taux. Elle indique que …")."""
         person = next((p for p in reversed(self.recent) if self.compatible(p, pronoun)), None)
-        if person is None and self.bodies and self.bodies[-1][1] == pronoun_gender(pronoun):
-            return self.bodies[-1][0]
+        if self.bodies and self.bodies[-1][1] == pronoun_gender(pronoun):
+            body = self.bodies[-1][0]
+            if person is None or self.when.get(body, 0) > self.when.get(person, 0):
+                return body
         return person
 
 
-__all__ = ["Referents", "feminine_titles", "pronoun_gender", "role_gender"]
+def body_gender(doc, mention) -> Optional[str]:
+    """The grammatical gender ("Fem"/"Masc") of a body mention, from its article or first noun."""
+    tokens = [t for t in doc if mention.start <= t.idx < mention.end]
+    for t in tokens[:2]:
+        if t.pos_ in ("DET", "NOUN", "PROPN") and len(t.morph.get("Gender")) == 1:
+            return t.morph.get("Gender")[0]
+    return None
+
+
+__all__ = ["Referents", "body_gender", "feminine_titles", "pronoun_gender", "role_gender"]

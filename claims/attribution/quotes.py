@@ -8,6 +8,7 @@ after a non-space and before a space or punctuation (so ``s'assurer`` and ``l'Ot
 
 from __future__ import annotations
 
+import re
 from typing import Iterator, NamedTuple, Optional
 
 # Opening mark -> closing marks it accepts. “ … » and « … ” both occur in the wild.
@@ -64,11 +65,30 @@ def find_quotes(text: str, start: int = 0, end: Optional[int] = None) -> Iterato
             mark, at = stack.pop()
             if not stack:
                 yield _span(text, at, i + 1, closed=True)
+        elif ch == '"' and not stack and _orphan_closer(text, i, start):
+            # 'Ces chiffres devraient augmenter", commentait X': the opening mark was lost in the
+            # scrape; the quotation runs from its paragraph's start
+            para = max(text.rfind("\n", start, i) + 1, start)
+            while para < i and text[para].isspace():
+                para += 1
+            yield QuoteSpan(para, i + 1, para, i, True)
         elif ch in _CLOSERS and (ch != "'" or _straight_single_opens(text, i)):
             stack.append((ch, i))
         i += 1
     if stack:
         yield _span(text, stack[0][1], end, closed=False)
+
+
+def _orphan_closer(text: str, i: int, start: int) -> bool:
+    """A straight double quote that can only close: after a letter or a full stop, before a comma
+    and a lower-case word (the incise of a reporting verb), no quote mark earlier in its paragraph."""
+    before = text[i - 1] if i > 0 else " "
+    if not (before.isalnum() or before in ".!?…"):
+        return False
+    if not re.match(r"\s*,\s*[a-zàâéèêîôûç]", text[i + 1:i + 6]):
+        return False
+    para = max(text.rfind("\n", start, i) + 1, start)
+    return not any(c in text[para:i] for c in '"«“')
 
 
 def _misused_opening(text: str, i: int) -> bool:

@@ -14,21 +14,23 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple, Optional, Sequence
 
-from claims.attribution.bodies import Bodies, body_mentions, ministry_case
+from claims.attribution.bodies import Bodies, body_mentions, ministry_case, vocabulary
 from claims.attribution.pronouns import role_gender
 from claims.french.cues import CueLexicon
 from claims.french.entities import Metonyms
-from claims.french.text import fold_name
+from claims.french.text import fold_french, fold_name
 
 _HONORIFIC = re.compile(r"^(?:(?:le|la)\s+)?(?:M\.|Mme|Mlle|MM\.|Me|Maître|Dr\.?|Pr\.?|docteur|professeur|"
-                        r"prince|princesse|cheikh|émir|roi|reine)\s+", re.IGNORECASE)
+                        r"prince|princesse|cheikh|sheikh|émir|roi|reine)\s+|^[Ll]['’]\s*(?=[A-ZÀ-Ý])", re.IGNORECASE)
 _HONORIFIC_NAME = re.compile(
     r"(?<![\w])(?:M\.|Mme|Mlle)\s+((?:[A-ZÀ-Ý][\w’'\-]+)(?:\s+[A-ZÀ-Ý][\w\-]+)?)"
-    r"|(?<![\w])(?:(?:[Ll]e|[Ll]a)\s+)?(?:Me|Maître|Dr\.?|Pr\.?|docteur|professeure?|prince|princesse|cheikh)\s+"
+    r"|(?<![\w])(?:(?:[Ll]e|[Ll]a)\s+)?(?:Me|Maître|Dr\.?|Pr\.?|docteur|professeure?|prince|princesse|cheikh|Sheikh)\s+"
     r"([A-ZÀ-Ý][\w’'\-]+(?:\s+(?:(?:ben|bin|al|el|de|da|van|von)\s+)?[A-ZÀ-Ý][\w’'\-]+){0,4})")
 _DROP_IN_ROLE = {"le", "la", "les", "l'", "l’", "un", "une", "son", "sa", "ses", "leur"}
 _ROLE_PREP = {"du": "de", "des": "de", "d'": "de", "d’": "de", "de": "de", "au": "à", "aux": "à"}
 _SUBJECT_PRONOUNS = {"il", "elle", "lui"}  # "lui" after "selon"
+_NOT_IN_ROLE = {"à", "dans", "devant", "lors", "pendant", "depuis", "avant", "après", "avec", "chez", "contre"}
+_PLACE_NOUNS = {"département", "pays", "région", "ville", "île", "archipel", "commune", "territoire"}
 _NAME_PARTICLES = {"de", "du", "des", "van", "von", "der", "den", "da", "di", "del", "ben", "bin", "al", "el"}
 
 
@@ -117,6 +119,10 @@ class ArticleContext:
         for start, end, canonical in reversed(self.metonyms.find(text)):
             text = text[:start] + canonical.lower() + text[end:]
         words = [_ROLE_PREP.get(w, w) for w in re.findall(r"[\w\-]+['’]?", text.lower())]
+        countries = vocabulary().countries
+        # "le ministre qatari" is "le ministre … du Qatar"; "le préfet du département": the article's place
+        words = [fold_french(countries[fold_french(w)][0]) if fold_french(w) in countries else w
+                 for w in words if w not in _PLACE_NOUNS]
         return " ".join([title_class.lower()] + [w for w in words if w not in _DROP_IN_ROLE]).strip()
 
     def add_role(self, role: str, person: str) -> None:
@@ -135,12 +141,15 @@ class ArticleContext:
                  if k.split(" ")[0] == title and set(rest.split()) <= set(k.split())]
         if len(set(close)) == 1:
             return close[0]
-        words = role.split()
+        words = re.sub(r"^[Ll]['’]\s*", "", role.strip()).split()  # "L’édile"
         written = ministry_case(" ".join(words[1:] if words and words[0].lower() in _DROP_IN_ROLE else words))
         first = written.split(" ")[0]
         if first[:1].isupper() and self.lexicon.title_class(first):
             written = written[:1].lower() + written[1:]  # "Ministre de l'Intérieur" starting a phrase
         self.open_roles[written] = role  # the corpus may tie it to a person (claims.attribution.canon)
+        gender = role_gender(role, self.lexicon)
+        if gender:  # "Le ministre de la Santé … Elle estime": "elle" is someone else
+            self.genders.setdefault(written, gender)
         return written
 
 
@@ -176,15 +185,35 @@ def _named_after_role(doc, context: ArticleContext, people) -> list[tuple[int, i
     return spans
 
 
+_APPOSED_PERSON = re.compile(r"(?:^|(?<=[,:;]\s))([A-ZÀ-Ý][a-zà-ÿ\-]+(?:\s+[A-ZÀ-Ý][a-zà-ÿ\-]+)?),\s+(?:un|une)\s+"
+                             r"(?:habitante?|témoin|rescapée?|survivante?|mère|père|voisine?|étudiante?|"
+                             r"employée?|retraitée?|sinistrée?|agricultrice|agriculteur|commerçante?|"
+                             r"infirmière|infirmier|médecin|enseignante?|militante?|bénévole|victime)\b")
+
+
+def _named_before_apposition(doc, context: ArticleContext, people) -> list[tuple[int, int]]:
+    """A first name set off by "…, un habitant de X," is a person whatever spaCy's label
+    ("Mounira, une habitante de Kawéni, a témoigné")."""
+    spans = []
+    for m in _APPOSED_PERSON.finditer(doc.text):
+        if any(s <= m.start(1) < e for s, e in people) or m.group(1) in context.metonyms.canonical:
+            continue
+        if any(e.label_ == "LOC" and e.start_char <= m.start(1) < e.end_char for e in doc.ents):
+            continue
+        spans.append((m.start(1), m.end(1)))
+    return spans
+
+
 def _person_spans(doc, context: ArticleContext) -> list[tuple[int, int]]:
     """Character spans of people's names in a parsed sentence."""
     spans = []
     for ent in doc.ents:
         if ent.label_ == "PER" and any(t.text[:1].isupper() for t in ent):
-            spans.append((ent.start_char, ent.end_char))
+            spans.append((ent.start_char, _hyphen_end(doc.text, ent.end_char)))
     for m in _HONORIFIC_NAME.finditer(doc.text):
         spans.append((m.start(), m.end()))
     spans.extend(_named_after_role(doc, context, spans))
+    spans.extend(_named_before_apposition(doc, context, spans))
     taken = [range(s, e) for s, e in spans]
     for token in doc:
         if context.is_known_surname(token.text) and not any(token.idx in r for r in taken):
@@ -195,6 +224,16 @@ def _person_spans(doc, context: ArticleContext) -> list[tuple[int, int]]:
                 start = doc[token.i - 1].idx
             spans.append((start, token.idx + len(token.text)))
     return spans
+
+
+def _hyphen_end(text: str, end: int) -> int:
+    """The end of a name the tagger cut before a hyphen ("Mohammed ben Abdelrahmane Al|-Thani") or an
+    Arabic particle ("… Abdulrahman | Al Thani")."""
+    while True:  # also "Sheikh Mohammed bin Abdulrahman | Al Thani": a particle and a capitalised word
+        m = re.match(r"-[A-ZÀ-Ý][\w’']+|\s+(?:Al|El|al|el|ben|bin|ibn)[\s\-][A-ZÀ-Ý][\w’'\-]+", text[end:])
+        if not m:
+            return end
+        end += m.end()
 
 
 def _extend_role(doc, start: int, end: int, people: Sequence[tuple[int, int]]) -> int:
@@ -209,6 +248,8 @@ def _extend_role(doc, start: int, end: int, people: Sequence[tuple[int, int]]) -
         glued = t.idx == last and t.text in ("-", "’", "'")  # "état-major", "l’armée"
         if not glued and (t.pos_ not in ("ADJ", "ADP", "DET", "NOUN", "PROPN") or t.is_punct):
             break
+        if t.pos_ == "ADP" and t.lower_ in _NOT_IN_ROLE:
+            break  # "le chef du gouvernement belge | à la presse": the role ends before "à"
         last = t.idx + len(t.text)
         previous_pos = t.pos_
     # a role does not end on a preposition or article ("ministre de la")
@@ -226,12 +267,12 @@ def learn_article(docs: Sequence, context: ArticleContext) -> None:
     for doc in docs:
         for ent in doc.ents:
             if ent.label_ == "PER":
-                context.add_name(ent.text)
+                context.add_name(doc.text[ent.start_char:_hyphen_end(doc.text, ent.end_char)])
         for m in _HONORIFIC_NAME.finditer(doc.text):
             context.add_name(m.group(1) or m.group(2))
             if m.group(1):  # "M. X", "Mme X"
                 context.genders.setdefault(clean_name(m.group(1)), "M" if m.group(0).startswith("M.") else "F")
-        for start, end in _named_after_role(doc, context, []):
+        for start, end in _named_after_role(doc, context, []) + _named_before_apposition(doc, context, []):
             context.add_name(doc.text[start:end])
     context.bodies.learn(doc.text for doc in docs)
     for doc in docs:
@@ -310,7 +351,10 @@ def find_mentions(doc, context: ArticleContext,
         role_end = _extend_role(doc, start, end, people)
         role = text[start:role_end]
         merged = False
-        for i, m in enumerate(mentions):
+        # "depuis Benghazi, le porte-parole du X, Taoufik Chokri": the name after the role first
+        order = sorted(range(len(mentions)), key=lambda k: mentions[k].start < role_end)
+        for i in order:
+            m = mentions[i]
             if m.kind != "person":
                 continue
             between_after = text[role_end:m.start] if m.start >= role_end else None
@@ -322,8 +366,18 @@ def find_mentions(doc, context: ArticleContext,
                 mentions[i] = Mention(min(start, m.start), max(role_end, m.end), "person", m.speaker)
                 merged = True
                 break
-        if not merged:
+        if not merged and not re.match(r"(?:un|une)\s", role, re.IGNORECASE):
+            # "un responsable informé", "une porte-parole": anonymous, no source
             mentions.append(Mention(start, role_end, "role", context.role_speaker(role)))
+    for i, m in enumerate(mentions):  # "Le Premier ministre et ministre des Affaires étrangères, X": one person
+        if m.kind != "role":
+            continue
+        nxt = next((n for n in mentions if n.kind == "person" and n.start > m.end
+                    and re.fullmatch(r"\s+et\s+", text[m.end:n.start])), None)
+        if nxt is not None and text[nxt.start:nxt.start + 1].islower():
+            mentions[mentions.index(nxt)] = Mention(m.start, nxt.end, "person", nxt.speaker)
+            mentions[i] = Mention(m.start, m.start, "role", None)
+    mentions = [m for m in mentions if m.end > m.start]
     for start, end, canonical in context.metonyms.find(text):
         mentions.append(Mention(start, end, "body", canonical))
     for start, end, kind, speaker in body_mentions(doc, context.bodies, context.is_person):
@@ -332,7 +386,7 @@ def find_mentions(doc, context: ArticleContext,
     for token in doc:
         if token.lower_ in _SUBJECT_PRONOUNS and token.pos_ == "PRON":
             mentions.append(Mention(token.idx, token.idx + len(token.text), "pronoun", None))
-    for m in re.finditer(r"(?<![\w])(?:[Cc]e|[Cc]ette)\s+derni(?:er|ère)(?![\w])", text):  # "cette dernière"
+    for m in re.finditer(r"(?<![\w])(?:(?:[Cc]e|[Cc]ette)\s+derni(?:er|ère)|[Cc]elui-ci|[Cc]elle-ci)(?![\w])", text):
         mentions.append(Mention(m.start(), m.end(), "pronoun", None))
     # overlapping mentions: the earliest, then the longest, wins ("le chef de l'OTAN" over "OTAN")
     mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))

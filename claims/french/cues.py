@@ -219,6 +219,13 @@ class CueLexicon:
             return
 
 
+_INCISE = re.compile(r"\s*,\s[^,.;:«»“”\"]{1,60},")
+# nouns and number words that make a verb's object a figure (the "FIGURE" need)
+_FIGURE_WORDS = {"bilan", "nombre", "chiffre", "décompte", "total", "deux", "trois", "quatre", "cinq",
+                 "six", "sept", "huit", "neuf", "dix", "douze", "quinze", "vingt", "cent", "mille",
+                 "centaines", "milliers", "dizaines", "millions", "milliards"}
+
+
 def cue_is_postposed(text: str, cue: CueMatch) -> bool:
     """Tell whether a cue follows the words it reports: inverted, or after a comma or closing quote."""
     if cue.clitic:
@@ -231,7 +238,11 @@ def cue_is_licensed(text: str, cue: CueMatch, quote_starts: Sequence[int]) -> bo
     """Tell whether a verb that only reports with some complement has one here (see ``needs``)."""
     if not cue.needs or cue.kind == "marker":
         return True
-    clause = re.split(r"[,;:.!?]", text[cue.end:], maxsplit=1)[0]
+    after = text[cue.end:]
+    incise = _INCISE.match(after)  # "a rapporté, samedi dans la soirée, qu'au moins …"
+    if incise:
+        after = after[incise.end():]
+    clause = re.split(r"[,;:.!?]", after, maxsplit=1)[0]
     if any(w.lower() in (n[1:] for n in cue.needs if n.startswith("-"))
            for w in re.findall(r"\w+['’]?", clause)[:10]):
         return False  # "a condamné X à cinq ans": a sentence, not a report
@@ -239,7 +250,6 @@ def cue_is_licensed(text: str, cue: CueMatch, quote_starts: Sequence[int]) -> bo
         return True
     if "INCISE" in cue.needs and cue_is_postposed(text, cue):
         return True
-    after = text[cue.end:]
     if "QUOTE" in cue.needs:
         head = re.match(r"\s*(?:[^\s«“‘'\"]+\s+){0,2}", after)
         window = cue.end + (head.end() if head else 0)
@@ -248,7 +258,9 @@ def cue_is_licensed(text: str, cue: CueMatch, quote_starts: Sequence[int]) -> bo
     clause = re.split(r"[,;:.!?]", after, maxsplit=1)[0]  # the complement ends at punctuation
     words = [w.lower() for w in re.findall(r"\w+['’]?", clause)[:6]]
     words = [w[:-1] + "e" if w.endswith(("'", "’")) else w for w in words]  # qu' -> que, d' -> de
-    return any(n in words for n in cue.needs if n not in ("INCISE", "QUOTE"))
+    if "FIGURE" in cue.needs and any(w[:1].isdigit() or w in _FIGURE_WORDS for w in words):
+        return True  # "évoque 3 252 morts", "avance un bilan plus lourd": a figure is reported
+    return any(n in words for n in cue.needs if n not in ("INCISE", "QUOTE", "FIGURE"))
 
 
 @lru_cache(maxsize=None)
