@@ -98,3 +98,19 @@ def test_clauses_need_an_encoder_and_a_valid_weight():
         ClauseScorer().fit(texts, np.ones((1, 3), np.float32))
     with pytest.raises(ValueError):
         ClauseScorer(lexical_weight=-1).fit(texts, np.ones((1, 3), np.float32), BagEncoder())
+
+
+def test_figure_bonus_lifts_pairs_that_agree_on_a_figure_only():
+    texts = ["Le séisme a fait au moins 296 morts, selon le ministère.",
+             "Les autorités font état de 296 morts dans la nuit.",
+             "Les autorités font état de 632 morts dans la nuit.",
+             "Les secours poursuivent leurs recherches dans la nuit."]
+    vectors = np.eye(4, dtype=np.float32)
+    plain = ClauseScorer(lexical_weight=0.5, clauses=False).fit(texts, vectors)
+    bonus = ClauseScorer(lexical_weight=0.5, clauses=False, figure_bonus=0.1).fit(texts, vectors)
+    i, j = np.array([0, 0, 0, 1]), np.array([1, 2, 3, 3])
+    lift = bonus(i, j) - plain(i, j)
+    assert np.allclose(lift, [0.1, 0.0, 0.0, 0.0])  # 296 / 296 agree; 296 / 632 disagree; no figure
+    assert np.allclose(bonus(j, i), bonus(i, j))
+    with pytest.raises(ValueError):
+        ClauseScorer(figure_bonus=-0.1).fit(texts, vectors)

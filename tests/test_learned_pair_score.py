@@ -60,6 +60,7 @@ def test_weights_file_is_plain_json_for_the_default_model():
     table = json.loads(raw)
     entry = read_weights("e5-small")
     assert entry == table["models"]["e5-small"]
+    assert read_weights("e5-small-onnx") == entry  # the default model gives e5-small's vectors
     assert entry["features"] == list(FEATURE_NAMES)
     assert model_entry("e5-small").threshold("learned") is not None
 

@@ -29,13 +29,22 @@ def _read(path: str) -> dict:
 
 
 def read_weights(model: str, path: Optional[Path] = None) -> dict:
-    """The fitted weights for ``model``.
+    """The fitted weights for ``model``, or for the model whose calibration it shares
+    (``e5-small-onnx`` gives e5-small's vectors, so it reads e5-small's weights).
 
     Raises:
         ValueError: no weights for this model, or weights that do not fit the features.
     """
     table = _read(str(path or WEIGHTS_FILE))
     entry = table.get("models", {}).get(model)
+    if entry is None:
+        from claims.models import model_entry
+
+        try:
+            shared = model_entry(model).calibration
+        except ValueError:
+            shared = None
+        entry = table.get("models", {}).get(shared) if shared else None
     if entry is None:
         raise ValueError(f"no learned pair-scorer weights for model {model!r} (have: "
                          f"{', '.join(table.get('models', {})) or 'none'}); fit them with "
