@@ -137,7 +137,7 @@ def run_one(engine: str, n: int, model: str, cpus: int) -> dict:
         out.update(ray_seconds={k: round(v, 1) for k, v in report.seconds.items()}, cpus=cpus,
                    partitions=len(report.written), failed=sorted(report.failed), cell_tasks=report.cell_tasks,
                    shipped_mb=round(report.shipped_bytes / 2**20, 1), returned_pairs=report.returned_pairs,
-                   parquet_mb=round(sum(p.stat().st_size for p in report.work_dir.glob("*.parquet")) / 2**20, 1))
+                   parquet_mb=round(sum(p.stat().st_size for p in report.work_dir.rglob("*.parquet")) / 2**20, 1))
     return out
 
 
@@ -170,15 +170,16 @@ def run_search(n: int, cpus: int) -> dict:
 def sizing(ray_row: dict, search_row: Optional[dict] = None, hours: float = 1.0) -> list[dict]:
     """CPUs, index memory per worker and network volume for 10^7 and 10^8 sentences.
 
-    From the Ray run: the per-CPU rate of the per-article stages (partitions phase, all CPUs
-    busy), the driver's rate (analyze phase: search, grouping, stance, comparison), bytes
+    From the Ray run: the per-CPU rate of the per-article stages (partitions and encode
+    phases, all CPUs busy), the driver's rate (analyze phase: search, grouping, stance, comparison), bytes
     per sentence of the Parquet partitions. From the search alone (``search_row``, else the
     Ray run when its search ran as cell tasks): vector bytes shipped to cell tasks and pairs
     sent back per vector; without either, 3 vector copies (own round, then members and
     probing rows) and 70 pairs.
     """
     n, cpus = ray_row["sentences"], ray_row["cpus"]
-    per_cpu = n / (ray_row["ray_seconds"]["partitions"] * cpus)  # sentences / CPU-second
+    busy = ray_row["ray_seconds"]["partitions"] + ray_row["ray_seconds"].get("encode", 0.0)
+    per_cpu = n / (busy * cpus)  # sentences / CPU-second
     driver = n / max(ray_row["ray_seconds"]["analyze"], 1e-9)  # sentences / second on the driver
     parquet = ray_row["parquet_mb"] * 2**20 / n
     vector_bytes = 4 * ray_row["dim"]

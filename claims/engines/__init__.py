@@ -30,7 +30,7 @@ def run_engine(engine: str, inputs, settings=None, *, address: Optional[str] = N
         address: the Ray cluster to use (ray only; None starts a local Ray).
         progress: ``progress(total)`` returns a callback advanced as sentences are encoded
             (local) or as partitions' articles are done (ray).
-        **options: engine options (ray: ``work_dir``, ``partition_articles``, ``num_cpus``,
+        **options: engine options (ray: ``work_dir``, ``partition_articles``, ``chunk_sentences``, ``num_cpus``,
             ``index_options``; local: ``index``).
 
     Returns:

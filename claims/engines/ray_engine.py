@@ -36,7 +36,7 @@ from typing import Iterator, Optional
 import numpy as np
 
 from claims.engines import partitions as parts_io
-from claims.engines.batches import chunk_bounds, length_order
+from claims.engines.batches import BATCH_SIZE, CHUNK_BATCHES, chunk_bounds, length_order
 from claims.engines.stages import CRASH_ENV, FAIL_ENV, EncodeChunks, articles_to_json, prepare_partition
 
 ENCODER_ACTORS_MAX = None  # default: one encoder actor per CPU of the cluster
@@ -179,8 +179,10 @@ def run_partitions(todo: list[parts_io.Partition], work_dir: Path, settings, rep
             report.written.append(p.name)
 
 
-def encode_chunks(texts: list[str], work_dir: Path, settings, report: RayReport, progress=None):
-    """The vectors of the sorted distinct ``texts``, encoded chunk by chunk on the actor pool.
+def encode_chunks(texts: list[str], work_dir: Path, settings, report: RayReport, progress=None,
+                  per_chunk: int = BATCH_SIZE * CHUNK_BATCHES):
+    """The vectors of the sorted distinct ``texts``, encoded chunk by chunk (``per_chunk``
+    sentences, whole batches) on the actor pool; chunks already on disk are read back.
 
     Returns ``(vectors, failed)``: vectors with rows of failed chunks left zero, and
     chunk name -> reason for the chunks that failed.
@@ -188,7 +190,7 @@ def encode_chunks(texts: list[str], work_dir: Path, settings, report: RayReport,
     import ray
     import ray.data
 
-    bounds = chunk_bounds(len(texts))
+    bounds = chunk_bounds(len(texts), per_chunk)
     keys = [parts_io.chunk_key(settings.model.cache_key, texts[a:b]) for a, b in bounds]
     names = [f"chunk-{k:05d}" for k in range(len(bounds))]
     todo = [k for k, key in enumerate(keys) if not parts_io.chunk_path(work_dir, key).exists()]
@@ -223,7 +225,8 @@ def encode_chunks(texts: list[str], work_dir: Path, settings, report: RayReport,
 
 def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=None,
                    partition_articles: int = parts_io.DEFAULT_PARTITION_ARTICLES,
-                   num_cpus: Optional[int] = None, index_options: Optional[dict] = None, progress=None):
+                   num_cpus: Optional[int] = None, index_options: Optional[dict] = None, progress=None,
+                   chunk_sentences: int = BATCH_SIZE * CHUNK_BATCHES):
     """Analyse ``inputs`` with the Ray engine; returns ``(Analysis, RayReport)``.
 
     Args:
@@ -233,6 +236,7 @@ def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=
         work_dir: the folder of the partition files (on a cluster, one every node sees);
             default: under the cache folder, one per corpus and settings.
         partition_articles: articles per partition.
+        chunk_sentences: sentences per encoding chunk given to an actor (whole batches).
         num_cpus: CPUs of the local Ray (default: the machine's cores).
         index_options: parameters of the :class:`~claims.engines.cell_search.RayCellIndex`.
         progress: ``progress(total)`` returns a callback advanced by the articles of each
@@ -269,9 +273,9 @@ def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=
         data = {p.name: parts_io.read_partition(parts_io.partition_path(work_dir, p.name))
                 for p in plan if p.name not in report.failed}
         ordered, _ = length_order([s.text for d in data.values() for s in d.sentences])
-        vectors, failed_chunks = encode_chunks(ordered, work_dir, settings, report, progress)
+        vectors, failed_chunks = encode_chunks(ordered, work_dir, settings, report, progress, chunk_sentences)
         if failed_chunks:
-            _drop_partitions_of(failed_chunks, ordered, data, report)
+            _drop_partitions_of(failed_chunks, chunk_bounds(len(ordered), chunk_sentences), ordered, data, report)
         report.seconds["encode"] = time.perf_counter() - clock
         kept = [p for p in plan if p.name in data]
         if not kept:
@@ -290,9 +294,9 @@ def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=
     return analysis, report
 
 
-def _drop_partitions_of(failed_chunks: dict, ordered: list[str], data: dict, report: RayReport) -> None:
+def _drop_partitions_of(failed_chunks: dict, bounds: list, ordered: list[str], data: dict,
+                        report: RayReport) -> None:
     """Leave out the partitions holding a sentence of a failed chunk, naming the chunk."""
-    bounds = chunk_bounds(len(ordered))
     lost = {}
     for k, (a, b) in enumerate(bounds):
         name = f"chunk-{k:05d}"
