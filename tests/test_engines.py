@@ -147,6 +147,8 @@ def test_failed_partition_is_named_and_a_rerun_resumes(ray_cluster, settings, ge
     whole, rerun = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=40)
     assert rerun.written == [names[1]] and sorted(rerun.reused) == [names[0], names[2]]
     assert groups_of(whole) == groups_of(analyze(articles, settings=settings))
+    # the first run's vector chunks (other sentences, so other batches) are removed once unused
+    assert len(list((tmp_path / "vectors").glob("*.parquet"))) == rerun.chunks + rerun.chunks_reused
 
     again, third = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=40)
     assert third.written == [] and third.chunks == 0 and third.chunks_reused > 0  # nothing is redone

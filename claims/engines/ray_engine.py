@@ -216,6 +216,11 @@ def encode_chunks(texts: list[str], work_dir: Path, settings, report: RayReport,
             reason = done.get(names[k], "its worker failed past Ray's retries")
             if reason:
                 failed[names[k]] = reason
+    if not failed:  # chunks of earlier corpora or failed runs are never read again
+        used = {parts_io.chunk_path(work_dir, key) for key in keys}
+        for path in parts_io.chunk_path(work_dir, "x").parent.glob("vectors-*.parquet"):
+            if path not in used:
+                path.unlink(missing_ok=True)
     vectors = np.zeros((len(texts), settings.model.dim), np.float32)
     for k, ((a, b), key) in enumerate(zip(bounds, keys)):
         if names[k] not in failed:
