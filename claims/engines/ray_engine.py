@@ -245,7 +245,7 @@ def analyze_on_ray(inputs, settings, *, address: Optional[str] = None, work_dir=
         num_cpus: CPUs of the local Ray (default: the machine's cores).
         index_options: parameters of the :class:`~claims.engines.cell_search.RayCellIndex`.
         progress: ``progress(total)`` returns a callback advanced by the articles of each
-            partition done.
+            partition done, then (a second call) by the sentences of each chunk encoded.
 
     Raises:
         RayEngineError: when no partition could be processed.
