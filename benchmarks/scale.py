@@ -25,12 +25,14 @@ import hashlib
 import json
 import os
 import resource
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from typing import Optional
 
-from benchmarks.machine import REPO, describe, machine, run_isolated
+from benchmarks.machine import REPO, describe, machine
 
 RESULTS = REPO / "benchmarks" / "results" / "scale.json"
 BOUND = 6 * 3600.0  # seconds one engine run may take
@@ -56,6 +58,54 @@ def corpus(n: int, news_base: bool):
     return articles
 
 
+def run_child(args: list[str], bound: float) -> dict:
+    """``python -m benchmarks.scale args`` in a fresh process whose progress lines reach our stderr;
+    the JSON object on its last stdout line, ``{"timeout": bound}`` or ``{"error": ...}``."""
+    cmd = [sys.executable, "-m", "benchmarks.scale", *args]
+    try:
+        done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, timeout=bound, cwd=REPO)
+    except subprocess.TimeoutExpired:
+        return {"timeout": bound}
+    if done.returncode != 0 or not done.stdout.strip():
+        return {"error": f"exit code {done.returncode} (its stderr above)"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class Heartbeat:
+    """A progress line on stderr every ``every`` seconds: elapsed time, work counted, load average."""
+
+    def __init__(self, label: str, every: float = 60.0):
+        self.label, self.every, self.done, self.total = label, every, 0, 0
+        self.start = time.perf_counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self.line("done")
+
+    def factory(self, total: int):
+        """The ``progress(total)`` the engines take: counts what they report done."""
+        self.total, self.done = total, 0
+
+        def advance(k: int) -> None:
+            self.done += k
+
+        return advance
+
+    def line(self, what: str = "") -> None:
+        print(f"[{self.label}] {time.perf_counter() - self.start:7.0f} s, {self.done:,}/{self.total:,} "
+              f"{what}, load {os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            self.line()
+
+
 def run_one(engine: str, n: int, model: str, cpus: int) -> dict:
     """One engine on one corpus, in this process; the JSON line the parent reads."""
     from claims.engines import run_engine
@@ -68,8 +118,12 @@ def run_one(engine: str, n: int, model: str, cpus: int) -> dict:
     options = {}
     if engine == "ray":
         options = {"work_dir": tempfile.mkdtemp(prefix="claims-scale-"), "num_cpus": cpus}
+    load_before = round(os.getloadavg()[0], 2)
+    unit = "articles in partitions done" if engine == "ray" else "sentences encoded"
     start = time.perf_counter()
-    analysis, report = run_engine(engine, articles, settings, **options)
+    with Heartbeat(f"{engine} {sentences:,}") as beat:
+        beat.line(f"{unit} (started)")
+        analysis, report = run_engine(engine, articles, settings, progress=beat.factory, **options)
     seconds = time.perf_counter() - start
     groups = [[m.row for m in g.mentions] for g in analysis.groups]
     out = {"engine": engine, "sentences": sentences, "articles": len(articles), "seconds": round(seconds, 1),
@@ -77,12 +131,13 @@ def run_one(engine: str, n: int, model: str, cpus: int) -> dict:
            "groups_digest": hashlib.sha256(json.dumps(groups).encode()).hexdigest()[:16],
            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
            "stages": {t.stage: round(t.seconds, 1) for t in analysis.timings},
-           "dim": int(analysis.embeddings.shape[1]), "load_avg_1m": round(os.getloadavg()[0], 2)}
+           "dim": int(analysis.embeddings.shape[1]), "load_before_1m": load_before,
+           "load_avg_1m": round(os.getloadavg()[0], 2)}
     if report is not None:
         out.update(ray_seconds={k: round(v, 1) for k, v in report.seconds.items()}, cpus=cpus,
                    partitions=len(report.written), failed=sorted(report.failed), cell_tasks=report.cell_tasks,
                    shipped_mb=round(report.shipped_bytes / 2**20, 1), returned_pairs=report.returned_pairs,
-                   parquet_mb=round(sum(p.stat().st_size for p in report.work_dir.glob("*.parquet")) / 2**20, 1))
+                   parquet_mb=round(sum(p.stat().st_size for p in report.work_dir.rglob("*.parquet")) / 2**20, 1))
     return out
 
 
@@ -115,15 +170,16 @@ def run_search(n: int, cpus: int) -> dict:
 def sizing(ray_row: dict, search_row: Optional[dict] = None, hours: float = 1.0) -> list[dict]:
     """CPUs, index memory per worker and network volume for 10^7 and 10^8 sentences.
 
-    From the Ray run: the per-CPU rate of the per-article stages (partitions phase, all CPUs
-    busy), the driver's rate (analyze phase: search, grouping, stance, comparison), bytes
+    From the Ray run: the per-CPU rate of the per-article stages (partitions and encode
+    phases, all CPUs busy), the driver's rate (analyze phase: search, grouping, stance, comparison), bytes
     per sentence of the Parquet partitions. From the search alone (``search_row``, else the
     Ray run when its search ran as cell tasks): vector bytes shipped to cell tasks and pairs
     sent back per vector; without either, 3 vector copies (own round, then members and
     probing rows) and 70 pairs.
     """
     n, cpus = ray_row["sentences"], ray_row["cpus"]
-    per_cpu = n / (ray_row["ray_seconds"]["partitions"] * cpus)  # sentences / CPU-second
+    busy = ray_row["ray_seconds"]["partitions"] + ray_row["ray_seconds"].get("encode", 0.0)
+    per_cpu = n / (busy * cpus)  # sentences / CPU-second
     driver = n / max(ray_row["ray_seconds"]["analyze"], 1e-9)  # sentences / second on the driver
     parquet = ray_row["parquet_mb"] * 2**20 / n
     vector_bytes = 4 * ray_row["dim"]
@@ -170,12 +226,12 @@ def main() -> int:
     info = machine()
     print(f"machine: {describe(info)}; model {model}; Ray on {args.cpus} CPUs")
     print(f"{'sentences':>10}{'engine':>8}{'seconds':>9}{'sent/s':>8}{'peak MB':>9}{'groups':>8}  "
-          f"{'load':>5}  notes")
+          f"{'load':>11}  notes")
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         pair = {}
         for engine in ("local", "ray"):
-            row = run_isolated("benchmarks.scale", ["--one", engine, str(size), "--model", model,
+            row = run_child(["--one", engine, str(size), "--model", model,
                                                     "--cpus", str(args.cpus)], BOUND)
             row.setdefault("engine", engine)
             pair[engine] = row
@@ -192,9 +248,9 @@ def main() -> int:
                          f"phases {row['ray_seconds']}; {row['cell_tasks']} cell tasks, "
                          f"{row['shipped_mb']} MB shipped, Parquet {row['parquet_mb']} MB")
             print(f"{row['sentences']:>10}{engine:>8}{row['seconds']:>9}{row['per_second']:>8}{row['peak_mb']:>9}"
-                  f"{row['groups']:>8}  {row['load_avg_1m']:>5}  {notes}", flush=True)
+                  f"{row['groups']:>8}  {row.get('load_before_1m', '?'):>5}-{row['load_avg_1m']:<5}  {notes}", flush=True)
     for size in (int(s) for s in args.search.split(",") if s):
-        row = run_isolated("benchmarks.scale", ["--one", "search", str(size), "--cpus", str(args.cpus)], BOUND)
+        row = run_child(["--one", "search", str(size), "--cpus", str(args.cpus)], BOUND)
         results.append(row)
         print(f"search alone at {size:,} vectors: {row}", flush=True)
     plan = []

@@ -212,7 +212,9 @@ def _encoder_for(model: Union[str, Encoder], entry: ModelEntry, cache: bool) -> 
 def _embeddings_of(texts: list[str], encoder: Encoder, given: Optional[np.ndarray],
                    progress: Optional[ProgressFactory]) -> np.ndarray:
     if given is None:
-        return encoder.encode(texts, progress=progress(len(texts)) if progress else None)
+        from claims.engines.batches import encode_in_length_order  # the Ray engine's batches too
+
+        return encode_in_length_order(encoder, texts, progress)
     given = np.asarray(given, dtype=np.float32)
     if given.ndim != 2 or len(given) != len(texts):
         raise ValueError(f"embeddings must have one row per sentence: {len(texts)} sentences, "

@@ -1,8 +1,10 @@
 """The Ray engine gives the local engine's analysis; its faults are reported and resumed.
 
-One Ray session on 2 CPUs for the module (starting Ray costs seconds). The encoder, the
-spaCy parses and the vectors come from the suite's caches, so the second engine to see a
-sentence does not encode it again; the comparison is of results, not of speed
+One Ray session on 2 CPUs for the module (starting Ray costs seconds). Most tests take the
+encoder, the spaCy parses and the vectors from the suite's caches, so the second engine to
+see a sentence does not encode it again. The tests of batching turn the caches off, so both
+engines encode every sentence: the int8 encoder's vectors depend on their batch mates, and
+only the same batches give the same groups. The comparison is of results, not of speed
 (``python -m benchmarks.scale`` measures that).
 """
 
@@ -15,7 +17,7 @@ import pytest
 
 from claims.evaluation.data import EvalDataMissing
 from claims.evaluation.generated import generated_articles
-from claims.ingest import resolve_articles
+from claims.ingest import resolve_articles, split_corpus
 from claims.pipeline import analyze
 from claims.settings import resolve_settings
 from embeddings.index import VectorIndex
@@ -26,6 +28,7 @@ pytest.importorskip("ray.data")
 from claims.engines import run_engine  # noqa: E402
 from claims.engines.partitions import plan_partitions  # noqa: E402
 from claims.engines.stages import CRASH_ENV, FAIL_ENV  # noqa: E402
+from claims.models import DEFAULT_MODEL  # noqa: E402
 
 SMALL_EXACT = 100  # the neighbour search runs cell by cell above this many vectors
 
@@ -101,6 +104,34 @@ def test_generated_articles_same_groups_with_cell_tasks(ray_cluster, settings, g
     assert_same_rows(remote, local)
 
 
+@pytest.mark.parametrize("model", [DEFAULT_MODEL, "e5-small-int8"])
+def test_same_batches_same_groups_with_every_sentence_encoded(ray_cluster, model, tmp_path):
+    """Caches off: both engines encode every sentence, the Ray one in chunks on its actors."""
+    try:
+        articles = generated_articles(900, per_article=4, paired_share=0.3, seed=5)  # 225 articles
+    except EvalDataMissing as exc:
+        pytest.skip(f"STS-B-fr not available: {exc}")
+    settings = resolve_settings(model, cache=False)
+    for name, corpus in (("seeds", resolve_articles(["seeds/"])), ("generated", articles)):
+        local = analyze(corpus, settings=settings, index=VectorIndex(exact_max=SMALL_EXACT))
+        remote, report = run_engine("ray", corpus, settings, work_dir=tmp_path / name, partition_articles=40,
+                                    chunk_sentences=128, index_options={"exact_max": SMALL_EXACT})
+        assert report.failed == {} and report.chunks >= (1 if name == "seeds" else 5), name
+        assert local.groups and groups_of(remote) == groups_of(local), name
+        assert np.allclose(remote.embeddings, local.embeddings, atol=1e-6), name
+
+
+def test_int8_vectors_depend_on_batch_mates():
+    """Why the engines must batch alike: with int8, the batches around a sentence move its vector."""
+    from claims.models import get_encoder
+
+    encoder = get_encoder("e5-small-int8")
+    texts = [s.text for s in split_corpus(resolve_articles(["seeds/"]))][:64]
+    together = encoder.encode(texts, batch_size=64)
+    apart = np.concatenate([encoder.encode(texts[:20], batch_size=64), encoder.encode(texts[20:], batch_size=64)])
+    assert np.abs(together - apart).max() > 1e-4
+
+
 def test_failed_partition_is_named_and_a_rerun_resumes(ray_cluster, settings, generated, tmp_path, monkeypatch):
     articles = generated[:120]
     names = [p.name for p in plan_partitions(articles, 40, "")]
@@ -116,6 +147,31 @@ def test_failed_partition_is_named_and_a_rerun_resumes(ray_cluster, settings, ge
     whole, rerun = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=40)
     assert rerun.written == [names[1]] and sorted(rerun.reused) == [names[0], names[2]]
     assert groups_of(whole) == groups_of(analyze(articles, settings=settings))
+    # the first run's vector chunks (other sentences, so other batches) are removed once unused
+    assert len(list((tmp_path / "vectors").glob("*.parquet"))) == rerun.chunks + rerun.chunks_reused
+
+    again, third = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=40)
+    assert third.written == [] and third.chunks == 0 and third.chunks_reused > 0  # nothing is redone
+    assert groups_of(again) == groups_of(whole)
+
+
+def test_failed_encoding_chunk_drops_only_its_partitions(ray_cluster, settings, generated, tmp_path, monkeypatch):
+    articles = generated[:120]
+    monkeypatch.setenv(FAIL_ENV, "chunk-00001")
+    partial, report = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=4,
+                                 chunk_sentences=32)
+    lost = sorted(report.failed)
+    assert lost and len(lost) < 30  # the partitions holding one of its 32 sentences, not the others
+    assert all("encoding chunk-00001 failed" in report.failed[name] for name in lost)
+    assert all(name in report.summary() for name in lost)
+    assert report.chunks > 3 and partial.rows
+    gone = {a.id for k, a in enumerate(articles) if f"part-{k // 4:05d}" in report.failed}
+    assert not any(r.sentence.article in gone for r in partial.rows)
+    monkeypatch.delenv(FAIL_ENV)
+    whole, rerun = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=4,
+                              chunk_sentences=32)
+    assert rerun.failed == {} and rerun.chunks == 1 and rerun.chunks_reused == report.chunks - 1
+    assert groups_of(whole) == groups_of(analyze(articles, settings=settings))
 
 
 def test_worker_dying_mid_task_is_retried(ray_cluster, settings, generated, tmp_path, monkeypatch):
@@ -124,6 +180,16 @@ def test_worker_dying_mid_task_is_retried(ray_cluster, settings, generated, tmp_
     _, report = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=40)
     assert (tmp_path / ".part-00000.crashed").exists()  # the worker did die once
     assert report.failed == {} and sorted(report.written) == ["part-00000", "part-00001"]
+
+
+def test_encoder_actor_dying_mid_chunk_is_restarted(ray_cluster, settings, generated, tmp_path, monkeypatch):
+    articles = generated[:80]
+    monkeypatch.setenv(CRASH_ENV, "chunk-00000")
+    remote, report = run_engine("ray", articles, settings, work_dir=tmp_path, partition_articles=40,
+                                chunk_sentences=64)
+    assert (tmp_path / ".chunk-00000.crashed").exists()  # the actor did die once
+    assert report.failed == {} and report.chunks > 1
+    assert groups_of(remote) == groups_of(analyze(articles, settings=settings))
 
 
 def test_unknown_engine_and_address_for_local_are_refused(settings):

@@ -29,8 +29,8 @@ def run_engine(engine: str, inputs, settings=None, *, address: Optional[str] = N
         settings: resolved settings; default: the default model and options.
         address: the Ray cluster to use (ray only; None starts a local Ray).
         progress: ``progress(total)`` returns a callback advanced as sentences are encoded
-            (local) or as partitions' articles are done (ray).
-        **options: engine options (ray: ``work_dir``, ``partition_articles``, ``num_cpus``,
+            (local) or as partitions' articles are done, then chunks encoded (ray).
+        **options: engine options (ray: ``work_dir``, ``partition_articles``, ``chunk_sentences``, ``num_cpus``,
             ``index_options``; local: ``index``).
 
     Returns:

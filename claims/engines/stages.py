@@ -1,17 +1,18 @@
-"""The per-article stages of one partition, as they run on a Ray worker.
+"""The stages of the Ray engine, as they run on Ray workers.
 
-:func:`prepare_partition` (a Ray Data task) splits the partition's articles into
-sentences, attributes them article by article and works out the pair guard's entity
-roles, with one parse per sentence shared by both. :class:`EncodePartitions` (a Ray Data
-actor: each one loads the encoder once) encodes the sentences and writes the partition's
-Parquet file. Each stage calls the same functions as the local pipeline, so a partition's
-output is the local pipeline's output for those articles.
+:func:`prepare_partition` (a Ray Data task) splits a partition's articles into sentences,
+attributes them article by article and works out the pair guard's entity roles, with one
+parse per sentence shared by both, and writes the partition's Parquet file.
+:class:`EncodeChunks` (a Ray Data actor: each one loads the encoder once) encodes chunks of
+the corpus's sentences in the local engine's batches (:mod:`claims.engines.batches`) and
+writes each chunk's vectors. Each stage calls the same functions as the local pipeline, so
+the output is the local pipeline's output.
 
-An error inside a partition is caught and travels with the row, so the partition is
+An error inside a partition or a chunk is caught and travels with the row, so it is
 reported by name and the others go on; a worker that dies is retried by Ray. Two
 environment variables inject faults for tests: ``CLAIMS_RAY_FAIL_PARTITIONS`` (partition
-names, comma-separated, that raise) and ``CLAIMS_RAY_CRASH_ONCE`` (a partition whose
-worker process dies the first time it runs, marked by a file in the work folder).
+or chunk names, comma-separated, that raise) and ``CLAIMS_RAY_CRASH_ONCE`` (a partition or
+chunk whose worker process dies the first time it runs, marked by a file in the work folder).
 """
 
 from __future__ import annotations
@@ -53,12 +54,16 @@ def _inject_faults(name: str, work_dir: str, faults: dict) -> None:
 
 
 def prepare_partition(row: dict) -> dict:
-    """Sentences, attributions and guard roles of one partition (a row of the plan)."""
-    out = {"name": row["name"], "input_hash": row["input_hash"], "error": "", "records": ""}
+    """Sentences, attributions and guard roles of one partition (a row of the plan), written
+    to its Parquet file; returns its name, the error if any, and its number of sentences."""
+    from claims.engines.partitions import write_partition
+
+    out = {"name": row["name"], "error": "", "sentences": 0}
     try:
         _inject_faults(row["name"], row["work_dir"], json.loads(row["faults"]))
-        out["records"] = json.dumps(_records(articles_from_json(row["articles"]), row["attribution"],
-                                             row["guards"], row["cache"]), ensure_ascii=False)
+        records = _records(articles_from_json(row["articles"]), row["attribution"], row["guards"], row["cache"])
+        write_partition(Path(row["work_dir"]), row["name"], row["input_hash"], records)
+        out["sentences"] = len(records["text"])
     except Exception as exc:  # reported with the partition's name; the other partitions go on
         out["error"] = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
     return out
@@ -104,40 +109,38 @@ def _records(articles, attribution: bool, guards: bool, cache: bool) -> dict:
     }
 
 
-class EncodePartitions:
-    """A Ray Data actor: loads the encoder once, then encodes and writes partition after partition.
+class EncodeChunks:
+    """A Ray Data actor: loads the encoder once, then encodes and writes chunk after chunk.
+
+    A chunk (a row: ``name``, ``key``, ``texts`` as JSON) is a run of whole batches of the
+    corpus's length order, so :meth:`Encoder.encode` batches it as the local engine does.
 
     Args:
         model: registered model name (or local folder) of the run.
         cache: serve vectors from the node's embedding cache, as the local engine does.
-        work_dir: the folder the Parquet partitions are written to (shared by all nodes).
+        work_dir: the folder the chunk files are written to (shared by all nodes).
+        faults: the injected faults of a test (JSON, see the module's docstring).
     """
 
-    def __init__(self, model: str, cache: bool, work_dir: str):
+    def __init__(self, model: str, cache: bool, work_dir: str, faults: str = "{}"):
         from claims.models import get_encoder
 
         self.encoder = get_encoder(model, cache=cache)
-        self.work_dir = Path(work_dir)
+        self.work_dir = work_dir
+        self.faults = json.loads(faults)
 
     def __call__(self, batch: dict) -> dict:
-        from claims.engines.partitions import write_partition
+        from claims.engines.batches import BATCH_SIZE
+        from claims.engines.partitions import write_chunk
 
-        errors, counts = [], []
-        for name, input_hash, error, records in zip(batch["name"], batch["input_hash"], batch["error"],
-                                                    batch["records"]):
-            if error:
-                errors.append(str(error))
-                counts.append(0)
-                continue
+        errors = []
+        for name, key, texts in zip(batch["name"], batch["key"], batch["texts"]):
             try:
-                columns = json.loads(records)
-                vectors = (self.encoder.encode(columns["text"]) if columns["text"]
-                           else np.zeros((0, self.encoder.dim), np.float32))
-                write_partition(self.work_dir, str(name), str(input_hash), columns, vectors)
+                _inject_faults(str(name), self.work_dir, self.faults)
+                texts = json.loads(texts)
+                write_chunk(Path(self.work_dir), str(key), texts,
+                            self.encoder.encode(texts, batch_size=BATCH_SIZE))
                 errors.append("")
-                counts.append(len(columns["text"]))
-            except Exception as exc:
+            except Exception as exc:  # reported with the chunk's name; the other chunks go on
                 errors.append(f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}")
-                counts.append(0)
-        return {"name": np.asarray(batch["name"], dtype=object), "error": np.asarray(errors, dtype=object),
-                "sentences": np.asarray(counts, np.int64)}
+        return {"name": np.asarray(batch["name"], dtype=object), "error": np.asarray(errors, dtype=object)}
