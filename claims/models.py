@@ -150,7 +150,7 @@ register(ModelEntry(
     _e5, 384, build="e5-small-st-v1", stance_readable=True))
 register(ModelEntry(
     "e5-small-int8", "multilingual-e5-small, int8 ONNX, 384 d: ~2.5x faster, STS-B-fr 0.783",
-    _e5_int8, 384, build="e5-small-int8-onnx-v2", stance_readable=True))
+    _e5_int8, 384, build="e5-small-int8-onnx-v3", stance_readable=True))
 register(ModelEntry(
     "e5-small-onnx", "multilingual-e5-small, float32 ONNX, 384 d: the default; e5-small's vectors, ~3x faster",
     _e5_onnx, 384, build="e5-small-onnx-fp32-v1", stance_readable=True, calibration="e5-small"))
