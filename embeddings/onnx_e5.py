@@ -125,10 +125,11 @@ def _load(folder: Path, threads: int):
 
 
 class OnnxE5Encoder(Encoder):
-    """multilingual-e5-small, int8 ONNX on onnxruntime (384 dimensions).
+    """multilingual-e5-small, int8 ONNX on onnxruntime (384 dimensions); the default.
 
-    Several times faster than the torch float32 model on CPU, with slightly lower
-    quality (STS-B-fr test Spearman 0.773 against 0.788 for the float model).
+    Several times faster than the torch float32 model on CPU. Activations are quantised per
+    token row (:mod:`embeddings.row_quant`): a sentence's vector is the same alone or in any
+    batch (to 1e-6), at cosine 0.9993 to the float32 vectors.
 
     Args:
         cache_dir: cache folder for the built model; default :func:`paths.cache_dir`.
