@@ -199,6 +199,9 @@ def main(argv: list[str]) -> int:
               f"{r['groups']} groups (largest {r['largest_group']}), output {r['output_mb']} MB", flush=True)
         print("    " + ", ".join(f"{k} {v}" for k, v in st.items())
               + f"; all but encode {rest:.2f} s = {rest / max(st.get('encode', 0), 1e-9):.2f}x encode", flush=True)
+        # ms a sentence per stage: comparable across sizes, and across loads stage by stage
+        print("    ms/sentence: " + ", ".join(f"{k} {v / r['sentences'] * 1000:.2f}" for k, v in st.items()),
+              flush=True)
     if len([r for r in runs if "seconds" in r]) >= 2:
         done = [r for r in runs if "seconds" in r]
         per = [r["seconds"] / r["sentences"] * 1000 for r in done]

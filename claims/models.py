@@ -34,7 +34,7 @@ from embeddings.paths import PathLike, cache_dir as default_cache_dir
 if TYPE_CHECKING:
     import numpy as np
 
-DEFAULT_MODEL = "e5-small-onnx"  # chosen by benchmarks/model_choice.py (BENCHMARKS.md)
+DEFAULT_MODEL = "e5-small-int8"  # chosen by benchmarks/model_choice.py (BENCHMARKS.md)
 CALIBRATION_FILE = DATA_DIR / "thresholds.json"
 DEFAULT_LEXICAL_WEIGHT = 0.25  # for a model nobody calibrated (hybrid and clause scores)
 
@@ -58,7 +58,7 @@ class ModelEntry:
         build: version of the model build; part of the embedding cache key, so vectors
             of an older build are never read.
         stance_readable: the stance classifier was fitted on vectors of this space
-            (e5-small; its int8 build gives the same stances), so they are reused.
+            (e5-small; its ONNX builds give the same stances), so they are reused.
         calibration: name of its entry in the calibration file (default: ``name``).
     """
 
@@ -149,10 +149,11 @@ register(ModelEntry(
     "e5-small", "multilingual-e5-small, torch float32, 384 d: best French quality (STS-B-fr 0.788), slowest",
     _e5, 384, build="e5-small-st-v1", stance_readable=True))
 register(ModelEntry(
-    "e5-small-int8", "multilingual-e5-small, int8 ONNX, 384 d: ~2.5x faster, STS-B-fr 0.783",
-    _e5_int8, 384, build="e5-small-int8-onnx-v2", stance_readable=True))
+    "e5-small-int8", "multilingual-e5-small, int8 ONNX (per-row activations), 384 d: the default; fastest e5, "
+    "batch-independent vectors",
+    _e5_int8, 384, build="e5-small-int8-onnx-v3", stance_readable=True))
 register(ModelEntry(
-    "e5-small-onnx", "multilingual-e5-small, float32 ONNX, 384 d: the default; e5-small's vectors, ~3x faster",
+    "e5-small-onnx", "multilingual-e5-small, float32 ONNX, 384 d: e5-small's vectors, ~3x faster than torch",
     _e5_onnx, 384, build="e5-small-onnx-fp32-v1", stance_readable=True, calibration="e5-small"))
 register(ModelEntry(
     "use", "Universal Sentence Encoder multilingual v3, numpy, 512 d: fastest, STS-B-fr 0.752",

@@ -98,8 +98,8 @@ def test_missing_tokenizer_package_names_the_install_command(tmp_path, monkeypat
 
 
 def test_onnx_float_build_gives_the_torch_models_vectors(e5):
-    """The default build is e5-small on onnxruntime: same vectors, so same calibration and stances."""
-    from claims.models import DEFAULT_MODEL, model_entry
+    """The float32 ONNX build is e5-small on onnxruntime: same vectors, so same calibration and stances."""
+    from claims.models import model_entry
 
     onnx = get_encoder("e5-small-onnx")
     vectors = onnx.encode(FRENCH, batch_size=2)
@@ -108,4 +108,47 @@ def test_onnx_float_build_gives_the_torch_models_vectors(e5):
     entry = model_entry("e5-small-onnx")
     assert entry.threshold("hybrid") == model_entry("e5-small").threshold("hybrid")
     assert entry.stance_readable and entry.cache_key != model_entry("e5-small").cache_key
-    assert DEFAULT_MODEL == "e5-small-onnx"
+
+
+def test_int8_vector_of_a_sentence_does_not_depend_on_its_batch(e5_int8):
+    """Activations are quantised per token row: alone, in any batch, padded or not, same vector.
+
+    Before, one scale per batch tensor moved coordinates by up to 0.02 with the batch mates,
+    and the local and Ray engines, which chunk a corpus differently, made different groups.
+    """
+    alone = np.stack([e5_int8.encode([s])[0] for s in FRENCH])
+    together = e5_int8.encode(FRENCH, batch_size=32)
+    pairs = e5_int8.encode(FRENCH, batch_size=2)
+    with_others = e5_int8.encode(FRENCH[::-1] + ["Un tout autre texte, beaucoup plus long que les autres, "
+                                                 "sur la météo des semaines à venir en Bretagne et ailleurs."])
+    np.testing.assert_allclose(together, alone, atol=1e-6)
+    np.testing.assert_allclose(pairs, alone, atol=1e-6)
+    np.testing.assert_allclose(with_others[:5][::-1], alone, atol=1e-6)
+
+
+def test_per_row_rewrite_replaces_every_batch_wide_quantiser(e5_int8):
+    """The built int8 file holds no batch-wide activation quantiser, and refuses other graphs."""
+    import onnx
+
+    from embeddings.row_quant import per_row_activations
+
+    model = onnx.load(str(e5_int8.loaded.path / "model.onnx"), load_external_data=False)
+    ops = {node.op_type for node in model.graph.node}
+    assert "DynamicQuantizeLinear" not in ops and {"MatMulInteger", "QuantizeLinear"} <= ops
+    odd = onnx.helper.make_model(onnx.helper.make_graph(
+        [onnx.helper.make_node("DynamicQuantizeLinear", ["x"], ["q", "s", "z"]),
+         onnx.helper.make_node("Cast", ["q"], ["y"], to=onnx.TensorProto.FLOAT)], "odd",
+        [onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 4])],
+        [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 4])]))
+    with pytest.raises(ValueError, match="cannot rewrite it per row"):
+        per_row_activations(odd)
+
+
+def test_default_model_is_the_batch_independent_int8_build():
+    """Chosen by benchmarks/model_choice.py: fastest build within 0.01 tuning pair F1 of the best."""
+    from claims.models import DEFAULT_MODEL, model_entry
+
+    entry = model_entry(DEFAULT_MODEL)
+    assert DEFAULT_MODEL == "e5-small-int8" and entry.stance_readable
+    assert entry.cache_key.endswith("-v3")  # the per-row build, never the batch-dependent v2 vectors
+    assert entry.threshold("hybrid") is not None
