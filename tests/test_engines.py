@@ -3,9 +3,8 @@
 One Ray session on 2 CPUs for the module (starting Ray costs seconds). Most tests take the
 encoder, the spaCy parses and the vectors from the suite's caches, so the second engine to
 see a sentence does not encode it again. The tests of batching turn the caches off, so both
-engines encode every sentence: the int8 encoder's vectors depend on their batch mates, and
-only the same batches give the same groups. The comparison is of results, not of speed
-(``python -m benchmarks.scale`` measures that).
+engines encode every sentence, each in its own batches and on its own processes. The
+comparison is of results, not of speed (``python -m benchmarks.scale`` measures that).
 """
 
 from __future__ import annotations
@@ -119,17 +118,6 @@ def test_same_batches_same_groups_with_every_sentence_encoded(ray_cluster, model
         assert report.failed == {} and report.chunks >= (1 if name == "seeds" else 5), name
         assert local.groups and groups_of(remote) == groups_of(local), name
         assert np.allclose(remote.embeddings, local.embeddings, atol=1e-6), name
-
-
-def test_int8_vectors_depend_on_batch_mates():
-    """Why the engines must batch alike: with int8, the batches around a sentence move its vector."""
-    from claims.models import get_encoder
-
-    encoder = get_encoder("e5-small-int8")
-    texts = [s.text for s in split_corpus(resolve_articles(["seeds/"]))][:64]
-    together = encoder.encode(texts, batch_size=64)
-    apart = np.concatenate([encoder.encode(texts[:20], batch_size=64), encoder.encode(texts[20:], batch_size=64)])
-    assert np.abs(together - apart).max() > 1e-4
 
 
 def test_failed_partition_is_named_and_a_rerun_resumes(ray_cluster, settings, generated, tmp_path, monkeypatch):
