@@ -5,7 +5,7 @@
 The store holds STS-B-fr sentences (all splits, distinct, shuffled with seed 0, as
 :mod:`benchmarks.group_sizes` takes them) as pseudo-articles of 20 sentences, one per
 paragraph; it is built once with ``Store.ingest`` and kept under ``.cache/benchmarks``. A real
-``claims serve`` (uvicorn, one process, the store's model e5-small-onnx) runs on 127.0.0.1.
+``claims serve`` (uvicorn, one process, the store built with the default model) runs on 127.0.0.1.
 Queries are other STS-B-fr sentences, **each sent once**: no query repeats and ``/similar``
 keeps no result or embedding cache, so every query is encoded and searched. The load comes
 from :mod:`benchmarks.load_client`, a separate process (one keep-alive connection per client,
@@ -56,8 +56,11 @@ def build_store(n: int) -> Path:
     for i, text in enumerate(texts):
         key = f"a{i // SENTENCES_PER_ARTICLE:05d}"
         articles[key] += text.rstrip() + ("" if text.rstrip()[-1:] in ".!?…" else ".") + "\n\n"
+    from claims.models import DEFAULT_MODEL
+
+    # the store holds the default model's vectors: a new default needs a new store
     digest = hashlib.sha256(json.dumps(articles, sort_keys=True).encode()).hexdigest()[:12]
-    path = CACHE / f"service-store-{n}-{digest}"
+    path = CACHE / f"service-store-{n}-{DEFAULT_MODEL}-{digest}"
     done = path / "complete"
     if done.exists():
         return path
