@@ -63,8 +63,8 @@ class EventRun:
             if g.claim:
                 self.claims[row] = frozenset(_bare(c) for c in (g.claim, *g.also))
         annotation = read_annotation(ANNOTATIONS / f"{event}.json")
-        if "facts" not in annotation:
-            raise RuntimeError(f"{event}: no 'facts' in its annotation")
+        if not facts_annotated(annotation):
+            raise RuntimeError(f"{event}: its facts are not annotated")
         self.gold_facts = [frozenset(f["claims"]) for f in annotation["facts"].values()]
         self.must_not_merge = [(m["a"], m["b"]) for m in annotation["must_not_merge"]]
 
@@ -110,6 +110,26 @@ class EventRun:
         linked = sorted({r for p in pairs for r in p})
         return score_facts([[[r] for r in linked]] if linked else [], pairs, self.claims, self.gold_facts, self.main,
                            self.must_not_merge)
+
+
+def facts_annotated(annotation: dict) -> bool:
+    """Whether an event's fact gold is complete, so that its empty ``facts`` means "no disputed
+    fact" and every predicted disputed fact there is a false positive: ``"facts_status":
+    "annotated"``, or (the first sixteen events) a ``facts`` object and no status."""
+    status = annotation.get("facts_status")
+    return status == "annotated" if status is not None else "facts" in annotation
+
+
+def fact_events(split: dict) -> tuple[list[str], list[str]]:
+    """Tuning events whose facts are annotated (``tuning`` then ``tuning_speakers``: the
+    speaker-only events count once their facts are), and those left out."""
+    from claims.evaluation.realnews import read_annotation
+
+    keep, left = [], []
+    for event in split["tuning"] + split.get("tuning_speakers", []):
+        path = ANNOTATIONS / f"{event}.json"
+        (keep if path.is_file() and facts_annotated(read_annotation(path)) else left).append(event)
+    return keep, left
 
 
 def version_pairs(facts) -> set[tuple[int, int]]:
@@ -219,15 +239,19 @@ def run(show_sweep: bool = False, heldout_too: bool = True) -> Optional[dict]:
     start = time.perf_counter()
     result["demo"] = demo_checks()
     split = read_split()
-    gold, why = try_load_gold(split["tuning"] + split["heldout"])
+    tuning_events, unscored = fact_events(split)
+    if unscored:
+        print(f"disputes: tuning events without annotated facts, not scored: {', '.join(unscored)}")
+    result["tuning events"] = tuning_events
+    gold, why = try_load_gold(tuning_events + (split["heldout"] if heldout_too else []))
     if gold is None:
         print(f"disputes: real-news part skipped: {why}")
     else:
         runs = {}
-        for event in split["tuning"] + (split["heldout"] if heldout_too else []):
+        for event in tuning_events + (split["heldout"] if heldout_too else []):
             articles = [a for a in gold.articles if gold.event_of[a.id] == event]
             runs[event] = EventRun(event, analyze(articles), gold)
-        tuning = [runs[e] for e in split["tuning"]]
+        tuning = [runs[e] for e in tuning_events]
         heldout = [runs[e] for e in split["heldout"] if e in runs]
         swept = sweep(tuning)
         shipped = SlotBuilder()
@@ -246,6 +270,7 @@ def run(show_sweep: bool = False, heldout_too: bool = True) -> Optional[dict]:
                                 summarise([r.baseline() for r in events])}
         result["tuning"]["facts, settings swept leaving each event out"] = {
             k: v for k, v in result["leave-one-event-out"].items() if k != "chosen"}
+        result["tuning per event"] = {r.event: r.score(r.analysis.facts) for r in tuning}
     result["seconds"] = round(time.perf_counter() - start, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -278,6 +303,10 @@ def report(result: dict) -> None:
           "mixed-kind pairs (must-not-merge claims given as versions; target 0)")
     print("gold disputed facts with two claims carrying a figure of one kind the reader finds: " + ", ".join(
         f"{n} {result[n + ' reachable']}" for n in sides))
+    print("tuning events, shipped settings (facts found right/found, gold found/gold, mixed pairs): " + "; ".join(
+        f"{e} {c['facts_tp_pred']}/{c['facts_pred']} {c['facts_tp_gold']}/{c['facts_gold']}"
+        + (f" mixed {c['mixed_pairs']}" if c["mixed_pairs"] else "")
+        for e, c in result.get("tuning per event", {}).items()))
     systems = list(dict.fromkeys(k for n in sides for k in result[n]))
     for system in systems:
         print(f"{system}:")
