@@ -54,7 +54,17 @@ _PLACE = re.compile(r"(?:\b(?i:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\
 _LOCAL = re.compile(r"\b(?i:la|le|l'|l’)\s*(?i:r[ée]gion|province|ville|localit[ée]|district|pr[ée]fecture|commune|"
                     r"communaut[ée])\s+(?:de\s+|d'|d’|du\s+)?[A-ZÉÈÎ]")
 _NOT_PLACES = frozenset({"selon", "richter", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-                         "le", "la", "les", "etat", "etats", "afp", "reuters"})
+                         "le", "la", "les", "etat", "etats", "afp", "reuters",
+                         # what a ministry or body is "of" ("ministre de la Santé", "de l'Intérieur")
+                         "sante", "interieur", "culture", "justice", "defense", "economie", "education",
+                         "agriculture", "environnement", "travail", "armees", "finances", "outre mer"})
+_ACRONYM = re.compile(r"[A-ZÉÈ]{2,6}")  # "de l'ONU", "de l'OMS": a body, not a place
+# A place that names what a body or an office is of ("le ministre de la Santé de l'administration
+# de l'Est de la Libye", "le gouvernement de l'Est") or what a superlative compares with ("le
+# département le plus pauvre de France"): not where the figure was counted.
+_OF_BODY = re.compile(r"\b(?:ministre|ministere|administration|gouvernement|autorites|president|presidente|"
+                      r"maire|prefet|prefecture|porte-parole|ambassade|ambassadeur|(?:le|la|les) (?:plus|moins) \w+)"
+                      r"\s+(?:(?:de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')[\w-]+\s+){0,3}$")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 6  # letters of a word compared: a crude French stem
 _CONJUNCTION = re.compile(r"\s(?:et|ou|mais|tandis que|alors que|apres|contre)\s")
@@ -79,7 +89,7 @@ class StatedFigure(NamedTuple):
     years: frozenset = frozenset()  # years its segment names
     role: Optional[str] = None  # "cumulative", "threshold", "margin", "aftershock" or None
     period: Optional[str] = None  # "month" or "year" for a change "sur un mois" / "sur un an"
-    local: bool = False  # a place of its segment is named as a region, province, town…
+    local: frozenset = frozenset()  # places of its segment named as a region, province, town…
     month: Optional[int] = None  # the month its own clause names ("6 % en janvier"), 1-12
     inferred: bool = False  # a bare number in brackets: its kind is read around it, not written with it
 
@@ -97,13 +107,36 @@ def _places(text: str, lo: int, hi: int) -> frozenset:
     found = set()
     for m in _PLACE.finditer(text, lo, hi):
         known = [e for e in entity_mentions(m.group(1)) if e.type in ("country", "region")]
+        if not known and _ACRONYM.fullmatch(m.group(1)):
+            continue
+        if _of_body(text, m.start()):
+            continue
         name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’").replace("-", " ")
         if name not in _NOT_PLACES and not name.startswith("etats"):
             found.add(name)
     for e in entity_mentions(text[lo:hi]):  # "Washington", "les Etats-Unis" without a preposition
-        if e.type in ("country", "region") and not e.adjective:
+        if e.type in ("country", "region") and not e.adjective and not _of_body(text, lo + e.start):
             found.add(e.id.lower())
     return frozenset(found)
+
+
+def _local_places(text: str, lo: int, hi: int, places: frozenset) -> frozenset:
+    """The places of a segment named as a region, province, town… ("dans la ville de Derna"):
+    the name right after each such word, among the figure's places."""
+    if not places:
+        return frozenset()
+    out: set = set()
+    for m in _LOCAL.finditer(text, lo, hi):
+        out |= _places(text, m.start(), min(hi, m.end() + 40)) & places
+    return frozenset(out)
+
+
+def _of_body(text: str, start: int) -> bool:
+    """Whether the place at ``start`` (its preposition, or its name) is what a body or office is
+    of, or what a superlative compares with (``_OF_BODY``)."""
+    before = fold_french(text[max(0, start - 80):start]).rstrip()
+    before = re.sub(r"\s*(?:de\s+la|de\s+l'|du|des|de|d'|la|le|les|l')$", "", before)
+    return bool(_OF_BODY.search(before + " "))
 
 
 def _fronted_places(text: str, folded: str, lo: int, figure_starts: list[int]) -> frozenset:
@@ -260,7 +293,28 @@ def _read(text: str, folded: str) -> list[_Read]:
     counts = [(r.start, r.end, r.key[1]) for r in out if r.key[0] == "count" and r.key[1] in named]
     for c in elliptic_counts(text, folded, counts, [(r.start, r.end) for r in out]):
         out.append(_Read(("count", c.kind), c.value, None, c.value, c.value, c.text, c.start, c.end, True))
-    return sorted(out, key=lambda r: r.start)
+    return _ranges(text, folded, sorted(out, key=lambda r: r.start))
+
+
+# Only "entre … et …": "de 4 % à 4,5 %" is as often a change as a range.
+_RANGE_OPEN = re.compile(r"\bentre\s*$")
+_RANGE_JOIN = re.compile(r"^\s*et\s*$")
+
+
+def _ranges(text: str, folded: str, reads: list[_Read]) -> list[_Read]:
+    """"Entre 18 000 et 20 000 morts", "entre 2 et 4 dollars": one figure, the interval of the two
+    bounds, of the kind the second one names (the first's counted noun is left out)."""
+    out: list[_Read] = []
+    for r in reads:
+        prev = out[-1] if out else None
+        if (prev is not None and not prev.bare and not r.bare and prev.key[0] == r.key[0]
+                and _RANGE_JOIN.match(folded[prev.end:r.start]) and _RANGE_OPEN.search(folded[:prev.start])
+                and prev.lo < r.hi):
+            out[-1] = _Read(r.key, prev.value, r.unit, prev.lo, r.hi, text[prev.start:r.end], prev.start, r.end,
+                            False, text[_RANGE_OPEN.search(folded[:prev.start]).start():prev.start].strip())
+            continue
+        out.append(r)
+    return out
 
 
 @lru_cache(maxsize=65536)
@@ -316,7 +370,7 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         out.append(StatedFigure(q.key + (role,), q.value, q.unit, q.lo, q.hi, q.text, qualifier, bound,
                                 places, words,
                                 q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
-                                _period(folded, q.start, q.end), bool(places) and bool(_LOCAL.search(text, lo, hi)),
+                                _period(folded, q.start, q.end), _local_places(text, lo, hi, places),
                                 _month(folded, word_lo, clause_hi, (q.start, q.end)), q.bare))
     return tuple(out)
 

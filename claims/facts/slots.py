@@ -135,6 +135,8 @@ class SlotBuilder:
         local_places_: places some sentence names as a region, province or town ("dans la
             province d'Al Haouz"): a figure naming one is a sub-population's, never a version
             of a figure naming no place (RULES.md F5).
+        main_places_: per kind of figure, the place most of its placed sentences name (the
+            event's place): never a sub-population, and a figure naming no place may be its.
         unresolved_: indices into ``items_`` of figures whose kind does not say what is
             counted and whose subject is anaphoric: never a version of anything.
         slots_: lists of indices into ``items_``, one per slot of at least two sentences,
@@ -188,7 +190,8 @@ class SlotBuilder:
         # Syrie"): a figure of that kind naming no place may be either, or both together (F2).
         self.contrasted_places_ = self._contrasted_places()
         # Places some sentence names as a region or province: a sub-population wherever named.
-        self.local_places_ = frozenset(p for item in self.items_ if item.figure.local for p in item.figure.places)
+        self.local_places_ = frozenset(p for item in self.items_ for p in item.figure.local)
+        self.main_places_ = self._main_places()
         pairs = []
         for members in by_key.values():
             pairs.extend(self._candidate_pairs(members, vectors))
@@ -328,8 +331,43 @@ class SlotBuilder:
             return False
         return sum(self._context(x, y) for x in a for y in b) / (len(a) * len(b)) >= self.context_threshold
 
+    def _nested(self, a: StatedFigure, b: StatedFigure) -> bool:
+        """Whether one figure's places hold the other's and add only places that set nothing
+        apart: "à Derna" and "en Libye … dans la ville de Derna" (the town and its country),
+        but not "en Turquie" and "en Turquie et en Syrie" (a place some sentence contrasts)
+        nor "au Maroc" and "au Maroc, dans la province d'Al Haouz" (a sub-population, F5)."""
+        small, large = (a.places, b.places) if len(a.places) <= len(b.places) else (b.places, a.places)
+        if not small < large:
+            return False
+        extra = large - small
+        local = self.local_places_ - {self.main_places_.get(a.key)}
+        return not extra & (self.contrasted_places_.get(a.key, frozenset()) | local)
+
+    def _main_places(self) -> dict[tuple, str]:
+        """Per kind of figure, the place most of its placed sentences name (more than half):
+        where the event is, so that even a town ("la ville de Derna") is not a sub-population
+        there, and a figure naming no place is about it (RULES.md F6)."""
+        rows: dict[tuple, dict[int, frozenset]] = {}
+        for item in self.items_:
+            if item.figure.places:
+                rows.setdefault(item.figure.key, {})[item.row] = item.figure.places
+        out = {}
+        for key, by_row in rows.items():
+            counts: dict[str, int] = {}
+            for places in by_row.values():
+                for p in places:
+                    counts[p] = counts.get(p, 0) + 1
+            place, n = max(sorted(counts.items()), key=lambda kv: kv[1])
+            if n >= 2 and 2 * n > len(by_row):
+                out[key] = place
+        return out
+
+    def _local_of(self, figure: StatedFigure) -> frozenset:
+        """A figure's places that are a sub-population's (RULES.md F5), the event's place aside."""
+        return (figure.local | (figure.places & self.local_places_)) - {self.main_places_.get(figure.key)}
+
     def _local(self, figure: StatedFigure) -> bool:
-        return figure.local or bool(figure.places & self.local_places_)
+        return bool(self._local_of(figure))
 
     def _compatible(self, i: int, j: int) -> bool:
         """Whether two figures can answer one question: other rows, places, times."""
@@ -346,7 +384,7 @@ class SlotBuilder:
             wa, wb = self._describing(i), self._describing(j)
             if any(frozenset((x, y)) in contrasts for x in wa - wb for y in wb - wa):
                 return False
-        if fa.places and fb.places and fa.places != fb.places:
+        if fa.places and fb.places and fa.places != fb.places and not self._nested(fa, fb):
             return False
         if (self._local(fa) and not fb.places) or (self._local(fb) and not fa.places):
             return False  # a region's toll is not the country's (F5)
