@@ -230,8 +230,8 @@ def _names(text: str, lo: int, hi: int, skip: tuple[int, int]) -> frozenset:
     stop = french_stopwords()
     out = set()
     for m in _NAME.finditer(text, lo, hi):
-        if skip[0] <= m.start() < skip[1]:
-            continue
+        if skip[0] <= m.start() < skip[1] or _of_body(text, m.start(1)):
+            continue  # "le plus pauvre de France", "ministre de la Santé": not what is counted
         known = [e for e in entity_mentions(m.group(1))]
         name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’")
         if name not in stop and name not in _NOT_PLACES and name not in _MONTHS:
