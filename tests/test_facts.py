@@ -259,3 +259,42 @@ def test_subjects_found_once_are_read_back_from_the_memo_without_parsing(tmp_pat
 
     subjects._MEMO.clear()  # a new process: only the on-disk memo remembers
     assert subjects.figure_subjects([text], starts, nlp=NoParse(), memo=memo) == first
+
+
+def test_ranges_vague_estimates_and_figures_for_other_places_are_read_as_such():
+    mayor, = stated_figures("Son maire évoque entre 18 000 et 20 000 morts.")
+    assert (mayor.key[1], mayor.lo, mayor.hi, mayor.qualifier) == ("dead", 18000.0, 20000.0, "entre")
+    war, = stated_figures("Après 15 mois d'une guerre qui a fait des dizaines de milliers de morts.")
+    assert (war.key[1], war.lo) == ("dead", 20000.0) and war.hi > 90000
+    feared, = stated_figures('Le préfet craint "plusieurs centaines, voire quelques milliers" de morts.')
+    assert (feared.key[1], feared.lo, feared.hi) == ("dead", 200.0, 9999.0)
+    dead, injured = stated_figures("Le cyclone a fait 14 morts et près de 250 blessés.")
+    assert dead.role is None and injured.qualifier == "près de"  # "près de" is no margin
+    elsewhere, = stated_figures("Les pluies ont fait 170 morts dans d'autres endroits de l'est du pays.")
+    assert elsewhere.role == "elsewhere"
+
+
+def test_the_place_of_a_speaker_s_office_or_of_a_superlative_is_not_where_a_figure_was_counted():
+    toll, = stated_figures("Le ministre de la Santé de l'administration de l'Est de la Libye a fait état "
+                           "d'un bilan de 3.252 morts.")
+    assert not toll.places and not toll.names
+    poor, = stated_figures("Le cyclone a fait au moins 14 morts dans le département le plus pauvre de France.")
+    assert not poor.places and not poor.names
+    agency, = stated_figures("Une agence de l'ONU a évoqué un nouveau décompte de 11 470 morts.")
+    assert not agency.places
+    turkey, = stated_figures("Le maire a annoncé 14 morts en Turquie.")
+    assert turkey.places
+
+
+def test_a_town_where_the_event_is_takes_unplaced_tolls_and_its_country_but_not_other_places():
+    day = "2023-09-16"
+    found = _version_sets([
+        ("d1", day, "A", "Les crues ont fait au moins 11 300 morts dans la ville de Derna.", None),
+        ("d2", day, "B", "En Libye, les crues ont fait 5 200 morts à Derna.", None),
+        ("d3", day, "C", "Les crues ont fait 3 252 morts.", None),
+        ("d4", day, "D", "Les crues ont fait 2 300 morts à Derna.", None),
+        ("d5", day, "A", "Les crues ont fait 170 morts dans d'autres villes de l'est de la Libye.", None),
+        ("d6", day, "E", "On compte aussi 65 morts dans d'autres villes de l'est de la Libye.", None),
+    ])
+    assert [2300.0, 3252.0, 5200.0, 11300.0] in found  # a town named by most tolls is the event's place
+    assert [65.0, 170.0] in found  # the tolls given for the other places are a fact of their own

@@ -40,3 +40,15 @@ def test_leave_one_event_out_scores_each_event_with_the_setting_best_on_the_othe
     out = leave_one_event_out(swept)
     assert out["chosen"] == {"e1": {"x": "a"}, "e2": {"x": "a"}, "e3": {"x": "a"}}
     assert (out["facts"]["tp_gold"], out["facts"]["gold"]) == (2, 3)
+
+
+def test_an_event_counts_for_facts_once_its_facts_are_annotated_even_when_it_has_none():
+    from benchmarks.disputes import facts_annotated
+
+    assert facts_annotated({"facts": {}, "facts_status": "annotated", "facts_note": "no disputed fact"})
+    assert facts_annotated({"facts": {"toll": {"claims": ["a", "b"]}}})  # the first sixteen events
+    assert not facts_annotated({"facts": {}, "facts_status": "not annotated"})
+    assert not facts_annotated({"claims": {}})
+    # With no gold fact, every disputed fact found is a false positive.
+    counts = score_facts([[[0], [1]]], [(0, 1)], {0: frozenset({"a"}), 1: frozenset({"b"})}, [], {0: "a", 1: "b"}, [])
+    assert (counts["facts_pred"], counts["facts_tp_pred"], counts["facts_gold"]) == (1, 0, 0)
