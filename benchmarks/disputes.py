@@ -18,8 +18,10 @@ NATO's opposite readings of the war are one fact with two stances.
 
 Tuning and held-out figures are printed side by side, with the baseline, and, on the tuning
 events, leave-one-event-out: each tuning event scored with the settings the sweep finds best
-on the nine others (what the sweep is worth on an unseen event; held-out events never enter
-the sweep). ``--sweep`` prints the tuning sweep. Writes ``benchmarks/results/disputes.json``.
+on the other tuning events (what the sweep is worth on an unseen event; held-out events never enter
+the sweep). The tuning events are those of ``tuning`` and ``tuning_speakers`` whose facts are
+annotated (:func:`facts_annotated`; an empty ``facts`` then means "no disputed fact", so every
+disputed fact found there is a false positive). ``--sweep`` prints the tuning sweep. Writes ``benchmarks/results/disputes.json``.
 """
 
 from __future__ import annotations
