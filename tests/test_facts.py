@@ -262,25 +262,24 @@ def test_subjects_found_once_are_read_back_from_the_memo_without_parsing(tmp_pat
 
 
 def test_ranges_vague_estimates_and_figures_for_other_places_are_read_as_such():
-    mayor, = stated_figures("Son maire évoque entre 18 000 et 20 000 morts.")
-    assert (mayor.key[1], mayor.lo, mayor.hi, mayor.qualifier) == ("dead", 18000.0, 20000.0, "entre")
-    war, = stated_figures("Après 15 mois d'une guerre qui a fait des dizaines de milliers de morts.")
-    assert (war.key[1], war.lo) == ("dead", 20000.0) and war.hi > 90000
-    feared, = stated_figures('Le préfet craint "plusieurs centaines, voire quelques milliers" de morts.')
+    governor, = stated_figures("Le gouverneur avance désormais entre 1 500 et 2 000 morts.")
+    assert (governor.key[1], governor.lo, governor.hi, governor.qualifier) == ("dead", 1500.0, 2000.0, "entre")
+    war, = stated_figures("Le conflit armé aurait causé des dizaines de milliers de blessés en trois ans.")
+    assert (war.key[1], war.lo) == ("injured", 20000.0) and war.hi > 90000
+    feared, = stated_figures('Le gouverneur redoute "quelques centaines, peut-être des milliers" de morts.')
     assert (feared.key[1], feared.lo, feared.hi) == ("dead", 200.0, 9999.0)
-    dead, injured = stated_figures("Le cyclone a fait 14 morts et près de 250 blessés.")
+    dead, injured = stated_figures("La tempête a tué 9 personnes et fait près de 120 blessés.")
     assert dead.role is None and injured.qualifier == "près de"  # "près de" is no margin
-    elsewhere, = stated_figures("Les pluies ont fait 170 morts dans d'autres endroits de l'est du pays.")
+    elsewhere, = stated_figures("Les pluies ont aussi tué 40 personnes dans d'autres localités du pays.")
     assert elsewhere.role == "elsewhere"
 
 
 def test_the_place_of_a_speaker_s_office_or_of_a_superlative_is_not_where_a_figure_was_counted():
-    toll, = stated_figures("Le ministre de la Santé de l'administration de l'Est de la Libye a fait état "
-                           "d'un bilan de 3.252 morts.")
+    toll, = stated_figures("Le porte-parole du ministère de la Santé du Nord du Chili annonce 412 morts.")
     assert not toll.places and not toll.names
-    poor, = stated_figures("Le cyclone a fait au moins 14 morts dans le département le plus pauvre de France.")
-    assert not poor.places and not poor.names
-    agency, = stated_figures("Une agence de l'ONU a évoqué un nouveau décompte de 11 470 morts.")
+    populous, = stated_figures("Le séisme a fait au moins 30 morts dans la région la plus peuplée du Chili.")
+    assert not populous.places and not populous.names
+    agency, = stated_figures("Une agence de l'OMS publie un bilan de 812 morts.")
     assert not agency.places
     turkey, = stated_figures("Le maire a annoncé 14 morts en Turquie.")
     assert turkey.places
@@ -289,12 +288,12 @@ def test_the_place_of_a_speaker_s_office_or_of_a_superlative_is_not_where_a_figu
 def test_a_town_where_the_event_is_takes_unplaced_tolls_and_its_country_but_not_other_places():
     day = "2023-09-16"
     found = _version_sets([
-        ("d1", day, "A", "Les crues ont fait au moins 11 300 morts dans la ville de Derna.", None),
-        ("d2", day, "B", "En Libye, les crues ont fait 5 200 morts à Derna.", None),
-        ("d3", day, "C", "Les crues ont fait 3 252 morts.", None),
-        ("d4", day, "D", "Les crues ont fait 2 300 morts à Derna.", None),
-        ("d5", day, "A", "Les crues ont fait 170 morts dans d'autres villes de l'est de la Libye.", None),
-        ("d6", day, "E", "On compte aussi 65 morts dans d'autres villes de l'est de la Libye.", None),
+        ("d1", day, "A", "La coulée de boue a tué au moins 820 personnes dans la ville de Tarvel.", None),
+        ("d2", day, "B", "En Libye, la coulée de boue a fait 640 morts à Tarvel.", None),
+        ("d3", day, "C", "La coulée de boue a fait 515 morts.", None),
+        ("d4", day, "D", "La coulée de boue a fait 390 morts à Tarvel.", None),
+        ("d5", day, "A", "La coulée de boue a fait 31 morts dans d'autres localités du pays.", None),
+        ("d6", day, "E", "On dénombre encore 19 morts dans d'autres localités du pays.", None),
     ])
-    assert [2300.0, 3252.0, 5200.0, 11300.0] in found  # a town named by most tolls is the event's place
-    assert [65.0, 170.0] in found  # the tolls given for the other places are a fact of their own
+    assert [390.0, 515.0, 640.0, 820.0] in found  # a town named by most tolls is the event's place
+    assert [19.0, 31.0] in found  # the tolls given for the other places are a fact of their own

@@ -59,9 +59,9 @@ _NOT_PLACES = frozenset({"selon", "richter", "lundi", "mardi", "mercredi", "jeud
                          "sante", "interieur", "culture", "justice", "defense", "economie", "education",
                          "agriculture", "environnement", "travail", "armees", "finances", "outre mer"})
 _ACRONYM = re.compile(r"[A-ZÉÈ]{2,6}")  # "de l'ONU", "de l'OMS": a body, not a place
-# A place that names what a body or an office is of ("le ministre de la Santé de l'administration
-# de l'Est de la Libye", "le gouvernement de l'Est") or what a superlative compares with ("le
-# département le plus pauvre de France"): not where the figure was counted.
+# A place that names what a body or an office is of ("le porte-parole du ministère de la Santé
+# du Nord", "le gouvernement de l'Ouest") or what a superlative compares with ("la région la
+# plus peuplée du Chili"): not where the figure was counted.
 _OF_BODY = re.compile(r"\b(?:ministre|ministere|administration|gouvernement|autorites|president|presidente|"
                       r"maire|prefet|prefecture|porte-parole|ambassade|ambassadeur|(?:le|la|les) (?:plus|moins) \w+)"
                       r"\s+(?:(?:de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')[\w-]+\s+){0,3}$")
@@ -231,7 +231,7 @@ def _names(text: str, lo: int, hi: int, skip: tuple[int, int]) -> frozenset:
     out = set()
     for m in _NAME.finditer(text, lo, hi):
         if skip[0] <= m.start() < skip[1] or _of_body(text, m.start(1)):
-            continue  # "le plus pauvre de France", "ministre de la Santé": not what is counted
+            continue  # "la plus peuplée du Chili", "ministre de la Santé": not what is counted
         known = [e for e in entity_mentions(m.group(1))]
         name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’")
         if name not in stop and name not in _NOT_PLACES and name not in _MONTHS:
@@ -302,7 +302,7 @@ _RANGE_JOIN = re.compile(r"^\s*et\s*$")
 
 
 def _ranges(text: str, folded: str, reads: list[_Read]) -> list[_Read]:
-    """"Entre 18 000 et 20 000 morts", "entre 2 et 4 dollars": one figure, the interval of the two
+    """"Entre 1 500 et 2 000 morts", "entre 2 et 4 dollars": one figure, the interval of the two
     bounds, of the kind the second one names (the first's counted noun is left out)."""
     out: list[_Read] = []
     for r in reads:

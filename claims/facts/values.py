@@ -80,8 +80,8 @@ def is_aside(text: str, start: int) -> bool:
     return bool(_ASIDE.search(text[max(0, start - 40):start]))
 
 
-# "des centaines de morts", "des dizaines de milliers de morts", and an estimate quoted or
-# widened before its counted noun: « plusieurs centaines, voire quelques milliers » de morts.
+# "des centaines de morts", "des dizaines de milliers de blessés", and an estimate quoted or
+# widened before its counted noun: « quelques dizaines, peut-être des centaines » de blessés.
 _VAGUE = re.compile(r"\b((?:des|plusieurs|quelques|ces)\s+(dizaines|centaines|milliers)(\s+de\s+milliers)?)"
                     r"(?:\s+|([^\"«»“”.!?;:]{0,90}?)[\"»”]\s*)(?:de\s+|d')([a-z-]+)")
 _VAGUE_SPANS = {"dizaines": (20.0, 99.0), "centaines": (200.0, 999.0), "milliers": (2000.0, 9999.0)}
@@ -110,7 +110,7 @@ def vague_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[V
             lo, hi = _VAGUE_SPANS[m.group(2)]
             if m.group(3):  # "des dizaines de milliers": a thousand times more
                 lo, hi = lo * 1000, (hi + 1) * 1000 - 1
-            elif m.group(4):  # "plusieurs centaines, voire quelques milliers": up to the widest
+            elif m.group(4):  # "quelques dizaines, voire des centaines": up to the widest
                 hi = max([hi] + [_VAGUE_SPANS.get(w, (1000.0, 1000.0))[1] for w in _WIDER.findall(m.group(4))])
             shown = (text[m.start():m.end()].replace('"', "").replace("»", "").replace("”", "") if not m.group(4)
                      else f"{text[m.start(1):m.end(1)]} … {text[m.start(5):m.end(5)]}")
