@@ -73,6 +73,16 @@ class Lookup:
     def __call__(self, i, j, dense):
         return self.matrix[np.asarray(i), np.asarray(j)]
 
+    def correct(self, article_ids, k: int, beta: float) -> None:
+        """score - beta * ((r(x) + r(y)) / 2 - mean r), r(x) the mean of x's k best scores
+        with sentences of other articles."""
+        codes = np.unique(np.asarray(article_ids, dtype=object).astype(str), return_inverse=True)[1]
+        other = np.where(codes[:, None] != codes[None, :], self.matrix, -np.inf)
+        top = -np.sort(-other, axis=1)[:, :k]
+        r = np.array([row[np.isfinite(row)].mean() if np.isfinite(row).any() else 0.0 for row in top])
+        r = np.where(np.isfinite(top).any(axis=1), r, r[np.isfinite(top).any(axis=1)].mean())
+        self.matrix = (self.matrix - beta * ((r[:, None] + r[None, :]) / 2 - r.mean())).astype(np.float32)
+
 
 def banded_density(vectors: np.ndarray, article_ids: Sequence[str], lo: int, hi: int) -> np.ndarray:
     """Mean cosine of each vector to its nearest vectors of other articles at ranks [lo, hi)
@@ -144,6 +154,8 @@ def event_predictions(event, settings: dict[str, dict], stats, thresholds=THRESH
             density = banded_density(vectors, event.article_ids, p["lo"], p["hi"])
             scorer = Corrected(scorer, density, p["beta"], w)
         scorer = Lookup(scorer, len(vectors))
+        if p.get("score_k"):  # CSLS on the final score: r(x) from the hybrid scores themselves
+            scorer.correct(event.article_ids, p["score_k"], p["score_beta"])
         out[name] = {t: group_embeddings(event.vectors, event.article_ids, t, 2, texts=event.texts,
                                          guard=guard, pair_scorer=scorer).labels.tolist()
                      for t in thresholds}
@@ -193,6 +205,33 @@ def in_sample_best(counts: dict, n_events: int, setting: str) -> tuple[float, fl
     return best, f1(best)
 
 
+def adaptive_threshold(events, preds: list[dict], setting: str, lo: int, hi: int) -> dict:
+    """Out of fold, the threshold ``t0 + a * (mean density of the event - R0)``: a corpus-level
+    hubness correction (a denser topic gets a higher threshold), (t0, a) chosen on the others."""
+    from benchmarks.realnews_events import score_events
+
+    counts = pair_counts(events, [{setting: p[setting]} for p in preds])
+    density = [float(banded_density(e.vectors, e.article_ids, lo, hi).mean()) for e in events]
+    grid = np.array(THRESHOLDS)
+
+    def at(k, t0, a):
+        return float(grid[np.argmin(np.abs(grid - (t0 + a * (density[k] - R0))))])
+    options = [(t0, a) for t0 in THRESHOLDS for a in (-2, -1, -0.5, 0, 0.5, 1, 2)]
+    pooled, chosen = [], []
+    for k in range(len(events)):
+        def f1(option):
+            tp, pp, gp = sum(counts[(o, setting, at(o, *option))] for o in range(len(events)) if o != k)
+            return 2 * tp / (pp + gp) if pp + gp else 0.0
+        best = max(options, key=lambda o: (f1(o), -abs(o[1])))
+        chosen.append((float(best[0]), best[1]))
+        pooled.append(preds[k][setting][at(k, *best)])
+    r = score_events(events, pooled)
+    return {"pair_f1": r["pair_f1"], "pair_precision": r["pair_precision"], "pair_recall": r["pair_recall"],
+            "mnm_claim": r["must_not_merge"]["claim_pairs"], "chosen": sorted(set(chosen)),
+            "per_event_best": {e.id: float(in_sample_best({(0,) + key[1:]: v for key, v in counts.items() if key[0] == k},
+                                                          1, setting)[0]) for k, e in enumerate(events)}}
+
+
 def all_settings() -> dict[str, dict]:
     """Every setting tried; families are name prefixes."""
     s: dict[str, dict] = {"base": {}}
@@ -206,6 +245,9 @@ def all_settings() -> dict[str, dict]:
     # so the TF-IDF weight and the figure bonus are re-chosen with it.
     for d, w, b in itertools.product((8, 16), (1.0, 2.0, 4.0), (0.15, 0.3)):
         s[f"abtt D{d} w{w} b{b}"] = {"abtt": d, "w": w, "bonus": b}
+    # Third round: CSLS on the final hybrid score (its own neighbourhood), not the cosine.
+    for k, beta in itertools.product((5, 10), (0.5, 1.0)):
+        s[f"score-csls k{k} b{beta}"] = {"score_k": k, "score_beta": beta}
     return s
 
 
@@ -216,6 +258,7 @@ FAMILIES: dict[str, Callable[[str], bool]] = {
     "csls k0-20": lambda s: s == "base" or s.startswith("csls k0-20 "),
     "csls k10-30": lambda s: s == "base" or s.startswith("csls k10-30 "),
     "csls any": lambda s: s == "base" or s.startswith("csls"),
+    "score-csls any": lambda s: s == "base" or s.startswith("score-csls"),
     "abtt any D, w": lambda s: s.startswith("abtt") and " b" not in s,
     "abtt D8/16, w, bonus": lambda s: s.startswith("abtt D8 ") or s.startswith("abtt D16 "),
     "abtt D8/16, w": lambda s: s.startswith("abtt D8 ") or s.startswith("abtt D16 "),
@@ -230,9 +273,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="comma-separated setting name prefixes (default: all)")
+    parser.add_argument("--adaptive", action="store_true",
+                        help="only the density-adaptive threshold, on the predictions of the last run")
     args = parser.parse_args(argv)
     events = tuning_events()
     if events is None:
+        return 0
+    if args.adaptive:
+        import pickle
+
+        preds = pickle.loads(CACHE_PREDS.read_bytes())
+        for setting in ("base", "abtt D16 w0.5"):
+            for lo, hi in ((0, 10), (10, 30)):
+                r = adaptive_threshold(events, preds, setting, lo, hi)
+                print(f"{setting}, threshold + a * density k{lo}-{hi}: OOF F1 {r['pair_f1']:.3f} "
+                      f"(P {r['pair_precision']:.3f} R {r['pair_recall']:.3f}) MNM {r['mnm_claim']}; "
+                      f"chosen (t0, a) {r['chosen']}; per-event best threshold {r['per_event_best']}", flush=True)
         return 0
     settings = all_settings()
     if args.only:
