@@ -139,6 +139,16 @@ def event_predictions(event, settings: dict[str, dict], stats, thresholds=THRESH
     scorers: dict = {}
     for name, p in settings.items():
         vectors = event.vectors
+        if p.get("mix"):  # the shipped score plus a share of the all-but-the-top cosine
+            mean, dirs = stats
+            t = abtt(vectors, mean, dirs[: p["abtt"]])
+            scorer = Lookup(build_scorer(settings_.pair_score, weight, event.texts, vectors, event.article_ids,
+                                         encoder), len(vectors))
+            scorer.matrix = scorer.matrix + np.float32(p["mix"]) * (t @ t.T - np.float32(0.3))
+            out[name] = {t_: group_embeddings(vectors, event.article_ids, t_, 2, texts=event.texts,
+                                              guard=guard, pair_scorer=scorer).labels.tolist()
+                         for t_ in thresholds}
+            continue
         if p.get("abtt") is not None:
             mean, dirs = stats
             vectors = abtt(vectors, mean, dirs[: p["abtt"]])
@@ -248,6 +258,9 @@ def all_settings() -> dict[str, dict]:
     # Third round: CSLS on the final hybrid score (its own neighbourhood), not the cosine.
     for k, beta in itertools.product((5, 10), (0.5, 1.0)):
         s[f"score-csls k{k} b{beta}"] = {"score_k": k, "score_beta": beta}
+    # Fourth round: keep the shipped score's scale, add a share of the transformed cosine.
+    for gamma in (0.1, 0.2, 0.4):
+        s[f"mix D16 g{gamma}"] = {"abtt": 16, "mix": gamma}
     return s
 
 
@@ -259,6 +272,7 @@ FAMILIES: dict[str, Callable[[str], bool]] = {
     "csls k10-30": lambda s: s == "base" or s.startswith("csls k10-30 "),
     "csls any": lambda s: s == "base" or s.startswith("csls"),
     "score-csls any": lambda s: s == "base" or s.startswith("score-csls"),
+    "mix any": lambda s: s == "base" or s.startswith("mix"),
     "abtt any D, w": lambda s: s.startswith("abtt") and " b" not in s,
     "abtt D8/16, w, bonus": lambda s: s.startswith("abtt D8 ") or s.startswith("abtt D16 "),
     "abtt D8/16, w": lambda s: s.startswith("abtt D8 ") or s.startswith("abtt D16 "),
@@ -295,7 +309,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         settings = {k: v for k, v in settings.items()
                     if k == "base" or any(k.startswith(p) for p in args.only.split(","))}
     stats = None
-    if any("abtt" in p for p in settings.values()):
+    if any("abtt" in p or "mix" in p for p in settings.values()):
         from claims.models import DEFAULT_MODEL, get_encoder
 
         stats = stsb_statistics(get_encoder(DEFAULT_MODEL, cache=True), eval_dir())
