@@ -1,9 +1,9 @@
 """Hubness corrections of the hybrid pair score, judged leave one event out on the TUNING events.
 
-``python -m benchmarks.realnews_hubness [--variants NAME,...]``
+``python -m benchmarks.realnews_hubness [--only PREFIX,...] [--adaptive]``
 
 On news of one topic, every sentence is close to every other: restatements of one claim score
-no higher than other claims on the topic. Two corrections from the literature are tried:
+no higher than other claims on the topic. Corrections from the literature, and variants the measurements suggested:
 
 * ``csls``: the cosine part of the hybrid score is discounted by how close each sentence is
   to its neighbourhood, ``cos - beta * ((r(x) + r(y)) / 2 - R0)`` (CSLS, Conneau et al. 2018,
@@ -12,7 +12,13 @@ no higher than other claims on the topic. Two corrections from the literature ar
 * ``abtt``: "all-but-the-top" (Mu and Viswanath 2018): the vectors minus a FIXED mean, with
   their top ``D`` principal directions projected out, both computed once on STS-B-fr train
   sentences (a tuning split); ``center``: minus the corpus' own mean (corpus-dependent, for
-  the size of the effect only).
+  the size of the effect only);
+* ``score-csls``: CSLS on the final hybrid score, r(x) the mean of x's k best scores;
+* ``mix``: the shipped score plus ``gamma`` times the all-but-the-top cosine (its scale kept);
+* ``--adaptive``: the shipped threshold moved by the event's mean density.
+
+Candidates are retrieved on the model's vectors; the transforms act inside the pair score, as
+shipping them would.
 
 Each family is scored **out of fold**: for each tuning event, its parameters and threshold are
 those with the best micro pair F1 on the nine other tuning events; the ten events' predictions
