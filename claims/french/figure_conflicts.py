@@ -152,10 +152,10 @@ def conflicting_quantities(a: str, b: str) -> list[tuple[Quantity, Quantity]]:
     vs "155 mm" do not conflict. "Plus de 100", "près de 100" and rounding ("1,5" vs
     "1,52 milliard") are read as ranges. Counts need a counted noun on both sides.
 
-    A previous or first value ("après 0,4 %", "contre une première estimation de 0,9 %")
+    A previous or first value ("après 0,4 %", "contre une première estimation de 2,2 %")
     is not the figure a sentence states: when the stated figures of one kind have no
     agreeing pair, they conflict even if one sentence gives the other's figure as its
-    previous value ("1 %, contre une première estimation de 0,9 %" vs "0,9 %").
+    previous value ("2,4 %, contre une première estimation de 2,2 %" vs "2,2 %").
 
     Returns:
         (quantity of ``a``, quantity of ``b``) pairs, in order of appearance.
