@@ -19,7 +19,7 @@ def test_roles_and_periods_tell_apart_figures_of_one_kind():
     single, total = stated_figures("La banque a relevé ses taux de 50 points de base, "
                                    "soit une hausse cumulée de 300 points de base.")
     assert single.key != total.key and total.role == "cumulative"
-    won, needed = stated_figures("La candidate compte 231 grands électeurs sur les 270 nécessaires.")
+    won, needed = stated_figures("La candidate compte 231 grands électeurs sur les 270 requis.")
     assert needed.role == "threshold" or needed.key[1] != won.key[1]
     month, = stated_figures("Les prix ont augmenté de 0,7 % sur un mois.")
     year, = stated_figures("Les prix ont augmenté de 5,1 % sur un an.")
