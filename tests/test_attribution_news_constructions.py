@@ -16,7 +16,7 @@ def triples(attributor, text):
 
 
 def test_a_complement_after_an_incise_still_licenses_the_cue(attributor):
-    text = ("Le Bureau régional des secours (BRS) a rapporté, jeudi dans la soirée, "
+    text = ("Le Bureau régional des secours (BRS) a rapporté, jeudi en fin de soirée, "
             "qu'au moins 40 maisons étaient détruites.")
     assert triples(attributor, text)[0][:2] == ("BRS", "a rapporté")
 

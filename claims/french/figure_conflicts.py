@@ -96,7 +96,7 @@ def count_kind(text: str, q: Quantity) -> Optional[str]:
 
 def _is_reference(raw: _Raw, folded: str) -> bool:
     """A previous or first value given for comparison: "(+2,9 % après +2,6 %)", "contre une
-    première estimation de 0,9 %", "14 %, contre 16,3 % en janvier"."""
+    première estimation de 2,2 %", "14 %, contre 16,3 % en janvier"."""
     if raw.slot in _NOT_REFERENCE_SLOTS:
         return False
     window = folded[max(0, raw.start - 40):raw.start]
@@ -109,8 +109,8 @@ def _is_reference(raw: _Raw, folded: str) -> bool:
 def _measures(text: str) -> tuple[_Measure, ...]:
     """Comparable figures of ``text``: key (slot, base unit or kind) and the interval they allow.
 
-    Reference figures (:func:`_is_reference`) are marked: "1 % contre une première
-    estimation de 0,9 %" states 1 %, and does not agree with a sentence stating 0,9 %.
+    Reference figures (:func:`_is_reference`) are marked: "2,4 % contre une première
+    estimation de 2,2 %" states 2,4 %, and does not agree with a sentence stating 2,2 %.
     """
     raws = _raw_quantities(text)
     folded = fold_french(text)
