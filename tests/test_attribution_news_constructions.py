@@ -16,7 +16,7 @@ def triples(attributor, text):
 
 
 def test_a_complement_after_an_incise_still_licenses_the_cue(attributor):
-    text = ("Le Bureau régional des secours (BRS) a rapporté, jeudi dans la soirée, "
+    text = ("Le Bureau régional des secours (BRS) a rapporté, jeudi en fin de soirée, "
             "qu'au moins 40 maisons étaient détruites.")
     assert triples(attributor, text)[0][:2] == ("BRS", "a rapporté")
 
@@ -40,7 +40,7 @@ def test_a_body_that_spoke_is_the_antecedent_of_the_next_il(attributor):
 
 def test_celui_ci_can_be_a_body(attributor):
     text = ("Une agence a cité le Croissant-Rouge nordique. "
-            "Mais celui-ci a démenti être la source du chiffre.")
+            "Mais celui-ci a démenti avoir fourni ce chiffre.")
     assert triples(attributor, text)[1][:2] == ("Croissant-Rouge nordique", "a démenti")
 
 
@@ -59,8 +59,8 @@ def test_an_indefinite_role_is_anonymous(attributor):
 
 
 def test_a_state_with_its_article_speaks_after_an_incise(attributor):
-    text = "Les deux camps ont signé un accord, a confirmé le Qatar, l'un des médiateurs."
-    assert triples(attributor, text)[0][:2] == ("Qatar", "a confirmé")
+    text = "Les deux camps ont signé une trêve, a confirmé le Kenya, l'un des médiateurs."
+    assert triples(attributor, text)[0][:2] == ("Kenya", "a confirmé")
 
 
 def test_a_demonym_role_is_the_person_the_article_gave_that_role(attributor):

@@ -85,7 +85,7 @@ def test_an_opening_mark_used_to_close_a_quote(attributor):
 @pytest.mark.parametrize("text, speaker", [
     ("Selon le dernier bilan du ministère de la Pêche, 40 bateaux ont coulé.", "ministère de la Pêche"),
     ("Les ventes ont reculé de 2 %, d'après les estimations publiées mardi par l'OMC.", "OMC"),
-    ("Selon le bilan provisoire, communiqué par les autorités suisses, 12 chalets ont brûlé.", "Suisse"),
+    ("Selon le bilan officiel, communiqué par les autorités suisses, 12 chalets ont brûlé.", "Suisse"),
     ("Selon les estimations, 12 chalets ont brûlé.", None),
     ("Selon un bilan des autorités locales, 12 chalets ont brûlé.", None),
 ])
@@ -130,7 +130,7 @@ def test_a_pronoun_goes_to_the_subject_earlier_in_its_sentence(attributor):
 
 def test_a_person_named_outside_the_subject_becomes_salient(attributor):
     text = ("Léa Morvan a dénoncé la réforme. "
-            "Ses propos ont fait réagir la ministre de la Culture, Inès Carvalho. "
+            "Ses propos ont fait réagir la ministre des Sports, Inès Carvalho. "
             "« Je suis choquée », a-t-elle écrit.")
     assert speakers(attributor, text) == ["Léa Morvan", None, "Inès Carvalho"]
 

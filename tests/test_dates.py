@@ -48,7 +48,7 @@ def test_conflicts_need_a_point_on_both_sides_and_none_compatible():
 
 
 def test_a_pages_own_date_is_not_the_claims():
-    assert fields("Le musée rouvre ses portes Publié le mardi 3 octobre 2023 | Radio X") == []
+    assert fields("Le musée rouvre ses portes Publié le jeudi 14 mars 2024 | Radio X") == []
     assert fields("Un rapport publié le 3 mai dénonce la pollution.", "2024-05") == [(2024, 5, 3, 4)]
 
 

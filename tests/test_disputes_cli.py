@@ -22,11 +22,11 @@ DISPATCHES = [
     {"id": "n2", "date": "2024-05-10", "source": "Journal B", "text":
      "Un glissement de terrain a frappé la province de Cochabamba vendredi. "
      "Le glissement de terrain a fait 48 morts en Bolivie, selon un nouveau bilan de la protection civile. "
-     "Le président a décrété trois jours de deuil national."},
+     "Le président a décrété un deuil national de trois jours."},
     {"id": "n3", "date": "2024-05-10", "source": "Radio C", "text":
      "Un glissement de terrain a frappé vendredi la province de Cochabamba. "
      "Le glissement de terrain a fait 31 morts en Bolivie, selon la protection civile. "
-     "Le président a décrété trois jours de deuil national."},
+     "Le président a décrété un deuil national de trois jours."},
 ]
 
 

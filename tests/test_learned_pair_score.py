@@ -46,9 +46,9 @@ def test_figures_compared_by_kind():
 
 
 def test_acronym_introduced_in_parentheses_stands_for_its_name():
-    texts = ["La Banque centrale européenne (BCE) a relevé ses taux.",
-             "La BCE a relevé ses taux directeurs.",
-             "La Réserve fédérale a relevé ses taux directeurs."]
+    texts = ["La Banque centrale européenne (BCE) abaisse ses taux.",
+             "La BCE a abaissé ses taux directeurs.",
+             "La Réserve fédérale a abaissé ses taux directeurs."]
     f = PairFeatures().fit(texts)
     assert feature(f, 0, 1, "names_shared") == 1.0
     assert feature(f, 1, 2, "names_differ") == 1.0
@@ -67,10 +67,10 @@ def test_weights_file_is_plain_json_for_the_default_model():
 
 def test_different_death_tolls_below_threshold_restatement_above():
     threshold = model_entry("e5-small").threshold("learned")
-    texts = ["Le séisme a fait au moins 62 morts dans le sud du pays, selon les autorités.",
+    texts = ["Le séisme a fait au moins 57 morts dans le sud du pays, selon les autorités.",
              "Selon les autorités, le tremblement de terre a fait 80 morts dans le sud du pays.",
-             "Le séisme a fait au moins 62 morts dans le sud du pays, selon les autorités.",
-             "Au moins 62 personnes ont été tuées par le séisme dans le sud du pays, selon les autorités."]
+             "Le séisme a fait au moins 57 morts dans le sud du pays, selon les autorités.",
+             "Au moins 57 personnes ont été tuées par le séisme dans le sud du pays, selon les autorités."]
     scorer = LearnedPairScorer("e5-small").fit(texts, pair_vectors(2, 0.93))
     different, restated = scorer(np.array([0, 2]), np.array([1, 3]))
     assert different < threshold < restated

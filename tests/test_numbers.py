@@ -149,8 +149,8 @@ def test_rough_scale_words_are_approximate():
 
 
 def test_a_previous_or_first_value_is_not_the_figure_stated():
-    revised = "Le déficit a été revu à 5,1 %, contre une première estimation de 4,9 %."
-    assert conflicting_quantities("Le déficit atteint 4,9 %.", revised)
+    revised = "Le déficit a été revu à 5,4 %, contre une première estimation de 4,7 %."
+    assert conflicting_quantities("Le déficit atteint 4,7 %.", revised)
     assert conflicting_quantities("Les loyers ont augmenté de 3 % après 2,4 % en mars.", "Les loyers ont augmenté de 2,4 %.")
     assert not conflicting_quantities("Les loyers ont augmenté de 3 % après 2,4 % en mars.", "Les loyers ont augmenté de 3 %.")
     # "contre" between two candidates is not a previous value

@@ -10,7 +10,7 @@ SENTENCES = [
     "Le secrétaire général de l'OTAN a déclaré que l'Ukraine avait besoin de plus d'armes lourdes.",
     "Les alliés se réuniront de nouveau à Bruxelles la semaine prochaine.",
     "Un homme joue de la guitare.",
-    "La Banque centrale européenne a relevé ses taux d'un quart de point.",
+    "La Banque centrale européenne a augmenté ses taux d'un quart de point.",
     "Selon le ministre, l'inflation devrait ralentir à la fin de l'année.",
     "Des enfants jouent au football dans le parc.",
     "Le gouvernement prévoit 413 milliards d'euros pour les armées d'ici 2030.",

@@ -229,7 +229,7 @@ def test_speakers_who_all_denounce_something_are_for_their_claim(shipped):
     group = group_of(
         ("a1", "La réalisatrice a dénoncé une répression choquante des manifestations.",
          said("la réalisatrice", "a dénoncé")),
-        ("a2", "« La contestation a été réprimée de façon choquante », a fustigé la réalisatrice.",
+        ("a2", "« Les manifestations ont été réprimées de façon choquante », a fustigé la réalisatrice.",
          said("la réalisatrice", "a fustigé", "direct")),
     )
     assert stances(assign_stances(group, classifier=shipped)) == ["favor", "favor"]

@@ -175,7 +175,7 @@ def _extent(doc, end: int) -> int:
         if t.pos_ not in depth_ok and not degree and not (t.text[:1].isupper() and t.pos_ == "X"):
             break  # ("les pays les moins avancés" goes on over the superlative)
         if t.lower_ in _TIME_WORDS:
-            break  # "le bureau de l'Ocha | samedi soir"
+            break  # "le bureau de l'Unicef | lundi matin"
         if t.pos_ == "ADP" and t.lower_ not in _NAME_PREPOSITIONS:
             break  # "l'institution dans un communiqué": the name ends before "dans"
         if t.pos_ == "CCONJ" and t.lower_ != "et":
@@ -316,8 +316,8 @@ _BY = {"de", "du", "des", "d", "par"}
 def document_source(text: str, mentions, offset: int):
     """The source whose document follows a marker at ``offset`` (rule A3 of the real-news gold).
 
-    "selon le bilan du ministère", "d'après les estimations de l'Insee", "selon une première
-    estimation publiée mardi par l'Insee", "selon le bilan provisoire, communiqué par les autorités":
+    "selon le bilan du ministère", "d'après les calculs de l'Insee", "selon une première
+    estimation diffusée jeudi par l'Insee", "selon le bilan officiel, communiqué par la préfecture":
     a document noun in the first words, then the source after "de"/"par", at most one comma (before a
     participle). Returns the mention or None.
     """

@@ -249,7 +249,7 @@ def _extend_role(doc, start: int, end: int, people: Sequence[tuple[int, int]]) -
         if not glued and (t.pos_ not in ("ADJ", "ADP", "DET", "NOUN", "PROPN") or t.is_punct):
             break
         if t.pos_ == "ADP" and t.lower_ in _NOT_IN_ROLE:
-            break  # "le chef du gouvernement belge | à la presse": the role ends before "à"
+            break  # "le chef du gouvernement portugais | à la radio": the role ends before "à"
         last = t.idx + len(t.text)
         previous_pos = t.pos_
     # a role does not end on a preposition or article ("ministre de la")
@@ -351,7 +351,7 @@ def find_mentions(doc, context: ArticleContext,
         role_end = _extend_role(doc, start, end, people)
         role = text[start:role_end]
         merged = False
-        # "depuis Benghazi, le porte-parole du X, Taoufik Chokri": the name after the role first
+        # "depuis Lyon, le porte-parole du X, Paul Andrieu": the name after the role first
         order = sorted(range(len(mentions)), key=lambda k: mentions[k].start < role_end)
         for i in order:
             m = mentions[i]

@@ -362,8 +362,8 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         words = _content_words(folded, word_lo, word_hi, (q.start, q.end))
         if len(words) < 2 and word_lo == lo and lo > 0:  # ", à 1 %,": what it measures is said just before
             words = _content_words(folded, _segment(folded, lo - 1, lo - 1)[0], word_hi, (q.start, q.end))
-        # Its clause runs up to the next figure, stated or previous: "5,9 % en décembre et 6 % en
-        # janvier", "6,3 % sur un an après 6 % en janvier".
+        # Its clause runs up to the next figure, stated or previous: "2,9 % en août et 3 % en
+        # septembre", "3,5 % sur un an après 3 % en septembre".
         later = [m2.quantity.start for m2 in all_measures if q.end <= m2.quantity.start < hi
                  and m2.key[0] not in ("year", "duration", "time", "date")]
         clause_hi = min(later) if later else hi

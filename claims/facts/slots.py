@@ -133,7 +133,7 @@ class SlotBuilder:
         contrasted_places_: per kind of figure, the places some sentence gives two figures of
             that kind for: a figure naming one is never a version of a figure naming no place.
         local_places_: places some sentence names as a region, province or town ("dans la
-            province d'Al Haouz"): a figure naming one is a sub-population's, never a version
+            province d'Aïn Sefra"): a figure naming one is a sub-population's, never a version
             of a figure naming no place (RULES.md F5).
         main_places_: per kind of figure, the place most of its placed sentences name (the
             event's place): never a sub-population, and a figure naming no place may be its.
@@ -335,7 +335,7 @@ class SlotBuilder:
         """Whether one figure's places hold the other's and add only places that set nothing
         apart: "à Derna" and "en Libye … dans la ville de Derna" (the town and its country),
         but not "en Turquie" and "en Turquie et en Syrie" (a place some sentence contrasts)
-        nor "au Maroc" and "au Maroc, dans la province d'Al Haouz" (a sub-population, F5)."""
+        nor "en Algérie" and "en Algérie, dans la province d'Aïn Sefra" (a sub-population, F5)."""
         small, large = (a.places, b.places) if len(a.places) <= len(b.places) else (b.places, a.places)
         if not small < large:
             return False

@@ -1,15 +1,15 @@
 """Who or what a figure is about, read off the sentence's parse: resolved, or only a pronoun.
 
 A percentage or an amount says nothing of what it measures; the sentence's grammar does. The
-figure's number quantifies a noun ("6,2 %", "16,3 %": ``nummod``); that noun is either attached
-to another noun ("les prix de l'alimentation (+14,8 %)") or an argument of a predicate
-("l'inflation a atteint 6,2 %", "Elle était de 16,3 %"), whose subject is what is measured. A
-conjunct ("5,9 % en décembre et 6 % en janvier") shares its first conjunct's predicate, and a
+figure's number quantifies a noun ("3,4 %", "11,7 %": ``nummod``); that noun is either attached
+to another noun ("les prix des loyers (+3,7 %)") or an argument of a predicate
+("l'inflation a atteint 3,4 %", "Elle était de 11,7 %"), whose subject is what is measured. A
+conjunct ("2,9 % en août et 3 % en septembre") shares its first conjunct's predicate, and a
 conjoined predicate ("est passée à 14 %") its first predicate's subject.
 
 :func:`figure_subjects` gives, per figure, the lemmas of that subject and whether it is
-*anaphoric*: a personal or demonstrative pronoun ("Il a obtenu 51 %", "Elle était de 16,3 %")
-or a noun with a demonstrative determiner ("Ce taux s'établissait à 6 %", "cet État"). An
+*anaphoric*: a personal or demonstrative pronoun ("Il a obtenu 51 %", "Elle était de 11,7 %")
+or a noun with a demonstrative determiner ("Ce taux s'élevait à 4,5 %", "cet État"). An
 anaphoric subject names what is measured in another sentence: read alone, the figure could be
 about anything of its kind, so it is never made a version of another figure (no pair is
 better than a wrong pair).

@@ -9,9 +9,9 @@
 * a **duration** is the value of a fact: a sentence, a term, a ban ("condamné à 12 ans de
   prison", "une peine de 8 à 10 ans de réclusion"): words around it say it is a penalty
   (rows ``duration``); other durations ("sur un an", "pendant dix ans") frame a figure;
-* a **bare number in brackets** is a count whose kind the words around it give: "la moitié
-  des morts (542) ont été recensées à Al-Haouz", "la grande majorité (68) des décès", and
-  "à Taroudant (321)" after such a figure in the same sentence (the kind is inferred from it);
+* a **bare number in brackets** is a count whose kind the words around it give: "la majorité
+  des morts (214) ont été recensés à Aïn-Sefra", "la grande majorité (45) des décès", and
+  "à Naâma (97)" after such a figure in the same sentence (the kind is inferred from it);
 * a **vague plural** is a value (RULES.md F3): "des centaines de morts" is 200 to 999 dead,
   "des dizaines de blessés" 20 to 99 injured, "des milliers" 2000 to 9999;
 * a **number whose counted noun is left out** after a coordination or a comma takes the

@@ -239,7 +239,7 @@ def cue_is_licensed(text: str, cue: CueMatch, quote_starts: Sequence[int]) -> bo
     if not cue.needs or cue.kind == "marker":
         return True
     after = text[cue.end:]
-    incise = _INCISE.match(after)  # "a rapporté, samedi dans la soirée, qu'au moins …"
+    incise = _INCISE.match(after)  # "a indiqué, mardi dans la matinée, qu'au moins …"
     if incise:
         after = after[incise.end():]
     clause = re.split(r"[,;:.!?]", after, maxsplit=1)[0]

@@ -11,9 +11,9 @@ nearest the article's month), hence its weekday; the year of "lundi"; the day of
 
 Spans are not points and are left out: "depuis 2014", "jusqu'en mars", "d'ici 2030",
 "avant lundi", "à partir du 1er juin", "entre 2020 et 2022", "pour le mois de mars"; a page's
-own date ("Publié le mardi 3 octobre 2023", "mis à jour le") is not the claim's; and so
+own date ("Publié le jeudi 14 mars 2024", "mis à jour le") is not the claim's; and so
 is a point further on in a clause opened by "depuis", "après" or "contre" ("depuis la
-création de l'euro en 1999", "après avoir progressé de 13,3 % en janvier"): a span, or
+fondation du club en 1987", "après avoir reculé de 4,2 % en mars"): a span, or
 the time of a previous value.
 
 :func:`conflicting_times` tells when two sentences speak of different points in time:
@@ -84,8 +84,8 @@ _RELATIVE_YEAR = {"l'an dernier": -1, "l'annee derniere": -1, "l'an passe": -1, 
                   "l'an prochain": 1, "l'annee prochaine": 1, "cette annee": 0}
 # "aujourd'hui" is left out: as often "nowadays" as "today".
 _RELATIVE_DAY = {"avant-hier": -2, "hier": -1, "demain": 1, "apres-demain": 2}
-# Further back in the clause: the point is inside a span ("depuis la création de l'euro en
-# 1999") or a previous value's time ("après avoir progressé de 13,3 % en janvier").
+# Further back in the clause: the point is inside a span ("depuis la fondation du club en
+# 1987") or a previous value's time ("après avoir reculé de 4,2 % en mars").
 _CLAUSE_BEFORE = re.compile(r"(?:^|[\s(])(?:depuis|jusqu'|jusque|d'ici|a partir d|apres|contre|compare|"
                             r"par rapport)(?:[^,;:.!?()«»\"]|[,.](?=\d))*$")
 _RELATIVE = re.compile(rf"{_START}({'|'.join(map(re.escape, (*_RELATIVE_YEAR, *_RELATIVE_DAY)))}){_END}")
@@ -116,14 +116,14 @@ def _weekday(year, month, day) -> Optional[int]:
         return None
 
 
-# A page's own date, capitalised as a label: "Publié le mardi 3 octobre 2023", "Mis à jour le".
+# A page's own date, capitalised as a label: "Publié le jeudi 14 mars 2024", "Mis à jour le".
 _METADATA_BEFORE = re.compile(r"(?:Publi[ée]e?|PUBLI[ÉE]E?|Mise? à jour|Modifi[ée]e?|Actualis[ée]e?)\s*(?:le|:)?\s*"
                               r"(?:(?:" + "|".join(w.capitalize() for w in WEEKDAYS) + "|" + _WD + r")\s*)?$")
 
 
 def _is_span_edge(folded: str, start: int, text: str = "") -> bool:
     if _METADATA_BEFORE.search(text[max(0, start - 30):start]):
-        return True  # "Publié le mardi 3 octobre 2023": the page's date, not the claim's
+        return True  # "Publié le jeudi 14 mars 2024": the page's date, not the claim's
     return bool(_SPAN_BEFORE.search(folded[max(0, start - 30):start])
                 or _CLAUSE_BEFORE.search(folded[max(0, start - 50):start]))
 

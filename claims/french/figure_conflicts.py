@@ -96,7 +96,7 @@ def count_kind(text: str, q: Quantity) -> Optional[str]:
 
 def _is_reference(raw: _Raw, folded: str) -> bool:
     """A previous or first value given for comparison: "(+2,9 % après +2,6 %)", "contre une
-    première estimation de 0,9 %", "14 %, contre 16,3 % en janvier"."""
+    première estimation de 2,2 %", "14 %, contre 16,3 % en janvier"."""
     if raw.slot in _NOT_REFERENCE_SLOTS:
         return False
     window = folded[max(0, raw.start - 40):raw.start]
@@ -109,8 +109,8 @@ def _is_reference(raw: _Raw, folded: str) -> bool:
 def _measures(text: str) -> tuple[_Measure, ...]:
     """Comparable figures of ``text``: key (slot, base unit or kind) and the interval they allow.
 
-    Reference figures (:func:`_is_reference`) are marked: "1 % contre une première
-    estimation de 0,9 %" states 1 %, and does not agree with a sentence stating 0,9 %.
+    Reference figures (:func:`_is_reference`) are marked: "2,4 % contre une première
+    estimation de 2,2 %" states 2,4 %, and does not agree with a sentence stating 2,2 %.
     """
     raws = _raw_quantities(text)
     folded = fold_french(text)
@@ -152,10 +152,10 @@ def conflicting_quantities(a: str, b: str) -> list[tuple[Quantity, Quantity]]:
     vs "155 mm" do not conflict. "Plus de 100", "près de 100" and rounding ("1,5" vs
     "1,52 milliard") are read as ranges. Counts need a counted noun on both sides.
 
-    A previous or first value ("après 0,4 %", "contre une première estimation de 0,9 %")
+    A previous or first value ("après 0,4 %", "contre une première estimation de 2,2 %")
     is not the figure a sentence states: when the stated figures of one kind have no
     agreeing pair, they conflict even if one sentence gives the other's figure as its
-    previous value ("1 %, contre une première estimation de 0,9 %" vs "0,9 %").
+    previous value ("2,4 %, contre une première estimation de 2,2 %" vs "2,2 %").
 
     Returns:
         (quantity of ``a``, quantity of ``b``) pairs, in order of appearance.

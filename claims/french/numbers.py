@@ -248,7 +248,7 @@ _DONT = re.compile(r"\bdont\s*$")
 
 
 def _share_with_dont(raws: list[_Raw], folded: str) -> None:
-    """"quatre ans de prison dont deux ferme": the part takes the unit of the whole."""
+    """"cinq ans de prison dont trois ferme": the part takes the unit of the whole."""
     for prev, raw in zip(raws, raws[1:]):
         part = raw.slot == "count" and raw.scale == 1 and (
             raw.unit is None or fold_french(raw.unit) in ("ferme", "fermes"))
