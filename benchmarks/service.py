@@ -137,7 +137,9 @@ def summary(run: dict) -> dict:
             "server_p50_ms": {key: median(key) for key in ("queue", "encode", "search", "app")},
             "mean_batch": round(float(np.mean([r.get("batch", 1) for r in rows])), 1),
             "server_cpu_ms_per_query": round(run["server_cpu_s"] * 1000 / len(ms), 2),
-            "client_cpu_ms_per_query": round(run["client_cpu_s"] * 1000 / len(ms), 2)}
+            "client_cpu_ms_per_query": round(run["client_cpu_s"] * 1000 / len(ms), 2),
+            # the load client runs on the same cores: its part of the CPU both processes spent
+            "client_cpu_share": round(run["client_cpu_s"] / max(run["client_cpu_s"] + run["server_cpu_s"], 1e-9), 3)}
 
 
 def encoder_alone(model: str, engine: str, texts: list[str]) -> dict:
@@ -202,7 +204,8 @@ def main(argv=None) -> dict:
               f"  max {row['max_ms']:7.1f} ms  {row['per_second']:6.1f} queries/s ({row['queries']} queries)")
         print(f"{'':>11}  server p50: queue {server['queue']} ms, encode {server['encode']} ms (batch of "
               f"{row['mean_batch']} on average), search {server['search']} ms, handler {server['app']} ms; "
-              f"CPU per query: server {row['server_cpu_ms_per_query']} ms, client {row['client_cpu_ms_per_query']} ms")
+              f"CPU per query: server {row['server_cpu_ms_per_query']} ms, client {row['client_cpu_ms_per_query']} ms "
+              f"({row['client_cpu_share'] * 100:.1f} % of the two)")
     for label in ("alone", "batch_20"):
         row = alone[label]
         print(f"encoder alone ({alone['engine']}, {label.replace('_', ' ')}): {row['wall_ms_per_query']} ms wall, "

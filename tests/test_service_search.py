@@ -46,3 +46,34 @@ def test_concurrent_queries_get_their_own_exact_answers():
 
 def test_top_rows_with_fewer_sentences_than_asked():
     assert top_rows(np.array([[0.1, 0.9]]), 5) == [[(1, 0.9), (0, 0.1)]]
+
+
+def test_answers_follow_a_new_vector_array_after_the_old_one_is_gone():
+    # The batcher keeps a transposed copy per stored-vector array; a store's next generation
+    # brings a new array (possibly at the freed one's address) and must never meet the old copy.
+    rng = np.random.default_rng(1)
+    encoder = WordEncoder()
+    query = "mot1 autre1 encore"
+
+    def unit(n):
+        vectors = rng.normal(size=(n, 16)).astype(np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    async def ask_twice():
+        batcher = QueryBatcher(encoder, max_batch=4)
+        try:
+            first = unit(300)
+            got_first = await batcher.nearest(query, first, 3)
+            expected_first = list(np.argsort(-(first @ encoder.encode([query])[0]), kind="stable")[:3])
+            del first
+            second = unit(300)
+            got_second = await batcher.nearest(query, second, 3)
+            expected_second = list(np.argsort(-(second @ encoder.encode([query])[0]), kind="stable")[:3])
+            return got_first, expected_first, got_second, expected_second, len(batcher._columns)
+        finally:
+            await batcher.close()
+
+    got_first, expected_first, got_second, expected_second, cached = asyncio.run(ask_twice())
+    assert [r for r, _ in got_first] == expected_first
+    assert [r for r, _ in got_second] == expected_second
+    assert cached == 1  # the freed array's copy went with it
