@@ -89,7 +89,7 @@ def _render_in_chunks(table, rows: Sequence[tuple], width: Optional[int] = None,
             part.add_row(*row)
         text = _render(part, width)
         if not first:  # its top edge becomes the separator between two rows
-            text = part.box.get_row(widths, "row", edge=True) + text.split("\n", 1)[1]
+            text = part.box.get_row(widths, "row", edge=True) + "\n" + text.split("\n", 1)[1]
         if not last:  # its bottom edge goes
             text = text[:text.rstrip("\n").rfind("\n") + 1]
         pieces.append(text)
