@@ -54,17 +54,17 @@ def generated_analysis():
         unregister(entry.name)
 
 
-@pytest.mark.parametrize("explain", [False, True])
-def test_a_table_printed_in_chunks_is_the_table_printed_at_once(generated_analysis, monkeypatch, explain):
+@pytest.mark.parametrize("explain, width", [(False, None), (True, None), (False, 90)])
+def test_a_table_printed_in_chunks_is_the_table_printed_at_once(generated_analysis, monkeypatch, explain, width):
     mentions = sum(len(g.mentions) for g in generated_analysis.groups)
     assert mentions > 40, "the corpus must give enough rows to need several chunks"
     monkeypatch.setattr(tables, "CHUNK_ROWS", 10 ** 9)
-    whole = tables.groups_table(generated_analysis, explain=explain)
+    whole = tables.groups_table(generated_analysis, width=width, explain=explain)
     printed = []
     render = tables._render
     monkeypatch.setattr(tables, "_render", lambda table, width=None: printed.append(1) or render(table, width))
     monkeypatch.setattr(tables, "CHUNK_ROWS", 7)
-    chunked = tables.groups_table(generated_analysis, explain=explain)
+    chunked = tables.groups_table(generated_analysis, width=width, explain=explain)
     assert len(printed) >= mentions // 7  # it did print in chunks
     assert chunked == whole
 
