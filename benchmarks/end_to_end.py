@@ -33,6 +33,7 @@ import resource
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.machine import describe, machine, run_isolated
@@ -118,12 +119,13 @@ def run_one(n: int, model: str, fmt: str) -> dict:
         settings = resolve_settings(model, cache=False)
         articles = read_articles([str(path)])
         read_s = time.perf_counter() - start
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _peaks_by_stage() as peaks:
             warnings.simplefilter("ignore")
             analysis = analyze(articles, settings=settings)
         t = time.perf_counter()
         text = render(analysis, fmt, analysis.select(None, False))
         render_s = time.perf_counter() - t
+        peaks["render"] = _peak_mb()
         t = time.perf_counter()
         write_output(text, out)
         write_s = time.perf_counter() - t
@@ -140,7 +142,33 @@ def run_one(n: int, model: str, fmt: str) -> dict:
             "output_mb": round(len(text.encode()) / 2**20, 1), "load": round(load, 2),
             "load_after": round(os.getloadavg()[0], 2),
             "cpu_s": round(_cpu() - cpu0, 1),
-            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "peak_mb": _peak_mb(), "peak_mb_after": peaks}
+
+
+def _peak_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+@contextmanager
+def _peaks_by_stage():
+    """The process's peak RSS (MB) when each stage of :func:`claims.pipeline.analyze` ends:
+    the first stage whose figure reaches the final peak is where memory peaked."""
+    from claims import pipeline
+
+    peaks: dict[str, int] = {}
+    stage = pipeline._Clock.stage
+
+    @contextmanager
+    def measured(self, name):
+        with stage(self, name):
+            yield
+        peaks[name] = _peak_mb()
+
+    pipeline._Clock.stage = measured
+    try:
+        yield peaks
+    finally:
+        pipeline._Clock.stage = stage
 
 
 def _cpu() -> float:
@@ -200,6 +228,9 @@ def main(argv: list[str]) -> int:
         print("    " + ", ".join(f"{k} {v}" for k, v in st.items())
               + f"; all but encode {rest:.2f} s = {rest / max(st.get('encode', 0), 1e-9):.2f}x encode", flush=True)
         # ms a sentence per stage: comparable across sizes, and across loads stage by stage
+        if r.get("peak_mb_after"):
+            print("    peak MB when each stage ends: " + ", ".join(f"{k} {v}" for k, v in r["peak_mb_after"].items()),
+                  flush=True)
         print("    ms/sentence: " + ", ".join(f"{k} {v / r['sentences'] * 1000:.2f}" for k, v in st.items()),
               flush=True)
     if len([r for r in runs if "seconds" in r]) >= 2:

@@ -52,6 +52,7 @@ def sentence_records(analysis: Analysis) -> Iterator[dict]:
 def group_record(group: ClaimGroup, articles: dict[str, Article]) -> dict:
     """One group: id, articles, mentions (named fields) and comparison (or None)."""
     mentions = []
+    by_row = {m.row: m for m in reversed(group.mentions)}  # the first mention of a row, as a scan finds it
     for m in group.mentions:
         a = articles[m.sentence.article]
         who = m.attribution
@@ -59,17 +60,24 @@ def group_record(group: ClaimGroup, articles: dict[str, Article]) -> dict:
             "article": a.id, "date": a.date, "source": a.source, "index": m.sentence.index,
             "text": m.sentence.text, "start": m.sentence.start, "end": m.sentence.end, "row": m.row,
             "score": rounded(m.score), "speaker": who.speaker, "cue": who.cue,
-            "quote": who.quote, "stance": m.stance, "link": link_record(m.link, group),
+            "quote": who.quote, "stance": m.stance, "link": link_record(m.link, group, by_row),
         })
     comparison = comparison_as_dict(group.comparison) if group.comparison is not None else None
     return {"id": group.id, "articles": group.articles, "mentions": mentions, "comparison": comparison}
 
 
-def link_record(link, group: ClaimGroup) -> Optional[dict]:
-    """Why a mention is in its group (:class:`claims.matching.explain.Link`), named fields."""
+def link_record(link, group: ClaimGroup, by_row: Optional[dict] = None) -> Optional[dict]:
+    """Why a mention is in its group (:class:`claims.matching.explain.Link`), named fields.
+
+    ``by_row`` (row -> mention of ``group``) saves a scan of the group per mention: a group's
+    records then cost its size, not its square.
+    """
     if link is None:
         return None
-    partner = next((m for m in group.mentions if m.row == link.partner), None)
+    if by_row is not None:
+        partner = by_row.get(link.partner)
+    else:
+        partner = next((m for m in group.mentions if m.row == link.partner), None)
     return {
         "partner": ({"row": partner.row, "article": partner.sentence.article, "index": partner.sentence.index}
                     if partner is not None else None),

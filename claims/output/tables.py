@@ -16,6 +16,7 @@ from claims.output.records import group_records
 from claims.records import ClaimGroup, Sentence
 
 WIDTH = 160
+CHUNK_ROWS = 500  # table rows printed at once (rich holds all segments of a print)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -46,6 +47,81 @@ def _render(table, width: Optional[int] = None) -> str:
     buffer = io.StringIO()
     Console(file=buffer, width=width or WIDTH, force_terminal=False).print(table)
     return buffer.getvalue()
+
+
+def _render_in_chunks(table, rows: Sequence[tuple], width: Optional[int] = None,
+                      chunk_rows: Optional[int] = None) -> str:
+    """``table`` with ``rows`` added, as :func:`_render` prints it, ``chunk_rows`` rows at a time
+    (default :data:`CHUNK_ROWS`).
+
+    Rich builds every segment of what it prints before writing (about 10 KB a row), so a
+    large corpus's table is printed in chunks: the column widths are those of the whole
+    table (measured once, from the cells that decide them), and the chunks are joined by the
+    row separator, so the text is the same as one table's.
+    """
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    if len(rows) <= chunk_rows:
+        for row in rows:
+            table.add_row(*row)
+        return _render(table, width)
+    fixed = _fixed_widths_table()
+    console = Console(file=io.StringIO(), width=width or WIDTH, force_terminal=False)
+    # A column's measure is the largest minimum and the largest maximum of its cells: a
+    # table holding, for each column, the row with each of those measures the same widths.
+    deciding: set[int] = set()
+    for c in range(len(table.columns)):
+        sizes = [Measurement.get(console, console.options, row[c]) for row in rows]
+        deciding.add(max(range(len(rows)), key=lambda r: sizes[r].minimum))
+        deciding.add(max(range(len(rows)), key=lambda r: sizes[r].maximum))
+    probe = _copy_columns(table, fixed, title=table.title)
+    for r in sorted(deciding):
+        probe.add_row(*rows[r])
+    widths = probe.measured_widths(console)
+    pieces = []
+    for start in range(0, len(rows), chunk_rows):
+        first, last = start == 0, start + chunk_rows >= len(rows)
+        part = _copy_columns(table, fixed, title=table.title if first else None, show_header=first)
+        part.widths = widths
+        for row in rows[start:start + chunk_rows]:
+            part.add_row(*row)
+        text = _render(part, width)
+        if not first:  # its top edge becomes the separator between two rows
+            text = part.box.get_row(widths, "row", edge=True) + "\n" + text.split("\n", 1)[1]
+        if not last:  # its bottom edge goes
+            text = text[:text.rstrip("\n").rfind("\n") + 1]
+        pieces.append(text)
+    return "".join(pieces)
+
+
+def _copy_columns(table, cls, **options):
+    """A new table of class ``cls`` with ``table``'s columns and settings (no rows)."""
+    new = cls(show_lines=table.show_lines, box=table.box, **options)
+    for column in table.columns:
+        new.add_column(column.header, style=column.style, overflow=column.overflow)
+    return new
+
+
+def _fixed_widths_table():
+    from rich.table import Table
+
+    class FixedWidths(Table):
+        """A table whose column widths are given (``widths``), not measured from its rows."""
+
+        widths: Optional[list[int]] = None
+
+        def measured_widths(self, console) -> list[int]:
+            options = console.options
+            return self._calculate_column_widths(console, options.update_width(options.max_width - self._extra_width))
+
+        def _calculate_column_widths(self, console, options):
+            if self.widths is None:
+                return super()._calculate_column_widths(console, options)
+            return list(self.widths)
+
+    return FixedWidths
 
 
 def who_said_it(mention: dict):
@@ -98,18 +174,19 @@ def groups_table(analysis: Analysis, groups: Optional[Sequence[ClaimGroup]] = No
              f"{s.pair_score.name if s.pair_score else 'custom'} score, threshold {s.threshold})")
     table = _table(title, (("group", "bold"), ("article", "cyan"), ("date", ""), ("source", ""),
                            ("speaker", "magenta"), ("stance", ""), ("sentence", ""), ("cos to group", "")))
+    rows = []
     for group in group_records(analysis, shown):
         for n, m in enumerate(group["mentions"]):
             sentence = plain(m["text"])
             if explain and why_linked(m["link"]):
                 sentence.append("\n" + visible(why_linked(m["link"])), style="dim")
-            table.add_row(group["id"] if n == 0 else "", plain(m["article"]), plain(m["date"]),
-                          plain(m["source"]), who_said_it(m), m["stance"] or "",
-                          sentence, f"{m['score']:.3f}")
+            rows.append((group["id"] if n == 0 else "", plain(m["article"]), plain(m["date"]),
+                         plain(m["source"]), who_said_it(m), m["stance"] or "",
+                         sentence, f"{m['score']:.3f}"))
         summary = disagreement_summary(group["comparison"])
         if summary:
-            table.add_row("", "", "", "", "", "", plain(summary, "yellow"), "")
-    return _render(table, width)
+            rows.append(("", "", "", "", "", "", plain(summary, "yellow"), ""))
+    return _render_in_chunks(table, rows, width)
 
 
 def shared_claims_table(a_id: str, b_id: str, shared: Sequence, width: Optional[int] = None) -> str:

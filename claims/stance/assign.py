@@ -209,12 +209,17 @@ def against_with_evidence(stances: list[str], attributions, flipped, texts: Sequ
     the claim's own content, which the speaker states.
     """
     terms = [{h.term for h in lexicon.find_cues(t, f) if h.polarity == "against"} for t, f in zip(texts, focus)]
+    # A term of mention i is in a mention of another article exactly when two articles or more
+    # hold it: counted once for the group, so the loop stays linear in the group's size.
+    holders: dict[str, set] = {}
+    for term_set, article in zip(terms, articles):
+        for term in term_set:
+            holders.setdefault(term, set()).add(article)
     out = list(stances)
     for i, stance in enumerate(stances):
         if stance != "against" or not attributions[i].speaker or flipped[i] or denies(texts[i], focus[i], lexicon):
             continue
-        others = set().union(*(terms[j] for j in range(len(texts)) if articles[j] != articles[i]))
-        if not terms[i] or terms[i] & others:
+        if not terms[i] or any(len(holders[term]) >= 2 for term in terms[i]):
             out[i] = "favor"
     return out
 
