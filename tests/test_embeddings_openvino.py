@@ -32,10 +32,10 @@ def ov_int8():
 
 
 @pytest.fixture(scope="module")
-def e5_int8():
+def e5_float():
     from claims.models import get_encoder
 
-    return get_encoder("e5-small-int8")
+    return get_encoder("e5-small-onnx")
 
 
 def test_width_runs_group_one_rounded_width_and_cover_every_row():
@@ -61,13 +61,14 @@ def test_vector_of_a_sentence_is_the_same_alone_and_in_any_batch(ov_int8):
     np.testing.assert_array_equal(with_others[1:][::-1], alone)
 
 
-def test_vectors_stay_close_to_the_int8_onnx_build_and_keep_input_order(ov_int8, e5_int8):
+def test_vectors_stay_close_to_the_float_model_and_keep_input_order(ov_int8, e5_float):
     ours = ov_int8.encode(FRENCH, batch_size=4)
     assert ours.shape == (len(FRENCH), 384) and ours.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(ours, axis=1), 1.0, rtol=1e-5)
-    similarity = ours @ e5_int8.encode(FRENCH).T
+    similarity = ours @ e5_float.encode(FRENCH).T
     assert (similarity.argmax(axis=1) == np.arange(len(FRENCH))).all()
-    assert np.diag(similarity).min() >= 0.99
+    # short sentences move most ("Il pleut." 0.990 to the int8 ONNX build); news-length ones ~0.998
+    assert np.diag(similarity).min() >= 0.98 and np.diag(similarity).mean() >= 0.995
 
 
 def test_progress_counts_every_sentence_and_bad_input_is_refused(ov_int8):
