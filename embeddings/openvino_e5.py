@@ -122,7 +122,7 @@ class OpenVinoInt8E5Encoder(Encoder):
         # One stream on every thread: one batch at a time, as the pipeline feeds them. The
         # operations left in float (layer norm, softmax, GELU) stay float32: OpenVINO would
         # run them in bfloat16 on AMX CPUs only, and vectors would then differ by machine
-        # (up to 3e-3 a coordinate) for no measurable speed.
+        # (up to 3e-3 a coordinate). bfloat16 saves 15-20 % of the CPU (BENCHMARKS.md).
         self.compiled = ov.Core().compile_model(str(self.path / "model.xml"), "CPU", {
             "NUM_STREAMS": 1, "INFERENCE_NUM_THREADS": self.threads, "PERFORMANCE_HINT": "LATENCY",
             "INFERENCE_PRECISION_HINT": "f32"})
