@@ -23,6 +23,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
@@ -54,10 +56,12 @@ def _quantize(fp32_onnx: Path, out: Path, sentences: Sequence[str], tokenizer) -
 
     nncf_log = logging.getLogger("nncf")
     level = nncf_log.level
-    nncf_log.setLevel(logging.ERROR)  # NNCF prints progress bars and advice at INFO
+    nncf_log.setLevel(logging.ERROR)  # NNCF logs advice at INFO
+    # ... and draws progress bars on rich's console, stdout: keep stdout for the command's output
     try:
-        model = nncf.quantize(ov.Core().read_model(str(fp32_onnx)), nncf.Dataset(list(sentences), feed),
-                              model_type=nncf.ModelType.TRANSFORMER, subset_size=len(sentences))
+        with redirect_stdout(sys.stderr):
+            model = nncf.quantize(ov.Core().read_model(str(fp32_onnx)), nncf.Dataset(list(sentences), feed),
+                                  model_type=nncf.ModelType.TRANSFORMER, subset_size=len(sentences))
     finally:
         nncf_log.setLevel(level)
     ov.save_model(model, str(out / "model.xml"))  # weights compressed to int8 already; no fp16 pass
