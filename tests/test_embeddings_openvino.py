@@ -90,3 +90,35 @@ def test_registered_with_its_own_cache_key_and_calibration_sentences():
     assert entry.cache_key != model_entry("e5-small-int8").cache_key
     sentences = _calibration_sentences()
     assert len(sentences) >= 100 and all(s.strip() and "\t" not in s for s in sentences)
+
+
+def test_build_progress_never_reaches_stdout(tmp_path, monkeypatch, capsys):
+    """NNCF draws its progress bars on stdout; a first-use build must not mix them into
+    ``claims match -f json > out.json``."""
+    pytest.importorskip("openvino")
+    nncf = pytest.importorskip("nncf")
+    import onnx
+    from onnx import TensorProto, helper
+
+    from embeddings import openvino_e5
+
+    tiny = tmp_path / "tiny.onnx"
+    graph = helper.make_graph([helper.make_node("Relu", ["input_ids"], ["out"])], "tiny",
+                              [helper.make_tensor_value_info("input_ids", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("out", TensorProto.FLOAT, [1, 4])])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(tiny))
+
+    def noisy_quantize(model, dataset, **kwargs):
+        print("Statistics collection 100%")
+        return model
+
+    monkeypatch.setattr(nncf, "quantize", noisy_quantize)
+
+    class Tokens:
+        def encode(self, text):
+            return type("Encoding", (), {"ids": [0, 5, 2]})()
+
+    openvino_e5._quantize(tiny, tmp_path, ["Il pleut."] * 16, Tokens())
+    captured = capsys.readouterr()
+    assert captured.out == "" and "Statistics collection" in captured.err
+    assert (tmp_path / "model.xml").exists()
