@@ -3,7 +3,7 @@
 Built once, at first use, from the float32 ONNX export of :mod:`embeddings.onnx_e5`: NNCF's
 post-training quantisation (``nncf.quantize``, ``ModelType.TRANSFORMER``: SmoothQuant, then
 static int8 scales for activations, per-channel int8 weights, fast bias correction) is
-calibrated on a few hundred French sentences shipped with the package, and the result is
+calibrated on French sentences shipped with the package (160 today), and the result is
 saved as an OpenVINO IR (``model.xml``/``model.bin``). Activation scales are fixed numbers
 learned at build time, so no batch statistic enters a sentence's vector.
 
