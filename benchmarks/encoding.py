@@ -1,7 +1,7 @@
 """Sentence encoders compared: build time, speed, memory and French STS quality.
 
 Run from the repository root: ``python -m benchmarks.encoding``. For each backend
-(e5-small torch, e5-small-int8 ONNX, USE, MiniLM), one subprocess builds the model
+(e5-small torch, e5-small-int8 ONNX, e5-small-ov-int8 OpenVINO, USE, MiniLM), one subprocess builds the model
 (first use, into a fresh temporary cache unless ``--reuse-cache``) and another loads
 it and measures, so peak memory figures do not mix:
 
@@ -30,7 +30,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "encoding.json"
-BACKENDS = ("e5-small", "e5-small-int8", "use", "minilm")
+BACKENDS = ("e5-small", "e5-small-int8", "e5-small-ov-int8", "use", "minilm")
 WARMUP = 64
 
 
@@ -95,6 +95,10 @@ def _build(backend: str, cache: str) -> dict:
         from embeddings.onnx_e5 import build_e5_onnx
 
         build_e5_onnx(cache)
+    elif backend == "e5-small-ov-int8":
+        from claims.models import get_encoder
+
+        get_encoder(backend, cache_dir=cache).loaded  # builds the float32 ONNX, then quantises it
     else:
         return {"build_s": None}  # shipped ready to load
     return {"build_s": round(time.perf_counter() - start, 1), "build_peak_rss_mb": round(_peak_rss_mb())}
@@ -125,6 +129,7 @@ def _measure(backend: str, cache: str, n: int, batch_size: int) -> dict:
     out = {"dim": encoder.dim, "load_s": round(time.perf_counter() - start, 1), "matmul_gflops": yardstick}
     wall, cpu = _throughput(encoder, news_sentences(n), batch_size)
     out.update(news_per_s=round(wall, 1), news_per_cpu_s=round(cpu, 1))
+    out["batch_max_diff"] = batch_dependence(encoder, news_sentences(n))
     pairs = sts_pairs()
     if pairs is not None:
         from scipy.stats import spearmanr
@@ -138,6 +143,19 @@ def _measure(backend: str, cache: str, n: int, batch_size: int) -> dict:
         out["stsb_fr_test_spearman"] = round(float(rho), 4)
     out["peak_rss_mb"] = round(_peak_rss_mb())
     return out
+
+
+def batch_dependence(encoder, texts: list[str], n: int = 48) -> float:
+    """Largest coordinate change of a sentence's vector between alone and in batches (the store
+    and both engines expect 0, or float noise): ``n`` distinct sentences, batches of 32 and 5."""
+    import numpy as np
+
+    texts = list(dict.fromkeys(texts))[:n]
+    alone = np.concatenate([encoder.encode([t]) for t in texts])
+    shuffled = np.random.default_rng(0).permutation(len(texts))
+    diffs = [np.abs(encoder.encode(texts, batch_size=32) - alone).max(),
+             np.abs(encoder.encode([texts[k] for k in shuffled], batch_size=5) - alone[shuffled]).max()]
+    return float(max(diffs))
 
 
 def _worker(args) -> None:
@@ -171,7 +189,7 @@ def _print_table(info: dict, rows: list[dict], batch_size: int, n: int) -> None:
     print(f"{n} sentences per throughput run, batch size {batch_size}, warm-up excluded; "
           "news/s and /cpu-s: seed sentences (~27 words), STS/s: STS-B-fr test sentences (~11 words)\n")
     header = f"{'backend':<14}{'dim':>5}{'build s':>9}{'load s':>8}{'news/s':>8}{'/cpu-s':>8}{'STS/s':>8}" \
-             f"{'peak RSS MB':>13}{'STS-B-fr rho':>14}{'load avg':>10}{'GFLOP/s':>9}"
+             f"{'peak RSS MB':>13}{'STS-B-fr rho':>14}{'batch diff':>12}{'load avg':>10}{'GFLOP/s':>9}"
     print(header)
     print("-" * len(header))
     for r in rows:
@@ -181,9 +199,11 @@ def _print_table(info: dict, rows: list[dict], batch_size: int, n: int) -> None:
         print(f"{r['backend']:<14}{r['dim']:>5}{_cell(r.get('build_s'), '{:.1f}'):>9}{r['load_s']:>8.1f}"
               f"{r['news_per_s']:>8.0f}{r['news_per_cpu_s']:>8.0f}{_cell(r.get('sts_per_s')):>8}"
               f"{r['peak_rss_mb']:>13.0f}"
-              f"{_cell(r.get('stsb_fr_test_spearman'), '{:.3f}'):>14}{r['load_avg_1m']:>10.1f}"
+              f"{_cell(r.get('stsb_fr_test_spearman'), '{:.3f}'):>14}{_cell(r.get('batch_max_diff'), '{:.1e}'):>12}"
+              f"{r['load_avg_1m']:>10.1f}"
               f"{r['matmul_gflops']:>9.1f}")
-    print("\nload avg: 1-minute load average when the backend started; GFLOP/s: numpy float32 matmul speed")
+    print("\nbatch diff: largest change of a vector coordinate between a sentence alone and in batches")
+    print("load avg: 1-minute load average when the backend started; GFLOP/s: numpy float32 matmul speed")
     print("measured just before it (speeds scale with it: compare machines and runs through it)")
     if max(r.get("load_avg_1m", 0) for r in rows) > info["cores"]:
         print("note: other processes were using the CPU (load average above); speeds are lower bounds")

@@ -105,6 +105,20 @@ def _e5_onnx(cache: Optional[PathLike]) -> Encoder:
     return OnnxE5Fp32Encoder(cache)
 
 
+def _e5_ov_int8(cache: Optional[PathLike]) -> Encoder:
+    from embeddings.openvino_e5 import OpenVinoInt8E5Encoder
+
+    return OpenVinoInt8E5Encoder(_calibration_sentences, cache)
+
+
+def _calibration_sentences() -> list[str]:
+    """French news-style sentences written for this project (``stance_examples.tsv``), shipped
+    with the package: what the OpenVINO int8 build calibrates its activation scales on."""
+    from claims.french.resources import read_tsv
+
+    return [row[0] for _, row in read_tsv(DATA_DIR / "stance_examples.tsv", 5)]
+
+
 def _use(cache: Optional[PathLike]) -> Encoder:
     from embeddings.use import USEEncoder
 
@@ -155,6 +169,10 @@ register(ModelEntry(
 register(ModelEntry(
     "e5-small-onnx", "multilingual-e5-small, float32 ONNX, 384 d: e5-small's vectors, ~3x faster than torch",
     _e5_onnx, 384, build="e5-small-onnx-fp32-v1", stance_readable=True, calibration="e5-small"))
+register(ModelEntry(
+    "e5-small-ov-int8", "multilingual-e5-small, int8 by NNCF on OpenVINO, 384 d: ~2x e5-small-int8 on CPUs "
+    "with AMX, batch-independent vectors; built at first use (needs nncf)",
+    _e5_ov_int8, 384, build="e5-small-ov-int8-v1", stance_readable=True))
 register(ModelEntry(
     "use", "Universal Sentence Encoder multilingual v3, numpy, 512 d: fastest, STS-B-fr 0.752",
     _use, 512))
