@@ -20,7 +20,7 @@ import argparse
 
 from claims.evaluation.metrics import exact_name
 
-CHECK = ("e19", "e20", "e21", "e22", "e23")
+from benchmarks.attribution_taxonomy import CHECK
 
 
 def _event_parts(gold, event, split_corpus):
