@@ -6,7 +6,8 @@ Run from the repository root::
 
 The ranker (:mod:`benchmarks.source_ranker`) only speaks where the rules found a cue but no
 source. For each tuning event it is fitted on the candidates of the other events (every
-(cue, mention) pair of every sentence with a cue, labelled by whether the mention's corpus-wide
+(cue, mention) pair of every sentence the rules attribute on its own, outside quotations over
+sentences, labelled by whether the mention's corpus-wide
 name is the gold speaker) and scored on that event, whose sentences it never saw: the gain over
 the rules alone is an out-of-sample figure, although the rules themselves were written on all
 these events. ``C`` and ``threshold`` are fixed beforehand, not chosen on these figures. The
@@ -18,9 +19,8 @@ from __future__ import annotations
 
 import argparse
 
-from claims.evaluation.metrics import exact_name
-
 from benchmarks.attribution_taxonomy import CHECK
+from claims.evaluation.metrics import exact_name
 
 
 def _event_parts(gold, event, split_corpus):
