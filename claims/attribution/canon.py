@@ -83,9 +83,13 @@ class _Corpus:
         used = {s for t in tables for s in t.surfaces if _ACRONYM.fullmatch(s)} | set(self.acronyms.values())
         self.spelt: dict[str, str] = {}
         for t in tables:
-            for s in t.surfaces:
+            for s in dict.fromkeys([*t.surfaces, *t.bodies.values()]):
                 if _initials(s) in used:
                     self.spelt[fold_french(s)] = _initials(s)
+                elif _initials(s):  # "FICR" for "Fédération internationale des sociétés de la Croix-Rouge …"
+                    loose = {a for a in used if _skips_to(a, s)}
+                    if len(loose) == 1:
+                        self.spelt[fold_french(s)] = loose.pop()
         self.full_persons = [p for p in persons if len(p.split()) >= 2]
         self.open_role_keys = {w: self.context.role_key(r) for t in tables for w, r in t.open_roles.items()}
         self.body_names = {b for t in tables for b in [*t.bodies.values(), *t.surfaces]
@@ -379,6 +383,18 @@ def _initials(name: str) -> Optional[str]:
         return None
     words = _content_words(name)
     return "".join(w[0] for w in words).upper() if len(words) >= 2 else None
+
+
+def _skips_to(acronym: str, name: str) -> bool:
+    """Whether an acronym of three letters or more spells the first letter of a name and then some of
+    its other words' initials, in order, hyphenated parts counted apart ("FICR" in "Fédération
+    internationale des sociétés de la Croix-Rouge et du Croissant-Rouge")."""
+    initials = [w[0] for w in re.split(r"[\s\-]+", " ".join(_content_words(name))) if w]
+    letters = acronym.lower()
+    if len(letters) < 3 or not initials or letters[0] != initials[0] or len(initials) < len(letters):
+        return False
+    rest = iter(initials[1:])
+    return all(c in rest for c in letters[1:])
 
 
 def _tied(corpus: _Corpus, role: str) -> bool:
