@@ -104,3 +104,9 @@ def test_the_head_of_government_is_the_prime_minister_the_article_named(attribut
 def test_an_unnamed_body_of_an_organisation_is_a_source(attributor):
     text = "Un organisme des Nations unies a estimé que la crise allait durer."
     assert triples(attributor, text)[0][:2] == ("organisme des Nations unies", "a estimé")
+
+
+def test_the_representative_of_the_state_is_the_prefect_the_article_named(attributor):
+    text = ("Son préfet, Jean Pons, a estimé que la situation s'améliorait. "
+            "Le représentant de l'État a ajouté que les écoles rouvriraient.")
+    assert [s for s, _, _ in triples(attributor, text)] == ["Jean Pons", "Jean Pons"]
