@@ -71,3 +71,27 @@ def test_a_role_glued_to_a_name_is_the_person_but_a_first_name_is_not_a_role():
     out = canonical_speakers([_a("secrétaire général de l'Alliance Oskar Lindqvist"), _a("Anna Le Roux")],
                              [0, 0], [first])
     assert [a.speaker for a in out] == ["Oskar Lindqvist", "Anna Le Roux"]
+
+
+def test_a_vague_member_of_an_organisation_is_the_one_body_of_it_the_corpus_names():
+    first = ArticleNames(acronyms={"bureau des secours du pacifique de l'onu": "BSP"})
+    second = ArticleNames(surfaces={"agence de l'ONU": ["une agence de l'ONU"],
+                                    "organisme des Nations unies": ["un organisme des Nations unies"]})
+    out = canonical_speakers([_a("agence de l'ONU"), _a("organisme des Nations unies")], [1, 1], [first, second])
+    assert [a.speaker for a in out] == ["BSP", "BSP"]
+
+
+def test_a_vague_member_stays_vague_when_the_corpus_names_two_bodies_of_the_organisation():
+    first = ArticleNames(acronyms={"bureau des secours du pacifique de l'onu": "BSP",
+                                   "fonds des semences des nations unies": "FSNU"})
+    second = ArticleNames(surfaces={"agence de l'ONU": ["une agence de l'ONU"]})
+    out = canonical_speakers([_a("agence de l'ONU")], [1], [first, second])
+    assert out[0].speaker == "agence de l'ONU"
+
+
+def test_an_acronym_that_skips_words_names_the_body_when_it_is_the_only_one_that_fits():
+    first = ArticleNames(surfaces={"Ligue nordique des sociétés de Sauvetage-Marin": ["la Ligue …"]})
+    second = ArticleNames(surfaces={"LNSM": ["la LNSM"], "OFS": ["l'OFS"]})
+    out = canonical_speakers([_a("Ligue nordique des sociétés de Sauvetage-Marin"), _a("LNSM")],
+                             [0, 1], [first, second])
+    assert [a.speaker for a in out] == ["LNSM", "LNSM"]

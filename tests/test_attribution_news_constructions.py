@@ -93,3 +93,20 @@ def test_the_speakers_listing_keeps_the_merged_spelling_as_a_variant():
     said = [Attribution("Météo-France", "a dit", "indirect")]
     variants = merge_spellings({"Météo-France": ["le service Météo-France"], "Météo France": []}, said)
     assert variants == {"Météo-France": ["le service Météo-France", "Météo France"]}
+
+
+def test_the_head_of_government_is_the_prime_minister_the_article_named(attributor):
+    text = ("Le Premier ministre nordlandais, Karim Nasser, a annoncé un accord. "
+            "Le chef du gouvernement nordlandais a précisé que la trêve commencerait dimanche.")
+    assert [s for s, _, _ in triples(attributor, text)] == ["Karim Nasser", "Karim Nasser"]
+
+
+def test_an_unnamed_body_of_an_organisation_is_a_source(attributor):
+    text = "Un organisme des Nations unies a estimé que la crise allait durer."
+    assert triples(attributor, text)[0][:2] == ("organisme des Nations unies", "a estimé")
+
+
+def test_the_representative_of_the_state_is_the_prefect_the_article_named(attributor):
+    text = ("Son préfet, Jean Pons, a estimé que la situation s'améliorait. "
+            "Le représentant de l'État a ajouté que les écoles rouvriraient.")
+    assert [s for s, _, _ in triples(attributor, text)] == ["Jean Pons", "Jean Pons"]

@@ -189,6 +189,17 @@ def _extent(doc, end: int) -> int:
     return last
 
 
+def _member_end(text: str, end: int) -> Optional[int]:
+    """Where "de l'ONU" / "des Nations unies" ends when an organisation of the metonym table is the
+    complement right after ``end`` (spaCy may tag "unies" as a verb, so the parse is not asked)."""
+    m = re.match(r"\s*(?:de\s+la|de\s+l['’]|des|du|de|d['’])\s*", text[end:], re.IGNORECASE)
+    if not m:
+        return None
+    at = end + m.end()
+    found = [e for s, e, _ in default_metonyms().find(text[at:at + 60]) if s == 0]
+    return at + found[0] if found else None
+
+
 def _strip_det(text: str) -> str:
     return re.sub(rf"^{_DET}", "", text.strip(), flags=re.IGNORECASE).strip()
 
@@ -248,6 +259,9 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             stop = m.end() + named.end()
         elif m.group("head")[:1].isupper() and m.group("det") and head in v.heads and rest_words:
             speaker = " ".join(name.split())  # "la Banque nordique", "la Commission électorale": a name
+        elif head in _GENERIC and _member_end(text, m.end()):
+            stop = _member_end(text, m.end())  # "un organisme de l'ONU": one of its bodies (claims.attribution.canon)
+            speaker = " ".join(text[m.start("head"):stop].split())
         elif head in _GENERIC or head not in v.heads and head not in v.state:
             if head not in _GENERIC and re.search(r"\b(?:de|du|des|d['’]|pour)\b", rest, re.IGNORECASE):
                 continue  # "le groupe de contact": a "named" head without a name is no body

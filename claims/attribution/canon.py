@@ -83,9 +83,13 @@ class _Corpus:
         used = {s for t in tables for s in t.surfaces if _ACRONYM.fullmatch(s)} | set(self.acronyms.values())
         self.spelt: dict[str, str] = {}
         for t in tables:
-            for s in t.surfaces:
+            for s in dict.fromkeys([*t.surfaces, *t.bodies.values()]):
                 if _initials(s) in used:
                     self.spelt[fold_french(s)] = _initials(s)
+                elif _initials(s):  # "FICR" for "Fédération internationale des sociétés de la Croix-Rouge …"
+                    loose = {a for a in used if _skips_to(a, s)}
+                    if len(loose) == 1:
+                        self.spelt[fold_french(s)] = loose.pop()
         self.full_persons = [p for p in persons if len(p.split()) >= 2]
         self.open_role_keys = {w: self.context.role_key(r) for t in tables for w, r in t.open_roles.items()}
         self.body_names = {b for t in tables for b in [*t.bodies.values(), *t.surfaces]
@@ -126,6 +130,33 @@ class _Corpus:
         found = {b for b in self.body_names if _content_words(b)[:1] == words[:1]
                  and set(words) < set(_content_words(b))
                  and not all(w in demonyms for w in set(_content_words(b)) - set(words))}
+        return found.pop() if len(found) == 1 else None
+
+    def member_body(self, speaker: str) -> Optional[str]:
+        """The one body of the corpus that belongs to the organisation a vague body names ("une
+        agence de l'ONU", "un organisme des Nations unies" -> "OCHA", named elsewhere as "Bureau de la
+        coordination des affaires humanitaires de l'ONU (OCHA)"), or None."""
+        m = _MEMBER.match(speaker.strip())
+        if not m or fold_french(m.group(1)) not in _HEADS:
+            return None
+        canonical = self.context.metonyms.canonical
+        parent = canonical.get(m.group(2).strip())
+        if parent is None:
+            return None
+        ends = {fold_french(s) for s, c in canonical.items() if c == parent}
+        words = len(_content_words(speaker))
+
+        def belongs(name: str) -> bool:
+            vague = _MEMBER.match(name.strip())
+            if vague and vague.group(2).strip() in canonical:
+                return False  # another vague one ("un organisme des Nations unies")
+            folded = re.sub(r"\s*\([^)]*\)\s*$", "", fold_french(name))
+            return len(_content_words(folded)) > words and any(
+                re.search(rf"(?:^|\s|['’]){re.escape(e)}$", folded) for e in ends)
+
+        found = {a for full, a in self.acronyms.items() if belongs(full)}
+        found |= {b for b in self.body_names if belongs(b) and fold_french(b) not in self.acronyms}
+        found.discard(parent)
         return found.pop() if len(found) == 1 else None
 
     def person_at_end(self, speaker: str) -> Optional[str]:
@@ -302,19 +333,21 @@ def _namer(tables: Sequence[ArticleNames], lexicon, metonyms):
                     not _ACRONYM.fullmatch(last) or last in _NEWS_AGENCIES):
                 last = None  # "a souligné la préfecture" after "citées par l'AFP": not the agency
             body = next(iter(bodies)) if len(bodies) == 1 else last or speaker
-            return corpus.body_acronym(body) or body
+            return corpus.body_acronym(body) or corpus.member_body(body) or body
         if speaker in _BENCH:  # "les juges" of the one court the corpus names
             courts = {b for h in ("tribunal", "cour") for b in corpus.bodies.get(h, ())}
             return next(iter(courts)) if len(courts) == 1 else speaker
         if speaker in table.persons or len(speaker.split()) == 1:
             return corpus.person(speaker)
         # "(AFAD)" given in another article, or "ANSM" used alone
-        return corpus.body_acronym(speaker) or corpus.longer_body(speaker) or speaker
+        return corpus.body_acronym(speaker) or corpus.longer_body(speaker) or corpus.member_body(speaker) \
+            or speaker
 
     return name
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
+_MEMBER = re.compile(r"^([\w\-]+)\s+(?:de\s+la|de\s+l['’]|des|du|de|d['’])\s*(.+)$", re.IGNORECASE)
 _NEWS_AGENCIES = {"AFP", "AP", "Reuters", "EFE", "ANSA", "DPA", "ATS", "Belga", "APS", "MAP", "AA"}
 
 
@@ -350,6 +383,18 @@ def _initials(name: str) -> Optional[str]:
         return None
     words = _content_words(name)
     return "".join(w[0] for w in words).upper() if len(words) >= 2 else None
+
+
+def _skips_to(acronym: str, name: str) -> bool:
+    """Whether an acronym of three letters or more spells the first letter of a name and then some of
+    its other words' initials, in order, hyphenated parts counted apart ("FICR" in "Fédération
+    internationale des sociétés de la Croix-Rouge et du Croissant-Rouge")."""
+    initials = [w[0] for w in re.split(r"[\s\-]+", " ".join(_content_words(name))) if w]
+    letters = acronym.lower()
+    if len(letters) < 3 or not initials or letters[0] != initials[0] or len(initials) < len(letters):
+        return False
+    rest = iter(initials[1:])
+    return all(c in rest for c in letters[1:])
 
 
 def _tied(corpus: _Corpus, role: str) -> bool:
