@@ -1,7 +1,7 @@
 """A learned choice of source when the rules find a reporting cue but no source for it (an experiment).
 
 The rules of :class:`claims.attribution.attributor.SpeakerAttributor` stop at a cue whose
-subject they cannot read ("Justine Triet a profité de la tribune pour dénoncer"). There, each
+subject they cannot read ("Léa Morand a saisi l'occasion du gala pour dénoncer"). There, each
 (cue, mention) pair of the sentence is a candidate; :class:`SourceRanker` scores it from parse
 features (how the mention's head relates to the cue's verb, distance, kind of mention, ...) and
 the best candidate over ``threshold`` becomes the speaker (:class:`RankedAttributor`).

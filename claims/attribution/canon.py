@@ -86,7 +86,7 @@ class _Corpus:
             for s in dict.fromkeys([*t.surfaces, *t.bodies.values()]):
                 if _initials(s) in used:
                     self.spelt[fold_french(s)] = _initials(s)
-                elif _initials(s):  # "FICR" for "Fédération internationale des sociétés de la Croix-Rouge …"
+                elif _initials(s):  # "FISA" for "Fédération internationale des sociétés d'aide …" (words skipped)
                     loose = {a for a in used if _skips_to(a, s)}
                     if len(loose) == 1:
                         self.spelt[fold_french(s)] = loose.pop()
@@ -134,8 +134,8 @@ class _Corpus:
 
     def member_body(self, speaker: str) -> Optional[str]:
         """The one body of the corpus that belongs to the organisation a vague body names ("une
-        agence de l'ONU", "un organisme des Nations unies" -> "OCHA", named elsewhere as "Bureau de la
-        coordination des affaires humanitaires de l'ONU (OCHA)"), or None."""
+        agence de l'ONU", "un organisme des Nations unies" -> "BCS", named elsewhere as "Bureau de la
+        coordination des secours de l'ONU (BCS)"), or None."""
         m = _MEMBER.match(speaker.strip())
         if not m or fold_french(m.group(1)) not in _HEADS:
             return None
