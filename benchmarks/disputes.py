@@ -42,7 +42,7 @@ ANNOTATIONS = REPO / "benchmarks" / "realnews" / "annotations"
 DEMO_FACTS = REPO / "benchmarks" / "gold" / "facts.json"
 GRID = {"topic_threshold": (0.85, 0.88, 0.90, 0.92), "generic_topic_threshold": (0.91, 0.93, 0.95),
         "context_threshold": (0.15, 0.25, 0.4, 0.55), "max_days": (7, 31),
-        "place_topic_threshold": (0.80, 0.85, 0.88, 0.90), "casualty_topic_threshold": (0.86, 0.88, 0.90)}
+        "place_topic_threshold": (0.80, 0.85, 0.88, 0.90), "casualty_topic_threshold": (0.88, 0.90)}
 
 
 def _bare(claim: Optional[str]) -> Optional[str]:
