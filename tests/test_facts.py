@@ -312,7 +312,7 @@ def _version_sets_at(items, cosine, **params):
 
 def test_tolls_of_people_are_compared_across_less_alike_sentences_than_other_figures():
     day = "2024-04-02"
-    tolls = [("t1", day, "A", "Un premier bilan fait état de 9 morts et 40 blessés.", None),
+    tolls = [("t1", day, "A", "Le décompte initial donnait 9 morts et 40 blessés.", None),
              ("t2", day, "B", "Plus tard, on apprenait que 26 personnes avaient été tuées.", None)]
     rates = [("r1", day, "A", "Le taux de chômage a atteint 7,4 % au premier trimestre.", None),
              ("r2", day, "B", "Au premier trimestre, le taux de chômage s'est établi à 7,6 %.", None)]
