@@ -297,3 +297,52 @@ def test_a_town_where_the_event_is_takes_unplaced_tolls_and_its_country_but_not_
     ])
     assert [390.0, 515.0, 640.0, 820.0] in found  # a town named by most tolls is the event's place
     assert [19.0, 31.0] in found  # the tolls given for the other places are a fact of their own
+
+
+def _version_sets_at(items, cosine, **params):
+    """Version sets when every two sentences have the given cosine."""
+    articles, rows, _ = _analysis_parts(items)
+    # Unit vectors whose pairwise cosine is ``cosine``: a shared part plus one own axis each.
+    vectors = np.zeros((len(rows), len(rows) + 1), dtype=np.float32)
+    vectors[:, 0] = np.sqrt(cosine)
+    vectors[np.arange(len(rows)), np.arange(len(rows)) + 1] = np.sqrt(1.0 - cosine)
+    facts = build_facts(articles, rows, (), vectors, builder=SlotBuilder(**params))
+    return sorted(sorted(v.value for v in f.versions) for f in facts if f.kind not in ("stance", "speaker"))
+
+
+def test_tolls_of_people_are_compared_across_less_alike_sentences_than_other_figures():
+    day = "2024-04-02"
+    tolls = [("t1", day, "A", "Le décompte initial donnait 9 morts et 40 blessés.", None),
+             ("t2", day, "B", "Plus tard, on apprenait que 26 personnes avaient été tuées.", None)]
+    rates = [("r1", day, "A", "Le taux de chômage a atteint 7,4 % au premier trimestre.", None),
+             ("r2", day, "B", "Au premier trimestre, le taux de chômage s'est établi à 7,6 %.", None)]
+    assert _version_sets_at(tolls, 0.89) == [[9.0, 26.0]]  # a quote, two tolls: the sentences differ more
+    assert _version_sets_at(rates, 0.89) == []  # a rate's sentences must be as close as before
+    assert _version_sets_at(tolls, 0.89, casualty_topic_threshold=0.90) == []
+    with pytest.raises(ValueError):
+        SlotBuilder(casualty_topic_threshold=2.0).fit(["a"], np.ones((1, 2)), [None])
+
+
+def test_a_figure_after_a_mark_of_an_earlier_time_is_another_event_s():
+    past, = [f for f in stated_figures("Cette année-là, 80 personnes étaient mortes dans une crue.")]
+    assert past.role == "past"
+    now, = [f for f in stated_figures("Le bilan atteint 120 morts, bien plus que l'an dernier.")]
+    assert now.role is None  # the mark comes after the figure: a comparison, not the figure's time
+    day = "2024-10-30"
+    found = _version_sets([
+        ("p1", day, "A", "Les crues ont fait au moins 64 morts dans la région.", None),
+        ("p2", day, "B", "Les crues ont fait 71 morts dans la région, selon les secours.", None),
+        ("p3", day, "C", "Cette année-là, 80 personnes étaient mortes dans la région.", None),
+        ("p4", day, "D", "Le séisme de l'année dernière avait fait, lui, 95 morts dans la région.", None),
+    ])
+    assert [64.0, 71.0] in found and not any(80.0 in v or 95.0 in v for v in found if len(v) > 1 and 64.0 in v)
+
+
+def test_secondary_shocks_are_aftershocks():
+    day = "2025-02-01"
+    found = _version_sets([
+        ("s1", day, "A", "Un séisme de magnitude 6,4 a frappé la région.", None),
+        ("s2", day, "B", "Un séisme de magnitude 6,6 a frappé la région, selon l'institut.", None),
+        ("s3", day, "C", "Parmi les secousses secondaires, une magnitude de 5,8 a été mesurée.", None),
+    ])
+    assert [6.4, 6.6] in found and not any(5.8 in v and 6.4 in v for v in found)

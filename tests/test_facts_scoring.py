@@ -52,3 +52,10 @@ def test_an_event_counts_for_facts_once_its_facts_are_annotated_even_when_it_has
     # With no gold fact, every disputed fact found is a false positive.
     counts = score_facts([[[0], [1]]], [(0, 1)], {0: frozenset({"a"}), 1: frozenset({"b"})}, [], {0: "a", 1: "b"}, [])
     assert (counts["facts_pred"], counts["facts_tp_pred"], counts["facts_gold"]) == (1, 0, 0)
+
+
+def test_facts_only_tuning_events_are_scored_and_unannotated_ones_are_named():
+    from benchmarks.disputes import fact_events
+
+    keep, left = fact_events({"tuning": [], "tuning_speakers": ["e99"], "tuning_facts": ["e24"]})
+    assert keep == ["e24"] and left == ["e99"]  # e24's facts are annotated; e99 has no file

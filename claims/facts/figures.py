@@ -223,6 +223,8 @@ def _role(folded: str, start: int, end: int, lo: int, hi: int) -> Optional[str]:
             return role
         if where == "sentence" and pattern.search(folded):
             return role
+        if where == "preceding" and pattern.search(folded[:start]):
+            return role
     return None
 
 

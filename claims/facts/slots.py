@@ -88,6 +88,10 @@ def _overlap(a: frozenset, b: frozenset) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+# Counts of people an event hit: tolls, read against each other across outlets and hours.
+CASUALTY_KINDS = frozenset({"dead", "injured", "missing", "evacuated", "homeless"})
+
+
 def _named(key: tuple) -> bool:
     """Whether the kind alone says what is counted (dead, injured, votes…)."""
     return key[0] == "count" and key[1] in named_kinds()
@@ -117,6 +121,11 @@ class SlotBuilder:
             so their sentences must be closer (two shared stems instead was tried, and lost
             on the tuning events).
         place_topic_threshold: the cosine enough for two figures naming the same places.
+        casualty_topic_threshold: the cosine enough for two counts of people hit by an event
+            (dead, injured, missing, evacuated, homeless): their kind, places, times and roles
+            tell them apart better than the sentences' closeness, which drops when a sentence
+            gives several tolls (dead and injured, two countries) or a quote. None: as
+            ``topic_threshold``.
         context_threshold: overlap of the figures' segment words needed to share a slot.
         max_days: article dates further apart than this are two times (two facts).
         max_neighbours: figures compared with each figure at most, most similar first
@@ -145,18 +154,22 @@ class SlotBuilder:
 
     def __init__(self, topic_threshold: float = 0.90, context_threshold: float = 0.4, max_days: int = 7,
                  max_neighbours: int = 50, generic_topic_threshold: float = 0.93,
-                 place_topic_threshold: float = 0.85, read_subjects: bool = True, memo=None):
+                 place_topic_threshold: float = 0.85, casualty_topic_threshold: Optional[float] = 0.88,
+                 read_subjects: bool = True, memo=None):
         self.read_subjects = read_subjects
         self.memo = memo
         self.topic_threshold = topic_threshold
         self.place_topic_threshold = place_topic_threshold
+        self.casualty_topic_threshold = casualty_topic_threshold
         self.generic_topic_threshold = generic_topic_threshold
         self.context_threshold = context_threshold
         self.max_days = max_days
         self.max_neighbours = max_neighbours
 
     def _check(self) -> None:
-        for name in ("topic_threshold", "generic_topic_threshold", "place_topic_threshold"):
+        for name in ("topic_threshold", "generic_topic_threshold", "place_topic_threshold", "casualty_topic_threshold"):
+            if getattr(self, name) is None and name == "casualty_topic_threshold":
+                continue
             if not -1.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a cosine in [-1, 1], got {getattr(self, name)}")
         if not 0.0 <= self.context_threshold <= 1.0:
@@ -285,8 +298,11 @@ class SlotBuilder:
             return []
         key = self.items_[members[0]].figure.key
         named = _named(key)
+        topic = self.topic_threshold
+        if key[0] == "count" and key[1] in CASUALTY_KINDS and self.casualty_topic_threshold is not None:
+            topic = self.casualty_topic_threshold
         generic_floor = max(self.topic_threshold, self.generic_topic_threshold)
-        floor = min(self.topic_threshold, self.place_topic_threshold)
+        floor = min(topic, self.place_topic_threshold)
         sub = np.asarray(vectors[rows], dtype=np.float32)
         out = []
         k = min(self.max_neighbours, len(members) - 1)
@@ -304,7 +320,7 @@ class SlotBuilder:
                     taken += 1
                     a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
                     placed = bool(a.places) and a.places == b.places
-                    if line[q] < self.topic_threshold and not placed:
+                    if line[q] < topic and not placed:
                         continue
                     sure = named or line[q] >= (min(generic_floor, self.place_topic_threshold) if placed
                                                 else generic_floor)
