@@ -142,25 +142,28 @@ def char_wb_tfidf(texts: Sequence[str], ngram_range: tuple[int, int]):
         n-gram order), the n-gram → column mapping and the idf of each column.
     """
     first_seen: dict[str, int] = {}  # n-gram -> id in order of first appearance
-    rows: list[dict[int, int]] = []
+    # Each row kept as two small arrays, not a dict: a dict of ~250 n-grams costs ~11 KB, which
+    # made this fit the peak of a 50,000-sentence run (~550 MB held at once).
+    row_ids: list[np.ndarray] = []
+    row_counts: list[np.ndarray] = []
     for text in texts:
-        counts: dict[int, int] = {}
-        for gram in char_wb_ngrams(text, *ngram_range):
-            gid = first_seen.setdefault(gram, len(first_seen))
-            counts[gid] = counts.get(gid, 0) + 1
-        rows.append(counts)
+        gids = [first_seen.setdefault(gram, len(first_seen)) for gram in char_wb_ngrams(text, *ngram_range)]
+        # np.unique sorts by id, i.e. in first-appearance order as scikit-learn keeps them.
+        unique, counts = np.unique(np.asarray(gids, np.int64), return_counts=True)
+        row_ids.append(unique.astype(np.int32))
+        row_counts.append(counts.astype(np.float32))
     order = sorted(first_seen, key=str)
     vocabulary = {gram: column for column, gram in enumerate(order)}
-    column_of = np.empty(len(first_seen), np.int64)
+    column_of = np.empty(len(first_seen), np.int32)
     for gram, gid in first_seen.items():
         column_of[gid] = vocabulary[gram]
-    indptr = np.zeros(len(rows) + 1, np.int64)
-    indptr[1:] = np.cumsum([len(r) for r in rows])
-    # Within a row, entries in first-appearance order as scikit-learn keeps them.
-    ids = np.fromiter((g for r in rows for g in sorted(r)), np.int64, count=int(indptr[-1]))
-    data = np.fromiter((r[g] for r in rows for g in sorted(r)), np.float32, count=int(indptr[-1]))
+    n = len(row_ids)
+    indptr = np.zeros(n + 1, np.int64)
+    indptr[1:] = np.cumsum([len(r) for r in row_ids])
+    ids = np.concatenate(row_ids) if n else np.zeros(0, np.int32)
+    data = np.concatenate(row_counts) if n else np.zeros(0, np.float32)
+    del row_ids, row_counts
     indices = column_of[ids] if len(ids) else ids
-    n = len(rows)
     df = np.bincount(indices, minlength=len(vocabulary)).astype(np.float32)
     idf = np.log(np.full_like(df, n + 1, dtype=np.float32) / (df + 1)) + np.float32(1.0)
     np.log(data, out=data)
