@@ -31,9 +31,16 @@ def make_corpus(folder: Path, sentences: int = 200) -> Path:
     return folder
 
 
+def _default_sigint() -> None:
+    # A child inherits an ignored SIGINT, and Python then installs no KeyboardInterrupt: some
+    # library loaded earlier in the suite's process leaves SIGINT ignored; a user's shell never does.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def claims(*args, **kwargs):
     return subprocess.Popen([sys.executable, "-c", "from cli import app; app()", *map(str, args)], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint, **kwargs)
 
 
 # Interrupted runs get 1,800 new sentences: 600 finished within the 8 s wait on a fast machine
