@@ -6,6 +6,7 @@ out near each other can be read off their words.
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 
@@ -45,6 +46,27 @@ class BagOfWords(Encoder):
     def _encode_batch(self, texts):
         self.calls += 1
         return word_counts(texts, self.dim)
+
+
+class RandomByText(Encoder):
+    """Unrelated texts get unrelated vectors: a normal draw seeded by the text's sha256.
+
+    ``seen`` records every text encoded, in order, so tests can tell what was encoded again;
+    ``scale`` makes the raw rows long, to show the encoder contract normalises them.
+    """
+
+    def __init__(self, name: str = "random-by-text", dim: int = 8, scale: float = 1.0):
+        self.name, self.dim, self.scale, self.seen = name, dim, scale, []
+
+    def _encode_batch(self, texts):
+        self.seen.extend(texts)
+        return np.array([text_seeded_row(t, self.dim) * self.scale for t in texts])
+
+
+def text_seeded_row(text: str, dim: int) -> np.ndarray:
+    """A normal draw of length ``dim`` fixed by the text (the first 4 bytes of its sha256)."""
+    seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
+    return np.random.default_rng(seed).normal(size=dim)
 
 
 class WordVectors:
