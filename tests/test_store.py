@@ -232,6 +232,24 @@ def test_one_more_article_keeps_every_demo_claim_id(seeds_store, tmp_path):
     assert all(i not in ids_before for i in report.claims_new)
 
 
+def test_the_whole_store_reads_the_facts_its_ingest_wrote(seeds_store, monkeypatch):
+    import claims.facts.build
+    from claims.facts.build import build_facts
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the whole store should not work its facts out again")
+
+    monkeypatch.setattr(claims.facts.build, "build_facts", no_parsing)
+    with Store.open(seeds_store) as store:
+        whole = store.load()
+    worked_out = build_facts(whole.articles, whole.rows, whole.groups, whole.embeddings)  # what a load used to do
+    assert any(f.contested >= 2 for f in whole.facts)
+    assert whole.facts == worked_out
+    with sqlite3.connect(seeds_store / "store.sqlite3") as db:
+        per_fact = dict(db.execute("SELECT slot, COUNT(*) FROM facts GROUP BY slot"))
+    assert per_fact == {f.id: sum(len(v.mentions) for v in f.versions) for f in whole.facts}
+
+
 def test_since_and_until_keep_the_window_and_the_claim_ids(seeds_store):
     with Store.open(seeds_store) as store:
         whole = store.load()
