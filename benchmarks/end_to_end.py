@@ -36,7 +36,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from benchmarks.machine import describe, machine, run_isolated
+from benchmarks.machine import describe, machine, run_isolated, write_results
 from claims.evaluation.data import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "end_to_end.json"
@@ -237,11 +237,9 @@ def main(argv: list[str]) -> int:
         done = [r for r in runs if "seconds" in r]
         per = [r["seconds"] / r["sentences"] * 1000 for r in done]
         print("ms per sentence by size: " + ", ".join(f"{r['sentences']:,}: {p:.2f}" for r, p in zip(done, per)))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     previous[f"{args.model}/{args.format}"] = {"machine": machine(), "pool": len(pool), "runs": runs}
-    RESULTS.write_text(json.dumps(previous, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, previous)
     return 0
 
 

@@ -32,7 +32,7 @@ import time
 
 import numpy as np
 
-from benchmarks.machine import describe, machine, run_isolated
+from benchmarks.machine import describe, machine, run_isolated, write_results
 from claims.evaluation.data import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "group_sizes.json"
@@ -238,9 +238,7 @@ def main(argv: list[str]) -> int:
         print(f"analysis n={r['sentences']}: " + ", ".join(f"{k} {v} s" for k, v in st.items())
               + f"; stance+compare {st.get('stance', 0) + st.get('compare', 0):.2f} s for {r['mentions']} mentions "
               f"in {r['groups']} groups, largest {r['largest']}; peak {r['peak_mb']} MB; load {r['load']}", flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": machine(), "sizes": rows, "stages": stage_rows}, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, {"machine": machine(), "sizes": rows, "stages": stage_rows})
     return 0
 
 

@@ -40,3 +40,14 @@ def run_isolated(module: str, args: list[str], bound: float) -> dict:
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def write_results(path: Path, result: dict) -> None:
+    """Write a benchmark's ``result`` as JSON to ``path`` (folders made) and say where."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    try:
+        shown = path.relative_to(REPO)
+    except ValueError:
+        shown = path
+    print(f"wrote {shown}")

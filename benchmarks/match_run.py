@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.machine import describe, machine
+from benchmarks.machine import describe, machine, write_results
 from claims.evaluation.data import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "match_run.json"
@@ -61,8 +61,7 @@ def main() -> int:
     print(f"{'run':52}{'seconds':>9}{'peak MB':>9}{'groups':>8}")
     for row in rows:
         print(f"{row['run']:52}{row['seconds']:>9}{row['peak_mb']:>9}{row['groups']:>8}")
-    RESULTS.write_text(json.dumps({"machine": machine(), "runs": rows}, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, {"machine": machine(), "runs": rows})
     return 0
 
 

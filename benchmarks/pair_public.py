@@ -23,14 +23,13 @@ no cosine gate) with the same guard, its threshold chosen the same way on each t
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from pathlib import Path
 from typing import Callable, NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from benchmarks.machine import describe, machine
+from benchmarks.machine import describe, machine, write_results
 from claims.evaluation.data import EvalDataMissing, eval_file
 
 REPO = Path(__file__).resolve().parents[1]
@@ -158,8 +157,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for name, r in results.items():
         print(f"{name:66}{r['majority']:>9.3f}{r['tf-idf']['score']:>8.3f}{r['hybrid + guard']['score']:>14.3f}"
               f"{r['learned + guard']['score']:>15.3f}")
-    RESULTS.write_text(json.dumps({"machine": info, "model": MODEL, "results": results}, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, {"machine": info, "model": MODEL, "results": results})
     return 0
 
 

@@ -21,7 +21,7 @@ import os
 import sys
 import time
 
-from benchmarks.machine import describe, machine, run_isolated
+from benchmarks.machine import describe, machine, run_isolated, write_results
 from claims.evaluation.data import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "pair_score_speed.json"
@@ -92,9 +92,7 @@ def main(argv: list[str]) -> int:
     else:
         print(f"the learned score adds {100 * added:.0f} % of the analysis without attribution and stance, "
               f"an upper bound of what it adds to the full one (target <= 30 %)")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": info, "full_hybrid": full, "runs": runs, "added": round(added, 3)}, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, {"machine": info, "full_hybrid": full, "runs": runs, "added": round(added, 3)})
     return 0
 
 

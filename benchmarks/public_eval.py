@@ -20,7 +20,6 @@ that ``benchmarks.quality`` uses for its baselines.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -28,7 +27,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from benchmarks.machine import machine
+from benchmarks.machine import machine, write_results
 from benchmarks.quality import MODELS
 from claims.evaluation.data import (REPO, CheckThat, EvalDataMissing, eval_dir, eval_file, read_checkthat,
                                     read_stsb_fr)
@@ -227,9 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     result = run([m for m in args.models.split(",") if m], checkthat=not args.skip_checkthat)
     report(result)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwrote {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, result)
     return 0
 
 

@@ -24,14 +24,13 @@ printed too; its best value is an oracle, labelled as such. Writes
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from benchmarks.machine import machine
+from benchmarks.machine import machine, write_results
 from claims.evaluation.data import REPO
 from claims.evaluation.gold import CLAIMS_GOLD as GOLD_PATH
 from claims.evaluation.gold import SEEDS, Gold, align_gold, read_gold
@@ -317,9 +316,7 @@ def _report_ablation(systems) -> None:
 def main() -> int:
     result = run()
     report(result)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"\nwrote {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, result)
     return 0
 
 

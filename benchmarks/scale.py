@@ -32,7 +32,7 @@ import threading
 import time
 from typing import Optional
 
-from benchmarks.machine import REPO, describe, machine
+from benchmarks.machine import REPO, describe, machine, write_results
 
 RESULTS = REPO / "benchmarks" / "results" / "scale.json"
 BOUND = 6 * 3600.0  # seconds one engine run may take
@@ -266,10 +266,7 @@ def main() -> int:
         for p in plan:
             print(f"{p['sentences']:>12,}{p['cpus_for_hours']:>8}{p['driver_hours']:>10}{p['index_gb_per_worker']:>17}"
                   f"{p['driver_vectors_gb']:>19}{p['network_gb']:>12}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": info, "model": model, "cpus": args.cpus, "runs": results,
-                                   "sizing": plan}, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, {"machine": info, "model": model, "cpus": args.cpus, "runs": results, "sizing": plan})
     return 0
 
 

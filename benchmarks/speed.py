@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from benchmarks.machine import describe, machine, run_isolated
+from benchmarks.machine import describe, machine, run_isolated, write_results
 from claims.evaluation.data import REPO
 
 RESULTS = REPO / "benchmarks" / "results" / "speed.json"
@@ -178,8 +178,7 @@ def main(argv: list[str]) -> int:
             r = _subprocess(["--recall", str(n)], args.bound)
             recalls.append(r)
             print(f"recall n={n}: {r}", flush=True)
-    RESULTS.write_text(json.dumps({"machine": machine(), "runs": rows, "recall": recalls}, indent=2) + "\n")
-    print(f"wrote {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, {"machine": machine(), "runs": rows, "recall": recalls})
     return 0
 
 

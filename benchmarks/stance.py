@@ -24,7 +24,6 @@ Writes ``benchmarks/results/stance.json``.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections import Counter
@@ -32,7 +31,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from benchmarks.machine import machine
+from benchmarks.machine import machine, write_results
 from claims.evaluation.data import EFRA_TARGETS, REPO, EvalDataMissing, load_efra
 from claims.evaluation.gold import gold_groups, read_stance_gold
 from claims.records import STANCES
@@ -173,9 +172,7 @@ def main() -> int:
 
     result["realnews"] = stance_realnews.run()
     stance_realnews.print_run(result["realnews"])
-    RESULTS_PATH.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS_PATH.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"\nwrote {RESULTS_PATH.relative_to(REPO)}")
+    write_results(RESULTS_PATH, result)
     return 0
 
 

@@ -19,14 +19,13 @@ Run: ``python -m benchmarks.stance_alternatives [--finetune 2]``. Writes
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.machine import describe, machine
+from benchmarks.machine import describe, machine, write_results
 from claims.evaluation.data import EvalDataMissing
 from claims.records import STANCES
 from claims.stance.classifier import macro_f1
@@ -134,8 +133,7 @@ def main(argv=None) -> int:
                                "seconds": round(time.perf_counter() - t0)}
         print(f"fine-tuned top {args.finetune} layers of e5-small + linear head: Macron CV macro-F1 {f1:.3f} "
               f"(one fold seed)")
-    RESULTS_PATH.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {RESULTS_PATH}")
+    write_results(RESULTS_PATH, results)
     return 0
 
 

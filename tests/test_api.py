@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from claims import analyze
-from claims.models import ModelEntry, available_models, register, unregister
+from claims.models import available_models
 from claims.output import render
 from claims.records import Attribution
 from claims.settings import resolve_settings
-from embeddings.base import Encoder
+from tests.fake_encoders import BagOfWords, registered
 
 # Two articles, three claims: a shared one (same words), a shared one in other words, one alone.
 ARTICLES = {
@@ -24,30 +24,11 @@ ARTICLES = {
 }
 
 
-class BagOfWordsEncoder(Encoder):
-    """A fake model: a hashed bag of lower-cased words, so shared words mean close vectors."""
-
-    name = "fake-bow"
-    dim = 64
-
-    def __init__(self):
-        self.calls = 0
-
-    def _encode_batch(self, texts):
-        self.calls += 1
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().replace(".", " ").split():
-                out[row, sum(map(ord, word)) % self.dim] += 1.0
-        return out
-
-
 @pytest.fixture
 def fake_model():
-    encoder = BagOfWordsEncoder()
-    entry = register(ModelEntry("fake-bow", "a hashed bag of words, for tests", lambda cache: encoder, 64))
-    yield encoder
-    unregister(entry.name)
+    encoder = BagOfWords("fake-bow", 64)
+    with registered(encoder):
+        yield encoder
 
 
 def run(model="fake-bow", **kwargs):

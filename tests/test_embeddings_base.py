@@ -1,6 +1,5 @@
 """The Encoder contract, the cache folder, and atomic model builds (no model needed)."""
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -8,22 +7,16 @@ import sys
 import numpy as np
 import pytest
 
-from embeddings.base import Encoder, l2_normalize
+from embeddings.base import l2_normalize
 from embeddings.paths import build_once, cache_dir, models_dir
+from tests.fake_encoders import RandomByText
 
 
-class HashEncoder(Encoder):
-    """Deterministic fake: an unnormalised vector derived from each text's hash."""
+class HashEncoder(RandomByText):
+    """Deterministic fake: an unnormalised (long) vector derived from each text's hash."""
 
-    name = "hash"
-    dim = 8
-
-    def _encode_batch(self, texts):
-        rows = []
-        for t in texts:
-            seed = int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little")
-            rows.append(np.random.default_rng(seed).normal(size=self.dim) * 5)
-        return np.array(rows)
+    def __init__(self):
+        super().__init__("hash", 8, scale=5.0)
 
 
 def test_encode_returns_unit_float32_rows_in_input_order():

@@ -1,6 +1,5 @@
 """The on-disk embedding cache and CachedEncoder (with a fake encoder, no model)."""
 
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -8,28 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.base import Encoder
 from embeddings.cache import CachedEncoder, EmbeddingCache
+from tests.fake_encoders import RandomByText
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-class CountingEncoder(Encoder):
-    """Deterministic fake that records every text it is asked to encode."""
-
-    name = "counting"
-    dim = 6
+class CountingEncoder(RandomByText):
+    """Deterministic fake that records every text it is asked to encode (``seen``)."""
 
     def __init__(self):
-        self.seen = []
-
-    def _encode_batch(self, texts):
-        self.seen.extend(texts)
-        rows = []
-        for t in texts:
-            seed = int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little")
-            rows.append(np.random.default_rng(seed).normal(size=self.dim))
-        return np.array(rows)
+        super().__init__("counting", 6)
 
 
 class ExplodingTexts:

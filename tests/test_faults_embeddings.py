@@ -19,27 +19,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from embeddings.base import Encoder
 from embeddings.cache import CachedEncoder, EmbeddingCache
 from embeddings.index import VectorIndex, exact_neighbours
 from embeddings.paths import CacheWarning
+from tests.fake_encoders import RandomByText
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-class FakeEncoder(Encoder):
+class FakeEncoder(RandomByText):
     """Deterministic vectors from the text's hash; records what it encodes."""
 
-    name = "fake"
-    dim = 8
-
     def __init__(self):
-        self.seen = []
-
-    def _encode_batch(self, texts):
-        self.seen.extend(texts)
-        return np.array([np.random.default_rng(int.from_bytes(hashlib.sha256(t.encode()).digest()[:4], "little"))
-                         .normal(size=self.dim) for t in texts])
+        super().__init__("fake", 8)
 
 
 TEXTS = [f"Phrase numéro {i} de l'article." for i in range(400)]

@@ -10,32 +10,16 @@ from __future__ import annotations
 
 import random
 
-import numpy as np
 import pytest
 
 from claims import analyze
 from claims.evaluation.data import EvalDataMissing
-from claims.models import ModelEntry, register, unregister
 from claims.output import records as output_records
 from claims.output import tables
 from claims.records import Attribution
 from claims.stance.assign import against_with_evidence
 from claims.stance.lexicon import content_words, default_lexicon
-from embeddings.base import Encoder
-
-
-class _WordsEncoder(Encoder):
-    """A hashed bag of words: sentences sharing words are close (no model to load)."""
-
-    name = "fake-words"
-    dim = 64
-
-    def _encode_batch(self, texts):
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().replace(".", " ").split():
-                out[row, sum(map(ord, word)) % self.dim] += 1.0
-        return out
+from tests.fake_encoders import BagOfWords, registered
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +30,9 @@ def generated_analysis():
         articles = generated_articles(240, per_article=8, paired_share=0.5, seed=3)
     except EvalDataMissing as exc:
         pytest.skip(f"STS-B-fr absent: {exc}")
-    entry = register(ModelEntry("fake-words", "hashed words, for tests", lambda cache: _WordsEncoder(), 64))
-    try:
+    with registered(BagOfWords("fake-words", 64)):
         yield analyze(articles, model="fake-words", threshold=0.55, scoring="cosine", cache=False,
                       attribution=False, guard=False, stance=False)
-    finally:
-        unregister(entry.name)
 
 
 @pytest.mark.parametrize("explain, width", [(False, None), (True, None), (False, 90)])

@@ -154,9 +154,16 @@ def test_cli_writes_the_report_file(tmp_path):
                          capture_output=True, text=True, cwd=REPO, timeout=600)
     assert run.returncode == 0, run.stderr
     assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
-    run = subprocess.run([sys.executable, str(REPO / "cli.py"), "report", "--since", "2023-01-01"],
+    assert "Claims in 5 articles" in out.read_text(encoding="utf-8")
+    recent = tmp_path / "recent.html"
+    run = subprocess.run([sys.executable, str(REPO / "cli.py"), "report", str(REPO / "seeds"), "--since", "2023-01-01",
+                          "-o", str(recent)], capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert run.returncode == 0, run.stderr  # a window applies to files as it does to a store
+    page = recent.read_text(encoding="utf-8")
+    assert "Claims in 5 articles" not in page and "Claims in " in page
+    run = subprocess.run([sys.executable, str(REPO / "cli.py"), "report", str(REPO / "seeds"), "--store", str(tmp_path)],
                          capture_output=True, text=True, cwd=REPO, timeout=600)
-    assert run.returncode == 1 and "--since and --until need --store" in run.stderr
+    assert run.returncode == 1 and "give PATHS or --store, not both" in run.stderr
 
 
 def test_fact_versions_side_by_side_in_date_order(browser, tmp_path):

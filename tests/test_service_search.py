@@ -5,19 +5,7 @@ import asyncio
 import numpy as np
 
 from claims.service.search import QueryBatcher, top_rows
-
-
-class WordEncoder:
-    """A stand-in model: a text's vector is fixed by its words (counts of hashed words)."""
-
-    dim = 16
-
-    def encode(self, texts, batch_size=32, progress=None):
-        vectors = np.zeros((len(texts), self.dim), np.float32)
-        for i, text in enumerate(texts):
-            for word in text.split():
-                vectors[i, sum(map(ord, word)) % self.dim] += 1
-        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+from tests.fake_encoders import WordVectors
 
 
 def test_concurrent_queries_get_their_own_exact_answers():
@@ -27,7 +15,7 @@ def test_concurrent_queries_get_their_own_exact_answers():
     other = corpus[:100].copy()  # a second snapshot, as after an ingest
     texts = [f"mot{i} autre{i % 7} encore" for i in range(40)]
     jobs = [(t, corpus if i % 3 else other, 1 + i % 6) for i, t in enumerate(texts)]
-    encoder = WordEncoder()
+    encoder = WordVectors(16, lower=False)
 
     async def ask_all():
         batcher = QueryBatcher(encoder, max_batch=8)
@@ -52,7 +40,7 @@ def test_answers_follow_a_new_vector_array_after_the_old_one_is_gone():
     # The batcher keeps a transposed copy per stored-vector array; a store's next generation
     # brings a new array (possibly at the freed one's address) and must never meet the old copy.
     rng = np.random.default_rng(1)
-    encoder = WordEncoder()
+    encoder = WordVectors(16, lower=False)
     query = "mot1 autre1 encore"
 
     def unit(n):

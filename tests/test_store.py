@@ -16,11 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from claims.commands.common import read_articles
-from claims.models import ModelEntry, register, unregister
 from claims.settings import resolve_settings
 from claims.store import IngestReport, Store, StoreError
 from cli import app
-from embeddings.base import Encoder
+from tests.fake_encoders import BagOfWords, registered
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -36,27 +35,12 @@ DOCKS = {"a": " ".join(W + ["contre", "réforme", "salaires"]) + ".",
 BRIDGE = " ".join(W + ["contre", "obtiennent", "prime"]) + "."
 
 
-class BagOfWords(Encoder):
-    """A fake model: a hashed bag of words, so shared words mean close vectors."""
-
-    name = "store-bow"
-    dim = 64
-
-    def _encode_batch(self, texts):
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().replace(".", " ").split():
-                out[row, sum(map(ord, word)) % self.dim] += 1.0
-        return out
-
-
 @pytest.fixture
 def bow():
     """Settings for the fake model: cosine pair score at 0.72, no guard, attribution or stance."""
-    entry = register(ModelEntry(BagOfWords.name, "bag of words, for store tests", lambda cache: BagOfWords(), 64))
-    yield resolve_settings(entry.name, 0.72, pair_score_name="cosine", guards=False, attribution=False,
-                           stance=False, cache=False)
-    unregister(entry.name)
+    with registered(BagOfWords("store-bow", 64)) as entry:
+        yield resolve_settings(entry.name, 0.72, pair_score_name="cosine", guards=False, attribution=False,
+                               stance=False, cache=False)
 
 
 def groups_of(analysis):
@@ -105,7 +89,7 @@ def test_a_changed_text_replaces_the_article_sentences_and_mentions(tmp_path, bo
 def test_other_settings_on_an_existing_store_are_refused(tmp_path, bow):
     with Store.open(tmp_path / "s", create=True) as store:
         store.ingest(DOCKS, settings=bow)
-        other = resolve_settings(BagOfWords.name, 0.5, pair_score_name="cosine", guards=False,
+        other = resolve_settings(bow.model.name, 0.5, pair_score_name="cosine", guards=False,
                                  attribution=False, stance=False, cache=False)
         with pytest.raises(StoreError, match="built with other settings.*threshold 0.72 -> 0.5"):
             store.ingest({"e": BRIDGE}, settings=other)
@@ -246,6 +230,24 @@ def test_one_more_article_keeps_every_demo_claim_id(seeds_store, tmp_path):
     untouched = [g for g in before.groups if "store_article_fr" not in new_groups[g.id].articles]
     assert untouched and all(new_groups[g.id].mentions == g.mentions for g in untouched)
     assert all(i not in ids_before for i in report.claims_new)
+
+
+def test_the_whole_store_reads_the_facts_its_ingest_wrote(seeds_store, monkeypatch):
+    import claims.facts.build
+    from claims.facts.build import build_facts
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the whole store should not work its facts out again")
+
+    monkeypatch.setattr(claims.facts.build, "build_facts", no_parsing)
+    with Store.open(seeds_store) as store:
+        whole = store.load()
+    worked_out = build_facts(whole.articles, whole.rows, whole.groups, whole.embeddings)  # what a load used to do
+    assert any(f.contested >= 2 for f in whole.facts)
+    assert whole.facts == worked_out
+    with sqlite3.connect(seeds_store / "store.sqlite3") as db:
+        per_fact = dict(db.execute("SELECT slot, COUNT(*) FROM facts GROUP BY slot"))
+    assert per_fact == {f.id: sum(len(v.mentions) for v in f.versions) for f in whole.facts}
 
 
 def test_since_and_until_keep_the_window_and_the_claim_ids(seeds_store):

@@ -14,26 +14,12 @@ from claims.evaluation.data import CheckThat, Labelled
 from claims.records import STANCES, Attribution
 from claims.training import calibrate as cal
 from claims.training import stance as st
+from tests.fake_encoders import WordVectors
 
 
 def unit(rows) -> np.ndarray:
     rows = np.asarray(rows, np.float32)
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
-
-
-class FakeEncoder:
-    """Bag of hashed words, L2-normalised: the same words give the same vector."""
-
-    name = "fake"
-    dim = 16
-
-    def encode(self, texts, batch_size=32, progress=None):
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                out[row, sum(map(ord, word)) % self.dim] += 1.0
-        out[:, 0] += 1e-3  # no zero row
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
 # -- thresholds ----------------------------------------------------------------------------
@@ -86,7 +72,7 @@ def test_calibration_table_is_written_and_read_by_the_package(checkthat, tmp_pat
     from claims import models
 
     data, _, _ = checkthat
-    encoder = FakeEncoder()
+    encoder = WordVectors(16)
     base = cal.tweet_claim_pairs(data, encoder.encode(data.query_texts), encoder.encode(data.claim_texts),
                                  negatives=2)
     entry = cal.dense_thresholds(base)

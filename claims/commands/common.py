@@ -221,6 +221,16 @@ def within_window(articles: list[Article], since: Optional[str], until: Optional
     return kept
 
 
+def settings_or_exit(model: str, threshold: Optional[float], *args, **kwargs):
+    """:func:`claims.settings.resolve_settings`, a bad option being an error exit, not a traceback."""
+    from claims.settings import resolve_settings
+
+    try:
+        return resolve_settings(model, threshold, *args, **kwargs)
+    except ValueError as error:
+        raise fail(str(error))
+
+
 def run_analysis(articles: Sequence[Article], settings):
     """``claims.pipeline.analyze`` with a progress bar and the run's notices; bad input is an error exit."""
     from claims.pipeline import analyze

@@ -9,7 +9,8 @@ from typing import Optional
 import typer
 
 from claims.commands.common import (MODEL, SINCE, STORE, THRESHOLD, UNTIL, check_store_use, check_window,
-                                    fail, load_store, read_articles, run_analysis, within_window)
+                                    fail, load_store, read_articles, run_analysis, settings_or_exit,
+                                    within_window)
 
 
 def compare(
@@ -29,8 +30,6 @@ def compare(
     share is listed.
     """
     from claims.ingest import find_article
-    from claims.settings import resolve_settings
-
     check_window(since, until)
     if store is not None:
         if corpus is not None:
@@ -38,10 +37,7 @@ def compare(
         check_store_use(store, None, threshold=threshold)
         _print_shared(*_compare_in_store(store, article_a, article_b, since, until), json_output)
         return
-    try:
-        settings = resolve_settings(model, threshold)
-    except ValueError as error:
-        raise fail(str(error))
+    settings = settings_or_exit(model, threshold)
     chosen, pool = [], None
     for ref in (article_a, article_b):
         if Path(ref).is_file():

@@ -10,8 +10,9 @@ from typing import Optional
 import typer
 
 from claims.commands.common import (MODEL, PATHS, SINCE, STORE, THRESHOLD, UNTIL, VERBOSE, check_output,
-                                    check_store_use, check_window, fail, load_store, print_timings,
-                                    read_articles, run_analysis, within_window, write_output)
+                                    check_store_use, check_window, load_store, print_timings,
+                                    read_articles, run_analysis, settings_or_exit, within_window,
+                                    write_output)
 
 DisputeFormat = Enum("DisputeFormat", {name: name for name in ("table", "json", "csv")}, type=str)
 
@@ -30,8 +31,6 @@ def disputes(
 ) -> None:
     """List the disputed facts: different values for one figure (updates over time, disagreements
     between sources, qualifiers), opposite stances on one claim, the same words from different speakers."""
-    from claims.settings import resolve_settings
-
     started = time.perf_counter()
     check_output(output)
     check_store_use(store, paths, threshold=threshold)
@@ -41,10 +40,7 @@ def disputes(
     if store is not None:
         analysis = load_store(store, since, until)
     else:
-        try:
-            settings = resolve_settings(model, threshold, 2, cache=cache)
-        except ValueError as error:
-            raise fail(str(error))
+        settings = settings_or_exit(model, threshold, 2, cache=cache)
         analysis = run_analysis(within_window(read_articles(paths), since, until), settings)
     facts = analysis.disputes()
     if format.value == "json":

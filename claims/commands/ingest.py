@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from claims.commands.common import fail, model_help, notices, progress_bar, read_articles
+from claims.commands.common import fail, model_help, notices, progress_bar, read_articles, settings_or_exit
 
 
 def ingest(
@@ -31,7 +31,6 @@ def ingest(
     ids, and two claims that new articles join are reported as merged (both ids recorded).
     """
     from claims.models import DEFAULT_MODEL
-    from claims.settings import resolve_settings
     from claims.engines import ENGINES
     from claims.engines.ray_engine import RayEngineError
     from claims.store import Store, StoreError
@@ -42,10 +41,7 @@ def ingest(
         raise fail("--address is for --engine ray")
     settings = None
     if model is not None or threshold is not None or min_articles is not None:
-        try:
-            settings = resolve_settings(model or DEFAULT_MODEL, threshold, 2 if min_articles is None else min_articles)
-        except ValueError as error:
-            raise fail(str(error))
+        settings = settings_or_exit(model or DEFAULT_MODEL, threshold, 2 if min_articles is None else min_articles)
     articles = read_articles(paths)
     try:
         with Store.open(store, create=True) as opened, notices(), progress_bar("encoding sentences") as start:

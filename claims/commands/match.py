@@ -10,8 +10,9 @@ from typing import Optional
 import typer
 
 from claims.commands.common import (MODEL, PATHS, SINCE, STORE, THRESHOLD, UNTIL, VERBOSE, check_output,
-                                    check_store_use, check_window, fail, load_store, print_timings,
-                                    read_articles, run_analysis, within_window, write_output)
+                                    check_store_use, check_window, load_store, print_timings,
+                                    read_articles, run_analysis, settings_or_exit, within_window,
+                                    write_output)
 
 Format = Enum("Format", {name: name for name in ("table", "json", "jsonl", "csv")}, type=str)
 Scoring = Enum("Scoring", {name: name for name in ("hybrid", "clauses", "clauses-dense", "csls", "cosine", "learned")},
@@ -37,8 +38,6 @@ def match(
     until: Optional[str] = UNTIL,
 ) -> None:
     """Group the sentences of different articles that state the same claim."""
-    from claims.settings import resolve_settings
-
     started = time.perf_counter()
     check_output(output)
     check_store_use(store, paths, threshold=threshold)
@@ -52,11 +51,7 @@ def match(
         if verbose:
             print_timings(analysis.timings, time.perf_counter() - started)
         return
-    try:
-        settings = resolve_settings(model, threshold, min_articles, pair_score_name=scoring.value,
-                                    guards=guards, cache=cache)
-    except ValueError as error:
-        raise fail(str(error))
+    settings = settings_or_exit(model, threshold, min_articles, pair_score_name=scoring.value, guards=guards, cache=cache)
     analysis = run_analysis(within_window(read_articles(paths), since, until), settings)
     text = render(analysis, format.value, analysis.select(speaker, disputed), explain=explain)
     write_output(text, output)

@@ -1,4 +1,4 @@
-"""Records to database rows and back: settings, articles, attributions, mention links.
+"""Records to database rows and back: settings, articles, attributions, mention links, facts.
 
 Only plain values go into the database (text, numbers, JSON lists), never pickles, so a store
 stays readable when the classes change shape.
@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 from claims.matching.explain import Link
 from claims.records import Article, Attribution
 from claims.settings import GIVEN, Settings, Threshold
+
+if TYPE_CHECKING:
+    from claims.facts.versions import Fact
 
 SETTING_FIELDS = ("model", "pair_score", "min_articles", "guards", "attribution", "stance")
 
@@ -106,5 +109,48 @@ def link_from_json(text: Optional[str], row_of_sentence_id: Mapping[int, int]) -
     return Link(**data)
 
 
-__all__ = ["article_from_row", "attribution_from_row", "attribution_values", "link_from_json", "link_to_json",
+def fact_rows(facts: Sequence[Fact], sentence_id_of_row: Mapping[int, int]) -> list[tuple]:
+    """The ``facts`` table rows of ``facts``: one per mention of each version, in order.
+
+    Columns after the row id: claim id (stance and speaker facts), sentence id, fact id, the
+    version's label and unit, then JSON of the rest (the fact's question and differences,
+    which version, the mention's outlet, date, speaker, stance and figure).
+    """
+    rows = []
+    for fact in facts:
+        about = {"what": fact.what, "kind": fact.kind, "contested": fact.contested, "first": fact.first,
+                 "differences": [list(d) for d in fact.differences]}
+        for index, version in enumerate(fact.versions):
+            for mention in version.mentions:
+                data = {**about, "version": index, "number": version.value, "qualifier": version.qualifier,
+                        "first_date": version.first_date, "mention": mention._replace(row=None)._asdict()}
+                rows.append((fact.group, sentence_id_of_row[mention.row], fact.id, version.label, version.unit,
+                             json.dumps(data, ensure_ascii=False)))
+    return rows
+
+
+def facts_from_rows(rows: Sequence[Mapping], row_of_sentence_id: Mapping[int, int]) -> tuple[Fact, ...]:
+    """The facts written by :func:`fact_rows`, their mentions' rows those of the loaded table."""
+    from claims.facts.versions import Difference, Fact, FactMention, Version
+
+    facts: dict[str, dict] = {}
+    for row in rows:
+        data = json.loads(row["data"])
+        fact = facts.setdefault(row["slot"], {"data": data, "group": row["claim_id"], "versions": {}})
+        version = fact["versions"].setdefault(data["version"], {"label": row["value"], "unit": row["unit"],
+                                                                "data": data, "mentions": []})
+        mention = dict(data["mention"], row=row_of_sentence_id[row["sentence_id"]])
+        version["mentions"].append(FactMention(**mention))
+    out = []
+    for fact_id, fact in facts.items():
+        data = fact["data"]
+        versions = tuple(Version(v["data"]["number"], v["unit"], v["data"]["qualifier"], v["label"],
+                                 tuple(v["mentions"]), v["data"]["first_date"])
+                         for _, v in sorted(fact["versions"].items()))
+        out.append(Fact(fact_id, data["what"], data["kind"], data["contested"], versions, data["first"],
+                        tuple(Difference(*d) for d in data["differences"]), fact["group"]))
+    return tuple(out)
+
+
+__all__ = ["article_from_row", "attribution_from_row", "attribution_values", "fact_rows", "facts_from_rows", "link_from_json", "link_to_json",
            "settings_differences", "settings_from_json", "settings_to_json", "text_hash"]

@@ -169,11 +169,13 @@ def _ingest_locked(conn, folder: Path, incoming, settings, progress, analyzer=No
     row_ids = _write_sentences(conn, analysis, set(changed))
     _write_claims(conn, resolution, new_generation)
     _write_mentions(conn, analysis, groups, row_ids)
+    _write_facts(conn, articles, analysis, groups, settings, row_ids)
     previous = get_meta(conn, "vectors")
     written = write_vectors(folder, new_generation, analysis.embeddings)
     remove_unused(folder, keep={written, previous})
     for key, value in (("generation", new_generation), ("vectors", written), ("rows", len(sentences)),
                        ("next_claim", resolution.next_number), ("id_width", width),
+                       ("facts_generation", new_generation),
                        ("settings", codec.settings_to_json(settings))):
         set_meta(conn, key, value)
     conn.execute("INSERT INTO ingests VALUES (?, datetime('now'), ?, ?, ?, ?, ?, ?)",
@@ -304,6 +306,19 @@ def _write_mentions(conn, analysis, groups, row_ids: dict[int, int]) -> None:
     conn.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?)",
                      [(row_ids[m.row], g.id, m.score, m.stance, codec.link_to_json(m.link, row_ids))
                       for g in groups for m in g.mentions])
+
+
+def _write_facts(conn, articles, analysis, groups, settings: Settings, row_ids: dict[int, int]) -> None:
+    """The facts a reader of the whole store would work out, so it need not (nor load the parser)."""
+    from claims.facts.build import build_facts
+    from claims.store.reader import assemble
+
+    members = {g.id: list(g.mentions) for g in groups}
+    shown, table = assemble(articles, analysis.sentences, [r.attribution for r in analysis.rows], members, settings)
+    facts = build_facts(articles, table, shown, analysis.embeddings)
+    conn.execute("DELETE FROM facts")
+    conn.executemany("INSERT INTO facts(claim_id, sentence_id, slot, value, unit, data) VALUES (?, ?, ?, ?, ?, ?)",
+                     codec.fact_rows(facts, row_ids))
 
 
 __all__ = ["IngestReport", "PAUSE_ENV", "ingest"]
