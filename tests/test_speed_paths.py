@@ -107,12 +107,15 @@ def _longest_reference(index, tokens):
     return found
 
 
-def test_phrase_matches_are_the_first_letter_scans():
+@pytest.mark.parametrize("remembered", [50_000, 3])  # 3: the memo of candidates is cleared over and over
+def test_phrase_matches_are_the_first_letter_scans(monkeypatch, remembered):
+    import claims.french.phrases
     from claims.french.negation_scope import _markers
     from claims.french.phrases import longest_matches, phrase, phrase_index
     from claims.french.text import cue_tokens
     from claims.stance.lexicon import StanceLexicon
 
+    monkeypatch.setattr(claims.french.phrases, "SEEN_WORDS", remembered)
     lexicon = StanceLexicon()
     indexes = [lexicon._cues, *lexicon._kinds.values(), *_markers().values()]
     # ties of length between a whole word and a prefix: list order decides

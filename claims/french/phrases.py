@@ -13,6 +13,9 @@ from typing import Iterable, NamedTuple, Optional
 from claims.french.text import Token, fold_word
 
 
+SEEN_WORDS = 50_000  # words whose candidate phrases an index remembers, at most
+
+
 class Phrase(NamedTuple):
     """One list entry: its words (folded) and what the list says about it."""
 
@@ -44,19 +47,39 @@ def phrase(term: str, label: str, weight: float = 1.0, kind: Optional[str] = Non
 class PhraseIndex(dict):
     """Phrases by the first letter of their first word (a dict of lists, in list order), plus
     the lookups :func:`longest_matches` uses: phrases by their whole first word, and those
-    whose first word ends in "*" by first letter, each with its rank in the list."""
+    whose first word ends in "*" by that word's stem, each with its rank in the list."""
 
     def __init__(self):
         super().__init__()
         self.by_word: dict[str, list[tuple[int, Phrase]]] = {}
-        self.prefixed: dict[str, list[tuple[int, Phrase]]] = {}
+        self.by_stem: dict[str, list[tuple[int, Phrase]]] = {}
+        self.stem_lengths: tuple[int, ...] = ()
+        self._seen: dict[str, tuple[tuple[int, Phrase], ...]] = {}
 
     def add(self, rank: int, p: Phrase) -> None:
+        self._seen.clear()
         self.setdefault(p.parts[0][:1], []).append(p)
         if p.parts[0].endswith("*"):
-            self.prefixed.setdefault(p.parts[0][:1], []).append((rank, p))
+            stem = p.parts[0][:-1]
+            self.by_stem.setdefault(stem, []).append((rank, p))
+            self.stem_lengths = tuple(sorted(set(self.stem_lengths) | {len(stem)}))
         else:
             self.by_word.setdefault(p.parts[0], []).append((rank, p))
+
+    def candidates(self, norm: str) -> tuple[tuple[int, Phrase], ...]:
+        """The phrases whose first word is ``norm`` or a stem ``norm`` starts with (remembered:
+        a text's words repeat, and most have none)."""
+        found = self._seen.get(norm)
+        if found is None:
+            found = list(self.by_word.get(norm, ()))
+            for length in self.stem_lengths:  # a few distinct stem lengths, not every prefixed phrase
+                if length > len(norm):
+                    break
+                found.extend(self.by_stem.get(norm[:length], ()))
+            if len(self._seen) >= SEEN_WORDS:  # bounded: an archive's vocabulary is not
+                self._seen.clear()
+            found = self._seen[norm] = tuple(found)
+        return found
 
 
 def phrase_index(phrases: Iterable[Phrase]) -> PhraseIndex:
@@ -75,11 +98,9 @@ def longest_matches(index: PhraseIndex, tokens: list[Token]) -> list[tuple[int, 
             built.add(rank, p)
         index = built
     found, i = [], 0
-    by_word, prefixed = index.by_word, index.prefixed
     while i < len(tokens):
-        norm = tokens[i].norm
         best, best_key = None, None
-        for rank, p in (*by_word.get(norm, ()), *prefixed.get(norm[:1], ())):
+        for rank, p in index.candidates(tokens[i].norm):
             key = (len(p.parts), -rank)
             if (best_key is None or key > best_key) and p.match(tokens, i):
                 best, best_key = p, key
