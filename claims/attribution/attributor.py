@@ -133,6 +133,7 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
                     results[j] = attribution
                 self._remember(items[group[-1]], results[group[-1]])
                 continue
+            self._quoted_before = i > 0 and bool(items[i - 1].quotes)
             results[i] = self._attribute_one(item, results[i - 1] if i else None)
             self._remember(item, results[i])
         return pull_quote_attributions(items, results)
@@ -236,8 +237,8 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
         if framed is not None:
             return framed
         main = self._main_quote(item)
-        if main is not None and not words(text[main[1]:]) and previous is not None \
-                and previous.quote == "direct" and previous.speaker:
+        if main is not None and not words(text[main[1]:]) and previous is not None and previous.speaker \
+                and (previous.quote == "direct" or self._quoted_before):  # « … », a dit X. « … »
             self._speaker_kind = "person"  # the sentence is only a quote: the speaker goes on
             cue = previous.cue if getattr(self, "_after_colon", False) else None  # "X a déclaré :" then « … »
             return Attribution(previous.speaker, cue, "direct", self._absolute(item, main))
@@ -315,6 +316,10 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
     def _speaker_for(self, item: _Analysis, cue: CueMatch, postposed: bool):
         """Return (speaker, cue text) for a cue, or None when it has no identifiable source."""
         self._speaker_kind = None
+        if cue.clitic == "on":  # "…, a-t-on appris auprès de la direction": the source after "auprès de"
+            after = re.match(r"[^,;:.«»]{0,30}?\bauprès\s+(?:des|du|de|d['’])\s*",
+                             item.sentence.text[cue.end:])
+            return self._found(self._mention_after(item, cue.end + after.end(), 0), cue, item) if after else None
         if cue.clitic:
             person = self._referents.resolve(cue.clitic) if cue.clitic in ("il", "elle") else None
             if person is None:
@@ -356,6 +361,7 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
                     return court, cue.text
             if mention is None:
                 return None  # a subject that is no source: "certains responsables"
+            mention = self._apposed_source(item, subject, mention)
             found = self._found(mention, cue, item)
             if found and mention.kind != "pronoun":
                 names = [self._resolve(m) for m in self._coordinated(item, mention)]

@@ -53,6 +53,8 @@ class BodyVocabulary:
     countries: dict  # folded demonym -> (country name, masculine singular demonym)
     country_names: dict  # folded country name -> country name
     group: frozenset[str] = frozenset()  # "secouristes": a definite group of people is a source
+    anaphor: frozenset[str] = frozenset()  # "l'enseigne", "le syndicat": alone, the last body named
+    kinds: tuple = ()  # (kind, nouns and names): "l'enseigne" is the last company named, "le syndicat" the last union
 
 
 @lru_cache(maxsize=1)
@@ -84,13 +86,16 @@ def vocabulary() -> BodyVocabulary:
                           frozenset(kinds.get("state", [])), frozenset(kinds.get("ministry", [])),
                           frozenset(kinds.get("document", [])), by_length(kinds.get("same", [])),
                           frozenset(kinds.get("local", [])), countries, names,
-                          frozenset(f.lower() for f in kinds.get("group", [])))
+                          frozenset(f.lower() for f in kinds.get("group", [])),
+                          frozenset(f.lower() for f in kinds.get("anaphor", [])),
+                          tuple((k, frozenset(fold_french(f) for f in kinds[k])) for k in ("company", "union")
+                                if k in kinds))
 
 
 @lru_cache(maxsize=1)
 def _head_pattern() -> re.Pattern:
     v = vocabulary()
-    heads = alternation([*v.heads, *v.state, *v.named, *v.group, "justice"])
+    heads = alternation([*v.heads, *v.state, *v.named, *v.group, *v.anaphor, "justice"])
     return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:même\s+)?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
 
 
@@ -106,6 +111,7 @@ class Bodies:
 
     acronyms: dict[str, str] = field(default_factory=dict)  # folded full name -> acronym
     by_head: dict[str, str] = field(default_factory=dict)  # "tribunal" -> the tribunal named last
+    by_kind: dict[str, str] = field(default_factory=dict)  # "union" -> the union named last
     unresolved: dict[str, Optional[str]] = field(default_factory=dict)  # head given as speaker -> last body
     last: Optional[str] = None
     last_state: Optional[str] = None
@@ -156,6 +162,21 @@ def ministry_case(name: str) -> str:
                   lambda m: m.group(1) + m.group(2).upper(), name, flags=re.IGNORECASE)
 
 
+def _kind_of(word: Optional[str]) -> Optional[str]:
+    """The kind of body ("company", "union") a head noun or a body's name says, from ``bodies.tsv``."""
+    folded = fold_french(word or "")
+    return next((k for k, forms in vocabulary().kinds if folded in forms), None)
+
+
+def _demonym_first(name: str) -> str:
+    """A ministry's country adjective right after its head, as A1 of the real-news rules writes it
+    ("ministère des affaires étrangères norvégien" -> "ministère norvégien des affaires étrangères")."""
+    words = name.split()
+    if len(words) > 2 and words[0].lower() in vocabulary().ministry and fold_french(words[-1]) in vocabulary().countries:
+        return " ".join([words[0], words[-1], *words[1:-1]])
+    return name
+
+
 def _country_of(words: list[str]) -> Optional[str]:
     countries = vocabulary().countries
     for w in words:
@@ -168,12 +189,19 @@ def _extent(doc, end: int) -> int:
     """Where an institution's name ends: over adjectives, "de …" complements and a bracketed acronym."""
     last = end
     depth_ok = {"ADJ", "ADP", "DET", "NOUN", "PROPN", "CCONJ"}
+    previous = None
     for t in (t for t in doc if t.idx >= end):
         if t.text == "(" or t.is_punct and t.text not in ("-", "’", "'"):
             break
         degree = t.lower_ in ("plus", "moins") and t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "ADJ"
-        if t.pos_ not in depth_ok and not degree and not (t.text[:1].isupper() and t.pos_ == "X"):
+        agreeing = t.dep_ == "amod" and t.pos_ == "VERB"  # "Nations unies": "unies" tagged as a verb
+        if t.pos_ not in depth_ok and not degree and not agreeing and not (t.text[:1].isupper() and t.pos_ == "X"):
             break  # ("les pays les moins avancés" goes on over the superlative)
+        superlative = t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("plus", "moins")
+        if t.pos_ == "DET" and previous is not None and previous.pos_ in ("NOUN", "PROPN", "ADJ") \
+                and not superlative:
+            break  # "exige de la direction | le maintien de …": a new noun phrase, the object
+        previous = t
         if t.lower_ in _TIME_WORDS:
             break  # "le bureau de l'Unicef | lundi matin"
         if t.pos_ == "ADP" and t.lower_ not in _NAME_PREPOSITIONS:
@@ -204,10 +232,13 @@ def _strip_det(text: str) -> str:
     return re.sub(rf"^{_DET}", "", text.strip(), flags=re.IGNORECASE).strip()
 
 
-def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[tuple[int, int, str, Optional[str]]]:
+def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
+                  quoted=()) -> list[tuple[int, int, str, Optional[str]]]:
     """Bodies in one parsed sentence: (start, end, kind, speaker), kind "body" or "same".
 
     Updates ``bodies`` (acronyms, last body named) as it reads: call it on an article's sentences in order.
+    Bodies inside the ``quoted`` spans (quotations) are found but do not become the last body named:
+    "l'organisation" after « … de la direction … » is the body that spoke, not the one it spoke of.
     """
     v = vocabulary()
     text = doc.text
@@ -219,6 +250,11 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         head = m.group("head").lower()
         definite = bool(re.match(r"(?:le|la|les|l['’])\s*$", (m.group("det") or ""), re.IGNORECASE))
         end = _extent(doc, m.end())
+        at = m.start("head")
+        table = next(((at + e, c) for b, e, c in metonyms.find(text[at:at + 80]) if b == 0), None)
+        if table is not None and table[0] >= end:  # "l'Organisation des Nations unies": the table's name
+            found.append((m.start(), table[0], "body", table[1]))
+            continue
         rest = text[m.end():end]
         bracket = re.match(r"\s*\(\s*([A-Z][\w&\-]{1,9})\s*\)", text[end:])
         rest_words = re.findall(r"[\w\-’']+", rest)
@@ -262,7 +298,7 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         elif head in _GENERIC and _member_end(text, m.end()):
             stop = _member_end(text, m.end())  # "un organisme de l'ONU": one of its bodies (claims.attribution.canon)
             speaker = " ".join(text[m.start("head"):stop].split())
-        elif head in _GENERIC or head not in v.heads and head not in v.state:
+        elif head in _GENERIC or head in v.anaphor or head not in v.heads and head not in v.state:
             if head not in _GENERIC and re.search(r"\b(?:de|du|des|d['’]|pour)\b", rest, re.IGNORECASE):
                 continue  # "le groupe de contact": a "named" head without a name is no body
             anaphor = True  # "l'institution de Genève", "le club basque"
@@ -276,16 +312,18 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
                 first = rest_words[0] if rest_words else ""
                 if not first or fold_french(first) in ("de", "du", "des", "d'", "d’"):
                     name = f"{m.group('head')} {bodies.country[1]}{rest}"
-            speaker = ministry_case(" ".join(name.split()))
+            speaker = ministry_case(_demonym_first(" ".join(name.split())))
             speaker = speaker[:1].lower() + speaker[1:] if m.group("head")[:1].isupper() \
                 and not any(w[:1].isupper() for w in rest_words) else speaker
         else:
             anaphor = True
         if not anaphor:
             pass
+        elif definite and _kind_of(head) in bodies.by_kind:
+            speaker = bodies.by_kind[_kind_of(head)]  # "l'enseigne": the company named last
         elif definite and head in bodies.by_head:
             speaker = bodies.by_head[head]  # "le tribunal": the tribunal named last
-        elif definite and bodies.last and (head in _GENERIC or head not in v.heads):
+        elif definite and bodies.last and (head in _GENERIC or head in v.anaphor or head not in v.heads):
             speaker = bodies.last  # "l'institution", "le club": the body named last
         elif definite and not head.endswith("s"):
             # "le ministère" with no ministry named: the corpus may name it (claims.attribution.canon)
@@ -295,7 +333,12 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             continue
         if not anaphor and head not in v.state:
             bodies.by_head[head] = speaker
+            if _kind_of(head):  # "le distributeur Lumora": a company
+                bodies.by_kind[_kind_of(head)] = speaker
         found.append((m.start(), stop, "body", speaker))
+    for start, end, acronym, name in _bracketed_names(doc):
+        bodies.acronyms.setdefault(fold_french(name), acronym)
+        found.append((start, end, "body", acronym))
     for ent in doc.ents:
         if ent.label_ == "ORG" and ent.text[:1].isupper() and not known_people(ent.text):
             end = ent.end_char if ent.text.isupper() else _extent(doc, ent.end_char)  # "l'Alliance mondiale | du vaccin (GAVI)"
@@ -310,7 +353,12 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
     for m in _ACRONYM.finditer(text):
         if m.group(1) not in _NOT_ACRONYMS and sum(c.isupper() for c in m.group(1)) >= 2:
             found.append((m.start(), m.end(), "body", metonyms.canonical.get(m.group(1), m.group(1))))
-    named = [f for f in found if f[2] == "body" and f[3]]
+    organisations = _organisations()  # "l'ONU … L'organisation a rappelé": a metonym is a body named too
+    named = [f for f in found + [(a, b, "body", c) for a, b, c in metonyms.find(text) if c in organisations]
+             if f[2] == "body" and f[3] and not any(s <= f[0] < e for s, e in quoted)]
+    for f in sorted(named, key=lambda f: f[0]):
+        if _kind_of(f[3]):  # "la CGT": a union by its name
+            bodies.by_kind[_kind_of(f[3])] = f[3]
     if named:
         bodies.last = max(named, key=lambda f: f[0])[3]
         states = [f[3] for f in named if f[3] in vocabulary().country_names.values()]
@@ -321,6 +369,45 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
                 and not any(t.pos_ in ("ADP", "DET") for t in ent):
             found.append((det.start(), ent.end_char, "body", metonyms.canonical.get(ent.text, ent.text)))
     return found
+
+
+_BRACKET = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
+
+
+def _bracketed_names(doc) -> list[tuple[int, int, str, str]]:
+    """Names of bodies given with their acronym in brackets, whatever the parse says of their head
+    ("le Conseil mondial des forêts (CMF)": spaCy may tag "Conseil" as a place): (start, end,
+    acronym, name). The name is the noun phrase the word before the bracket belongs to (up the
+    parse through its complements), starting with a capital; the acronym has two capitals or starts
+    as the name does ("(Pnat)")."""
+    text, found = doc.text, []
+    for m in _BRACKET.finditer(text):
+        acronym = m.group(1)
+        before = [t for t in doc if t.idx + len(t.text) <= m.start()]
+        if not before or before[-1].is_punct:
+            continue
+        head = before[-1]
+        while head.dep_ in ("nmod", "amod", "flat:name", "fixed") and head.head.i < head.i:
+            head = head.head
+        start = head.idx
+        if head.pos_ not in ("NOUN", "PROPN") or not head.text[:1].isupper():
+            continue
+        name = text[start:before[-1].idx + len(before[-1].text)]
+        capitals = sum(c.isupper() for c in acronym)
+        if capitals < 2 and (len(acronym) > 5 or fold_french(acronym[0]) != fold_french(name[0])):
+            continue
+        det = next((c for c in head.children if c.dep_ == "det" and c.i == head.i - 1), None)
+        found.append((det.idx if det is not None else start, m.end(), acronym, name))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _organisations() -> frozenset[str]:
+    """Canonical names the metonym table gives as organisations (not countries)."""
+    from claims.french.entities import METONYMS_PATH
+
+    return frozenset(cols[1].strip() for _, cols in read_tsv(METONYMS_PATH)
+                     if len(cols) >= 3 and cols[2].strip() == "organisation")
 
 
 _PARTICIPLE = re.compile(r"\w+(?:é|ée|és|ées|u|ue|us|ues|is|ise|it|ite)$")
