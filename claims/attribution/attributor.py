@@ -25,7 +25,7 @@ from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_po
                                      default_lexicon)
 from claims.attribution.bodies import court_of_ruling, document_source, is_document
 from claims.attribution.canon import written_forms
-from claims.attribution.frames import (colon_speaker, licensed_by_attribute, narrative_infinitive,
+from claims.attribution.frames import (colon_speaker, in_cleft, licensed_by_attribute, narrative_infinitive,
                                        quoted_title, relative_clause_source, topic_mentions)
 from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
@@ -265,6 +265,8 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
 
     def _is_main(self, item: _Analysis, cue: CueMatch) -> bool:
         """Tell whether a preposed cue's verb heads a main clause (not "alors que X plaide")."""
+        if in_cleft(item.sentence.text, cue.start):
+            return True  # "C'est par un communiqué que X a répondu"
         before = item.sentence.text[:cue.start].rstrip()
         subject = next((m for m in item.mentions if m.end == len(before)), None)
         if subject is not None and item.sentence.text[:subject.start].rstrip()[-1:] in ",»”'\"":

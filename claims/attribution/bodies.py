@@ -28,7 +28,8 @@ from claims.french.resources import data_path, read_tsv
 from claims.french.text import alternation, fold_french
 
 BODIES_PATH = data_path("bodies.tsv")
-_ACRONYM = re.compile(r"(?<![\w\-’'])([A-Z][A-Z0-9&]{1,6})(?![\w\-])")
+# an acronym, also after an elided article ("l’IPC a mis en avant")
+_ACRONYM = re.compile(r"(?:(?<![\w\-’'])|(?<=\b[lLdD]['’]))([A-Z][A-Z0-9&]{1,6})(?![\w\-])")
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "XX", "XXI", "OK", "TV", "PIB", "UTC", "GMT", "CDI", "CDD"}
 _DET = r"(?:(?:le|la|les|l['’]|leur|son|sa|ses)\s*)"
 _NAME_WORD = r"[A-ZÀ-Ý][\w’'\-\.&]*"
@@ -96,7 +97,9 @@ def vocabulary() -> BodyVocabulary:
 def _head_pattern() -> re.Pattern:
     v = vocabulary()
     heads = alternation([*v.heads, *v.state, *v.named, *v.group, *v.anaphor, "justice"])
-    return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:même\s+)?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
+    # "le deuxième groupe de …", "le premier syndicat": a rank or size before the head
+    rank = r"(?:même|premier|première|deuxième|second|seconde|troisième|grand|grande|principal|principale)\s+"
+    return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:{rank})?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +115,7 @@ class Bodies:
     acronyms: dict[str, str] = field(default_factory=dict)  # folded full name -> acronym
     by_head: dict[str, str] = field(default_factory=dict)  # "tribunal" -> the tribunal named last
     by_kind: dict[str, str] = field(default_factory=dict)  # "union" -> the union named last
+    recent: list = field(default_factory=list)  # bodies named, in order
     unresolved: dict[str, Optional[str]] = field(default_factory=dict)  # head given as speaker -> last body
     last: Optional[str] = None
     last_state: Optional[str] = None
@@ -321,6 +325,9 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
             pass
         elif definite and _kind_of(head) in bodies.by_kind:
             speaker = bodies.by_kind[_kind_of(head)]  # "l'enseigne": the company named last
+        elif definite and _kind_of(head) and any(_kind_of(b) is None for b in bodies.recent):
+            # "la direction" after "la CGT": not the union, the last body of no other kind
+            speaker = next(b for b in reversed(bodies.recent) if _kind_of(b) is None)
         elif definite and head in bodies.by_head:
             speaker = bodies.by_head[head]  # "le tribunal": the tribunal named last
         elif definite and bodies.last and (head in _GENERIC or head in v.anaphor or head not in v.heads):
@@ -360,6 +367,7 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
         if _kind_of(f[3]):  # "la CGT": a union by its name
             bodies.by_kind[_kind_of(f[3])] = f[3]
     if named:
+        bodies.recent.extend(f[3] for f in sorted(named, key=lambda f: f[0]))
         bodies.last = max(named, key=lambda f: f[0])[3]
         states = [f[3] for f in named if f[3] in vocabulary().country_names.values()]
         bodies.last_state = states[-1] if states else bodies.last_state

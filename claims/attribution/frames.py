@@ -143,3 +143,14 @@ def narrative_infinitive(text: str, lexicon) -> Optional[str]:
     if m is None or lexicon is None or m.group(1).lower() not in lexicon.needs:
         return None
     return m.group(1)
+
+
+_CLEFT = re.compile(r"\s*(?:(?:Mais|Et)\s+)?C['’]est\s+[^«»“”\"]{1,80}?\s+qu(?:e\s|['’])")
+
+
+def in_cleft(text: str, cue_start: int) -> bool:
+    """Whether a cue is the verb of a cleft sentence's clause ("C'est par un communiqué que X a
+    répondu"): that clause holds the sentence's assertion, so it counts as the main clause."""
+    m = _CLEFT.match(text)
+    return bool(m) and m.end() <= cue_start and not re.search(r"\bqu(?:e\s|['’])|[;:«“]", text[m.end():cue_start])
+
