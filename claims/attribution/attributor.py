@@ -40,7 +40,8 @@ from claims.french.text import words
 from claims.records import NO_ATTRIBUTION, Article, Attribution, Sentence
 
 _MAIN_DEPS = ("ROOT", "parataxis")
-_VIEWPOINT = re.compile(r"\s*(?:(?:Mais|Et)\s+)?(Pour)\s+(?:(?:le|la|les|l['’])\s*)?")
+# "Pour X, …", also "Pour son collègue X," (a possessive and one noun before the name)
+_VIEWPOINT = re.compile(r"\s*(?:(?:Mais|Et)\s+)?(Pour)\s+(?:(?:le|la|les|l['’])\s*|(?:son|sa|leur)\s+[a-zéèêàç\-]+\s+)?")
 _RELATIVES = {"qui", "dont", "lequel", "laquelle", "lesquels", "lesquelles"}
 
 
