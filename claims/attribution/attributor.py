@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
-from claims.attribution.bodies import court_of_ruling, document_source, is_document
+from claims.attribution.documents import court_of_ruling, document_source, is_document
 from claims.attribution.canon import written_forms
 from claims.attribution.frames import (colon_speaker, in_cleft, licensed_by_attribute, narrative_infinitive,
                                        quoted_title, relative_clause_source, topic_mentions)
@@ -319,10 +319,8 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
     def _speaker_for(self, item: _Analysis, cue: CueMatch, postposed: bool):
         """Return (speaker, cue text) for a cue, or None when it has no identifiable source."""
         self._speaker_kind = None
-        if cue.clitic == "on":  # "…, a-t-on appris auprès de la direction": the source after "auprès de"
-            after = re.match(r"[^,;:.«»]{0,30}?\bauprès\s+(?:des|du|de|d['’])\s*",
-                             item.sentence.text[cue.end:])
-            return self._found(self._mention_after(item, cue.end + after.end(), 0), cue, item) if after else None
+        if cue.clitic == "on":  # "…, a-t-on appris auprès de la direction"
+            return self._found(self._source_after_aupres(item, cue.end), cue, item)
         if cue.clitic:
             person = self._referents.resolve(cue.clitic) if cue.clitic in ("il", "elle") else None
             if person is None:

@@ -25,6 +25,7 @@ from typing import Optional
 
 from claims.french.entities import ENTITIES_PATH, default_metonyms
 from claims.french.resources import data_path, read_tsv
+from claims.attribution.body_names import bracketed_names, demonym_first, organisations
 from claims.french.text import alternation, fold_french
 
 BODIES_PATH = data_path("bodies.tsv")
@@ -172,15 +173,6 @@ def _kind_of(word: Optional[str]) -> Optional[str]:
     return next((k for k, forms in vocabulary().kinds if folded in forms), None)
 
 
-def _demonym_first(name: str) -> str:
-    """A ministry's country adjective right after its head, as A1 of the real-news rules writes it
-    ("ministère des affaires étrangères norvégien" -> "ministère norvégien des affaires étrangères")."""
-    words = name.split()
-    if len(words) > 2 and words[0].lower() in vocabulary().ministry and fold_french(words[-1]) in vocabulary().countries:
-        return " ".join([words[0], words[-1], *words[1:-1]])
-    return name
-
-
 def _country_of(words: list[str]) -> Optional[str]:
     countries = vocabulary().countries
     for w in words:
@@ -316,7 +308,7 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
                 first = rest_words[0] if rest_words else ""
                 if not first or fold_french(first) in ("de", "du", "des", "d'", "d’"):
                     name = f"{m.group('head')} {bodies.country[1]}{rest}"
-            speaker = ministry_case(_demonym_first(" ".join(name.split())))
+            speaker = ministry_case(demonym_first(" ".join(name.split())))
             speaker = speaker[:1].lower() + speaker[1:] if m.group("head")[:1].isupper() \
                 and not any(w[:1].isupper() for w in rest_words) else speaker
         else:
@@ -343,7 +335,7 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
             if _kind_of(head):  # "le distributeur Lumora": a company
                 bodies.by_kind[_kind_of(head)] = speaker
         found.append((m.start(), stop, "body", speaker))
-    for start, end, acronym, name in _bracketed_names(doc):
+    for start, end, acronym, name in bracketed_names(doc):
         bodies.acronyms.setdefault(fold_french(name), acronym)
         found.append((start, end, "body", acronym))
     for ent in doc.ents:
@@ -360,8 +352,8 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
     for m in _ACRONYM.finditer(text):
         if m.group(1) not in _NOT_ACRONYMS and sum(c.isupper() for c in m.group(1)) >= 2:
             found.append((m.start(), m.end(), "body", metonyms.canonical.get(m.group(1), m.group(1))))
-    organisations = _organisations()  # "l'ONU … L'organisation a rappelé": a metonym is a body named too
-    named = [f for f in found + [(a, b, "body", c) for a, b, c in metonyms.find(text) if c in organisations]
+    known_organisations = organisations()  # "l'ONU … L'organisation a rappelé": a metonym is a body named too
+    named = [f for f in found + [(a, b, "body", c) for a, b, c in metonyms.find(text) if c in known_organisations]
              if f[2] == "body" and f[3] and not any(s <= f[0] < e for s, e in quoted)]
     for f in sorted(named, key=lambda f: f[0]):
         if _kind_of(f[3]):  # "la CGT": a union by its name
@@ -379,89 +371,4 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
     return found
 
 
-_BRACKET = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
-
-
-def _bracketed_names(doc) -> list[tuple[int, int, str, str]]:
-    """Names of bodies given with their acronym in brackets, whatever the parse says of their head
-    ("le Conseil mondial des forêts (CMF)": spaCy may tag "Conseil" as a place): (start, end,
-    acronym, name). The name is the noun phrase the word before the bracket belongs to (up the
-    parse through its complements), starting with a capital; the acronym has two capitals or starts
-    as the name does ("(Pnat)")."""
-    text, found = doc.text, []
-    for m in _BRACKET.finditer(text):
-        acronym = m.group(1)
-        before = [t for t in doc if t.idx + len(t.text) <= m.start()]
-        if not before or before[-1].is_punct:
-            continue
-        head = before[-1]
-        while head.dep_ in ("nmod", "amod", "flat:name", "fixed") and head.head.i < head.i:
-            head = head.head
-        start = head.idx
-        if head.pos_ not in ("NOUN", "PROPN") or not head.text[:1].isupper():
-            continue
-        name = text[start:before[-1].idx + len(before[-1].text)]
-        capitals = sum(c.isupper() for c in acronym)
-        if capitals < 2 and (len(acronym) > 5 or fold_french(acronym[0]) != fold_french(name[0])):
-            continue
-        det = next((c for c in head.children if c.dep_ == "det" and c.i == head.i - 1), None)
-        found.append((det.idx if det is not None else start, m.end(), acronym, name))
-    return found
-
-
-@lru_cache(maxsize=1)
-def _organisations() -> frozenset[str]:
-    """Canonical names the metonym table gives as organisations (not countries)."""
-    from claims.french.entities import METONYMS_PATH
-
-    return frozenset(cols[1].strip() for _, cols in read_tsv(METONYMS_PATH)
-                     if len(cols) >= 3 and cols[2].strip() == "organisation")
-
-
-_PARTICIPLE = re.compile(r"\w+(?:é|ée|és|ées|u|ue|us|ues|is|ise|it|ite)$")
-_BY = {"de", "du", "des", "d", "par"}
-
-
-def document_source(text: str, mentions, offset: int):
-    """The source whose document follows a marker at ``offset`` (rule A3 of the real-news gold).
-
-    "selon le bilan du ministère", "d'après les calculs de l'Insee", "selon une première
-    estimation diffusée jeudi par l'Insee", "selon le bilan officiel, communiqué par la préfecture":
-    a document noun in the first words, then the source after "de"/"par", at most one comma (before a
-    participle). Returns the mention or None.
-    """
-    documents = vocabulary().document
-    for m in mentions:
-        if m.start < offset or m.kind == "pronoun":
-            continue
-        between = text[offset:m.start]
-        words = re.findall(r"[\w\-]+", between.lower())
-        if len(words) > 14 or re.search(r"[;:«»“”\"]", between) or not words:
-            return None
-        if not any(w in documents for w in words[:5]):
-            return None
-        commas = between.split(",")
-        if len(commas) > 2 or (len(commas) == 2 and not _PARTICIPLE.match(commas[1].strip().split(" ")[0] or "")):
-            return None
-        tail = [w for w in words if w not in ("le", "la", "les", "l")]
-        if tail and tail[-1] in _BY:
-            return m
-    return None
-
-
-_RULINGS = {"jugement", "décision", "verdict", "arrêt", "délibéré"}
-
-
-def court_of_ruling(subject, bodies: Optional[Bodies]) -> Optional[str]:
-    """The court an article named, for a ruling as a verb's subject ("le jugement … démontre"),
-    or None (rule A3 of the real-news gold: a body's document stands for the body)."""
-    if bodies is None or subject.lemma_.lower() not in _RULINGS or any(c.dep_ == "nmod" for c in subject.children):
-        return None
-    return next((bodies.by_head[h] for h in _COURTS if h in bodies.by_head), None)
-
-
-def is_document(word: str) -> bool:
-    return word.lower() in vocabulary().document
-
-
-__all__ = ["Bodies", "body_mentions", "court_of_ruling", "document_source", "is_document", "vocabulary"]
+__all__ = ["Bodies", "body_mentions", "ministry_case", "vocabulary"]

@@ -60,6 +60,11 @@ class MentionQueries:
                 return before
         return mention
 
+    def _source_after_aupres(self, item, offset: int) -> Optional[Mention]:
+        """The source of wire copy's "…, a-t-on appris auprès de X" (the mention after "auprès de")."""
+        after = re.match(r"[^,;:.«»]{0,30}?\bauprès\s+(?:des|du|de|d['’])\s*", item.sentence.text[offset:])
+        return self._mention_after(item, offset + after.end(), 0) if after else None
+
     @staticmethod
     def _subject(token):
         """The nominal subject of a verb, looking through co-ordination and aspect verbs."""
