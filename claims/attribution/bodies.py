@@ -322,7 +322,8 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
             speaker = next(b for b in reversed(bodies.recent) if _kind_of(b) is None)
         elif definite and head in bodies.by_head:
             speaker = bodies.by_head[head]  # "le tribunal": the tribunal named last
-        elif definite and bodies.last and (head in _GENERIC or head in v.anaphor or head not in v.heads):
+        elif definite and bodies.last and (head in _GENERIC or head in v.anaphor or head not in v.heads) \
+                and not (_kind_of(head) and _kind_of(bodies.last)):  # "la direction" is no union
             speaker = bodies.last  # "l'institution", "le club": the body named last
         elif definite and not head.endswith("s"):
             # "le ministère" with no ministry named: the corpus may name it (claims.attribution.canon)
