@@ -22,7 +22,7 @@ def speakers(attributor, text):
 
 def test_a_name_with_its_acronym_in_brackets_is_that_body_whatever_its_head(attributor):
     # "Cadre" is no institution noun of bodies.tsv, and spaCy may tag it as a place
-    text = ("Le Cadre commun de veille des semences (CCVS), un organisme de l’ONU basé à Genève, "
+    text = ("Le Cadre commun de veille des semences (CCVS), un organisme de l’ONU situé à Genève, "
             "a confirmé la pénurie dans la région.")
     assert triples(attributor, text)[0][:2] == ("CCVS", "a confirmé")
 
@@ -46,7 +46,7 @@ def test_nations_unies_does_not_cut_a_role_before_its_name(attributor):
 
 
 def test_the_united_nations_written_out_are_the_un(attributor):
-    text = "L’Organisation des Nations unies a officiellement déclaré la pénurie dans la vallée."
+    text = "L’Organisation des Nations unies estime que la pénurie touche la vallée."
     assert speakers(attributor, text) == ["ONU"]
 
 
@@ -63,32 +63,32 @@ def test_an_acronym_after_an_elided_article_is_a_source(attributor):
 
 def test_wire_copy_gives_its_source_after_aupres_de(attributor):
     text = ("Le distributeur Lumora a présenté mardi un plan menaçant 800 emplois, "
-            "a-t-on appris mardi auprès de la direction.")
+            "a-t-on appris jeudi soir auprès de la direction.")
     assert triples(attributor, text) == [("Lumora", "a-t-on appris", "indirect")]
 
 
 def test_company_and_union_anaphors_go_to_a_body_of_their_kind(attributor):
     text = ("Le groupe Lumora annonce vouloir fermer dix magasins. "
             "La CGT appelle à la grève. "
-            "Dans un communiqué, le syndicat exige le maintien des emplois. "
-            "Dans ce communiqué, l’enseigne affirme que ses ventes ont chuté.")
+            "Dans une lettre ouverte, le syndicat réclame le maintien des emplois. "
+            "Dans un message aux clients, l’enseigne affirme que ses ventes ont chuté.")
     assert speakers(attributor, text) == ["Lumora", "CGT", "CGT", "Lumora"]
 
 
 def test_la_direction_after_a_union_is_the_company(attributor):
     text = ("Le groupe Lumora va fermer deux sites. La CFDT a dénoncé un plan brutal. "
-            "Lors d'une réunion, la direction a annoncé la suppression de 500 emplois.")
+            "Lors d'une réunion, la direction a confirmé la fermeture de trois usines.")
     assert speakers(attributor, text)[1:] == ["CFDT", "Lumora"]
     alone = ("La CFDT a dénoncé un plan brutal. "
-             "Lors d'une réunion, la direction a annoncé la suppression de 500 emplois.")
+             "Lors d'une réunion, la direction a confirmé la fermeture de trois usines.")
     assert speakers(attributor, alone)[1] != "CFDT"  # never the union
 
 
-def test_an_object_after_a_body_noun_is_not_part_of_its_name(attributor):
-    # "de la direction | le maintien …": the object starts a new noun phrase
-    text = ("La CGT exige de la direction le maintien de tous les emplois du site. "
-            "L'organisation demande aussi des aides à l'État.")
-    assert speakers(attributor, text) == ["CGT", "CGT"]
+def test_an_object_after_a_body_noun_is_not_part_of_its_name(attributor):  # skips without spaCy
+    # "de la direction générale | le retrait …": the object starts a new noun phrase
+    doc = parse(["La CGT réclame de la direction générale le retrait du plan de départs."])[0]
+    names = {speaker for _, _, _, speaker in body_mentions(doc, Bodies())}
+    assert "CGT" in names and not any("retrait" in (n or "") for n in names)
 
 
 def test_a_ministry_takes_its_country_adjective_after_the_head():
@@ -103,8 +103,8 @@ def test_a_ministry_named_with_a_trailing_adjective_is_written_as_a1_says(attrib
 
 
 def test_a_colon_frame_whose_participle_the_parser_hung_on_the_subject(attributor):
-    text = ("Le secrétaire général des Nations unies, Paul Durand, a, lui aussi, réagi fermement : "
-            "« Nous ne pouvons pas laisser faire. »")
+    text = ("Le représentant spécial des Nations unies, Paul Durand, a, lui aussi, réagi vivement : "
+            "« Il faut agir vite. »")
     assert triples(attributor, text)[0] == ("Paul Durand", "a réagi", "direct")
 
 
@@ -115,7 +115,7 @@ def test_a_quotation_alone_after_an_indirect_report_with_quoted_words_goes_on(at
 
 
 def test_experts_of_a_body_speak_for_it(attributor):
-    text = ("Selon les experts de l’ONU, 300 000 personnes manquent de semences. "
+    text = ("Selon les spécialistes de l’ONU, 300 000 personnes manquent de semences. "
             "Les experts de l'OMS estiment que le virus recule.")
     assert speakers(attributor, text) == ["ONU", "OMS"]
 
@@ -130,5 +130,5 @@ def test_a_viewpoint_with_a_possessive_and_a_noun_before_the_name(attributor):
 
 
 def test_faire_part_reports_a_reaction(attributor):
-    text = "La maire de Rivel, Anne Clos, a fait part de son émotion."
+    text = "La maire de Rivel, Anne Clos, a fait part de sa colère."
     assert triples(attributor, text)[0][:2] == ("Anne Clos", "a fait part")

@@ -29,7 +29,7 @@ from claims.attribution.body_names import bracketed_names, demonym_first, organi
 from claims.french.text import alternation, fold_french
 
 BODIES_PATH = data_path("bodies.tsv")
-# an acronym, also after an elided article ("l’IPC a mis en avant")
+# an acronym, also after an elided article ("l’OFVS présente")
 _ACRONYM = re.compile(r"(?:(?<![\w\-’'])|(?<=\b[lLdD]['’]))([A-Z][A-Z0-9&]{1,6})(?![\w\-])")
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "XX", "XXI", "OK", "TV", "PIB", "UTC", "GMT", "CDI", "CDD"}
 _DET = r"(?:(?:le|la|les|l['’]|leur|son|sa|ses)\s*)"
@@ -196,7 +196,7 @@ def _extent(doc, end: int) -> int:
         superlative = t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("plus", "moins")
         if t.pos_ == "DET" and previous is not None and previous.pos_ in ("NOUN", "PROPN", "ADJ") \
                 and not superlative:
-            break  # "exige de la direction | le maintien de …": a new noun phrase, the object
+            break  # "réclame de la direction générale | le retrait du plan": a new noun phrase, the object
         previous = t
         if t.lower_ in _TIME_WORDS:
             break  # "le bureau de l'Unicef | lundi matin"

@@ -1,8 +1,7 @@
 """A body's documents standing for the body (rule A3 of the real-news gold).
 
-"selon le bilan du ministère", "les projections de l'institution prévoient", "selon les experts de
-l'ONU", "le jugement … démontre" (the court that gave it): the document nouns (and the people who
-speak for a body) are the ``document`` kind of ``bodies.tsv``.
+"selon le bilan du ministère", "les projections de l'institution prévoient", "le jugement … démontre" (the court that gave it): the document nouns (and the people who
+speak for a body, "selon les spécialistes de l'Unesco") are the ``document`` kind of ``bodies.tsv``.
 """
 
 from __future__ import annotations
