@@ -132,3 +132,10 @@ def test_a_viewpoint_with_a_possessive_and_a_noun_before_the_name(attributor):
 def test_faire_part_reports_a_reaction(attributor):
     text = "La maire de Rivel, Anne Clos, a fait part de sa colère."
     assert triples(attributor, text)[0][:2] == ("Anne Clos", "a fait part")
+
+
+def test_an_infinitive_clause_licenses_a_verb_that_reports_with_que(attributor):
+    text = ("La maire de la ville, Anne Clos, a visité le site. "
+            "Elle indique ne plus avoir reçu de nouvelles des gardes.")
+    assert triples(attributor, text)[1][:2] == ("Anne Clos", "indique")
+    assert triples(attributor, "Le préfet indique la route à suivre.") == [(None, None, "none")]
