@@ -139,3 +139,15 @@ def test_an_infinitive_clause_licenses_a_verb_that_reports_with_que(attributor):
             "Elle indique ne plus avoir reçu de nouvelles des gardes.")
     assert triples(attributor, text)[1][:2] == ("Anne Clos", "indique")
     assert triples(attributor, "Le préfet indique la route à suivre.") == [(None, None, "none")]
+
+
+def test_the_clause_of_a_cleft_sentence_is_its_main_clause(attributor):
+    text = "C'est dans une lettre aux élus que la préfète Léa Morvan a annoncé la réouverture du pont."
+    assert triples(attributor, text)[0][:2] == ("Léa Morvan", "a annoncé")
+
+
+def test_a_body_named_inside_a_quotation_is_not_the_antecedent_of_l_organisation(attributor):
+    text = ("La CGT appelle à la grève. "
+            "Le syndicat dénonce « un mépris total de la direction de Lumora ». "
+            "L'organisation demande aussi des aides à l'État.")
+    assert speakers(attributor, text)[2] == "CGT"
