@@ -48,6 +48,7 @@ REVIEWED_PHRASES = (
     "secrétaire général de l'Organisation météorologique mondiale",
     "la ministre de la Culture",
     "ministre de la Culture",
+    "le secrétaire général de l'ONU",
     "ministre de la Santé",
     "de l'Intérieur",
     # set phrases

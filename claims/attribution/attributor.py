@@ -23,9 +23,9 @@ from typing import Optional, Sequence
 
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
-from claims.attribution.bodies import court_of_ruling, document_source, is_document
+from claims.attribution.documents import court_of_ruling, document_source, is_document
 from claims.attribution.canon import written_forms
-from claims.attribution.frames import (colon_speaker, licensed_by_attribute, narrative_infinitive,
+from claims.attribution.frames import (colon_speaker, in_cleft, licensed_by_attribute, narrative_infinitive,
                                        quoted_title, relative_clause_source, topic_mentions)
 from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
@@ -40,7 +40,8 @@ from claims.french.text import words
 from claims.records import NO_ATTRIBUTION, Article, Attribution, Sentence
 
 _MAIN_DEPS = ("ROOT", "parataxis")
-_VIEWPOINT = re.compile(r"\s*(?:(?:Mais|Et)\s+)?(Pour)\s+(?:(?:le|la|les|l['’])\s*)?")
+# "Pour X, …", also "Pour son collègue X," (a possessive and one noun before the name)
+_VIEWPOINT = re.compile(r"\s*(?:(?:Mais|Et)\s+)?(Pour)\s+(?:(?:le|la|les|l['’])\s*|(?:son|sa|leur)\s+[a-zéèêàç\-]+\s+)?")
 _RELATIVES = {"qui", "dont", "lequel", "laquelle", "lesquels", "lesquelles"}
 
 
@@ -133,6 +134,7 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
                     results[j] = attribution
                 self._remember(items[group[-1]], results[group[-1]])
                 continue
+            self._quoted_before = i > 0 and bool(items[i - 1].quotes)
             results[i] = self._attribute_one(item, results[i - 1] if i else None)
             self._remember(item, results[i])
         return pull_quote_attributions(items, results)
@@ -236,8 +238,8 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
         if framed is not None:
             return framed
         main = self._main_quote(item)
-        if main is not None and not words(text[main[1]:]) and previous is not None \
-                and previous.quote == "direct" and previous.speaker:
+        if main is not None and not words(text[main[1]:]) and previous is not None and previous.speaker \
+                and (previous.quote == "direct" or self._quoted_before):  # « … », a dit X. « … »
             self._speaker_kind = "person"  # the sentence is only a quote: the speaker goes on
             cue = previous.cue if getattr(self, "_after_colon", False) else None  # "X a déclaré :" then « … »
             return Attribution(previous.speaker, cue, "direct", self._absolute(item, main))
@@ -264,6 +266,8 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
 
     def _is_main(self, item: _Analysis, cue: CueMatch) -> bool:
         """Tell whether a preposed cue's verb heads a main clause (not "alors que X plaide")."""
+        if in_cleft(item.sentence.text, cue.start):
+            return True  # "C'est par un communiqué que X a répondu"
         before = item.sentence.text[:cue.start].rstrip()
         subject = next((m for m in item.mentions if m.end == len(before)), None)
         if subject is not None and item.sentence.text[:subject.start].rstrip()[-1:] in ",»”'\"":
@@ -315,6 +319,8 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
     def _speaker_for(self, item: _Analysis, cue: CueMatch, postposed: bool):
         """Return (speaker, cue text) for a cue, or None when it has no identifiable source."""
         self._speaker_kind = None
+        if cue.clitic == "on":  # "…, a-t-on appris auprès de la direction"
+            return self._found(self._source_after_aupres(item, cue.end), cue, item)
         if cue.clitic:
             person = self._referents.resolve(cue.clitic) if cue.clitic in ("il", "elle") else None
             if person is None:
@@ -356,6 +362,7 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
                     return court, cue.text
             if mention is None:
                 return None  # a subject that is no source: "certains responsables"
+            mention = self._apposed_source(item, subject, mention)
             found = self._found(mention, cue, item)
             if found and mention.kind != "pronoun":
                 names = [self._resolve(m) for m in self._coordinated(item, mention)]

@@ -25,10 +25,12 @@ from typing import Optional
 
 from claims.french.entities import ENTITIES_PATH, default_metonyms
 from claims.french.resources import data_path, read_tsv
+from claims.attribution.body_names import bracketed_names, demonym_first, organisations
 from claims.french.text import alternation, fold_french
 
 BODIES_PATH = data_path("bodies.tsv")
-_ACRONYM = re.compile(r"(?<![\w\-’'])([A-Z][A-Z0-9&]{1,6})(?![\w\-])")
+# an acronym, also after an elided article ("l’OFVS présente")
+_ACRONYM = re.compile(r"(?:(?<![\w\-’'])|(?<=\b[lLdD]['’]))([A-Z][A-Z0-9&]{1,6})(?![\w\-])")
 _NOT_ACRONYMS = {"II", "III", "IV", "VI", "XX", "XXI", "OK", "TV", "PIB", "UTC", "GMT", "CDI", "CDD"}
 _DET = r"(?:(?:le|la|les|l['’]|leur|son|sa|ses)\s*)"
 _NAME_WORD = r"[A-ZÀ-Ý][\w’'\-\.&]*"
@@ -53,6 +55,8 @@ class BodyVocabulary:
     countries: dict  # folded demonym -> (country name, masculine singular demonym)
     country_names: dict  # folded country name -> country name
     group: frozenset[str] = frozenset()  # "secouristes": a definite group of people is a source
+    anaphor: frozenset[str] = frozenset()  # "l'enseigne", "le syndicat": alone, the last body named
+    kinds: tuple = ()  # (kind, nouns and names): "l'enseigne" is the last company named, "le syndicat" the last union
 
 
 @lru_cache(maxsize=1)
@@ -84,14 +88,19 @@ def vocabulary() -> BodyVocabulary:
                           frozenset(kinds.get("state", [])), frozenset(kinds.get("ministry", [])),
                           frozenset(kinds.get("document", [])), by_length(kinds.get("same", [])),
                           frozenset(kinds.get("local", [])), countries, names,
-                          frozenset(f.lower() for f in kinds.get("group", [])))
+                          frozenset(f.lower() for f in kinds.get("group", [])),
+                          frozenset(f.lower() for f in kinds.get("anaphor", [])),
+                          tuple((k, frozenset(fold_french(f) for f in kinds[k])) for k in ("company", "union")
+                                if k in kinds))
 
 
 @lru_cache(maxsize=1)
 def _head_pattern() -> re.Pattern:
     v = vocabulary()
-    heads = alternation([*v.heads, *v.state, *v.named, *v.group, "justice"])
-    return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:même\s+)?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
+    heads = alternation([*v.heads, *v.state, *v.named, *v.group, *v.anaphor, "justice"])
+    # "le deuxième groupe de …", "le premier syndicat": a rank or size before the head
+    rank = r"(?:même|premier|première|deuxième|second|seconde|troisième|grand|grande|principal|principale)\s+"
+    return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:{rank})?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +115,8 @@ class Bodies:
 
     acronyms: dict[str, str] = field(default_factory=dict)  # folded full name -> acronym
     by_head: dict[str, str] = field(default_factory=dict)  # "tribunal" -> the tribunal named last
+    by_kind: dict[str, str] = field(default_factory=dict)  # "union" -> the union named last
+    recent: list = field(default_factory=list)  # bodies named, in order
     unresolved: dict[str, Optional[str]] = field(default_factory=dict)  # head given as speaker -> last body
     last: Optional[str] = None
     last_state: Optional[str] = None
@@ -156,6 +167,12 @@ def ministry_case(name: str) -> str:
                   lambda m: m.group(1) + m.group(2).upper(), name, flags=re.IGNORECASE)
 
 
+def _kind_of(word: Optional[str]) -> Optional[str]:
+    """The kind of body ("company", "union") a head noun or a body's name says, from ``bodies.tsv``."""
+    folded = fold_french(word or "")
+    return next((k for k, forms in vocabulary().kinds if folded in forms), None)
+
+
 def _country_of(words: list[str]) -> Optional[str]:
     countries = vocabulary().countries
     for w in words:
@@ -168,12 +185,19 @@ def _extent(doc, end: int) -> int:
     """Where an institution's name ends: over adjectives, "de …" complements and a bracketed acronym."""
     last = end
     depth_ok = {"ADJ", "ADP", "DET", "NOUN", "PROPN", "CCONJ"}
+    previous = None
     for t in (t for t in doc if t.idx >= end):
         if t.text == "(" or t.is_punct and t.text not in ("-", "’", "'"):
             break
         degree = t.lower_ in ("plus", "moins") and t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "ADJ"
-        if t.pos_ not in depth_ok and not degree and not (t.text[:1].isupper() and t.pos_ == "X"):
+        agreeing = t.dep_ == "amod" and t.pos_ == "VERB"  # "Nations unies": "unies" tagged as a verb
+        if t.pos_ not in depth_ok and not degree and not agreeing and not (t.text[:1].isupper() and t.pos_ == "X"):
             break  # ("les pays les moins avancés" goes on over the superlative)
+        superlative = t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ("plus", "moins")
+        if t.pos_ == "DET" and previous is not None and previous.pos_ in ("NOUN", "PROPN", "ADJ") \
+                and not superlative:
+            break  # "réclame de la direction générale | le retrait du plan": a new noun phrase, the object
+        previous = t
         if t.lower_ in _TIME_WORDS:
             break  # "le bureau de l'Unicef | lundi matin"
         if t.pos_ == "ADP" and t.lower_ not in _NAME_PREPOSITIONS:
@@ -204,10 +228,13 @@ def _strip_det(text: str) -> str:
     return re.sub(rf"^{_DET}", "", text.strip(), flags=re.IGNORECASE).strip()
 
 
-def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[tuple[int, int, str, Optional[str]]]:
+def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
+                  quoted=()) -> list[tuple[int, int, str, Optional[str]]]:
     """Bodies in one parsed sentence: (start, end, kind, speaker), kind "body" or "same".
 
     Updates ``bodies`` (acronyms, last body named) as it reads: call it on an article's sentences in order.
+    Bodies inside the ``quoted`` spans (quotations) are found but do not become the last body named:
+    "l'organisation" after « … de la direction … » is the body that spoke, not the one it spoke of.
     """
     v = vocabulary()
     text = doc.text
@@ -219,6 +246,11 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         head = m.group("head").lower()
         definite = bool(re.match(r"(?:le|la|les|l['’])\s*$", (m.group("det") or ""), re.IGNORECASE))
         end = _extent(doc, m.end())
+        at = m.start("head")
+        table = next(((at + e, c) for b, e, c in metonyms.find(text[at:at + 80]) if b == 0), None)
+        if table is not None and table[0] >= end:  # "l'Organisation des Nations unies": the table's name
+            found.append((m.start(), table[0], "body", table[1]))
+            continue
         rest = text[m.end():end]
         bracket = re.match(r"\s*\(\s*([A-Z][\w&\-]{1,9})\s*\)", text[end:])
         rest_words = re.findall(r"[\w\-’']+", rest)
@@ -262,7 +294,7 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
         elif head in _GENERIC and _member_end(text, m.end()):
             stop = _member_end(text, m.end())  # "un organisme de l'ONU": one of its bodies (claims.attribution.canon)
             speaker = " ".join(text[m.start("head"):stop].split())
-        elif head in _GENERIC or head not in v.heads and head not in v.state:
+        elif head in _GENERIC or head in v.anaphor or head not in v.heads and head not in v.state:
             if head not in _GENERIC and re.search(r"\b(?:de|du|des|d['’]|pour)\b", rest, re.IGNORECASE):
                 continue  # "le groupe de contact": a "named" head without a name is no body
             anaphor = True  # "l'institution de Genève", "le club basque"
@@ -276,16 +308,22 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
                 first = rest_words[0] if rest_words else ""
                 if not first or fold_french(first) in ("de", "du", "des", "d'", "d’"):
                     name = f"{m.group('head')} {bodies.country[1]}{rest}"
-            speaker = ministry_case(" ".join(name.split()))
+            speaker = ministry_case(demonym_first(" ".join(name.split())))
             speaker = speaker[:1].lower() + speaker[1:] if m.group("head")[:1].isupper() \
                 and not any(w[:1].isupper() for w in rest_words) else speaker
         else:
             anaphor = True
         if not anaphor:
             pass
+        elif definite and _kind_of(head) in bodies.by_kind:
+            speaker = bodies.by_kind[_kind_of(head)]  # "l'enseigne": the company named last
+        elif definite and _kind_of(head) and any(_kind_of(b) is None for b in bodies.recent):
+            # "la direction" after "la CGT": not the union, the last body of no other kind
+            speaker = next(b for b in reversed(bodies.recent) if _kind_of(b) is None)
         elif definite and head in bodies.by_head:
             speaker = bodies.by_head[head]  # "le tribunal": the tribunal named last
-        elif definite and bodies.last and (head in _GENERIC or head not in v.heads):
+        elif definite and bodies.last and (head in _GENERIC or head in v.anaphor or head not in v.heads) \
+                and not (_kind_of(head) and _kind_of(bodies.last)):  # "la direction" is no union
             speaker = bodies.last  # "l'institution", "le club": the body named last
         elif definite and not head.endswith("s"):
             # "le ministère" with no ministry named: the corpus may name it (claims.attribution.canon)
@@ -295,7 +333,12 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
             continue
         if not anaphor and head not in v.state:
             bodies.by_head[head] = speaker
+            if _kind_of(head):  # "le distributeur Lumora": a company
+                bodies.by_kind[_kind_of(head)] = speaker
         found.append((m.start(), stop, "body", speaker))
+    for start, end, acronym, name in bracketed_names(doc):
+        bodies.acronyms.setdefault(fold_french(name), acronym)
+        found.append((start, end, "body", acronym))
     for ent in doc.ents:
         if ent.label_ == "ORG" and ent.text[:1].isupper() and not known_people(ent.text):
             end = ent.end_char if ent.text.isupper() else _extent(doc, ent.end_char)  # "l'Alliance mondiale | du vaccin (GAVI)"
@@ -310,8 +353,14 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
     for m in _ACRONYM.finditer(text):
         if m.group(1) not in _NOT_ACRONYMS and sum(c.isupper() for c in m.group(1)) >= 2:
             found.append((m.start(), m.end(), "body", metonyms.canonical.get(m.group(1), m.group(1))))
-    named = [f for f in found if f[2] == "body" and f[3]]
+    known_organisations = organisations()  # "l'ONU … L'organisation a rappelé": a metonym is a body named too
+    named = [f for f in found + [(a, b, "body", c) for a, b, c in metonyms.find(text) if c in known_organisations]
+             if f[2] == "body" and f[3] and not any(s <= f[0] < e for s, e in quoted)]
+    for f in sorted(named, key=lambda f: f[0]):
+        if _kind_of(f[3]):  # "la CGT": a union by its name
+            bodies.by_kind[_kind_of(f[3])] = f[3]
     if named:
+        bodies.recent.extend(f[3] for f in sorted(named, key=lambda f: f[0]))
         bodies.last = max(named, key=lambda f: f[0])[3]
         states = [f[3] for f in named if f[3] in vocabulary().country_names.values()]
         bodies.last_state = states[-1] if states else bodies.last_state
@@ -323,50 +372,4 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False) -> list[
     return found
 
 
-_PARTICIPLE = re.compile(r"\w+(?:é|ée|és|ées|u|ue|us|ues|is|ise|it|ite)$")
-_BY = {"de", "du", "des", "d", "par"}
-
-
-def document_source(text: str, mentions, offset: int):
-    """The source whose document follows a marker at ``offset`` (rule A3 of the real-news gold).
-
-    "selon le bilan du ministère", "d'après les calculs de l'Insee", "selon une première
-    estimation diffusée jeudi par l'Insee", "selon le bilan officiel, communiqué par la préfecture":
-    a document noun in the first words, then the source after "de"/"par", at most one comma (before a
-    participle). Returns the mention or None.
-    """
-    documents = vocabulary().document
-    for m in mentions:
-        if m.start < offset or m.kind == "pronoun":
-            continue
-        between = text[offset:m.start]
-        words = re.findall(r"[\w\-]+", between.lower())
-        if len(words) > 14 or re.search(r"[;:«»“”\"]", between) or not words:
-            return None
-        if not any(w in documents for w in words[:5]):
-            return None
-        commas = between.split(",")
-        if len(commas) > 2 or (len(commas) == 2 and not _PARTICIPLE.match(commas[1].strip().split(" ")[0] or "")):
-            return None
-        tail = [w for w in words if w not in ("le", "la", "les", "l")]
-        if tail and tail[-1] in _BY:
-            return m
-    return None
-
-
-_RULINGS = {"jugement", "décision", "verdict", "arrêt", "délibéré"}
-
-
-def court_of_ruling(subject, bodies: Optional[Bodies]) -> Optional[str]:
-    """The court an article named, for a ruling as a verb's subject ("le jugement … démontre"),
-    or None (rule A3 of the real-news gold: a body's document stands for the body)."""
-    if bodies is None or subject.lemma_.lower() not in _RULINGS or any(c.dep_ == "nmod" for c in subject.children):
-        return None
-    return next((bodies.by_head[h] for h in _COURTS if h in bodies.by_head), None)
-
-
-def is_document(word: str) -> bool:
-    return word.lower() in vocabulary().document
-
-
-__all__ = ["Bodies", "body_mentions", "court_of_ruling", "document_source", "is_document", "vocabulary"]
+__all__ = ["Bodies", "body_mentions", "ministry_case", "vocabulary"]

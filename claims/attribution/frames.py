@@ -87,9 +87,15 @@ def colon_speaker(item, mention_at):
             continue
         clause = [t for t in item.doc if t.idx < len(lead) - 1]
         verb = next((t for t in clause if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")), None)
-        if verb is None:
+        # "X, …, a, lui aussi, réagi : « … »": a participle with its own auxiliary that the parser
+        # hung on the noun before it (acl) is that noun's verb
+        misparsed = next((t for t in clause if t.dep_ == "acl" and t.pos_ == "VERB" and t.head.i < t.i
+                          and any(c.dep_ == "aux:tense" for c in t.children)), None)
+        if verb is None and misparsed is None:
             continue
-        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
+        subject = next((c for c in verb.children if c.dep_ in _SUBJECTS), None) if verb is not None \
+            else misparsed.head
+        verb = verb if verb is not None else misparsed
         mention = mention_at(item, subject) if subject is not None else None
         if mention is None:
             continue
@@ -137,3 +143,14 @@ def narrative_infinitive(text: str, lexicon) -> Optional[str]:
     if m is None or lexicon is None or m.group(1).lower() not in lexicon.needs:
         return None
     return m.group(1)
+
+
+_CLEFT = re.compile(r"\s*(?:(?:Mais|Et)\s+)?C['’]est\s+[^«»“”\"]{1,80}?\s+qu(?:e\s|['’])")
+
+
+def in_cleft(text: str, cue_start: int) -> bool:
+    """Whether a cue is the verb of a cleft sentence's clause ("C'est par un communiqué que X a
+    répondu"): that clause holds the sentence's assertion, so it counts as the main clause."""
+    m = _CLEFT.match(text)
+    return bool(m) and m.end() <= cue_start and not re.search(r"\bqu(?:e\s|['’])|[;:«“]", text[m.end():cue_start])
+

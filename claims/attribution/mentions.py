@@ -40,6 +40,31 @@ class MentionQueries:
         end = len(before[:-1].rstrip())
         return next((m for m in item.mentions if m.end == end and m.kind in ("person", "body")), None)
 
+    def _apposed_source(self, item, subject, mention: Mention) -> Mention:
+        """The better source of a subject's apposition, else ``mention`` (the subject's own).
+
+        A name apposed to a role or body the lexicon does not know ("le haut-représentant aux
+        océans, Prénom Nom, a dit") is that person; a vague body apposed after a named one
+        ("l'Office des semences (OFS), un organisme de l'ONU, a dit") stands for the named one.
+        """
+        if mention.kind == "person":
+            return mention
+        for child in subject.children:
+            if child.dep_ == "appos" and child.idx > subject.idx:
+                apposed = self._mention_at(item, child)
+                if apposed is not None and apposed.kind == "person" and apposed.start > mention.start:
+                    return apposed
+        if re.search(r"(?:^|\s)(?:un|une)\s+$", item.sentence.text[:mention.start], re.IGNORECASE):
+            before = self._apposed_to(item, subject)
+            if before is not None:
+                return before
+        return mention
+
+    def _source_after_aupres(self, item, offset: int) -> Optional[Mention]:
+        """The source of wire copy's "…, a-t-on appris auprès de X" (the mention after "auprès de")."""
+        after = re.match(r"[^,;:.«»]{0,30}?\bauprès\s+(?:des|du|de|d['’])\s*", item.sentence.text[offset:])
+        return self._mention_after(item, offset + after.end(), 0) if after else None
+
     @staticmethod
     def _subject(token):
         """The nominal subject of a verb, looking through co-ordination and aspect verbs."""

@@ -246,7 +246,8 @@ def _extend_role(doc, start: int, end: int, people: Sequence[tuple[int, int]]) -
         if in_person and previous_pos != "ADP" and previous_pos != "DET":
             break
         glued = t.idx == last and t.text in ("-", "’", "'")  # "état-major", "l’armée"
-        if not glued and (t.pos_ not in ("ADJ", "ADP", "DET", "NOUN", "PROPN") or t.is_punct):
+        agreeing = t.dep_ == "amod" and t.pos_ == "VERB"  # "des Nations unies": "unies" tagged as a verb
+        if not glued and not agreeing and (t.pos_ not in ("ADJ", "ADP", "DET", "NOUN", "PROPN") or t.is_punct):
             break
         if t.pos_ == "ADP" and t.lower_ in _NOT_IN_ROLE:
             break  # "le chef du gouvernement portugais | à la radio": the role ends before "à"
@@ -380,7 +381,7 @@ def find_mentions(doc, context: ArticleContext,
     mentions = [m for m in mentions if m.end > m.start]
     for start, end, canonical in context.metonyms.find(text):
         mentions.append(Mention(start, end, "body", canonical))
-    for start, end, kind, speaker in body_mentions(doc, context.bodies, context.is_person):
+    for start, end, kind, speaker in body_mentions(doc, context.bodies, context.is_person, exclude):
         if not any(s <= start < e for s, e in people):
             mentions.append(Mention(start, end, kind, speaker))
     for token in doc:
