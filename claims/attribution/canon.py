@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from claims.french.text import fold_french, fold_name
+from claims.attribution.name_words import (ACRONYM, INSTITUTION_HEADS, MEMBER, NEWS_AGENCIES, content_words,
+                                          initials, skips_to)
 from claims.records import Attribution
 
 
@@ -80,33 +82,33 @@ class _Corpus:
             for head, body in t.bodies.items():
                 self.bodies.setdefault(head, set()).add(body)
         # acronyms the corpus uses as sources ("L'ANSM assure"), and the names their initials spell
-        used = {s for t in tables for s in t.surfaces if _ACRONYM.fullmatch(s)} | set(self.acronyms.values())
+        used = {s for t in tables for s in t.surfaces if ACRONYM.fullmatch(s)} | set(self.acronyms.values())
         self.spelt: dict[str, str] = {}
         for t in tables:
             for s in dict.fromkeys([*t.surfaces, *t.bodies.values()]):
-                if _initials(s) in used:
-                    self.spelt[fold_french(s)] = _initials(s)
-                elif _initials(s):  # "FISA" for "Fédération internationale des sociétés d'aide …" (words skipped)
-                    loose = {a for a in used if _skips_to(a, s)}
+                if initials(s) in used:
+                    self.spelt[fold_french(s)] = initials(s)
+                elif initials(s):  # "FISA" for "Fédération internationale des sociétés d'aide …" (words skipped)
+                    loose = {a for a in used if skips_to(a, s)}
                     if len(loose) == 1:
                         self.spelt[fold_french(s)] = loose.pop()
         self.full_persons = [p for p in persons if len(p.split()) >= 2]
         self.open_role_keys = {w: self.context.role_key(r) for t in tables for w, r in t.open_roles.items()}
         self.body_names = {b for t in tables for b in [*t.bodies.values(), *t.surfaces]
-                           if _content_words(b)[:1] and _content_words(b)[0] in _HEADS}
+                           if content_words(b)[:1] and content_words(b)[0] in INSTITUTION_HEADS}
 
     def body_acronym(self, speaker: str) -> Optional[str]:
         """The acronym of a body named in full, or by a shorter form of a name spelt by an acronym."""
         key = fold_french(speaker)
         if key in self.acronyms:
             return self.acronyms[key]
-        if _initials(speaker) and key in self.spelt:
+        if initials(speaker) and key in self.spelt:
             return self.spelt[key]
-        words = _content_words(speaker)
+        words = content_words(speaker)
         if len(words) < 2:
             return None
         close = {a for name, a in self.spelt.items()
-                 if _content_words(name)[:1] == words[:1] and set(words) < set(_content_words(name))}
+                 if content_words(name)[:1] == words[:1] and set(words) < set(content_words(name))}
         return next(iter(close)) if len(close) == 1 else None
 
     def longer_role(self, role: str) -> Optional[str]:
@@ -121,37 +123,37 @@ class _Corpus:
     def longer_body(self, body: str) -> Optional[str]:
         """The one body of the corpus whose name contains this one's words and more, with the same
         head ("tribunal de Paris" -> "tribunal correctionnel de Paris"), or None."""
-        words = _content_words(body)
-        if not words or words[0] not in _HEADS or (len(words) < 2 and not body[:1].isupper()):
+        words = content_words(body)
+        if not words or words[0] not in INSTITUTION_HEADS or (len(words) < 2 and not body[:1].isupper()):
             return None  # "Croissant-Rouge" may grow into "Croissant-Rouge libyen"; "ministère" may not
         from claims.attribution.bodies import vocabulary
 
         demonyms = vocabulary().countries  # the attributor adds the article's country itself
-        found = {b for b in self.body_names if _content_words(b)[:1] == words[:1]
-                 and set(words) < set(_content_words(b))
-                 and not all(w in demonyms for w in set(_content_words(b)) - set(words))}
+        found = {b for b in self.body_names if content_words(b)[:1] == words[:1]
+                 and set(words) < set(content_words(b))
+                 and not all(w in demonyms for w in set(content_words(b)) - set(words))}
         return found.pop() if len(found) == 1 else None
 
     def member_body(self, speaker: str) -> Optional[str]:
         """The one body of the corpus that belongs to the organisation a vague body names ("une
         agence de l'ONU", "un organisme des Nations unies" -> "BCS", named elsewhere as "Bureau de la
         coordination des secours de l'ONU (BCS)"), or None."""
-        m = _MEMBER.match(speaker.strip())
-        if not m or fold_french(m.group(1)) not in _HEADS:
+        m = MEMBER.match(speaker.strip())
+        if not m or fold_french(m.group(1)) not in INSTITUTION_HEADS:
             return None
         canonical = self.context.metonyms.canonical
         parent = canonical.get(m.group(2).strip())
         if parent is None:
             return None
         ends = {fold_french(s) for s, c in canonical.items() if c == parent}
-        words = len(_content_words(speaker))
+        words = len(content_words(speaker))
 
         def belongs(name: str) -> bool:
-            vague = _MEMBER.match(name.strip())
+            vague = MEMBER.match(name.strip())
             if vague and vague.group(2).strip() in canonical:
                 return False  # another vague one ("un organisme des Nations unies")
             folded = re.sub(r"\s*\([^)]*\)\s*$", "", fold_french(name))
-            return len(_content_words(folded)) > words and any(
+            return len(content_words(folded)) > words and any(
                 re.search(rf"(?:^|\s|['’]){re.escape(e)}$", folded) for e in ends)
 
         found = {a for full, a in self.acronyms.items() if belongs(full)}
@@ -330,7 +332,7 @@ def _namer(tables: Sequence[ArticleNames], lexicon, metonyms):
             bodies = corpus.bodies.get(speaker, set())
             last = table.open_heads[speaker]
             if last and fold_french(speaker) not in fold_french(last) and (
-                    not _ACRONYM.fullmatch(last) or last in _NEWS_AGENCIES):
+                    not ACRONYM.fullmatch(last) or last in NEWS_AGENCIES):
                 last = None  # "a souligné la préfecture" after "citées par l'AFP": not the agency
             body = next(iter(bodies)) if len(bodies) == 1 else last or speaker
             return corpus.body_acronym(body) or corpus.member_body(body) or body
@@ -344,57 +346,6 @@ def _namer(tables: Sequence[ArticleNames], lexicon, metonyms):
             or speaker
 
     return name
-
-
-_ACRONYM = re.compile(r"[A-Z]{2,6}")
-_MEMBER = re.compile(r"^([\w\-]+)\s+(?:de\s+la|de\s+l['’]|des|du|de|d['’])\s*(.+)$", re.IGNORECASE)
-_NEWS_AGENCIES = {"AFP", "AP", "Reuters", "EFE", "ANSA", "DPA", "ATS", "Belga", "APS", "MAP", "AA"}
-
-
-def _heads() -> set[str]:
-    from claims.attribution.bodies import vocabulary
-
-    return {fold_french(h) for h in vocabulary().heads if " " not in h}
-
-
-class _Heads:
-    """Institution head nouns, folded, read once on first use."""
-
-    def __contains__(self, word: str) -> bool:
-        if not hasattr(self, "words"):
-            self.words = _heads()
-        return word in self.words
-
-
-_HEADS = _Heads()
-_FUNCTION_WORDS = {"de", "du", "des", "la", "le", "les", "et", "pour", "à", "a", "au", "aux", "en", "sur"}
-
-
-def _content_words(name: str) -> list[str]:
-    """The folded words of a name without function words and elided articles ("l'", "d'")."""
-    words = [re.sub(r"^[ld]['’]", "", w) for w in fold_french(name).split()]
-    return [w for w in words if w and w not in _FUNCTION_WORDS]
-
-
-def _initials(name: str) -> Optional[str]:
-    """The acronym a body's name spells ("Agence nationale de sécurité du médicament" -> "ANSM");
-    None for one word or a name that does not start with a capital."""
-    if not name[:1].isupper() or len(name.split()) < 3:
-        return None
-    words = _content_words(name)
-    return "".join(w[0] for w in words).upper() if len(words) >= 2 else None
-
-
-def _skips_to(acronym: str, name: str) -> bool:
-    """Whether an acronym of three letters or more spells the first letter of a name and then some of
-    its other words' initials, in order, hyphenated parts counted apart ("FICR" in "Fédération
-    internationale des sociétés de la Croix-Rouge et du Croissant-Rouge")."""
-    initials = [w[0] for w in re.split(r"[\s\-]+", " ".join(_content_words(name))) if w]
-    letters = acronym.lower()
-    if len(letters) < 3 or not initials or letters[0] != initials[0] or len(initials) < len(letters):
-        return False
-    rest = iter(initials[1:])
-    return all(c in rest for c in letters[1:])
 
 
 def _tied(corpus: _Corpus, role: str) -> bool:
