@@ -31,25 +31,32 @@ def _saved(name: str) -> Path:
     return root / f"attribution_events_{name}.json"
 
 
-def score_events(events: list[str], errors_of: str = "") -> dict:
-    """Per event: attributed and narration counts right, and cue/quote right (tuning events only)."""
+def attributed_tuning_events(events: list[str], refusal: str):
+    """Per tuning event: ``(event, sentences, predicted attributions, gold)``, each event's articles
+    attributed on their own; exits with ``refusal`` when a held-out event is asked for, and with
+    the reason when the texts or the gold are absent."""
     from claims.attribution.corpus import attribute_corpus
     from claims.evaluation.realnews import read_split, try_load_gold
     from claims.french.parses import Parses
     from claims.ingest import split_corpus
 
-    split = read_split()
-    if set(events) & set(split["heldout"]):
-        raise SystemExit("held-out events are not scored here (python -m benchmarks.attribution)")
+    if set(events) & set(read_split()["heldout"]):
+        raise SystemExit(refusal)
     gold, why = try_load_gold(events)
     if gold is None:
         raise SystemExit(f"skipped: {why}")
     parses = Parses()
-    table = {}
     for event in events:
         articles = [a for a in gold.articles if gold.event_of[a.id] == event]
         sentences = split_corpus(articles)
-        predicted = attribute_corpus(articles, sentences, None, None, parses)
+        yield event, sentences, attribute_corpus(articles, sentences, None, None, parses), gold
+
+
+def score_events(events: list[str], errors_of: str = "") -> dict:
+    """Per event: attributed and narration counts right, and cue/quote right (tuning events only)."""
+    table = {}
+    for event, sentences, predicted, gold in attributed_tuning_events(
+            events, "held-out events are not scored here (python -m benchmarks.attribution)"):
         row = {"att": 0, "att_ok": 0, "nar": 0, "nar_ok": 0, "cue_ok": 0, "quote_ok": 0, "n": 0}
         for s, p in zip(sentences, predicted):
             g = gold.gold[(s.article, s.index)]

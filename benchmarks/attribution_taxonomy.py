@@ -79,25 +79,14 @@ def classify(gold, pred, text: str, lexicon) -> str:
 
 def taxonomy(events: list[str], listing: bool = False) -> tuple[Counter, dict]:
     """Counts per class, and per event the (attributed, right) counts."""
-    from claims.attribution.corpus import attribute_corpus
-    from claims.evaluation.realnews import read_split, try_load_gold
+    from benchmarks.attribution_events import attributed_tuning_events
     from claims.french.cues import default_lexicon
-    from claims.french.parses import Parses
-    from claims.ingest import split_corpus
 
-    split = read_split()
-    if set(events) & set(split["heldout"]):
-        raise SystemExit("held-out events are not classified here (their errors are never read)")
-    gold, why = try_load_gold(events)
-    if gold is None:
-        raise SystemExit(f"skipped: {why}")
-    lexicon, parses = default_lexicon(), Parses()
+    lexicon = default_lexicon()
     counts: Counter = Counter()
     per_event = {}
-    for event in events:
-        articles = [a for a in gold.articles if gold.event_of[a.id] == event]
-        sentences = split_corpus(articles)
-        predicted = attribute_corpus(articles, sentences, None, None, parses)
+    for event, sentences, predicted, gold in attributed_tuning_events(
+            events, "held-out events are not classified here (their errors are never read)"):
         n = right = 0
         for s, p in zip(sentences, predicted):
             g = gold.gold[(s.article, s.index)]
