@@ -57,6 +57,9 @@ REVIEWED_PHRASES = (
     "a déclaré le directeur de l'",
     "dans la nuit de vendredi à samedi",
     "degrés sur l'échelle de Richter",
+    # set phrases in the search queries of events.json (e30, e32)
+    "selon le ministère de l'Intérieur",
+    "décès depuis le début de l'année",
 )
 # Files whose lines (or tab-separated fields) are separate strings: a run never crosses them.
 LINE_SUFFIXES = {".json", ".jsonl", ".tsv", ".csv"}
