@@ -92,6 +92,7 @@ class StatedFigure(NamedTuple):
     local: frozenset = frozenset()  # places of its segment named as a region, province, town…
     month: Optional[int] = None  # the month its own clause names ("6 % en janvier"), 1-12
     inferred: bool = False  # a bare number in brackets: its kind is read around it, not written with it
+    day: Optional[int] = None  # the day of ``month`` its own clause names ("le 31 janvier"), 1-31
 
 
 def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -103,20 +104,39 @@ def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
     return left, (nxt.start() if nxt else len(folded))
 
 
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset:
+    """Folded names of capitals (``metonyms.tsv``, kind ``capital``): the state when it speaks
+    ("Paris a répondu"), but the city where a figure is counted ("81 000 à Paris" is not France's)."""
+    from claims.french.resources import read_tsv
+
+    return frozenset(fold_french(cols[0]) for _, cols in read_tsv("metonyms.tsv") if len(cols) > 2
+                     and cols[2] == "capital")
+
+
+def _place_name(entity, surface: str) -> str:
+    folded = fold_french(surface).strip("'’")
+    return folded.replace("-", " ") if folded in _capitals() else entity.id.lower()
+
+
 def _places(text: str, lo: int, hi: int) -> frozenset:
     found = set()
+    spans = [(lo + e.start, lo + e.end) for e in entity_mentions(text[lo:hi]) if e.type in ("country", "region")]
     for m in _PLACE.finditer(text, lo, hi):
+        if any(a < m.start(1) and m.end(1) <= b for a, b in spans):
+            continue  # "Congo" inside "la République démocratique du Congo": the whole name is read below
         known = [e for e in entity_mentions(m.group(1)) if e.type in ("country", "region")]
         if not known and _ACRONYM.fullmatch(m.group(1)):
             continue
         if _of_body(text, m.start()):
             continue
-        name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’").replace("-", " ")
+        name = (_place_name(known[0], known[0].text) if known
+                else fold_french(m.group(1)).strip("'’").replace("-", " "))
         if name not in _NOT_PLACES and not name.startswith("etats"):
             found.add(name)
     for e in entity_mentions(text[lo:hi]):  # "Washington", "les Etats-Unis" without a preposition
         if e.type in ("country", "region") and not e.adjective and not _of_body(text, lo + e.start):
-            found.add(e.id.lower())
+            found.add(_place_name(e, e.text))
     return frozenset(found)
 
 
@@ -190,10 +210,25 @@ def _month(folded: str, lo: int, hi: int, figure: tuple[int, int]) -> Optional[i
     février" and "après 6 % en janvier" are two times, whatever the article's date."""
     found = []
     for m in _MONTH_WORD.finditer(folded, lo, hi):
-        if _SPAN_EDGE.search(folded[max(0, m.start() - 16):m.start()]):
+        before = re.sub(r"(?:\d{1,2}|1er)\s*$", "", folded[max(0, m.start() - 20):m.start()])
+        if _SPAN_EDGE.search(before[-16:]):  # "depuis janvier", "depuis le 19 janvier"
             continue
         found.append((min(abs(m.start() - figure[1]), abs(figure[0] - m.end())), _MONTH_NAMES.index(m.group(1)) + 1))
     return min(found)[1] if found else None
+
+
+_DAY_MONTH = re.compile(r"(?<![\w-])(\d{1,2}|1er)\s+(" + "|".join(_MONTH_NAMES) + r")(?![\w-])")
+
+
+def _day(folded: str, lo: int, hi: int, month: Optional[int]) -> Optional[int]:
+    """The day of the month a figure's own clause names with that month ("lors de la
+    mobilisation du 31 janvier"): the day of the event it counts."""
+    if month is None:
+        return None
+    for m in _DAY_MONTH.finditer(folded, lo, hi):
+        if _MONTH_NAMES.index(m.group(2)) + 1 == month and not _SPAN_EDGE.search(folded[max(0, m.start() - 16):m.start()]):
+            return 1 if m.group(1) == "1er" else int(m.group(1))
+    return None
 
 
 def _period(folded: str, start: int, end: int) -> Optional[str]:
@@ -301,6 +336,7 @@ def _read(text: str, folded: str) -> list[_Read]:
 # Only "entre … et …": "de 4 % à 4,5 %" is as often a change as a range.
 _RANGE_OPEN = re.compile(r"\bentre\s*$")
 _RANGE_JOIN = re.compile(r"^\s*et\s*$")
+_RANGE_TO = re.compile(r"^\s*a\s*$")
 
 
 def _ranges(text: str, folded: str, reads: list[_Read]) -> list[_Read]:
@@ -315,8 +351,41 @@ def _ranges(text: str, folded: str, reads: list[_Read]) -> list[_Read]:
             out[-1] = _Read(r.key, prev.value, r.unit, prev.lo, r.hi, text[prev.start:r.end], prev.start, r.end,
                             False, text[_RANGE_OPEN.search(folded[:prev.start]).start():prev.start].strip())
             continue
+        if (prev is not None and not prev.bare and not r.bare and prev.key == r.key and _RANGE_TO.match(
+                folded[prev.end:r.start]) and (prev.lo, prev.hi) == (r.lo, r.hi) and prev.lo < prev.hi):
+            # "28 à 29 %", "65,5 à 69,5 %": the number reader gave both ends the interval; one figure
+            out[-1] = _Read(r.key, prev.value, r.unit, prev.lo, r.hi, text[prev.start:r.end], prev.start, r.end,
+                            False, None)
+            continue
         out.append(r)
     return out
+
+
+# Who gives a figure ("selon la CGT", "d'après le ministère de l'Intérieur", "recensés par la
+# police", "pour la préfecture"): the source of a version, not what is counted, so two sources'
+# figures stay versions of one fact (their words never tell two facts apart).
+_SOURCE = re.compile(r"\b(?:selon|d'apres|(?:recense|compte|denombre|annonce|chiffre)e?s?\s+par|pour)\s+"
+                     r"(?:(?:le|la|les|l'|un|une|des|du|de|d')\s*)?((?:[\w-]+\s*){1,4})")
+_SOURCE_HEAD = re.compile(r"(?:syndicat|cgt|cfdt|police|prefecture|ministere|autorites|organisateurs|gouvernement|"
+                          r"institut|agence|oms|union|sondage|estimation|interieur|direction)")
+
+
+def _sources(text: str, folded: str) -> tuple[frozenset, frozenset]:
+    """Stems and names of the sources a sentence gives its figures (``_SOURCE``), for "pour"
+    only when a body follows ("pour la préfecture", not "pour le second tour")."""
+    words: set = set()
+    names: set = set()
+    stop = french_stopwords()
+    for m in _SOURCE.finditer(folded):
+        if m.group(0).startswith("pour") and not _SOURCE_HEAD.match(m.group(1)):
+            continue
+        span = m.group(1).split()
+        cut = next((n for n, w in enumerate(span) if w in ("et", "ou", "a", "contre", "soit")), len(span))
+        for w in span[:cut]:
+            if w not in stop and len(w) >= 3:
+                words.add(w[:STEM])
+                names.add(w)
+    return frozenset(words), frozenset(names)
 
 
 @lru_cache(maxsize=65536)
@@ -328,6 +397,7 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         return ()
     all_measures = _measures(text)
     figure_starts = [m.start for m in measures]
+    source_words, source_names = _sources(text, folded)
     lex = number_lexicon()
     qualifiers = {}
     for raw, bound in _raw_quantities(text):
@@ -364,16 +434,18 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         words = _content_words(folded, word_lo, word_hi, (q.start, q.end))
         if len(words) < 2 and word_lo == lo and lo > 0:  # ", à 1 %,": what it measures is said just before
             words = _content_words(folded, _segment(folded, lo - 1, lo - 1)[0], word_hi, (q.start, q.end))
+        words -= source_words
         # Its clause runs up to the next figure, stated or previous: "2,9 % en août et 3 % en
         # septembre", "3,5 % sur un an après 3 % en septembre".
         later = [m2.quantity.start for m2 in all_measures if q.end <= m2.quantity.start < hi
                  and m2.key[0] not in ("year", "duration", "time", "date")]
         clause_hi = min(later) if later else hi
+        month = _month(folded, word_lo, clause_hi, (q.start, q.end))
         out.append(StatedFigure(q.key + (role,), q.value, q.unit, q.lo, q.hi, q.text, qualifier, bound,
                                 places, words,
-                                q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
+                                q.start, q.end, _names(text, lo, hi, (q.start, q.end)) - source_names, years, role,
                                 _period(folded, q.start, q.end), _local_places(text, lo, hi, places),
-                                _month(folded, word_lo, clause_hi, (q.start, q.end)), q.bare))
+                                month, q.bare, _day(folded, word_lo, clause_hi, month)))
     return tuple(out)
 
 

@@ -319,7 +319,9 @@ class SlotBuilder:
                         continue
                     taken += 1
                     a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
-                    placed = bool(a.places) and a.places == b.places
+                    # The same places, or the same subject noun ("la participation"): they say
+                    # much of what the sentence is about, so a lower cosine is enough.
+                    placed = (bool(a.places) and a.places == b.places) or self._same_subject(members[p], members[q])
                     if line[q] < topic and not placed:
                         continue
                     sure = named or line[q] >= (min(generic_floor, self.place_topic_threshold) if placed
@@ -333,10 +335,27 @@ class SlotBuilder:
             return False
         return self._compatible(i, j) and self._context(i, j) >= self.context_threshold
 
+    def _other_day(self, figure: StatedFigure, years: set, row: int) -> bool:
+        """Whether the day a figure's clause names ("le 31 janvier") is more than ``max_days``
+        from the article date of another row (whose figure names no day of its own)."""
+        if figure.day is None or len(years) != 1:
+            return False
+        try:
+            day = dt.date(next(iter(years)), figure.month, figure.day).toordinal()
+        except ValueError:
+            return False
+        return days_apart((day, day), self._days[row]) > self.max_days
+
+    def _same_subject(self, i: int, j: int) -> bool:
+        """Whether the parse gives two figures one subject noun ("la participation de 68,5 %",
+        "la participation devrait être comprise entre 67,5 % et 69,7 %")."""
+        sa, sb = self.subjects_.get(i), self.subjects_.get(j)
+        return bool(sa and sb and sa.head and sb.head and _stems({sa.head}) == _stems({sb.head}))
+
     def _context(self, i: int, j: int) -> float:
         a, b = self.items_[i].figure, self.items_[j].figure
-        if _named(a.key):
-            return 1.0  # "dead", "injured": the kind says what is counted, the verbs around it vary
+        if _named(a.key) or self._same_subject(i, j):
+            return 1.0  # "dead", "injured", "la participation": what is counted is said, the verbs around it vary
         if not a.words or not b.words:
             return 0.0  # "(+2,9 % contre 2,6 %)": nothing around 2,6 % says what it measures
         return _overlap(a.words, b.words)
@@ -419,6 +438,8 @@ class SlotBuilder:
         yb = fb.years or ({self._years[b.row]} if self._years[b.row] else set())
         if ya and yb and not ya & yb:
             return False
+        if self._other_day(fa, ya, b.row) or self._other_day(fb, yb, a.row):
+            return False  # "1,27 million le 31 janvier" against a count in an article of 7 March
         if days_apart(self._days[a.row], self._days[b.row]) > self.max_days:
             return False
         if fa.key[0] == "date":
