@@ -62,7 +62,7 @@ _ACRONYM = re.compile(r"[A-ZÉÈ]{2,6}")  # "de l'ONU", "de l'OMS": a body, not 
 # A place that names what a body or an office is of ("le porte-parole du ministère de la Santé
 # du Nord", "le gouvernement de l'Ouest") or what a superlative compares with ("la région la
 # plus peuplée du Chili"): not where the figure was counted.
-_OF_BODY = re.compile(r"\b(?:ministre|ministere|administration|gouvernement|autorites|president|presidente|"
+_OF_BODY = re.compile(r"\b(?:ministre|ministere|administration|gouvernement|autorites|president|presidente|agence|"
                       r"maire|prefet|prefecture|porte-parole|ambassade|ambassadeur|(?:le|la|les) (?:plus|moins) \w+)"
                       r"\s+(?:(?:de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')[\w-]+\s+){0,3}$")
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -93,6 +93,8 @@ class StatedFigure(NamedTuple):
     month: Optional[int] = None  # the month its own clause names ("6 % en janvier"), 1-12
     inferred: bool = False  # a bare number in brackets: its kind is read around it, not written with it
     day: Optional[int] = None  # the day of ``month`` its own clause names ("le 31 janvier"), 1-31
+    clock: Optional[str] = None  # the time of day its segment names ("à 17 heures": "17h"), folded
+    earlier: bool = False  # its clause is in the pluperfect or imperfect ("avait diminué de 0,8 %")
 
 
 def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -102,6 +104,15 @@ def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
         left = m.end()
     nxt = _SEGMENT_BREAK.search(folded, end)
     return left, (nxt.start() if nxt else len(folded))
+
+
+@lru_cache(maxsize=1)
+def country_places() -> frozenset:
+    """The place names :func:`stated_figures` gives countries (their gazetteer ids, lowercased)."""
+    from claims.french.resources import read_tsv
+
+    return frozenset(cols[0].lower() for _, cols in read_tsv("entities_fr.tsv") if len(cols) > 1
+                     and cols[1] == "country")
 
 
 @lru_cache(maxsize=1)
@@ -123,7 +134,7 @@ def _places(text: str, lo: int, hi: int) -> frozenset:
     found = set()
     spans = [(lo + e.start, lo + e.end) for e in entity_mentions(text[lo:hi]) if e.type in ("country", "region")]
     for m in _PLACE.finditer(text, lo, hi):
-        if any(a < m.start(1) and m.end(1) <= b for a, b in spans):
+        if any(a <= m.start(1) and m.end(1) <= b and (a, b) != m.span(1) for a, b in spans):
             continue  # "Congo" inside "la République démocratique du Congo": the whole name is read below
         known = [e for e in entity_mentions(m.group(1)) if e.type in ("country", "region")]
         if not known and _ACRONYM.fullmatch(m.group(1)):
@@ -231,6 +242,41 @@ def _day(folded: str, lo: int, hi: int, month: Optional[int]) -> Optional[int]:
     return None
 
 
+def _sentence_day(folded: str, start: int) -> Optional[tuple[int, int]]:
+    """The (month, day) a sentence names before a figure when it names exactly one there ("Les
+    autorités avaient compté le 31 janvier, au plus haut, 1,27 million de manifestants"), else
+    None; a day after the figure is what it is compared with ("davantage que le 31 janvier")."""
+    found = set()
+    for m in _DAY_MONTH.finditer(folded, 0, start):
+        before = folded[max(0, m.start() - 16):m.start()]
+        if not _SPAN_EDGE.search(before):
+            found.add((_MONTH_NAMES.index(m.group(2)) + 1, 1 if m.group(1) == "1er" else int(m.group(1))))
+    return found.pop() if len(found) == 1 else None
+
+
+# A time of day ("à 17 heures", "à 17h00", "vers 9h25", "à midi"): a rate or an amount measured
+# then is a snapshot (turnout at 17:00, a stock index at 9:25), not the day's final figure.
+_CLOCK = re.compile(r"\b(?:a|vers|des)\s+(\d{1,2})\s*(?:h|heures?)(?![a-z])|\b(?:a|vers)\s+(midi)\b")
+
+
+# "avait diminué", "étaient de": a time before the sentence's own (the pluperfect, or the imperfect of être).
+_EARLIER = re.compile(r"\b(?:avai(?:t|ent)|etai(?:t|ent))\b")
+_ESTIMATE = re.compile(r"\b(?:estim|projection|prevision|anticip)")
+
+
+def _clock(folded: str, lo: int, hi: int, fronted_lo: int) -> Optional[str]:
+    """The time of day named in a figure's segment, else in the segment fronted before it; none
+    for an estimate ("à 19 heures, les projections sont estimées à 69,5 %": when it was made,
+    not the time it measures)."""
+    if _ESTIMATE.search(folded, fronted_lo, hi):
+        return None
+    for a, b in ((lo, hi), (fronted_lo, lo)):
+        m = _CLOCK.search(folded, a, b)
+        if m:
+            return f"{m.group(1)}h" if m.group(1) else m.group(2)
+    return None
+
+
 def _period(folded: str, start: int, end: int) -> Optional[str]:
     """Over what a change is measured, said within a few words of the figure, else anywhere in
     the sentence when it names one period only ("Sur un mois, le taux … a été revu à 1 %")."""
@@ -313,10 +359,13 @@ def _read(text: str, folded: str) -> list[_Read]:
     """Measures stated as the sentence's own (dates and durations when they are its value),
     then bare numbers in brackets (:mod:`claims.facts.values`)."""
     out = []
+    clocks = [c.span() for c in _CLOCK.finditer(folded)]
     for m in _measures(text):
         q = m.quantity
         if m.reference or m.key[0] == "year" or m.key[0] == "time":
             continue
+        if any(a <= q.start < b for a, b in clocks):
+            continue  # "à 17 heures": when, not a figure
         if m.key[0] == "date" and not date_is_value(folded, q.start, q.end):
             continue
         if m.key[0] == "duration" and not duration_is_value(folded, q.start, q.end):
@@ -441,11 +490,17 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
                  and m2.key[0] not in ("year", "duration", "time", "date")]
         clause_hi = min(later) if later else hi
         month = _month(folded, word_lo, clause_hi, (q.start, q.end))
+        day = _day(folded, word_lo, clause_hi, month)
+        sentence_day = _sentence_day(folded, q.start) if day is None else None
+        if sentence_day and month in (None, sentence_day[0]):
+            month, day = sentence_day  # the one day named before it is its day
+        fronted_lo = _segment(folded, max(0, lo - 1), max(0, lo - 1))[0] if lo else 0
         out.append(StatedFigure(q.key + (role,), q.value, q.unit, q.lo, q.hi, q.text, qualifier, bound,
                                 places, words,
                                 q.start, q.end, _names(text, lo, hi, (q.start, q.end)) - source_names, years, role,
                                 _period(folded, q.start, q.end), _local_places(text, lo, hi, places),
-                                month, q.bare, _day(folded, word_lo, clause_hi, month)))
+                                month, q.bare, day, _clock(folded, lo, hi, fronted_lo),
+                                bool(_EARLIER.search(folded, word_lo, q.start))))
     return tuple(out)
 
 
@@ -463,4 +518,4 @@ def agree(a: StatedFigure, b: StatedFigure) -> bool:
     return a.lo <= b.hi + eps and b.lo <= a.hi + eps
 
 
-__all__ = ["StatedFigure", "TIME_SLOTS", "agree", "named_kinds", "stated_figures"]
+__all__ = ["StatedFigure", "TIME_SLOTS", "agree", "country_places", "named_kinds", "stated_figures"]

@@ -37,7 +37,7 @@ from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from claims.facts.figures import STEM, StatedFigure, agree, named_kinds, stated_figures
+from claims.facts.figures import STEM, StatedFigure, agree, country_places, named_kinds, stated_figures
 from claims.french.text import fold_french
 from claims.french.dates import conflicting_times, parse_reference
 
@@ -87,6 +87,10 @@ def _overlap(a: frozenset, b: frozenset) -> float:
         return 1.0
     return len(a & b) / min(len(a), len(b))
 
+
+# Words that qualify an estimate rather than name what it measures ("la participation finale").
+_ESTIMATE_WORDS = frozenset(w[:6] for w in ("final", "finale", "definitif", "definitive", "provisoire", "record",
+                                             "estime", "estimee", "total", "totale", "global", "globale"))
 
 # Counts of people an event hit: tolls, read against each other across outlets and hours.
 CASUALTY_KINDS = frozenset({"dead", "injured", "missing", "evacuated", "homeless"})
@@ -146,6 +150,9 @@ class SlotBuilder:
             of a figure naming no place (RULES.md F5).
         main_places_: per kind of figure, the place most of its placed sentences name (the
             event's place): never a sub-population, and a figure naming no place may be its.
+        event_countries_: per kind of figure, the one country its sentences name (at least
+            twice): a figure naming only towns or regions below it is never a version of a
+            figure naming no place (RULES.md F6).
         unresolved_: indices into ``items_`` of figures whose kind does not say what is
             counted and whose subject is anaphoric: never a version of anything.
         slots_: lists of indices into ``items_``, one per slot of at least two sentences,
@@ -205,6 +212,7 @@ class SlotBuilder:
         # Places some sentence names as a region or province: a sub-population wherever named.
         self.local_places_ = frozenset(p for item in self.items_ for p in item.figure.local)
         self.main_places_ = self._main_places()
+        self.event_countries_ = self._event_countries()
         pairs = []
         for members in by_key.values():
             pairs.extend(self._candidate_pairs(members, vectors))
@@ -347,10 +355,17 @@ class SlotBuilder:
         return days_apart((day, day), self._days[row]) > self.max_days
 
     def _same_subject(self, i: int, j: int) -> bool:
-        """Whether the parse gives two figures one subject noun ("la participation de 68,5 %",
-        "la participation devrait être comprise entre 67,5 % et 69,7 %")."""
+        """Whether the parse gives two figures one subject, its head a common noun and no other
+        word apart but words of estimation ("la participation de 68,5 %", "la participation finale
+        … à 65,5 %"); "la consommation" and "la consommation d'énergie" are two things."""
         sa, sb = self.subjects_.get(i), self.subjects_.get(j)
-        return bool(sa and sb and sa.head and sb.head and _stems({sa.head}) == _stems({sb.head}))
+        if not (sa and sb and sa.head and sb.head) or sa.anaphoric or sb.anaphoric:
+            return False
+        names = self.items_[i].figure.names | self.items_[j].figure.names
+        if fold_french(sa.head) in names or fold_french(sb.head) in names:
+            return False  # "le PSG": a name, said by the names check, not a thing measured
+        return _stems(sa.lemmas) - _ESTIMATE_WORDS == _stems(sb.lemmas) - _ESTIMATE_WORDS and bool(
+            _stems({sa.head}) & _stems({sb.head}))
 
     def _context(self, i: int, j: int) -> float:
         a, b = self.items_[i].figure, self.items_[j].figure
@@ -378,6 +393,20 @@ class SlotBuilder:
         local = self.local_places_ - {self.main_places_.get(a.key)}
         return not extra & (self.contrasted_places_.get(a.key, frozenset()) | local)
 
+    def _event_countries(self) -> dict[tuple, str]:
+        """Per kind of figure, the one country at least two of its sentences name (none when two
+        countries are): where the event is, even when towns are named more often."""
+        rows: dict[tuple, dict[str, set]] = {}
+        for item in self.items_:
+            for p in item.figure.places & country_places():
+                rows.setdefault(item.figure.key, {}).setdefault(p, set()).add(item.row)
+        out = {}
+        for key, by_place in rows.items():
+            named = [p for p, r in by_place.items() if len(r) >= 2]
+            if len(named) == 1 and len(by_place) == 1:
+                out[key] = named[0]
+        return out
+
     def _main_places(self) -> dict[tuple, str]:
         """Per kind of figure, the place most of its placed sentences name (more than half):
         where the event is, so that even a town ("la ville de Derna") is not a sub-population
@@ -396,6 +425,15 @@ class SlotBuilder:
             if n >= 2 and 2 * n > len(by_row):
                 out[key] = place
         return out
+
+    def _elsewhere(self, placed: StatedFigure, unplaced: StatedFigure) -> bool:
+        """Whether a figure names only places below the country where the event is (its main place)
+        while the other names none: the unplaced one is the country's (RULES.md F6), so "81 000
+        à Paris" is not a version of "1,28 million" when most counts name France."""
+        main = self.event_countries_.get(placed.key)
+        if placed.key[0] != "count" or unplaced.places or not placed.places or main is None:
+            return False  # (a rate's other place is as often above the country: "l'Union européenne")
+        return main not in placed.places and not placed.places & country_places()
 
     def _local_of(self, figure: StatedFigure) -> frozenset:
         """A figure's places that are a sub-population's (RULES.md F5), the event's place aside."""
@@ -423,13 +461,18 @@ class SlotBuilder:
             return False
         if (self._local(fa) and not fb.places) or (self._local(fb) and not fa.places):
             return False  # a region's toll is not the country's (F5)
+        if self._elsewhere(fa, fb) or self._elsewhere(fb, fa):
+            return False  # the event's country counts unplaced figures; a city's is its own (F6)
+        if fa.key[0] in ("percent", "money") and (fa.clock != fb.clock or fa.earlier != fb.earlier):
+            return False  # turnout at 17:00 is not the final turnout, nor an index at 9:25 its close;
+            # a rate the sentence puts before its time ("avait diminué de 0,8 %") is an earlier period's
         contrasted = self.contrasted_places_.get(fa.key, frozenset())
         if (fa.places & contrasted and not fb.places) or (fb.places & contrasted and not fa.places):
             return False  # one country's toll is not the unplaced one, maybe both countries' (F2)
         if (fa.inferred or fb.inferred) and not (fa.places and fa.places == fb.places):
             return False  # "(542)": its kind is guessed from the words around, so its place must agree
-        if fa.names and fb.names and not fa.names & fb.names:
-            return False
+        if fa.names and fb.names and not fa.names & fb.names and not self._same_subject(i, j):
+            return False  # (with one subject noun, "la participation", the names are its sources)
         if fa.period and fb.period and fa.period != fb.period:
             return False
         if fa.month and fb.month and fa.month != fb.month and fa.key[0] != "date":
