@@ -314,8 +314,10 @@ def report(result: dict) -> None:
           "mixed-kind pairs (must-not-merge claims given as versions; target 0)")
     print("gold disputed facts with two claims carrying a figure of one kind the reader finds: " + ", ".join(
         f"{n} {result[n + ' reachable']}" for n in sides))
-    print("tuning events, shipped settings (facts found right/found, gold found/gold, mixed pairs): " + "; ".join(
+    print("tuning events, shipped settings (facts found right/found, gold found/gold, version pairs right/found, "
+          "mixed pairs): " + "; ".join(
         f"{e} {c['facts_tp_pred']}/{c['facts_pred']} {c['facts_tp_gold']}/{c['facts_gold']}"
+        + (f" pairs {c['pairs_tp']}/{c['pairs_pred']}" if c["pairs_pred"] else "")
         + (f" mixed {c['mixed_pairs']}" if c["mixed_pairs"] else "")
         for e, c in result.get("tuning per event", {}).items()))
     systems = list(dict.fromkeys(k for n in sides for k in result[n]))

@@ -94,7 +94,7 @@ class StatedFigure(NamedTuple):
     inferred: bool = False  # a bare number in brackets: its kind is read around it, not written with it
     day: Optional[int] = None  # the day of ``month`` its own clause names ("le 31 janvier"), 1-31
     clock: Optional[str] = None  # the time of day its segment names ("à 17 heures": "17h"), folded
-    earlier: bool = False  # its clause is in the pluperfect or imperfect ("avait diminué de 0,8 %")
+    earlier: bool = False  # its clause is in the pluperfect ("avait diminué de 0,8 %")
 
 
 def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -259,8 +259,8 @@ def _sentence_day(folded: str, start: int) -> Optional[tuple[int, int]]:
 _CLOCK = re.compile(r"\b(?:a|vers|des)\s+(\d{1,2})\s*(?:h|heures?)(?![a-z])|\b(?:a|vers)\s+(midi)\b")
 
 
-# "avait diminué", "étaient de": a time before the sentence's own (the pluperfect, or the imperfect of être).
-_EARLIER = re.compile(r"\b(?:avai(?:t|ent)|etai(?:t|ent))\b")
+# "avait diminué", "avaient réuni": the pluperfect puts a figure before the time of the sentence's own.
+_EARLIER = re.compile(r"\bavai(?:t|ent)\b")
 _ESTIMATE = re.compile(r"\b(?:estim|projection|prevision|anticip)")
 
 

@@ -90,7 +90,8 @@ def _overlap(a: frozenset, b: frozenset) -> float:
 
 # Words that qualify an estimate rather than name what it measures ("la participation finale").
 _ESTIMATE_WORDS = frozenset(w[:6] for w in ("final", "finale", "definitif", "definitive", "provisoire", "record",
-                                             "estime", "estimee", "total", "totale", "global", "globale"))
+                                             "estime", "estimee", "estimation", "total", "totale", "global",
+                                             "globale"))
 
 # Counts of people an event hit: tolls, read against each other across outlets and hours.
 CASUALTY_KINDS = frozenset({"dead", "injured", "missing", "evacuated", "homeless"})
@@ -359,13 +360,13 @@ class SlotBuilder:
         word apart but words of estimation ("la participation de 68,5 %", "la participation finale
         … à 65,5 %"); "la consommation" and "la consommation d'énergie" are two things."""
         sa, sb = self.subjects_.get(i), self.subjects_.get(j)
-        if not (sa and sb and sa.head and sb.head) or sa.anaphoric or sb.anaphoric:
+        if not (sa and sb) or sa.anaphoric or sb.anaphoric:
             return False
         names = self.items_[i].figure.names | self.items_[j].figure.names
-        if fold_french(sa.head) in names or fold_french(sb.head) in names:
+        if any(s.head and fold_french(s.head) in names for s in (sa, sb)):
             return False  # "le PSG": a name, said by the names check, not a thing measured
-        return _stems(sa.lemmas) - _ESTIMATE_WORDS == _stems(sb.lemmas) - _ESTIMATE_WORDS and bool(
-            _stems({sa.head}) & _stems({sb.head}))
+        return bool(sa.head and sb.head) and _stems(sa.lemmas) - _ESTIMATE_WORDS == _stems(
+            sb.lemmas) - _ESTIMATE_WORDS and bool(_stems({sa.head}) & _stems({sb.head}))
 
     def _context(self, i: int, j: int) -> float:
         a, b = self.items_[i].figure, self.items_[j].figure
@@ -464,8 +465,9 @@ class SlotBuilder:
         if self._elsewhere(fa, fb) or self._elsewhere(fb, fa):
             return False  # the event's country counts unplaced figures; a city's is its own (F6)
         if fa.key[0] in ("percent", "money") and (fa.clock != fb.clock or fa.earlier != fb.earlier):
-            return False  # turnout at 17:00 is not the final turnout, nor an index at 9:25 its close;
-            # a rate the sentence puts before its time ("avait diminué de 0,8 %") is an earlier period's
+            return False  # turnout at 17:00 is not the final turnout, nor an index at 9:25 its close; a rate
+            # put before the sentence's time ("avait diminué de 0,8 %") is an earlier period's. (Not
+            # for counts: "le bilan avait fait état de 820 morts" is an earlier version of the toll.)
         contrasted = self.contrasted_places_.get(fa.key, frozenset())
         if (fa.places & contrasted and not fb.places) or (fb.places & contrasted and not fa.places):
             return False  # one country's toll is not the unplaced one, maybe both countries' (F2)
