@@ -194,7 +194,7 @@ def build_facts(articles: Sequence[Article], rows: Sequence, groups: Sequence[Cl
     builder = builder if builder is not None else SlotBuilder(memo=memo)
     texts = [r.sentence.text for r in rows]
     dates = [by_id[r.sentence.article].date if r.sentence.article in by_id else None for r in rows]
-    builder.fit(texts, vectors, dates)
+    builder.fit(texts, vectors, dates, [r.sentence.article for r in rows])
     facts = [_figure_fact(slot, builder.items_, rows, by_id) for slot in builder.slots_]
     for group in groups:
         facts.append(_stance_fact(group, rows, by_id))

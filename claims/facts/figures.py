@@ -518,4 +518,9 @@ def agree(a: StatedFigure, b: StatedFigure) -> bool:
     return a.lo <= b.hi + eps and b.lo <= a.hi + eps
 
 
-__all__ = ["StatedFigure", "TIME_SLOTS", "agree", "country_places", "named_kinds", "stated_figures"]
+def sentence_day(folded: str) -> Optional[tuple[int, int]]:
+    """The one (month, day) a folded sentence names, else None (:mod:`claims.facts.discourse`)."""
+    return _sentence_day(folded, len(folded))
+
+
+__all__ = ["StatedFigure", "TIME_SLOTS", "agree", "country_places", "named_kinds", "sentence_day", "stated_figures"]

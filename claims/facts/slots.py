@@ -37,7 +37,9 @@ from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
-from claims.facts.figures import STEM, StatedFigure, agree, country_places, named_kinds, stated_figures
+from claims.facts.discourse import carry_context
+from claims.facts.figures import (STEM, StatedFigure, agree, country_places, named_kinds, sentence_day,
+                                 stated_figures)
 from claims.french.text import fold_french
 from claims.french.dates import conflicting_times, parse_reference
 
@@ -185,13 +187,17 @@ class SlotBuilder:
         if self.max_days < 0 or self.max_neighbours < 1:
             raise ValueError("max_days must be >= 0 and max_neighbours >= 1")
 
-    def fit(self, texts: Sequence[str], vectors: np.ndarray, dates: Sequence[Optional[str]]) -> "SlotBuilder":
+    def fit(self, texts: Sequence[str], vectors: np.ndarray, dates: Sequence[Optional[str]],
+            articles: Optional[Sequence[Optional[str]]] = None) -> "SlotBuilder":
         """Find the slots of a corpus.
 
         Args:
             texts: one sentence per row.
             vectors: unit vectors, one per row.
             dates: the article date of each row ("YYYY-MM-DD", "YYYY-MM" or None).
+            articles: the article id of each row (an article's rows consecutive, in order), so
+                that a sentence continuing the previous one ("De son côté, …") takes the place
+                and day left to it (:mod:`claims.facts.discourse`); None reads each sentence alone.
         """
         self._check()
         if len(texts) != len(vectors) or len(texts) != len(dates):
@@ -201,6 +207,9 @@ class SlotBuilder:
         self._days = [days_of(d) for d in dates]
         self._years = [parse_reference(d)[0] for d in dates]
         self.items_ = [Item(row, f) for row, text in enumerate(texts) for f in stated_figures(text)]
+        if articles is not None and len(articles) != len(texts):
+            raise ValueError(f"articles must have one entry per row: {len(articles)} for {len(texts)} rows")
+        self.items_ = carry_context(self.items_, texts, articles, sentence_day)
         by_key: dict[tuple, list[int]] = {}
         for i, item in enumerate(self.items_):
             by_key.setdefault(item.figure.key, []).append(i)
