@@ -492,7 +492,7 @@ class SlotBuilder:
         yb = fb.years or ({self._years[b.row]} if self._years[b.row] else set())
         if ya and yb and not ya & yb:
             return False
-        if self._other_day(fa, ya, b.row) or self._other_day(fb, yb, a.row):
+        if fa.key[0] != "date" and (self._other_day(fa, ya, b.row) or self._other_day(fb, yb, a.row)):
             return False  # "1,27 million le 31 janvier" against a count in an article of 7 March
         if days_apart(self._days[a.row], self._days[b.row]) > self.max_days:
             return False
