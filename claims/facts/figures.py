@@ -36,6 +36,9 @@ from claims.french.figure_conflicts import _measures
 from claims.french.number_lexicon import number_lexicon
 from claims.french.numbers import _raw_quantities
 from claims.french.text import fold_french, french_stopwords
+from claims.facts.places import NOT_PLACES as _NOT_PLACES, local_places as _local_places, of_body as _of_body, places as _places
+from claims.facts.when import CLOCK as _CLOCK, EARLIER as _EARLIER, _sentence_day, change_period as _period, clause_day as _day, \
+    clause_month as _month, clock as _clock
 from claims.facts.values import (bracketed_counts, date_is_value, duration_is_value, elliptic_counts, is_aside,
                                  vague_counts)
 
@@ -45,26 +48,6 @@ TIME_SLOTS = ("year", "date", "time")
 ROLES_PATH = "fact_roles_fr.tsv"
 _SEGMENT_BREAK = re.compile(r"[,;:«»\"“”]|\s[-–—]\s|\bselon\b|\bd'apres\b|\bsoit\b|\bcontre\b")
 _NAME = re.compile(r"(?<=[\s(’'-])([A-ZÉÈÎÔ][\w’'-]*[\w])")
-# A place: a capitalised name after a preposition of place ("en Turquie", "dans la région
-# de Valence", "au Maroc", "à Marrakech").
-_PLACE = re.compile(r"(?:\b(?i:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\s+|les\s+|l'|l’)?"
-                    r"(?:(?i:région|province|ville|localité|district|préfecture|commune|communauté)\s+(?:de\s+|d'|d’|du\s+)?)?)"
-                    r"([A-ZÉÈÎ][\w’'-]+(?:[- ][A-ZÉÈ][\w-]+)?)")
-# A place named as part of a country: its figure is a sub-population's (RULES.md F5).
-_LOCAL = re.compile(r"\b(?i:la|le|l'|l’)\s*(?i:r[ée]gion|province|ville|localit[ée]|district|pr[ée]fecture|commune|"
-                    r"communaut[ée])\s+(?:de\s+|d'|d’|du\s+)?[A-ZÉÈÎ]")
-_NOT_PLACES = frozenset({"selon", "richter", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-                         "le", "la", "les", "etat", "etats", "afp", "reuters",
-                         # what a ministry or body is "of" ("ministre de la Santé", "de l'Intérieur")
-                         "sante", "interieur", "culture", "justice", "defense", "economie", "education",
-                         "agriculture", "environnement", "travail", "armees", "finances", "outre mer"})
-_ACRONYM = re.compile(r"[A-ZÉÈ]{2,6}")  # "de l'ONU", "de l'OMS": a body, not a place
-# A place that names what a body or an office is of ("le porte-parole du ministère de la Santé
-# du Nord", "le gouvernement de l'Ouest") or what a superlative compares with ("la région la
-# plus peuplée du Chili"): not where the figure was counted.
-_OF_BODY = re.compile(r"\b(?:ministre|ministere|administration|gouvernement|autorites|president|presidente|agence|"
-                      r"maire|prefet|prefecture|porte-parole|ambassade|ambassadeur|(?:le|la|les) (?:plus|moins) \w+)"
-                      r"\s+(?:(?:de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')[\w-]+\s+){0,3}$")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 6  # letters of a word compared: a crude French stem
 _CONJUNCTION = re.compile(r"\s(?:et|ou|mais|tandis que|alors que|apres|contre)\s")
@@ -106,70 +89,6 @@ def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
     return left, (nxt.start() if nxt else len(folded))
 
 
-@lru_cache(maxsize=1)
-def country_places() -> frozenset:
-    """The place names :func:`stated_figures` gives countries (their gazetteer ids, lowercased)."""
-    from claims.french.resources import read_tsv
-
-    return frozenset(cols[0].lower() for _, cols in read_tsv("entities_fr.tsv") if len(cols) > 1
-                     and cols[1] == "country")
-
-
-@lru_cache(maxsize=1)
-def _capitals() -> frozenset:
-    """Folded names of capitals (``metonyms.tsv``, kind ``capital``): the state when it speaks
-    ("Paris a répondu"), but the city where a figure is counted ("81 000 à Paris" is not France's)."""
-    from claims.french.resources import read_tsv
-
-    return frozenset(fold_french(cols[0]) for _, cols in read_tsv("metonyms.tsv") if len(cols) > 2
-                     and cols[2] == "capital")
-
-
-def _place_name(entity, surface: str) -> str:
-    folded = fold_french(surface).strip("'’")
-    return folded.replace("-", " ") if folded in _capitals() else entity.id.lower()
-
-
-def _places(text: str, lo: int, hi: int) -> frozenset:
-    found = set()
-    spans = [(lo + e.start, lo + e.end) for e in entity_mentions(text[lo:hi]) if e.type in ("country", "region")]
-    for m in _PLACE.finditer(text, lo, hi):
-        if any(a <= m.start(1) and m.end(1) <= b and (a, b) != m.span(1) for a, b in spans):
-            continue  # "Congo" inside "la République démocratique du Congo": the whole name is read below
-        known = [e for e in entity_mentions(m.group(1)) if e.type in ("country", "region")]
-        if not known and _ACRONYM.fullmatch(m.group(1)):
-            continue
-        if _of_body(text, m.start()):
-            continue
-        name = (_place_name(known[0], known[0].text) if known
-                else fold_french(m.group(1)).strip("'’").replace("-", " "))
-        if name not in _NOT_PLACES and not name.startswith("etats"):
-            found.add(name)
-    for e in entity_mentions(text[lo:hi]):  # "Washington", "les Etats-Unis" without a preposition
-        if e.type in ("country", "region") and not e.adjective and not _of_body(text, lo + e.start):
-            found.add(_place_name(e, e.text))
-    return frozenset(found)
-
-
-def _local_places(text: str, lo: int, hi: int, places: frozenset) -> frozenset:
-    """The places of a segment named as a region, province, town… ("dans la ville de Derna"):
-    the name right after each such word, among the figure's places."""
-    if not places:
-        return frozenset()
-    out: set = set()
-    for m in _LOCAL.finditer(text, lo, hi):
-        out |= _places(text, m.start(), min(hi, m.end() + 40)) & places
-    return frozenset(out)
-
-
-def _of_body(text: str, start: int) -> bool:
-    """Whether the place at ``start`` (its preposition, or its name) is what a body or office is
-    of, or what a superlative compares with (``_OF_BODY``)."""
-    before = fold_french(text[max(0, start - 80):start]).rstrip()
-    before = re.sub(r"\s*(?:de\s+la|de\s+l'|du|des|de|d'|la|le|les|l')$", "", before)
-    return bool(_OF_BODY.search(before + " "))
-
-
 def _fronted_places(text: str, folded: str, lo: int, figure_starts: list[int]) -> frozenset:
     """Places of the segment just before a figure's segment when it holds no figure: "Au Pérou
     voisin, 12 morts ont été recensés"."""
@@ -198,93 +117,6 @@ def _content_words(folded: str, lo: int, hi: int, figure: tuple[int, int], befor
         return out
 
     return frozenset(words(lo, figure[0])[-before:] + words(figure[1], hi)[:after])
-
-
-_PERIODS = (("month", re.compile(r"\b(?:sur un mois|sur le mois(?! d)|en rythme mensuel|d'un mois sur l'autre|"
-                                 r"par rapport au mois precedent|en un mois)\b")),
-            ("year", re.compile(r"\b(?:sur un an|sur une annee|sur douze mois|sur 12 mois|en glissement annuel|"
-                                r"en rythme annuel|par rapport a (?:fevrier|janvier|mars|l'an|l'annee) (?:dernier|precedent|\d{4})|"
-                                r"en un an)\b")))
-
-
-_MONTH_NAMES = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-                "novembre", "decembre")
-_MONTH_WORD = re.compile(r"(?<![\w-])(" + "|".join(_MONTH_NAMES) + r")(?![\w-])")
-# A month after these is the edge of a span ("depuis janvier"), not the figure's time.
-# So is a month a figure is compared with ("plus rapidement qu'en janvier", "par rapport à janvier").
-_SPAN_EDGE = re.compile(r"(?:depuis|jusqu'(?:en|a|au)?|d'ici(?: a)?|a partir de|avant|des|qu'(?:en|au mois de)?|"
-                        r"que (?:en|au mois de)|par rapport a|compare a|contre)\s*(?:le |la |l'|fin |debut |mi-)?$")
-
-
-def _month(folded: str, lo: int, hi: int, figure: tuple[int, int]) -> Optional[int]:
-    """The month named in a figure's own clause (``folded[lo:hi]``), nearest to it: "6,2 % en
-    février" and "après 6 % en janvier" are two times, whatever the article's date."""
-    found = []
-    for m in _MONTH_WORD.finditer(folded, lo, hi):
-        before = re.sub(r"(?:\d{1,2}|1er)\s*$", "", folded[max(0, m.start() - 20):m.start()])
-        if _SPAN_EDGE.search(before[-16:]):  # "depuis janvier", "depuis le 19 janvier"
-            continue
-        found.append((min(abs(m.start() - figure[1]), abs(figure[0] - m.end())), _MONTH_NAMES.index(m.group(1)) + 1))
-    return min(found)[1] if found else None
-
-
-_DAY_MONTH = re.compile(r"(?<![\w-])(\d{1,2}|1er)\s+(" + "|".join(_MONTH_NAMES) + r")(?![\w-])")
-
-
-def _day(folded: str, lo: int, hi: int, month: Optional[int]) -> Optional[int]:
-    """The day of the month a figure's own clause names with that month ("lors de la
-    mobilisation du 31 janvier"): the day of the event it counts."""
-    if month is None:
-        return None
-    for m in _DAY_MONTH.finditer(folded, lo, hi):
-        if _MONTH_NAMES.index(m.group(2)) + 1 == month and not _SPAN_EDGE.search(folded[max(0, m.start() - 16):m.start()]):
-            return 1 if m.group(1) == "1er" else int(m.group(1))
-    return None
-
-
-def _sentence_day(folded: str, start: int) -> Optional[tuple[int, int]]:
-    """The (month, day) a sentence names before a figure when it names exactly one there ("Les
-    autorités avaient compté le 31 janvier, au plus haut, 1,27 million de manifestants"), else
-    None; a day after the figure is what it is compared with ("davantage que le 31 janvier")."""
-    found = set()
-    for m in _DAY_MONTH.finditer(folded, 0, start):
-        before = folded[max(0, m.start() - 16):m.start()]
-        if not _SPAN_EDGE.search(before):
-            found.add((_MONTH_NAMES.index(m.group(2)) + 1, 1 if m.group(1) == "1er" else int(m.group(1))))
-    return found.pop() if len(found) == 1 else None
-
-
-# A time of day ("à 17 heures", "à 17h00", "vers 9h25", "à midi"): a rate or an amount measured
-# then is a snapshot (turnout at 17:00, a stock index at 9:25), not the day's final figure.
-_CLOCK = re.compile(r"\b(?:a|vers|des)\s+(\d{1,2})\s*(?:h|heures?)(?![a-z])|\b(?:a|vers)\s+(midi)\b")
-
-
-# "avait diminué", "avaient réuni": the pluperfect puts a figure before the time of the sentence's own.
-_EARLIER = re.compile(r"\bavai(?:t|ent)\b")
-_ESTIMATE = re.compile(r"\b(?:estim|projection|prevision|anticip)")
-
-
-def _clock(folded: str, lo: int, hi: int, fronted_lo: int) -> Optional[str]:
-    """The time of day named in a figure's segment, else in the segment fronted before it; none
-    for an estimate ("à 19 heures, les projections sont estimées à 69,5 %": when it was made,
-    not the time it measures)."""
-    if _ESTIMATE.search(folded, fronted_lo, hi):
-        return None
-    for a, b in ((lo, hi), (fronted_lo, lo)):
-        m = _CLOCK.search(folded, a, b)
-        if m:
-            return f"{m.group(1)}h" if m.group(1) else m.group(2)
-    return None
-
-
-def _period(folded: str, start: int, end: int) -> Optional[str]:
-    """Over what a change is measured, said within a few words of the figure, else anywhere in
-    the sentence when it names one period only ("Sur un mois, le taux … a été revu à 1 %")."""
-    for window in (folded[max(0, start - 30):min(len(folded), end + 40)], folded):
-        found = [name for name, pattern in _PERIODS if pattern.search(window)]
-        if found:
-            return found[0] if len(found) == 1 else None
-    return None
 
 
 @lru_cache(maxsize=1)
@@ -518,9 +350,5 @@ def agree(a: StatedFigure, b: StatedFigure) -> bool:
     return a.lo <= b.hi + eps and b.lo <= a.hi + eps
 
 
-def sentence_day(folded: str) -> Optional[tuple[int, int]]:
-    """The one (month, day) a folded sentence names, else None (:mod:`claims.facts.discourse`)."""
-    return _sentence_day(folded, len(folded))
 
-
-__all__ = ["StatedFigure", "TIME_SLOTS", "agree", "country_places", "named_kinds", "sentence_day", "stated_figures"]
+__all__ = ["StatedFigure", "TIME_SLOTS", "agree", "named_kinds", "stated_figures"]

@@ -32,14 +32,14 @@ articles are seven months apart), two death tolls for one country on one day bec
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
 from claims.facts.discourse import carry_context
-from claims.facts.figures import (STEM, StatedFigure, agree, country_places, named_kinds, sentence_day,
-                                 stated_figures)
+from claims.facts.figures import STEM, StatedFigure, agree, named_kinds, stated_figures
+from claims.facts.places import contrasted_places, country_places, event_countries, main_places
+from claims.facts.when import day_of, days_apart, days_of, other_day, sentence_day
 from claims.french.text import fold_french
 from claims.french.dates import conflicting_times, parse_reference
 
@@ -49,38 +49,6 @@ class Item(NamedTuple):
 
     row: int
     figure: StatedFigure
-
-
-def days_of(date: Optional[str]) -> Optional[tuple[int, int]]:
-    """First and last day numbers an article date may mean: one day for "YYYY-MM-DD", the
-    whole month for "YYYY-MM", the year for "YYYY"; None when unreadable."""
-    year, month, day = parse_reference(date)
-    if year is None:
-        return None
-    try:
-        if day and month:
-            first = last = dt.date(year, month, day)
-        elif month:
-            first = dt.date(year, month, 1)
-            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
-        else:
-            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    except ValueError:
-        return None
-    return first.toordinal(), last.toordinal()
-
-
-def day_of(date: Optional[str]) -> Optional[int]:
-    """The day number of a full article date ("YYYY-MM-DD"), else None."""
-    span = days_of(date)
-    return span[0] if span and span[0] == span[1] else None
-
-
-def days_apart(a: Optional[tuple[int, int]], b: Optional[tuple[int, int]]) -> int:
-    """Days between two date spans (0 when they meet or one is unknown)."""
-    if a is None or b is None:
-        return 0
-    return max(0, b[0] - a[1], a[0] - b[1])
 
 
 def _overlap(a: frozenset, b: frozenset) -> float:
@@ -218,11 +186,11 @@ class SlotBuilder:
         self.contrasts_ = self._contrasts()
         # Places one sentence gives two figures of one kind for ("912 morts en Turquie, 560 en
         # Syrie"): a figure of that kind naming no place may be either, or both together (F2).
-        self.contrasted_places_ = self._contrasted_places()
+        self.contrasted_places_ = contrasted_places(self.items_)
         # Places some sentence names as a region or province: a sub-population wherever named.
         self.local_places_ = frozenset(p for item in self.items_ for p in item.figure.local)
-        self.main_places_ = self._main_places()
-        self.event_countries_ = self._event_countries()
+        self.main_places_ = main_places(self.items_)
+        self.event_countries_ = event_countries(self.items_)
         pairs = []
         for members in by_key.values():
             pairs.extend(self._candidate_pairs(members, vectors))
@@ -265,18 +233,6 @@ class SlotBuilder:
         subjects = figure_subjects([self._texts[r] for r in rows],
                                    [[self.items_[i].figure.start for i in starts[r]] for r in rows], memo=self.memo)
         return {i: s for r, found in zip(rows, subjects) for i, s in zip(starts[r], found)}
-
-    def _contrasted_places(self) -> dict[tuple, frozenset]:
-        by_row: dict[int, list[StatedFigure]] = {}
-        for item in self.items_:
-            by_row.setdefault(item.row, []).append(item.figure)
-        out: dict[tuple, set] = {}
-        for figures in by_row.values():
-            for n, a in enumerate(figures):
-                for b in figures[n + 1:]:
-                    if a.key == b.key and a.places and b.places and a.places != b.places:
-                        out.setdefault(a.key, set()).update(a.places ^ b.places)
-        return {k: frozenset(v) for k, v in out.items()}
 
     def _contrasts(self) -> dict[tuple, set[frozenset]]:
         """Word pairs that tell two figures of one kind apart, learnt from sentences giving both
@@ -353,17 +309,6 @@ class SlotBuilder:
             return False
         return self._compatible(i, j) and self._context(i, j) >= self.context_threshold
 
-    def _other_day(self, figure: StatedFigure, years: set, row: int) -> bool:
-        """Whether the day a figure's clause names ("le 31 janvier") is more than ``max_days``
-        from the article date of another row (whose figure names no day of its own)."""
-        if figure.day is None or len(years) != 1:
-            return False
-        try:
-            day = dt.date(next(iter(years)), figure.month, figure.day).toordinal()
-        except ValueError:
-            return False
-        return days_apart((day, day), self._days[row]) > self.max_days
-
     def _same_subject(self, i: int, j: int) -> bool:
         """Whether the parse gives two figures one subject, its head a common noun and no other
         word apart but words of estimation ("la participation de 68,5 %", "la participation finale
@@ -402,39 +347,6 @@ class SlotBuilder:
         extra = large - small
         local = self.local_places_ - {self.main_places_.get(a.key)}
         return not extra & (self.contrasted_places_.get(a.key, frozenset()) | local)
-
-    def _event_countries(self) -> dict[tuple, str]:
-        """Per kind of figure, the one country at least two of its sentences name (none when two
-        countries are): where the event is, even when towns are named more often."""
-        rows: dict[tuple, dict[str, set]] = {}
-        for item in self.items_:
-            for p in item.figure.places & country_places():
-                rows.setdefault(item.figure.key, {}).setdefault(p, set()).add(item.row)
-        out = {}
-        for key, by_place in rows.items():
-            named = [p for p, r in by_place.items() if len(r) >= 2]
-            if len(named) == 1 and len(by_place) == 1:
-                out[key] = named[0]
-        return out
-
-    def _main_places(self) -> dict[tuple, str]:
-        """Per kind of figure, the place most of its placed sentences name (more than half):
-        where the event is, so that even a town ("la ville de Derna") is not a sub-population
-        there, and a figure naming no place is about it (RULES.md F6)."""
-        rows: dict[tuple, dict[int, frozenset]] = {}
-        for item in self.items_:
-            if item.figure.places:
-                rows.setdefault(item.figure.key, {})[item.row] = item.figure.places
-        out = {}
-        for key, by_row in rows.items():
-            counts: dict[str, int] = {}
-            for places in by_row.values():
-                for p in places:
-                    counts[p] = counts.get(p, 0) + 1
-            place, n = max(sorted(counts.items()), key=lambda kv: kv[1])
-            if n >= 2 and 2 * n > len(by_row):
-                out[key] = place
-        return out
 
     def _elsewhere(self, placed: StatedFigure, unplaced: StatedFigure) -> bool:
         """Whether a figure names only places below the country where the event is (its main place)
@@ -492,7 +404,8 @@ class SlotBuilder:
         yb = fb.years or ({self._years[b.row]} if self._years[b.row] else set())
         if ya and yb and not ya & yb:
             return False
-        if fa.key[0] != "date" and (self._other_day(fa, ya, b.row) or self._other_day(fb, yb, a.row)):
+        if fa.key[0] != "date" and (other_day(fa, ya, self._days[b.row], self.max_days)
+                                    or other_day(fb, yb, self._days[a.row], self.max_days)):
             return False  # "1,27 million le 31 janvier" against a count in an article of 7 March
         if days_apart(self._days[a.row], self._days[b.row]) > self.max_days:
             return False
