@@ -121,3 +121,51 @@ def test_a_capital_is_where_a_count_was_made_not_its_country():
 def test_articles_must_match_the_rows():
     with pytest.raises(ValueError, match="articles"):
         SlotBuilder().fit(["a", "b"], np.ones((2, 2)), [None, None], ["x"])
+
+
+def _full_matrix_pairs(builder, members, vectors):
+    """The candidate pairs as the first version found them: every cosine of the kind computed."""
+    from claims.facts.slots import CASUALTY_KINDS, _named
+
+    key = builder.items_[members[0]].figure.key
+    topic = builder.topic_threshold
+    if key[0] == "count" and key[1] in CASUALTY_KINDS and builder.casualty_topic_threshold is not None:
+        topic = builder.casualty_topic_threshold
+    generic = max(builder.topic_threshold, builder.generic_topic_threshold)
+    floor = min(topic, builder.place_topic_threshold)
+    sub = vectors[[builder.items_[i].row for i in members]]
+    sims = sub @ sub.T
+    k = min(builder.max_neighbours, len(members) - 1)
+    out = set()
+    for p, line in enumerate(sims):
+        taken = 0
+        for q in np.argsort(-line, kind="stable"):
+            if taken >= k or line[q] < floor:
+                break
+            if q == p:
+                continue
+            taken += 1
+            a, b = builder.items_[members[p]].figure, builder.items_[members[q]].figure
+            placed = (bool(a.places) and a.places == b.places) or builder._same_subject(members[p], members[q])
+            if line[q] < topic and not placed:
+                continue
+            sure = _named(key) or line[q] >= (min(generic, builder.place_topic_threshold) if placed else generic)
+            if q > p and sure and builder._pair_ok(members[p], members[q]):
+                out.add((members[p], members[q]))
+    return out
+
+
+@pytest.mark.parametrize("neighbours", [3, 50])
+def test_nearest_neighbour_candidates_are_the_full_matrix_candidates(neighbours):
+    rng = np.random.default_rng(7)
+    places = ["en Bolivie", "au Pérou", "en Équateur", ""]
+    texts = [f"Le glissement de terrain a fait {10 + n} morts {places[n % 4]}.".replace(" .", ".")
+             for n in range(60)]
+    centre = rng.normal(size=16)
+    vectors = centre + 0.25 * rng.normal(size=(60, 16))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    builder = SlotBuilder(max_neighbours=neighbours, read_subjects=False).fit(texts, vectors, ["2024-05-10"] * 60)
+    members = list(range(len(builder.items_)))
+    assert len({builder.items_[i].figure.key for i in members}) == 1
+    got = {(i, j) for _, i, j in builder._candidate_pairs(members, vectors)}
+    assert got == _full_matrix_pairs(builder, members, vectors) and got

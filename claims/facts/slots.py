@@ -1,33 +1,20 @@
 """Fact slots: the question a figure answers, so that different figures can be versions of one fact.
 
-A slot is defined by what is counted or stated (the figure's kind: dead, injured, votes,
-euros, percent, basis points, magnitude…), about what (the places of the figure's segment and
-the words around it) and when (the sentence's points in time resolved against the article
-date, and the article date itself). :class:`SlotBuilder` links two figures of one kind when
-
-* their sentences are on one topic (cosine of their vectors at least ``topic_threshold``, or
-  ``place_topic_threshold`` when both figures name the same places: the place says much of
-  what the sentence is about),
-* their places agree (same places, or one names none), and so do their names (one in common,
-  or one names none), years (the year of their segment, else of their article) and the periods
-  of their changes ("sur un mois", "sur un an"),
-* their times agree (no point of one sentence excludes every point of the other, and the
-  articles are at most ``max_days`` apart),
-* the words just around them overlap enough (``context_threshold``: "taux de dépôt" and
-  "taux de refinancement" are two slots), unless the kind alone says what is counted (dead,
-  injured, votes, electors: the kinds the number lexicon names), and
-* they come from different sentences: two figures of one kind in one sentence ("912 morts en
-  Turquie, 560 en Syrie"; "taux de dépôt à 4 %, taux de refinancement à 4,5 %") answer two
-  questions, so their slots are never merged; and the words that set them apart there
-  (turquie/syrie, depot/refinancement) set apart any two figures of that kind in the corpus.
+A slot is what is counted (the figure's kind: dead, protesters, percent, euros…), about what
+(places, names, the subject the parse gives, the words around) and when (the sentence's points
+in time, the day or month of the figure's clause, the article date). :class:`SlotBuilder` links
+two figures of one kind, of different sentences, when their sentences are on one topic (cosine
+at least ``topic_threshold``; lower when both name the same places or the same subject noun),
+their places, names, years, periods and times agree (``max_days`` between articles), and the
+words around them overlap enough (``context_threshold``) unless the kind or the subject says what
+is counted. Two figures of one kind in one sentence ("912 morts en Turquie, 560 en Syrie") answer
+two questions, and the words setting them apart there set apart any two figures of that kind.
 
 Pairs are merged from the most similar down; a merge is refused when it would break one of
-the conditions on places, names, times or sentences for any two members of the merged slot
-(complete linkage), so one vague figure cannot chain two countries' tolls together, or when
-the words around the figures overlap less than ``context_threshold`` on average (average
-linkage: one terse mention does not split a fact). The 400 million
-dollar package of November 2022 and the 325 million one of June 2023 stay two slots (their
-articles are seven months apart), two death tolls for one country on one day become one.
+the conditions for any two members of the merged slot (complete linkage: one vague figure
+cannot chain two countries' tolls), or when the words around the figures overlap less than
+``context_threshold`` on average. The 400 million dollar package of November 2022 and the 325
+million one of June 2023 stay two slots; two death tolls for one country on one day become one.
 """
 
 from __future__ import annotations
@@ -267,7 +254,11 @@ class SlotBuilder:
         return what | figure.names | figure.places
 
     def _candidate_pairs(self, members: list[int], vectors: np.ndarray) -> list[tuple[float, int, int]]:
-        rows = np.array([self.items_[i].row for i in members])
+        """Pairs of figures of one kind worth comparing: each figure's ``max_neighbours`` nearest
+        sentences (an index search, exact up to a few thousand figures, cells above: no full
+        matrix of cosines), kept when close enough for the kind and compatible."""
+        from embeddings.index import VectorIndex
+
         if len(members) < 2:
             return []
         key = self.items_[members[0]].figure.key
@@ -277,31 +268,27 @@ class SlotBuilder:
             topic = self.casualty_topic_threshold
         generic_floor = max(self.topic_threshold, self.generic_topic_threshold)
         floor = min(topic, self.place_topic_threshold)
-        sub = np.asarray(vectors[rows], dtype=np.float32)
-        out = []
+        sub = np.asarray(vectors[[self.items_[i].row for i in members]], dtype=np.float32)
         k = min(self.max_neighbours, len(members) - 1)
-        for start in range(0, len(members), 1024):
-            sims = sub[start:start + 1024] @ sub.T
-            for offset, line in enumerate(sims):
-                p = start + offset
-                order = np.argsort(-line, kind="stable")
-                taken = 0
-                for q in order:
-                    if taken >= k or line[q] < floor:
-                        break
-                    if q == p:
-                        continue
-                    taken += 1
-                    a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
-                    # The same places, or the same subject noun ("la participation"): they say
-                    # much of what the sentence is about, so a lower cosine is enough.
-                    placed = (bool(a.places) and a.places == b.places) or self._same_subject(members[p], members[q])
-                    if line[q] < topic and not placed:
-                        continue
-                    sure = named or line[q] >= (min(generic_floor, self.place_topic_threshold) if placed
-                                                else generic_floor)
-                    if q > p and sure and self._pair_ok(members[p], members[q]):
-                        out.append((float(line[q]), members[p], members[q]))
+        found = VectorIndex(kind="auto").fit(sub).search(sub, k + 1)
+        out = []
+        for p, (ids, scores) in enumerate(zip(found.ids, found.scores)):
+            taken = 0
+            for q, sim in zip(ids.tolist(), scores.tolist()):
+                if taken >= k or sim < floor:
+                    break
+                if q == p or q < 0:
+                    continue
+                taken += 1
+                a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
+                # The same places, or the same subject noun ("la participation"): they say
+                # much of what the sentence is about, so a lower cosine is enough.
+                placed = (bool(a.places) and a.places == b.places) or self._same_subject(members[p], members[q])
+                if sim < topic and not placed:
+                    continue
+                sure = named or sim >= (min(generic_floor, self.place_topic_threshold) if placed else generic_floor)
+                if q > p and sure and self._pair_ok(members[p], members[q]):
+                    out.append((float(sim), members[p], members[q]))
         return out
 
     def _pair_ok(self, i: int, j: int) -> bool:
