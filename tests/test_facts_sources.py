@@ -169,3 +169,17 @@ def test_nearest_neighbour_candidates_are_the_full_matrix_candidates(neighbours)
     assert len({builder.items_[i].figure.key for i in members}) == 1
     got = {(i, j) for _, i, j in builder._candidate_pairs(members, vectors)}
     assert got == _full_matrix_pairs(builder, members, vectors) and got
+
+
+def test_one_sentence_giving_two_sources_values_is_a_disagreement_not_an_update():
+    facts = _figure_facts([
+        ("a1", "2025-10-02", "La journée a réuni 910 000 manifestants selon la police et 2,4 millions selon la CFDT."),
+        ("a2", "2025-10-02", "Selon les syndicats, 2,4 millions de manifestants ont défilé."),
+    ])
+    fact, = facts
+    assert fact.kind == "disagreement"
+    revised = _figure_facts([
+        ("a1", "2025-10-02", "La police a d'abord compté 850 000 manifestants."),
+        ("a1", "2025-10-02", "Le ministère a ensuite compté 910 000 manifestants."),
+    ])
+    assert revised[0].kind == "update"
