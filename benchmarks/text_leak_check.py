@@ -49,6 +49,7 @@ REVIEWED_PHRASES = (
     "la ministre de la Culture",
     "ministre de la Culture",
     "ministre de la Santé",
+    "le secrétaire général de l'ONU",
     "de l'Intérieur",
     # set phrases
     "assortie d'une période de sûreté",
@@ -60,6 +61,7 @@ REVIEWED_PHRASES = (
     # set phrases in the search queries of events.json (e30, e32)
     "selon le ministère de l'Intérieur",
     "décès depuis le début de l'année",
+    "par rapport à l'année précédente",
 )
 # Files whose lines (or tab-separated fields) are separate strings: a run never crosses them.
 LINE_SUFFIXES = {".json", ".jsonl", ".tsv", ".csv"}

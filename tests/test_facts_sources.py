@@ -84,7 +84,7 @@ def test_a_sentence_continuing_the_previous_one_keeps_its_place():
 def test_turnout_estimates_by_institutes_are_versions_but_not_the_turnout_at_five_pm():
     facts = _figure_facts([
         ("a1", "2026-03-15", "La participation de 61,5 % est anticipée par l'institut Alpha."),
-        ("a2", "2026-03-15", "Au terme de la journée, la participation devrait être de 63 % selon l'institut Beta."),
+        ("a2", "2026-03-15", "En fin de soirée, la participation serait de 63 % selon l'institut Beta."),
         ("a3", "2026-03-15", "À 17 heures, la participation s'élevait à 52,3 % selon le ministère."),
     ])
     fact, = facts

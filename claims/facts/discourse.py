@@ -1,7 +1,7 @@
 """What a figure's sentence leaves to the sentences before it: its place and its day.
 
-A sentence that continues the one before ("De son côté, la préfecture a avancé le chiffre de
-81 000 manifestants", "Celle-ci avait réuni 1,27 million de participants") gives a figure whose
+A sentence that continues the one before ("De son côté, la préfecture en a compté 18 000",
+"Celle-ci avait rassemblé 900 000 personnes") gives a figure whose
 place or day was named earlier in the article. Read alone, the figure would name no place and
 no day, and so could be a version of the country's count on another day. :func:`carry_context`
 gives such a figure the places of the nearest earlier figure of its kind in the article, and the

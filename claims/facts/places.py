@@ -4,8 +4,8 @@ Read by :func:`claims.facts.figures.stated_figures`: a place is a capitalised na
 preposition of place ("en Turquie", "à Marrakech", "dans la région de Valence") or a country of
 the gazetteer (``entities_fr.tsv``); a capital is the city, not its country ("81 000 à Paris" is
 not France's count); a place named as a region, province or town is a sub-population's
-(RULES.md F5); and a place that only says what a body or an office is of ("le ministre de la
-Santé du Nord", "l'agence de santé de l'Union africaine") is not where anything was counted.
+(RULES.md F5); and a place that only says what a body or an office is of ("le ministre de
+l'Intérieur du Sud", "l'agence sanitaire de l'Union africaine") is not where anything was counted.
 """
 
 from __future__ import annotations

@@ -393,7 +393,7 @@ class SlotBuilder:
             return False
         if fa.key[0] != "date" and (other_day(fa, ya, self._days[b.row], self.max_days)
                                     or other_day(fb, yb, self._days[a.row], self.max_days)):
-            return False  # "1,27 million le 31 janvier" against a count in an article of 7 March
+            return False  # "1,1 million le 18 septembre" against a count in an article of 2 October
         if days_apart(self._days[a.row], self._days[b.row]) > self.max_days:
             return False
         if fa.key[0] == "date":

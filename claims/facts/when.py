@@ -45,8 +45,8 @@ _DAY_MONTH = re.compile(r"(?<![\w-])(\d{1,2}|1er)\s+(" + "|".join(_MONTH_NAMES) 
 
 
 def clause_day(folded: str, lo: int, hi: int, month: Optional[int]) -> Optional[int]:
-    """The day of the month a figure's own clause names with that month ("lors de la
-    mobilisation du 31 janvier"): the day of the event it counts."""
+    """The day of the month a figure's own clause names with that month ("lors de la marche du
+    18 septembre"): the day of the event it counts."""
     if month is None:
         return None
     for m in _DAY_MONTH.finditer(folded, lo, hi):
@@ -56,9 +56,9 @@ def clause_day(folded: str, lo: int, hi: int, month: Optional[int]) -> Optional[
 
 
 def _sentence_day(folded: str, start: int) -> Optional[tuple[int, int]]:
-    """The (month, day) a sentence names before a figure when it names exactly one there ("Les
-    autorités avaient compté le 31 janvier, au plus haut, 1,27 million de manifestants"), else
-    None; a day after the figure is what it is compared with ("davantage que le 31 janvier")."""
+    """The (month, day) a sentence names before a figure when it names exactly one there ("Le
+    syndicat avait compté le 18 septembre, au plus fort, 1,1 million de personnes"), else None;
+    a day after the figure is what it is compared with ("plus que le 18 septembre")."""
     found = set()
     for m in _DAY_MONTH.finditer(folded, 0, start):
         before = folded[max(0, m.start() - 16):m.start()]
@@ -138,7 +138,7 @@ def sentence_day(folded: str) -> Optional[tuple[int, int]]:
 
 
 def other_day(figure, years: set, span: Optional[tuple[int, int]], max_days: int) -> bool:
-    """Whether the day a figure's clause names ("le 31 janvier") is more than ``max_days``
+    """Whether the day a figure's clause names ("le 18 septembre") is more than ``max_days``
     from another row's article date ``span`` (whose figure names no day of its own)."""
     if figure.day is None or len(years) != 1:
         return False
