@@ -156,7 +156,9 @@ def _full_matrix_pairs(builder, members, vectors):
 
 
 @pytest.mark.parametrize("neighbours", [3, 50])
-def test_nearest_neighbour_candidates_are_the_full_matrix_candidates(neighbours):
+@pytest.mark.parametrize("exact_limit", [0, 2048])  # the index search, and the matrix of small kinds
+def test_nearest_neighbour_candidates_are_the_full_matrix_candidates(neighbours, exact_limit, monkeypatch):
+    monkeypatch.setattr("claims.facts.slots.EXACT_NEIGHBOURS", exact_limit)
     rng = np.random.default_rng(7)
     places = ["en Bolivie", "au Pérou", "en Équateur", ""]
     texts = [f"Le glissement de terrain a fait {10 + n} morts {places[n % 4]}.".replace(" .", ".")

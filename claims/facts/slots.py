@@ -50,6 +50,10 @@ _ESTIMATE_WORDS = frozenset(w[:6] for w in ("final", "finale", "definitif", "def
                                              "estime", "estimee", "estimation", "total", "totale", "global",
                                              "globale"))
 
+# Figures of one kind up to which the candidates are read off the full matrix of cosines; above,
+# off a nearest-neighbour index (memory and time grow with n * max_neighbours, not n squared).
+EXACT_NEIGHBOURS = 2048
+
 # Counts of people an event hit: tolls, read against each other across outlets and hours.
 CASUALTY_KINDS = frozenset({"dead", "injured", "missing", "evacuated", "homeless"})
 
@@ -255,8 +259,8 @@ class SlotBuilder:
 
     def _candidate_pairs(self, members: list[int], vectors: np.ndarray) -> list[tuple[float, int, int]]:
         """Pairs of figures of one kind worth comparing: each figure's ``max_neighbours`` nearest
-        sentences (an index search, exact up to a few thousand figures, cells above: no full
-        matrix of cosines), kept when close enough for the kind and compatible."""
+        sentences (a full matrix up to ``EXACT_NEIGHBOURS`` figures, an index search above), kept
+        when close enough for the kind and compatible."""
         from embeddings.index import VectorIndex
 
         if len(members) < 2:
@@ -270,9 +274,15 @@ class SlotBuilder:
         floor = min(topic, self.place_topic_threshold)
         sub = np.asarray(vectors[[self.items_[i].row for i in members]], dtype=np.float32)
         k = min(self.max_neighbours, len(members) - 1)
-        found = VectorIndex(kind="auto").fit(sub).search(sub, k + 1)
+        if len(members) <= EXACT_NEIGHBOURS:  # a matrix this small costs less than building an index
+            sims = sub @ sub.T
+            ids = np.argsort(-sims, axis=1, kind="stable")[:, :k + 1]
+            found_ids, found_scores = ids, np.take_along_axis(sims, ids, axis=1)
+        else:
+            found = VectorIndex(kind="auto").fit(sub).search(sub, k + 1)
+            found_ids, found_scores = found.ids, found.scores
         out = []
-        for p, (ids, scores) in enumerate(zip(found.ids, found.scores)):
+        for p, (ids, scores) in enumerate(zip(found_ids, found_scores)):
             taken = 0
             for q, sim in zip(ids.tolist(), scores.tolist()):
                 if taken >= k or sim < floor:
