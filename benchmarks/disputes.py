@@ -231,7 +231,8 @@ def _demo_claims(analysis) -> dict:
     return claim_of
 
 
-def run(show_sweep: bool = False, heldout_too: bool = True, only: Optional[Sequence[str]] = None) -> Optional[dict]:
+def run(show_sweep: bool = False, heldout_too: bool = True, only: Optional[Sequence[str]] = None,
+        do_sweep: bool = True) -> Optional[dict]:
     from claims import analyze
     from claims.evaluation.facts import summarise
     from claims.evaluation.realnews import read_split, try_load_gold
@@ -262,12 +263,12 @@ def run(show_sweep: bool = False, heldout_too: bool = True, only: Optional[Seque
             runs[event] = EventRun(event, analyze(articles), gold)
         tuning = [runs[e] for e in tuning_events]
         heldout = [runs[e] for e in split["heldout"] if e in runs]
-        swept = sweep(tuning)
         shipped = SlotBuilder()
         params = {k: getattr(shipped, k) for k in GRID}
+        swept = sweep(tuning) if do_sweep else [{"params": params, "counts": {}}]
         result["shipped"] = params
         result["best_on_tuning"] = {k: v for k, v in swept[0].items() if k != "counts"}
-        result["leave-one-event-out"] = leave_one_event_out(swept)
+        result["leave-one-event-out"] = leave_one_event_out(swept) if do_sweep else {}
         if show_sweep:
             for row in swept:
                 print(row["params"], "facts", row["facts"]["f1"], row["facts"]["precision"], row["facts"]["recall"],
@@ -282,7 +283,7 @@ def run(show_sweep: bool = False, heldout_too: bool = True, only: Optional[Seque
         result["tuning per event"] = {r.event: r.score(r.analysis.facts) for r in tuning}
     result["seconds"] = round(time.perf_counter() - start, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    if not only:  # a subset's figures are not the benchmark's result
+    if not only and do_sweep:  # a subset's figures, or a run without the sweep, are not the benchmark's result
         RESULTS.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     report(result)
     return result
@@ -313,8 +314,10 @@ def report(result: dict) -> None:
           "mixed-kind pairs (must-not-merge claims given as versions; target 0)")
     print("gold disputed facts with two claims carrying a figure of one kind the reader finds: " + ", ".join(
         f"{n} {result[n + ' reachable']}" for n in sides))
-    print("tuning events, shipped settings (facts found right/found, gold found/gold, mixed pairs): " + "; ".join(
+    print("tuning events, shipped settings (facts found right/found, gold found/gold, version pairs right/found, "
+          "mixed pairs): " + "; ".join(
         f"{e} {c['facts_tp_pred']}/{c['facts_pred']} {c['facts_tp_gold']}/{c['facts_gold']}"
+        + (f" pairs {c['pairs_tp']}/{c['pairs_pred']}" if c["pairs_pred"] else "")
         + (f" mixed {c['mixed_pairs']}" if c["mixed_pairs"] else "")
         for e, c in result.get("tuning per event", {}).items()))
     systems = list(dict.fromkeys(k for n in sides for k in result[n]))
@@ -329,9 +332,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--sweep", action="store_true", help="print the tuning sweep")
     parser.add_argument("--tuning-only", action="store_true", help="leave the held-out events out (while tuning)")
     parser.add_argument("--events", help="comma-separated tuning events to score alone (implies --tuning-only)")
+    parser.add_argument("--no-sweep", action="store_true",
+                        help="shipped settings only, no sweep nor leave-one-event-out (quick checks while tuning)")
     args = parser.parse_args(argv)
     only = args.events.split(",") if args.events else None
-    run(args.sweep, heldout_too=not (args.tuning_only or only), only=only)
+    run(args.sweep, heldout_too=not (args.tuning_only or only), only=only, do_sweep=not args.no_sweep)
     return 0
 
 

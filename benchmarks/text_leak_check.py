@@ -50,6 +50,7 @@ REVIEWED_PHRASES = (
     "ministre de la Culture",
     "le secrétaire général de l'ONU",
     "ministre de la Santé",
+    "le secrétaire général de l'ONU",
     "de l'Intérieur",
     # set phrases
     "assortie d'une période de sûreté",
@@ -58,6 +59,10 @@ REVIEWED_PHRASES = (
     "a déclaré le directeur de l'",
     "dans la nuit de vendredi à samedi",
     "degrés sur l'échelle de Richter",
+    # set phrases in the search queries of events.json (e30, e32)
+    "selon le ministère de l'Intérieur",
+    "décès depuis le début de l'année",
+    "par rapport à l'année précédente",
 )
 # Files whose lines (or tab-separated fields) are separate strings: a run never crosses them.
 LINE_SUFFIXES = {".json", ".jsonl", ".tsv", ".csv"}

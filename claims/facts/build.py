@@ -115,17 +115,21 @@ def _spelled(stem: str, slot: list[int], items: list[Item], rows) -> str:
 
 def _at_different_times(a: Version, b: Version) -> bool:
     """Whether two values look like successive values rather than sources disagreeing: other
-    days, other times of day ("à 14h" and "à 19h20"), one outlet giving both (it revised its
-    figure; an outlet seldom disagrees with itself), or a sentence presenting its figure as a
-    new or provisional one."""
+    days, other times of day ("à 14h" and "à 19h20"), one outlet giving each in a sentence of its
+    own (it revised its figure; an outlet seldom disagrees with itself), or a sentence presenting
+    its figure as a new or provisional one."""
     days = {day_of(m.date) for m in a.mentions + b.mentions} - {None}
     if len(days) > 1:
         return True
     clocks_a, clocks_b = ({m.time.replace(" ", "") for m in v.mentions if m.time} for v in (a, b))
     if clocks_a and clocks_b and not clocks_a & clocks_b:
         return True
-    if {m.source for m in a.mentions if m.source} & {m.source for m in b.mentions if m.source}:
-        return True
+    for source in {m.source for m in a.mentions if m.source} & {m.source for m in b.mentions if m.source}:
+        rows_a = {m.row for m in a.mentions if m.source == source}
+        rows_b = {m.row for m in b.mentions if m.source == source}
+        if rows_a - rows_b and rows_b - rows_a:
+            return True  # each value in a sentence of its own ("1,2 million selon la police et 2,6
+            # selon les syndicats", both in one sentence, is two sources at one time, not a revision)
     return any(presents_update(m.text) for m in a.mentions + b.mentions)
 
 
@@ -194,7 +198,7 @@ def build_facts(articles: Sequence[Article], rows: Sequence, groups: Sequence[Cl
     builder = builder if builder is not None else SlotBuilder(memo=memo)
     texts = [r.sentence.text for r in rows]
     dates = [by_id[r.sentence.article].date if r.sentence.article in by_id else None for r in rows]
-    builder.fit(texts, vectors, dates)
+    builder.fit(texts, vectors, dates, [r.sentence.article for r in rows])
     facts = [_figure_fact(slot, builder.items_, rows, by_id) for slot in builder.slots_]
     for group in groups:
         facts.append(_stance_fact(group, rows, by_id))

@@ -36,6 +36,9 @@ from claims.french.figure_conflicts import _measures
 from claims.french.number_lexicon import number_lexicon
 from claims.french.numbers import _raw_quantities
 from claims.french.text import fold_french, french_stopwords
+from claims.facts.places import NOT_PLACES as _NOT_PLACES, local_places as _local_places, of_body as _of_body, places as _places
+from claims.facts.when import CLOCK as _CLOCK, EARLIER as _EARLIER, _sentence_day, change_period as _period, clause_day as _day, \
+    clause_month as _month, clock as _clock
 from claims.facts.values import (bracketed_counts, date_is_value, duration_is_value, elliptic_counts, is_aside,
                                  vague_counts)
 
@@ -45,26 +48,6 @@ TIME_SLOTS = ("year", "date", "time")
 ROLES_PATH = "fact_roles_fr.tsv"
 _SEGMENT_BREAK = re.compile(r"[,;:«»\"“”]|\s[-–—]\s|\bselon\b|\bd'apres\b|\bsoit\b|\bcontre\b")
 _NAME = re.compile(r"(?<=[\s(’'-])([A-ZÉÈÎÔ][\w’'-]*[\w])")
-# A place: a capitalised name after a preposition of place ("en Turquie", "dans la région
-# de Valence", "au Maroc", "à Marrakech").
-_PLACE = re.compile(r"(?:\b(?i:en|au|aux|dans|à|a|de|du|d'|d’)\s+(?:la\s+|le\s+|les\s+|l'|l’)?"
-                    r"(?:(?i:région|province|ville|localité|district|préfecture|commune|communauté)\s+(?:de\s+|d'|d’|du\s+)?)?)"
-                    r"([A-ZÉÈÎ][\w’'-]+(?:[- ][A-ZÉÈ][\w-]+)?)")
-# A place named as part of a country: its figure is a sub-population's (RULES.md F5).
-_LOCAL = re.compile(r"\b(?i:la|le|l'|l’)\s*(?i:r[ée]gion|province|ville|localit[ée]|district|pr[ée]fecture|commune|"
-                    r"communaut[ée])\s+(?:de\s+|d'|d’|du\s+)?[A-ZÉÈÎ]")
-_NOT_PLACES = frozenset({"selon", "richter", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-                         "le", "la", "les", "etat", "etats", "afp", "reuters",
-                         # what a ministry or body is "of" ("ministre de la Santé", "de l'Intérieur")
-                         "sante", "interieur", "culture", "justice", "defense", "economie", "education",
-                         "agriculture", "environnement", "travail", "armees", "finances", "outre mer"})
-_ACRONYM = re.compile(r"[A-ZÉÈ]{2,6}")  # "de l'ONU", "de l'OMS": a body, not a place
-# A place that names what a body or an office is of ("le porte-parole du ministère de la Santé
-# du Nord", "le gouvernement de l'Ouest") or what a superlative compares with ("la région la
-# plus peuplée du Chili"): not where the figure was counted.
-_OF_BODY = re.compile(r"\b(?:ministre|ministere|administration|gouvernement|autorites|president|presidente|"
-                      r"maire|prefet|prefecture|porte-parole|ambassade|ambassadeur|(?:le|la|les) (?:plus|moins) \w+)"
-                      r"\s+(?:(?:de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')[\w-]+\s+){0,3}$")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 6  # letters of a word compared: a crude French stem
 _CONJUNCTION = re.compile(r"\s(?:et|ou|mais|tandis que|alors que|apres|contre)\s")
@@ -92,6 +75,9 @@ class StatedFigure(NamedTuple):
     local: frozenset = frozenset()  # places of its segment named as a region, province, town…
     month: Optional[int] = None  # the month its own clause names ("6 % en janvier"), 1-12
     inferred: bool = False  # a bare number in brackets: its kind is read around it, not written with it
+    day: Optional[int] = None  # the day of ``month`` its own clause names ("le 31 janvier"), 1-31
+    clock: Optional[str] = None  # the time of day its segment names ("à 17 heures": "17h"), folded
+    earlier: bool = False  # its clause is in the pluperfect ("avait diminué de 0,8 %")
 
 
 def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
@@ -101,42 +87,6 @@ def _segment(folded: str, start: int, end: int) -> tuple[int, int]:
         left = m.end()
     nxt = _SEGMENT_BREAK.search(folded, end)
     return left, (nxt.start() if nxt else len(folded))
-
-
-def _places(text: str, lo: int, hi: int) -> frozenset:
-    found = set()
-    for m in _PLACE.finditer(text, lo, hi):
-        known = [e for e in entity_mentions(m.group(1)) if e.type in ("country", "region")]
-        if not known and _ACRONYM.fullmatch(m.group(1)):
-            continue
-        if _of_body(text, m.start()):
-            continue
-        name = known[0].id.lower() if known else fold_french(m.group(1)).strip("'’").replace("-", " ")
-        if name not in _NOT_PLACES and not name.startswith("etats"):
-            found.add(name)
-    for e in entity_mentions(text[lo:hi]):  # "Washington", "les Etats-Unis" without a preposition
-        if e.type in ("country", "region") and not e.adjective and not _of_body(text, lo + e.start):
-            found.add(e.id.lower())
-    return frozenset(found)
-
-
-def _local_places(text: str, lo: int, hi: int, places: frozenset) -> frozenset:
-    """The places of a segment named as a region, province, town… ("dans la ville de Derna"):
-    the name right after each such word, among the figure's places."""
-    if not places:
-        return frozenset()
-    out: set = set()
-    for m in _LOCAL.finditer(text, lo, hi):
-        out |= _places(text, m.start(), min(hi, m.end() + 40)) & places
-    return frozenset(out)
-
-
-def _of_body(text: str, start: int) -> bool:
-    """Whether the place at ``start`` (its preposition, or its name) is what a body or office is
-    of, or what a superlative compares with (``_OF_BODY``)."""
-    before = fold_french(text[max(0, start - 80):start]).rstrip()
-    before = re.sub(r"\s*(?:de\s+la|de\s+l'|du|des|de|d'|la|le|les|l')$", "", before)
-    return bool(_OF_BODY.search(before + " "))
 
 
 def _fronted_places(text: str, folded: str, lo: int, figure_starts: list[int]) -> frozenset:
@@ -167,43 +117,6 @@ def _content_words(folded: str, lo: int, hi: int, figure: tuple[int, int], befor
         return out
 
     return frozenset(words(lo, figure[0])[-before:] + words(figure[1], hi)[:after])
-
-
-_PERIODS = (("month", re.compile(r"\b(?:sur un mois|sur le mois(?! d)|en rythme mensuel|d'un mois sur l'autre|"
-                                 r"par rapport au mois precedent|en un mois)\b")),
-            ("year", re.compile(r"\b(?:sur un an|sur une annee|sur douze mois|sur 12 mois|en glissement annuel|"
-                                r"en rythme annuel|par rapport a (?:fevrier|janvier|mars|l'an|l'annee) (?:dernier|precedent|\d{4})|"
-                                r"en un an)\b")))
-
-
-_MONTH_NAMES = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-                "novembre", "decembre")
-_MONTH_WORD = re.compile(r"(?<![\w-])(" + "|".join(_MONTH_NAMES) + r")(?![\w-])")
-# A month after these is the edge of a span ("depuis janvier"), not the figure's time.
-# So is a month a figure is compared with ("plus rapidement qu'en janvier", "par rapport à janvier").
-_SPAN_EDGE = re.compile(r"(?:depuis|jusqu'(?:en|a|au)?|d'ici(?: a)?|a partir de|avant|des|qu'(?:en|au mois de)?|"
-                        r"que (?:en|au mois de)|par rapport a|compare a|contre)\s*(?:le |la |l'|fin |debut |mi-)?$")
-
-
-def _month(folded: str, lo: int, hi: int, figure: tuple[int, int]) -> Optional[int]:
-    """The month named in a figure's own clause (``folded[lo:hi]``), nearest to it: "6,2 % en
-    février" and "après 6 % en janvier" are two times, whatever the article's date."""
-    found = []
-    for m in _MONTH_WORD.finditer(folded, lo, hi):
-        if _SPAN_EDGE.search(folded[max(0, m.start() - 16):m.start()]):
-            continue
-        found.append((min(abs(m.start() - figure[1]), abs(figure[0] - m.end())), _MONTH_NAMES.index(m.group(1)) + 1))
-    return min(found)[1] if found else None
-
-
-def _period(folded: str, start: int, end: int) -> Optional[str]:
-    """Over what a change is measured, said within a few words of the figure, else anywhere in
-    the sentence when it names one period only ("Sur un mois, le taux … a été revu à 1 %")."""
-    for window in (folded[max(0, start - 30):min(len(folded), end + 40)], folded):
-        found = [name for name, pattern in _PERIODS if pattern.search(window)]
-        if found:
-            return found[0] if len(found) == 1 else None
-    return None
 
 
 @lru_cache(maxsize=1)
@@ -278,10 +191,13 @@ def _read(text: str, folded: str) -> list[_Read]:
     """Measures stated as the sentence's own (dates and durations when they are its value),
     then bare numbers in brackets (:mod:`claims.facts.values`)."""
     out = []
+    clocks = [c.span() for c in _CLOCK.finditer(folded)]
     for m in _measures(text):
         q = m.quantity
         if m.reference or m.key[0] == "year" or m.key[0] == "time":
             continue
+        if any(a <= q.start < b for a, b in clocks):
+            continue  # "à 17 heures": when, not a figure
         if m.key[0] == "date" and not date_is_value(folded, q.start, q.end):
             continue
         if m.key[0] == "duration" and not duration_is_value(folded, q.start, q.end):
@@ -301,6 +217,7 @@ def _read(text: str, folded: str) -> list[_Read]:
 # Only "entre … et …": "de 4 % à 4,5 %" is as often a change as a range.
 _RANGE_OPEN = re.compile(r"\bentre\s*$")
 _RANGE_JOIN = re.compile(r"^\s*et\s*$")
+_RANGE_TO = re.compile(r"^\s*a\s*$")
 
 
 def _ranges(text: str, folded: str, reads: list[_Read]) -> list[_Read]:
@@ -315,8 +232,41 @@ def _ranges(text: str, folded: str, reads: list[_Read]) -> list[_Read]:
             out[-1] = _Read(r.key, prev.value, r.unit, prev.lo, r.hi, text[prev.start:r.end], prev.start, r.end,
                             False, text[_RANGE_OPEN.search(folded[:prev.start]).start():prev.start].strip())
             continue
+        if (prev is not None and not prev.bare and not r.bare and prev.key == r.key and _RANGE_TO.match(
+                folded[prev.end:r.start]) and (prev.lo, prev.hi) == (r.lo, r.hi) and prev.lo < prev.hi):
+            # "28 à 29 %", "65,5 à 69,5 %": the number reader gave both ends the interval; one figure
+            out[-1] = _Read(r.key, prev.value, r.unit, prev.lo, r.hi, text[prev.start:r.end], prev.start, r.end,
+                            False, None)
+            continue
         out.append(r)
     return out
+
+
+# Who gives a figure ("selon la CGT", "d'après le ministère de l'Intérieur", "recensés par la
+# police", "pour la préfecture"): the source of a version, not what is counted, so two sources'
+# figures stay versions of one fact (their words never tell two facts apart).
+_SOURCE = re.compile(r"\b(?:selon|d'apres|(?:recense|compte|denombre|annonce|chiffre)e?s?\s+par|pour)\s+"
+                     r"(?:(?:le|la|les|l'|un|une|des|du|de|d')\s*)?((?:[\w-]+\s*){1,4})")
+_SOURCE_HEAD = re.compile(r"(?:syndicat|cgt|cfdt|police|prefecture|ministere|autorites|organisateurs|gouvernement|"
+                          r"institut|agence|oms|union|sondage|estimation|interieur|direction)")
+
+
+def _sources(text: str, folded: str) -> tuple[frozenset, frozenset]:
+    """Stems and names of the sources a sentence gives its figures (``_SOURCE``), for "pour"
+    only when a body follows ("pour la préfecture", not "pour le second tour")."""
+    words: set = set()
+    names: set = set()
+    stop = french_stopwords()
+    for m in _SOURCE.finditer(folded):
+        if m.group(0).startswith("pour") and not _SOURCE_HEAD.match(m.group(1)):
+            continue
+        span = m.group(1).split()
+        cut = next((n for n, w in enumerate(span) if w in ("et", "ou", "a", "contre", "soit")), len(span))
+        for w in span[:cut]:
+            if w not in stop and len(w) >= 3:
+                words.add(w[:STEM])
+                names.add(w)
+    return frozenset(words), frozenset(names)
 
 
 @lru_cache(maxsize=65536)
@@ -328,6 +278,7 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         return ()
     all_measures = _measures(text)
     figure_starts = [m.start for m in measures]
+    source_words, source_names = _sources(text, folded)
     lex = number_lexicon()
     qualifiers = {}
     for raw, bound in _raw_quantities(text):
@@ -364,16 +315,24 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         words = _content_words(folded, word_lo, word_hi, (q.start, q.end))
         if len(words) < 2 and word_lo == lo and lo > 0:  # ", à 1 %,": what it measures is said just before
             words = _content_words(folded, _segment(folded, lo - 1, lo - 1)[0], word_hi, (q.start, q.end))
+        words -= source_words
         # Its clause runs up to the next figure, stated or previous: "2,9 % en août et 3 % en
         # septembre", "3,5 % sur un an après 3 % en septembre".
         later = [m2.quantity.start for m2 in all_measures if q.end <= m2.quantity.start < hi
                  and m2.key[0] not in ("year", "duration", "time", "date")]
         clause_hi = min(later) if later else hi
+        month = _month(folded, word_lo, clause_hi, (q.start, q.end))
+        day = _day(folded, word_lo, clause_hi, month)
+        sentence_day = _sentence_day(folded, q.start) if day is None else None
+        if sentence_day and month in (None, sentence_day[0]):
+            month, day = sentence_day  # the one day named before it is its day
+        fronted_lo = _segment(folded, max(0, lo - 1), max(0, lo - 1))[0] if lo else 0
         out.append(StatedFigure(q.key + (role,), q.value, q.unit, q.lo, q.hi, q.text, qualifier, bound,
                                 places, words,
-                                q.start, q.end, _names(text, lo, hi, (q.start, q.end)), years, role,
+                                q.start, q.end, _names(text, lo, hi, (q.start, q.end)) - source_names, years, role,
                                 _period(folded, q.start, q.end), _local_places(text, lo, hi, places),
-                                _month(folded, word_lo, clause_hi, (q.start, q.end)), q.bare))
+                                month, q.bare, day, _clock(folded, lo, hi, fronted_lo),
+                                bool(_EARLIER.search(folded, word_lo, q.start))))
     return tuple(out)
 
 
@@ -389,6 +348,7 @@ def agree(a: StatedFigure, b: StatedFigure) -> bool:
     """Whether two figures of one kind can be the same value (their intervals meet)."""
     eps = 1e-9 * max(1.0, abs(a.value), abs(b.value))
     return a.lo <= b.hi + eps and b.lo <= a.hi + eps
+
 
 
 __all__ = ["StatedFigure", "TIME_SLOTS", "agree", "named_kinds", "stated_figures"]

@@ -1,43 +1,32 @@
 """Fact slots: the question a figure answers, so that different figures can be versions of one fact.
 
-A slot is defined by what is counted or stated (the figure's kind: dead, injured, votes,
-euros, percent, basis points, magnitude…), about what (the places of the figure's segment and
-the words around it) and when (the sentence's points in time resolved against the article
-date, and the article date itself). :class:`SlotBuilder` links two figures of one kind when
-
-* their sentences are on one topic (cosine of their vectors at least ``topic_threshold``, or
-  ``place_topic_threshold`` when both figures name the same places: the place says much of
-  what the sentence is about),
-* their places agree (same places, or one names none), and so do their names (one in common,
-  or one names none), years (the year of their segment, else of their article) and the periods
-  of their changes ("sur un mois", "sur un an"),
-* their times agree (no point of one sentence excludes every point of the other, and the
-  articles are at most ``max_days`` apart),
-* the words just around them overlap enough (``context_threshold``: "taux de dépôt" and
-  "taux de refinancement" are two slots), unless the kind alone says what is counted (dead,
-  injured, votes, electors: the kinds the number lexicon names), and
-* they come from different sentences: two figures of one kind in one sentence ("912 morts en
-  Turquie, 560 en Syrie"; "taux de dépôt à 4 %, taux de refinancement à 4,5 %") answer two
-  questions, so their slots are never merged; and the words that set them apart there
-  (turquie/syrie, depot/refinancement) set apart any two figures of that kind in the corpus.
+A slot is what is counted (the figure's kind: dead, protesters, percent, euros…), about what
+(places, names, the subject the parse gives, the words around) and when (the sentence's points
+in time, the day or month of the figure's clause, the article date). :class:`SlotBuilder` links
+two figures of one kind, of different sentences, when their sentences are on one topic (cosine
+at least ``topic_threshold``; lower when both name the same places or the same subject noun),
+their places, names, years, periods and times agree (``max_days`` between articles), and the
+words around them overlap enough (``context_threshold``) unless the kind or the subject says what
+is counted. Two figures of one kind in one sentence ("912 morts en Turquie, 560 en Syrie") answer
+two questions, and the words setting them apart there set apart any two figures of that kind.
 
 Pairs are merged from the most similar down; a merge is refused when it would break one of
-the conditions on places, names, times or sentences for any two members of the merged slot
-(complete linkage), so one vague figure cannot chain two countries' tolls together, or when
-the words around the figures overlap less than ``context_threshold`` on average (average
-linkage: one terse mention does not split a fact). The 400 million
-dollar package of November 2022 and the 325 million one of June 2023 stay two slots (their
-articles are seven months apart), two death tolls for one country on one day become one.
+the conditions for any two members of the merged slot (complete linkage: one vague figure
+cannot chain two countries' tolls), or when the words around the figures overlap less than
+``context_threshold`` on average. The 400 million dollar package of November 2022 and the 325
+million one of June 2023 stay two slots; two death tolls for one country on one day become one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
+from claims.facts.discourse import carry_context
 from claims.facts.figures import STEM, StatedFigure, agree, named_kinds, stated_figures
+from claims.facts.places import contrasted_places, country_places, event_countries, main_places
+from claims.facts.when import day_of, days_apart, days_of, other_day, sentence_day
 from claims.french.text import fold_french
 from claims.french.dates import conflicting_times, parse_reference
 
@@ -49,44 +38,21 @@ class Item(NamedTuple):
     figure: StatedFigure
 
 
-def days_of(date: Optional[str]) -> Optional[tuple[int, int]]:
-    """First and last day numbers an article date may mean: one day for "YYYY-MM-DD", the
-    whole month for "YYYY-MM", the year for "YYYY"; None when unreadable."""
-    year, month, day = parse_reference(date)
-    if year is None:
-        return None
-    try:
-        if day and month:
-            first = last = dt.date(year, month, day)
-        elif month:
-            first = dt.date(year, month, 1)
-            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
-        else:
-            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    except ValueError:
-        return None
-    return first.toordinal(), last.toordinal()
-
-
-def day_of(date: Optional[str]) -> Optional[int]:
-    """The day number of a full article date ("YYYY-MM-DD"), else None."""
-    span = days_of(date)
-    return span[0] if span and span[0] == span[1] else None
-
-
-def days_apart(a: Optional[tuple[int, int]], b: Optional[tuple[int, int]]) -> int:
-    """Days between two date spans (0 when they meet or one is unknown)."""
-    if a is None or b is None:
-        return 0
-    return max(0, b[0] - a[1], a[0] - b[1])
-
-
 def _overlap(a: frozenset, b: frozenset) -> float:
     """Share of the smaller word set found in the other (1.0 when either is empty)."""
     if not a or not b:
         return 1.0
     return len(a & b) / min(len(a), len(b))
 
+
+# Words that qualify an estimate rather than name what it measures ("la participation finale").
+_ESTIMATE_WORDS = frozenset(w[:6] for w in ("final", "finale", "definitif", "definitive", "provisoire", "record",
+                                             "estime", "estimee", "estimation", "total", "totale", "global",
+                                             "globale"))
+
+# Figures of one kind up to which the candidates are read off the full matrix of cosines; above,
+# off a nearest-neighbour index (memory and time grow with n * max_neighbours, not n squared).
+EXACT_NEIGHBOURS = 2048
 
 # Counts of people an event hit: tolls, read against each other across outlets and hours.
 CASUALTY_KINDS = frozenset({"dead", "injured", "missing", "evacuated", "homeless"})
@@ -146,6 +112,9 @@ class SlotBuilder:
             of a figure naming no place (RULES.md F5).
         main_places_: per kind of figure, the place most of its placed sentences name (the
             event's place): never a sub-population, and a figure naming no place may be its.
+        event_countries_: per kind of figure, the one country its sentences name (at least
+            twice): a figure naming only towns or regions below it is never a version of a
+            figure naming no place (RULES.md F6).
         unresolved_: indices into ``items_`` of figures whose kind does not say what is
             counted and whose subject is anaphoric: never a version of anything.
         slots_: lists of indices into ``items_``, one per slot of at least two sentences,
@@ -177,13 +146,17 @@ class SlotBuilder:
         if self.max_days < 0 or self.max_neighbours < 1:
             raise ValueError("max_days must be >= 0 and max_neighbours >= 1")
 
-    def fit(self, texts: Sequence[str], vectors: np.ndarray, dates: Sequence[Optional[str]]) -> "SlotBuilder":
+    def fit(self, texts: Sequence[str], vectors: np.ndarray, dates: Sequence[Optional[str]],
+            articles: Optional[Sequence[Optional[str]]] = None) -> "SlotBuilder":
         """Find the slots of a corpus.
 
         Args:
             texts: one sentence per row.
             vectors: unit vectors, one per row.
             dates: the article date of each row ("YYYY-MM-DD", "YYYY-MM" or None).
+            articles: the article id of each row (an article's rows consecutive, in order), so
+                that a sentence continuing the previous one ("De son côté, …") takes the place
+                and day left to it (:mod:`claims.facts.discourse`); None reads each sentence alone.
         """
         self._check()
         if len(texts) != len(vectors) or len(texts) != len(dates):
@@ -193,6 +166,9 @@ class SlotBuilder:
         self._days = [days_of(d) for d in dates]
         self._years = [parse_reference(d)[0] for d in dates]
         self.items_ = [Item(row, f) for row, text in enumerate(texts) for f in stated_figures(text)]
+        if articles is not None and len(articles) != len(texts):
+            raise ValueError(f"articles must have one entry per row: {len(articles)} for {len(texts)} rows")
+        self.items_ = carry_context(self.items_, texts, articles, sentence_day)
         by_key: dict[tuple, list[int]] = {}
         for i, item in enumerate(self.items_):
             by_key.setdefault(item.figure.key, []).append(i)
@@ -201,10 +177,11 @@ class SlotBuilder:
         self.contrasts_ = self._contrasts()
         # Places one sentence gives two figures of one kind for ("912 morts en Turquie, 560 en
         # Syrie"): a figure of that kind naming no place may be either, or both together (F2).
-        self.contrasted_places_ = self._contrasted_places()
+        self.contrasted_places_ = contrasted_places(self.items_)
         # Places some sentence names as a region or province: a sub-population wherever named.
         self.local_places_ = frozenset(p for item in self.items_ for p in item.figure.local)
-        self.main_places_ = self._main_places()
+        self.main_places_ = main_places(self.items_)
+        self.event_countries_ = event_countries(self.items_)
         pairs = []
         for members in by_key.values():
             pairs.extend(self._candidate_pairs(members, vectors))
@@ -248,18 +225,6 @@ class SlotBuilder:
                                    [[self.items_[i].figure.start for i in starts[r]] for r in rows], memo=self.memo)
         return {i: s for r, found in zip(rows, subjects) for i, s in zip(starts[r], found)}
 
-    def _contrasted_places(self) -> dict[tuple, frozenset]:
-        by_row: dict[int, list[StatedFigure]] = {}
-        for item in self.items_:
-            by_row.setdefault(item.row, []).append(item.figure)
-        out: dict[tuple, set] = {}
-        for figures in by_row.values():
-            for n, a in enumerate(figures):
-                for b in figures[n + 1:]:
-                    if a.key == b.key and a.places and b.places and a.places != b.places:
-                        out.setdefault(a.key, set()).update(a.places ^ b.places)
-        return {k: frozenset(v) for k, v in out.items()}
-
     def _contrasts(self) -> dict[tuple, set[frozenset]]:
         """Word pairs that tell two figures of one kind apart, learnt from sentences giving both
         for one time: "alimentation +14,8 %, services +3 %" makes (alimentation, services) a
@@ -293,7 +258,11 @@ class SlotBuilder:
         return what | figure.names | figure.places
 
     def _candidate_pairs(self, members: list[int], vectors: np.ndarray) -> list[tuple[float, int, int]]:
-        rows = np.array([self.items_[i].row for i in members])
+        """Pairs of figures of one kind worth comparing: each figure's ``max_neighbours`` nearest
+        sentences (a full matrix up to ``EXACT_NEIGHBOURS`` figures, an index search above), kept
+        when close enough for the kind and compatible."""
+        from embeddings.index import VectorIndex
+
         if len(members) < 2:
             return []
         key = self.items_[members[0]].figure.key
@@ -303,29 +272,33 @@ class SlotBuilder:
             topic = self.casualty_topic_threshold
         generic_floor = max(self.topic_threshold, self.generic_topic_threshold)
         floor = min(topic, self.place_topic_threshold)
-        sub = np.asarray(vectors[rows], dtype=np.float32)
-        out = []
+        sub = np.asarray(vectors[[self.items_[i].row for i in members]], dtype=np.float32)
         k = min(self.max_neighbours, len(members) - 1)
-        for start in range(0, len(members), 1024):
-            sims = sub[start:start + 1024] @ sub.T
-            for offset, line in enumerate(sims):
-                p = start + offset
-                order = np.argsort(-line, kind="stable")
-                taken = 0
-                for q in order:
-                    if taken >= k or line[q] < floor:
-                        break
-                    if q == p:
-                        continue
-                    taken += 1
-                    a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
-                    placed = bool(a.places) and a.places == b.places
-                    if line[q] < topic and not placed:
-                        continue
-                    sure = named or line[q] >= (min(generic_floor, self.place_topic_threshold) if placed
-                                                else generic_floor)
-                    if q > p and sure and self._pair_ok(members[p], members[q]):
-                        out.append((float(line[q]), members[p], members[q]))
+        if len(members) <= EXACT_NEIGHBOURS:  # a matrix this small costs less than building an index
+            sims = sub @ sub.T
+            ids = np.argsort(-sims, axis=1, kind="stable")[:, :k + 1]
+            found_ids, found_scores = ids, np.take_along_axis(sims, ids, axis=1)
+        else:
+            found = VectorIndex(kind="auto").fit(sub).search(sub, k + 1)
+            found_ids, found_scores = found.ids, found.scores
+        out = []
+        for p, (ids, scores) in enumerate(zip(found_ids, found_scores)):
+            taken = 0
+            for q, sim in zip(ids.tolist(), scores.tolist()):
+                if taken >= k or sim < floor:
+                    break
+                if q == p or q < 0:
+                    continue
+                taken += 1
+                a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
+                # The same places, or the same subject noun ("la participation"): they say
+                # much of what the sentence is about, so a lower cosine is enough.
+                placed = (bool(a.places) and a.places == b.places) or self._same_subject(members[p], members[q])
+                if sim < topic and not placed:
+                    continue
+                sure = named or sim >= (min(generic_floor, self.place_topic_threshold) if placed else generic_floor)
+                if q > p and sure and self._pair_ok(members[p], members[q]):
+                    out.append((float(sim), members[p], members[q]))
         return out
 
     def _pair_ok(self, i: int, j: int) -> bool:
@@ -333,10 +306,23 @@ class SlotBuilder:
             return False
         return self._compatible(i, j) and self._context(i, j) >= self.context_threshold
 
+    def _same_subject(self, i: int, j: int) -> bool:
+        """Whether the parse gives two figures one subject, its head a common noun and no other
+        word apart but words of estimation ("la participation de 68,5 %", "la participation finale
+        … à 65,5 %"); "la consommation" and "la consommation d'énergie" are two things."""
+        sa, sb = self.subjects_.get(i), self.subjects_.get(j)
+        if not (sa and sb) or sa.anaphoric or sb.anaphoric:
+            return False
+        names = self.items_[i].figure.names | self.items_[j].figure.names
+        if any(s.head and fold_french(s.head) in names for s in (sa, sb)):
+            return False  # "le PSG": a name, said by the names check, not a thing measured
+        return bool(sa.head and sb.head) and _stems(sa.lemmas) - _ESTIMATE_WORDS == _stems(
+            sb.lemmas) - _ESTIMATE_WORDS and bool(_stems({sa.head}) & _stems({sb.head}))
+
     def _context(self, i: int, j: int) -> float:
         a, b = self.items_[i].figure, self.items_[j].figure
-        if _named(a.key):
-            return 1.0  # "dead", "injured": the kind says what is counted, the verbs around it vary
+        if _named(a.key) or self._same_subject(i, j):
+            return 1.0  # "dead", "injured", "la participation": what is counted is said, the verbs around it vary
         if not a.words or not b.words:
             return 0.0  # "(+2,9 % contre 2,6 %)": nothing around 2,6 % says what it measures
         return _overlap(a.words, b.words)
@@ -359,24 +345,14 @@ class SlotBuilder:
         local = self.local_places_ - {self.main_places_.get(a.key)}
         return not extra & (self.contrasted_places_.get(a.key, frozenset()) | local)
 
-    def _main_places(self) -> dict[tuple, str]:
-        """Per kind of figure, the place most of its placed sentences name (more than half):
-        where the event is, so that even a town ("la ville de Derna") is not a sub-population
-        there, and a figure naming no place is about it (RULES.md F6)."""
-        rows: dict[tuple, dict[int, frozenset]] = {}
-        for item in self.items_:
-            if item.figure.places:
-                rows.setdefault(item.figure.key, {})[item.row] = item.figure.places
-        out = {}
-        for key, by_row in rows.items():
-            counts: dict[str, int] = {}
-            for places in by_row.values():
-                for p in places:
-                    counts[p] = counts.get(p, 0) + 1
-            place, n = max(sorted(counts.items()), key=lambda kv: kv[1])
-            if n >= 2 and 2 * n > len(by_row):
-                out[key] = place
-        return out
+    def _elsewhere(self, placed: StatedFigure, unplaced: StatedFigure) -> bool:
+        """Whether a figure names only places below the country where the event is (its main place)
+        while the other names none: the unplaced one is the country's (RULES.md F6), so "81 000
+        à Paris" is not a version of "1,28 million" when most counts name France."""
+        main = self.event_countries_.get(placed.key)
+        if placed.key[0] != "count" or unplaced.places or not placed.places or main is None:
+            return False  # (a rate's other place is as often above the country: "l'Union européenne")
+        return main not in placed.places and not placed.places & country_places()
 
     def _local_of(self, figure: StatedFigure) -> frozenset:
         """A figure's places that are a sub-population's (RULES.md F5), the event's place aside."""
@@ -404,13 +380,19 @@ class SlotBuilder:
             return False
         if (self._local(fa) and not fb.places) or (self._local(fb) and not fa.places):
             return False  # a region's toll is not the country's (F5)
+        if self._elsewhere(fa, fb) or self._elsewhere(fb, fa):
+            return False  # the event's country counts unplaced figures; a city's is its own (F6)
+        if fa.key[0] in ("percent", "money") and (fa.clock != fb.clock or fa.earlier != fb.earlier):
+            return False  # turnout at 17:00 is not the final turnout, nor an index at 9:25 its close; a rate
+            # put before the sentence's time ("avait diminué de 0,8 %") is an earlier period's. (Not
+            # for counts: "le bilan avait fait état de 820 morts" is an earlier version of the toll.)
         contrasted = self.contrasted_places_.get(fa.key, frozenset())
         if (fa.places & contrasted and not fb.places) or (fb.places & contrasted and not fa.places):
             return False  # one country's toll is not the unplaced one, maybe both countries' (F2)
         if (fa.inferred or fb.inferred) and not (fa.places and fa.places == fb.places):
             return False  # "(542)": its kind is guessed from the words around, so its place must agree
-        if fa.names and fb.names and not fa.names & fb.names:
-            return False
+        if fa.names and fb.names and not fa.names & fb.names and not self._same_subject(i, j):
+            return False  # (with one subject noun, "la participation", the names are its sources)
         if fa.period and fb.period and fa.period != fb.period:
             return False
         if fa.month and fb.month and fa.month != fb.month and fa.key[0] != "date":
@@ -419,6 +401,9 @@ class SlotBuilder:
         yb = fb.years or ({self._years[b.row]} if self._years[b.row] else set())
         if ya and yb and not ya & yb:
             return False
+        if fa.key[0] != "date" and (other_day(fa, ya, self._days[b.row], self.max_days)
+                                    or other_day(fb, yb, self._days[a.row], self.max_days)):
+            return False  # "1,1 million le 18 septembre" against a count in an article of 2 October
         if days_apart(self._days[a.row], self._days[b.row]) > self.max_days:
             return False
         if fa.key[0] == "date":

@@ -119,8 +119,19 @@ def vague_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[V
 
 
 _ELLIPTIC = re.compile(r"(?:,|;|\bet\b|\bdont\b)\s*(?:(?:au moins|plus de|pres de|environ)\s+)?"
-                       r"(\d{1,3}(?:[  .\u202f]\d{3})+|\d+)(?=\s+(?:en|au|aux|dans|a|pour|du cote)\s)"
+                       r"(\d+(?:,\d+)?\s+millions?|\d{1,3}(?:[  .\u202f]\d{3})+|\d+)"
+                       r"(?=\s+(?:en|au|aux|dans|a|pour|du cote|selon|d'apres)\s)"
                        r"(?!\s+en\s+(?:19|20)\d\d)")
+# "1,3 million de manifestants selon la police et 3 millions selon les syndicats": a source
+# after the number also leaves its noun out.
+_MILLIONS = re.compile(r"^(\d+(?:,\d+)?)\s+millions?$")
+
+
+def _elliptic_value(digits: str) -> float:
+    millions = _MILLIONS.match(digits)
+    if millions:
+        return float(millions.group(1).replace(",", ".")) * 1e6
+    return float(re.sub(r"\D", "", digits))
 
 
 def elliptic_counts(text: str, folded: str, counts: list[tuple[int, int, str]],
@@ -139,7 +150,7 @@ def elliptic_counts(text: str, folded: str, counts: list[tuple[int, int, str]],
         last = max(before, key=lambda c: c[1])
         if re.search(r"\d", folded[last[1]:start - 1]) or re.search(r"[.!?]", folded[last[1]:start]):
             continue  # another number, or another sentence, between
-        value = float(re.sub(r"\D", "", m.group(1)))
+        value = _elliptic_value(m.group(1))
         out.append(BareCount(start, end, value, last[2], text[start:end]))
     return out
 
