@@ -221,6 +221,9 @@ def cmd_public(args) -> int:
             "DACCORD ukraine + climat (contradiction = not same)": (read_daccord()[1], True)}
     out = {}
     for name, (pairs, flip) in sets.items():
+        if 0 < args.limit < len(pairs):  # a seeded sample: CPU-bound on a shared machine
+            keep = np.random.default_rng(0).permutation(len(pairs))[:args.limit]
+            pairs = [pairs[k] for k in sorted(keep.tolist())]
         start = time.perf_counter()
         p = enc.predict_proba([x.a for x in pairs], [x.b for x in pairs])
         y = np.array([x.label for x in pairs], bool)
@@ -249,6 +252,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     pub = sub.add_parser("public")
     pub.add_argument("--adapter", required=True)
     pub.add_argument("--threads", type=int, default=2)
+    pub.add_argument("--limit", type=int, default=0, help="a seeded sample of this many pairs per split")
     args = parser.parse_args(argv)
     return {"score": cmd_score, "evaluate": cmd_evaluate, "public": cmd_public}[args.command](args)
 

@@ -1,4 +1,9 @@
-"""The hybrid pair score with borderline pairs re-scored by the cross-encoder (``-S cross``).
+"""The hybrid pair score with borderline pairs re-scored by the cross-encoder.
+
+Not registered as a pair score (``claims.matching.scores.PAIR_SCORES``): the adapters trained
+so far do not beat the hybrid score out of fold (BENCHMARKS.md, "A small cross-encoder").
+Registering it is one entry there (scale ``hybrid``) calling :func:`build_cross_scorer` on
+the fitted hybrid scorer, once an adapter file stores a ``rescore`` band that earns it.
 
 Only pairs whose hybrid score lies within ``band`` of ``centre`` (the threshold the band was
 chosen around) are read by the cross-encoder (:mod:`claims.matching.cross`), which costs a

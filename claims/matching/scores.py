@@ -54,9 +54,6 @@ PAIR_SCORES: dict[str, PairScore] = {s.name: s for s in (
     PairScore("cosine", "dense", -1.0, 1.0, "plain cosine of the sentence vectors"),
     PairScore("learned", "learned", 0.0, 1.0, "logistic regression over pair features (meaning, "
               "wording, word order, names, figures, times, negation)"),
-    # Thresholds on the hybrid scale: only pairs near it move (claims/matching/cross_rescore.py).
-    PairScore("cross", "hybrid", -2.0, 2.0, "hybrid, with pairs near the threshold re-scored by a small "
-              "cross-encoder (slow: one encoder pass per such pair)", lexical=True, figure_bonus=0.06),
 )}
 DEFAULT_PAIR_SCORE = "hybrid"
 
@@ -109,13 +106,8 @@ def build_scorer(score: PairScore, lexical_weight: float, texts: Sequence[str], 
     from claims.matching.clauses import ClauseScorer
 
     weight = lexical_weight if score.lexical else 0.0
-    scorer = ClauseScorer(lexical_weight=weight, clauses=score.clauses,
-                          figure_bonus=score.figure_bonus).fit(texts, embeddings, encoder)
-    if score.name == "cross":
-        from claims.matching.cross_rescore import build_cross_scorer
-
-        return build_cross_scorer(scorer, texts)
-    return scorer
+    return ClauseScorer(lexical_weight=weight, clauses=score.clauses,
+                        figure_bonus=score.figure_bonus).fit(texts, embeddings, encoder)
 
 
 __all__ = ["CosineScorer", "DEFAULT_PAIR_SCORE", "PAIR_SCORES", "PairScore", "build_scorer", "pair_score"]
