@@ -3,7 +3,8 @@
 ``python -m benchmarks.realnews_cross score --tag T --adapter PATH [--events ids]``
     scores, with one adapter file, every candidate pair (20 nearest neighbours, different
     articles) of the named tuning events (default: all ten, minus those the adapter was trained
-    on) whose hybrid score lies in [:data:`BAND_LO`, :data:`BAND_HI`], and caches the probabilities under ``.cache/cross/probs/T/``.
+    on) whose hybrid score lies in [:data:`BAND_LO`, :data:`BAND_HI`], and caches the
+    probabilities under ``.cache/cross/probs/T/``.
 ``python -m benchmarks.realnews_cross evaluate --tags T1,T2``
     groups each event with the shipped hybrid score, where pairs with ``|hybrid - t| <= b``
     become ``hybrid + w * (p - q)`` (p the cross-encoder's probability, t the threshold), and

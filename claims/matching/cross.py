@@ -187,7 +187,8 @@ class CrossEncoder:
 
     def save(self, path: Path, meta: Optional[dict] = None) -> None:
         """Write the adapters and head as float16 arrays plus a JSON header (no pickle)."""
-        header = {"rank": self.rank, "layers": self.layers, "alpha": self.alpha, "max_length": self.max_length, **(meta or {})}
+        header = {"rank": self.rank, "layers": self.layers, "alpha": self.alpha, "max_length": self.max_length,
+                  **(meta or {})}
         arrays = {k: v.astype(np.float16) for k, v in self.state().items()}
         np.savez_compressed(path, __meta__=np.frombuffer(json.dumps(header).encode(), np.uint8), **arrays)
 
@@ -196,11 +197,13 @@ class CrossEncoder:
         """The cross-encoder of a saved adapter file, over the installed base weights."""
         torch = _torch()
         if not Path(path).is_file():
-            raise ValueError(f"no cross-encoder adapter at {path}: fit one with python -m claims.training.cross_encoder")
+            raise ValueError(f"no cross-encoder adapter at {path}: "
+                             "fit one with python -m claims.training.cross_encoder")
         with np.load(path, allow_pickle=False) as f:
             header = json.loads(bytes(f["__meta__"]).decode())
             arrays = {k: f[k].astype(np.float32) for k in f.files if k != "__meta__"}
-        enc = cls(rank=header["rank"], layers=header["layers"], alpha=header["alpha"], max_length=header["max_length"]).build(base_folder)
+        enc = cls(rank=header["rank"], layers=header["layers"], alpha=header["alpha"],
+                  max_length=header["max_length"]).build(base_folder)
         enc.meta_ = header
         params = dict(enc.model_.named_parameters())
         with torch.no_grad():

@@ -92,14 +92,15 @@ def fit(pairs: Sequence[tuple[str, str, bool, str]], epochs: float = 1.0, batch_
     first = rng.permutation(len(pairs))[:START_PAIRS]
     enc.model_.eval()
     enc.start_head([pairs[k][0] for k in first], [pairs[k][1] for k in first], labels[first])
-    print(f"head started from {len(first)} pairs: cosine weight {float(enc.head_.weight[0, 0]):.1f}, "
-          f"bias {float(enc.head_.bias[0]):.1f}", flush=True)
+    print(f"head started from {len(first)} pairs: cosine weight {enc.head_.weight[0, 0].item():.1f}, "
+          f"bias {enc.head_.bias[0].item():.1f}", flush=True)
     steps = int(np.ceil(len(pairs) * epochs / batch_size))
     order = np.concatenate([rng.permutation(len(pairs)) for _ in range(int(np.ceil(epochs)))])
     # Length buckets: chunks of 20 batches sorted by length, so a batch pads little.
     chunk = 20 * batch_size
     size = np.array([len(p[0]) + len(p[1]) for p in pairs])
-    order = np.concatenate([c[np.argsort(size[c], kind="stable")] for c in np.split(order, range(chunk, len(order), chunk))])
+    chunks = np.split(order, range(chunk, len(order), chunk))
+    order = np.concatenate([c[np.argsort(size[c], kind="stable")] for c in chunks])
     batches = [order[k:k + batch_size] for k in range(0, len(order), batch_size)]
     batches = [batches[k] for k in rng.permutation(len(batches))]
     swap = rng.random(len(pairs)) < 0.5
