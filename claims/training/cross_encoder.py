@@ -95,6 +95,8 @@ def fit(pairs: Sequence[tuple[str, str, bool, str]], epochs: float = 1.0, batch_
     print(f"head started from {len(first)} pairs: cosine weight {enc.head_.weight[0, 0].item():.1f}, "
           f"bias {enc.head_.bias[0].item():.1f}", flush=True)
     steps = int(np.ceil(len(pairs) * epochs / batch_size))
+    if steps == 0:  # --epochs 0: the base model read jointly, head started only (a control)
+        return enc
     order = np.concatenate([rng.permutation(len(pairs)) for _ in range(int(np.ceil(epochs)))])
     # Length buckets: chunks of 20 batches sorted by length, so a batch pads little.
     chunk = 20 * batch_size
@@ -167,7 +169,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", default="none", help="tuning events whose pairs train too: none, all or ids")
-    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--epochs", type=float, default=1.0, help="passes over the pairs (0: start the head only)")
     parser.add_argument("--limit", type=int, default=0, help="train on a seeded sample of this many pairs")
     parser.add_argument("--max-length", type=int, default=96, help="tokens of a pair input")
     parser.add_argument("--public-limit", type=int, default=0, help="a seeded sample of the public pairs")
