@@ -6,8 +6,9 @@ input (``<s> a </s></s> b </s>``) and attends across it (the remedy the PAWS aut
 NLI literature give). Here it is the locally built e5-small encoder (:func:`embeddings.e5.build_e5_model`,
 never downloaded, never committed) with low-rank adapters (LoRA, Hu et al. 2021) on the query
 and value projections of every attention layer and a logistic head on the two sentences' mean-pooled states.
-Only the adapters and the head are stored (``claims/data/cross_adapter.npz``, plain arrays,
-no pickle); :mod:`claims.training.cross_encoder` fits them.
+Only the adapters and the head are stored (plain float16 arrays and a JSON header, no pickle;
+:data:`ADAPTER_PATH` is where a shipped file would go: none is shipped, none has yet beaten the
+hybrid score); :mod:`claims.training.cross_encoder` fits them.
 """
 
 from __future__ import annotations
@@ -104,8 +105,8 @@ class CrossEncoder:
         self.model_ = model
         # Head over the two sentences' mean-pooled states (each read in the other's context):
         # logit = weight[0] * cos(u, v) + weight[1:] . (u * v) + bias, u and v unit vectors.
-        # It starts as the bi-encoder's cosine around e5's paraphrase level, so the few
-        # thousand pairs CPU training affords refine a working score instead of starting at chance.
+        # It starts as a scaled cosine (start_head refits scale and bias on labelled pairs), so the
+        # few thousand pairs CPU training affords refine a working score instead of chance.
         self.head_ = torch.nn.Linear(model.config.hidden_size + 1, 1)
         with torch.no_grad():
             self.head_.weight.zero_()
