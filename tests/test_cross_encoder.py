@@ -76,9 +76,9 @@ def test_shipped_adapter_ranks_restatements_above_other_claims():
     _base_folder()
     enc = CrossEncoder.load()
     a = ["Le séisme a fait au moins 1 200 morts selon le ministère de l'Intérieur.",
-         "La Banque centrale européenne a relevé ses taux directeurs de 25 points de base.",
+         "La Banque centrale européenne vient de relever ses taux directeurs de 25 points de base.",
          "Le séisme a fait au moins 1 200 morts selon le ministère de l'Intérieur.",
-         "La Banque centrale européenne a relevé ses taux directeurs de 25 points de base."]
+         "La Banque centrale européenne vient de relever ses taux directeurs de 25 points de base."]
     b = ["Selon le ministère de l'Intérieur, le tremblement de terre a tué au moins 1 200 personnes.",
          "La BCE a augmenté ses taux directeurs d'un quart de point.",
          "Le gouvernement a annoncé un plan de reconstruction des écoles.",
