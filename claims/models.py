@@ -112,11 +112,13 @@ def _e5_ov_int8(cache: Optional[PathLike]) -> Encoder:
 
 
 def _calibration_sentences() -> list[str]:
-    """French news-style sentences written for this project (``stance_examples.tsv``), shipped
-    with the package: what the OpenVINO int8 build calibrates its activation scales on."""
-    from claims.french.resources import read_tsv
+    """French news-style sentences written for this project, shipped with the package: what the
+    OpenVINO int8 build calibrates its activation scales on (``stance_examples.tsv``, then
+    ``calibration_fr.txt``: news sentences of every length and short search queries)."""
+    from claims.french.resources import read_lines, read_tsv
 
-    return [row[0] for _, row in read_tsv(DATA_DIR / "stance_examples.tsv", 5)]
+    return ([row[0] for _, row in read_tsv(DATA_DIR / "stance_examples.tsv", 5)]
+            + [line.strip() for _, line in read_lines(DATA_DIR / "calibration_fr.txt")])
 
 
 def _use(cache: Optional[PathLike]) -> Encoder:

@@ -42,8 +42,11 @@ WIDTH_STEP = 8  # a sentence runs at its token count rounded up to a multiple of
 CALIBRATION_SIZE = 300  # sentences NNCF collects activation statistics on (at most)
 
 
-def _quantize(fp32_onnx: Path, out: Path, sentences: Sequence[str], tokenizer) -> None:
-    """Write NNCF's int8 build of ``fp32_onnx`` as ``out/model.xml`` (+ ``.bin``)."""
+def _quantize(fp32_onnx: Path, out: Path, sentences: Sequence[str], tokenizer, **options) -> None:
+    """Write NNCF's int8 build of ``fp32_onnx`` as ``out/model.xml`` (+ ``.bin``).
+
+    ``options`` go to ``nncf.quantize`` (``ignored_scope``, ``advanced_parameters``, ...).
+    """
     try:
         import nncf
     except ImportError:
@@ -61,7 +64,7 @@ def _quantize(fp32_onnx: Path, out: Path, sentences: Sequence[str], tokenizer) -
     try:
         with redirect_stdout(sys.stderr):
             model = nncf.quantize(ov.Core().read_model(str(fp32_onnx)), nncf.Dataset(list(sentences), feed),
-                                  model_type=nncf.ModelType.TRANSFORMER, subset_size=len(sentences))
+                                  model_type=nncf.ModelType.TRANSFORMER, subset_size=len(sentences), **options)
     finally:
         nncf_log.setLevel(level)
     ov.save_model(model, str(out / "model.xml"))  # weights compressed to int8 already; no fp16 pass
@@ -118,6 +121,15 @@ class OpenVinoInt8E5Encoder(Encoder):
                 raise ValueError(f"model folder {self.path} cannot be loaded ({reason(exc)})") from None
             self.path = build_e5_openvino(calibration, cache_dir)
             self._load()
+
+    @classmethod
+    def from_folder(cls, folder: PathLike, threads: Optional[int] = None) -> "OpenVinoInt8E5Encoder":
+        """The encoder of an already built folder (benchmarks compare build recipes this way)."""
+        encoder = cls.__new__(cls)
+        encoder.threads = threads or os.cpu_count() or 1
+        encoder.path = Path(folder)
+        encoder._load()
+        return encoder
 
     def _load(self) -> None:
         import openvino as ov
