@@ -174,7 +174,7 @@ register(ModelEntry(
 register(ModelEntry(
     "e5-small-ov-int8", "multilingual-e5-small, int8 by NNCF on OpenVINO, 384 d: ~2x e5-small-int8 on CPUs "
     "with AMX, batch-independent vectors; built at first use (needs nncf)",
-    _e5_ov_int8, 384, build="e5-small-ov-int8-v1", stance_readable=True))
+    _e5_ov_int8, 384, build="e5-small-ov-int8-v2", stance_readable=True))
 register(ModelEntry(
     "use", "Universal Sentence Encoder multilingual v3, numpy, 512 d: fastest, STS-B-fr 0.752",
     _use, 512))
