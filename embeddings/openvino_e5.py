@@ -36,7 +36,6 @@ from .e5 import NOTICE, QUERY_PREFIX
 from .onnx_e5 import MAX_TOKENS, PAD_ID, build_e5_onnx
 from .paths import PathLike, build_once, discard, models_dir, reason
 
-logger = logging.getLogger(__name__)
 
 OV_FOLDER = "e5-small-ov-int8-v2"  # bump the suffix when the build recipe changes
 WIDTH_STEP = 8  # a sentence runs at its token count rounded up to a multiple of this
@@ -83,7 +82,9 @@ def _build(out: Path, onnx_folder: Path, sentences: Sequence[str]) -> None:
 
     if len(sentences) < 16:
         raise ValueError(f"calibrating e5-small-ov-int8 needs at least 16 sentences, got {len(sentences)}")
-    logger.info("building e5-small-ov-int8 into %s (first use, a few minutes)", out)
+    # the command's output is on stdout; the user still needs to know why the first run waits
+    print(f"building e5-small-ov-int8 from {len(sentences[:CALIBRATION_SIZE])} calibration sentences "
+          "(first use only, about 5-10 minutes on 2 cores); NNCF shows its progress below", file=sys.stderr, flush=True)
     tokenizer = Tokenizer.from_file(str(onnx_folder / "tokenizer.json"))
     tokenizer.enable_truncation(MAX_TOKENS)
     _quantize(onnx_folder / "model.onnx", out, sentences[:CALIBRATION_SIZE], tokenizer)
