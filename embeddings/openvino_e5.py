@@ -25,6 +25,7 @@ import logging
 import os
 import shutil
 import sys
+import threading
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Callable, Optional, Sequence
@@ -152,6 +153,10 @@ class OpenVinoInt8E5Encoder(Encoder):
             "NUM_STREAMS": 1, "INFERENCE_NUM_THREADS": self.threads, "PERFORMANCE_HINT": "LATENCY",
             "INFERENCE_PRECISION_HINT": "f32"})
         self.request = self.compiled.create_infer_request()
+        # One request, reused: callers in several threads (the service's batch workers) take
+        # turns, since a request that is running refuses a second call ("Infer Request is busy")
+        # and its output buffer is overwritten by the next run.
+        self._infer_lock = threading.Lock()
         self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
 
@@ -182,8 +187,9 @@ class OpenVinoInt8E5Encoder(Encoder):
         for row, i in enumerate(ids):
             feed_ids[row, :len(i)] = i
             feed_mask[row, :len(i)] = 1
-        result = self.request.infer({"input_ids": feed_ids, "attention_mask": feed_mask})
-        return np.array(result[0], dtype=np.float32)
+        with self._infer_lock:
+            result = self.request.infer({"input_ids": feed_ids, "attention_mask": feed_mask})
+            return np.array(result[0], dtype=np.float32)  # a copy, made before the next run
 
 
 def padded_width(tokens: int) -> int:

@@ -73,6 +73,20 @@ def test_vectors_stay_close_to_the_float_model_and_keep_input_order(ov_int8, e5_
     assert np.diag(similarity).min() >= 0.995 and np.diag(similarity).mean() >= 0.998
 
 
+def test_threads_encoding_at_once_get_their_own_vectors(ov_int8):
+    """``claims serve`` encodes queries from two batch workers at once: each caller must get the
+    vectors of its own texts (one OpenVINO request refuses a second run while busy)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [FRENCH, [LONG] + FRENCH[:3], FRENCH[::-1], [LONG]]
+    expected = [ov_int8.encode(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            got = list(pool.map(ov_int8.encode, texts))
+            for g, e in zip(got, expected):
+                np.testing.assert_array_equal(g, e)
+
+
 def test_progress_counts_every_sentence_and_bad_input_is_refused(ov_int8):
     seen = []
     ov_int8.encode(FRENCH + [LONG], batch_size=2, progress=seen.append)
