@@ -172,8 +172,8 @@ register(ModelEntry(
     "e5-small-onnx", "multilingual-e5-small, float32 ONNX, 384 d: e5-small's vectors, ~3x faster than torch",
     _e5_onnx, 384, build="e5-small-onnx-fp32-v1", stance_readable=True, calibration="e5-small"))
 register(ModelEntry(
-    "e5-small-ov-int8", "multilingual-e5-small, int8 by NNCF on OpenVINO, 384 d: ~2x e5-small-int8 on CPUs "
-    "with AMX, batch-independent vectors; built at first use (needs nncf)",
+    "e5-small-ov-int8", "multilingual-e5-small, int8 by NNCF on OpenVINO, 384 d: less CPU than e5-small-int8 on "
+    "news-length sentences with AMX, batch-independent vectors; built at first use (needs nncf)",
     _e5_ov_int8, 384, build="e5-small-ov-int8-v2", stance_readable=True))
 register(ModelEntry(
     "use", "Universal Sentence Encoder multilingual v3, numpy, 512 d: fastest, STS-B-fr 0.752",
