@@ -154,7 +154,7 @@ def pair_diagnostics(events, mats, probs) -> None:
 def cmd_evaluate(args) -> int:
     from benchmarks.pair_guard_check import tuning_events
     from benchmarks.realnews_events import default_guard_of
-    from benchmarks.realnews_hubness import _memo_guard, in_sample_best, out_of_fold, pair_counts
+    from benchmarks.realnews_hubness import _memo_guard, out_of_fold, pair_counts
     from claims.matching.grouping import group_embeddings
 
     events = tuning_events()

@@ -16,7 +16,7 @@ import pytest
 
 from claims.evaluation.data import EvalDataMissing
 from claims.evaluation.generated import generated_articles
-from claims.ingest import resolve_articles, split_corpus
+from claims.ingest import resolve_articles
 from claims.pipeline import analyze
 from claims.settings import resolve_settings
 from embeddings.index import VectorIndex

@@ -9,8 +9,6 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
 from claims.report import render_report
 from claims.report.data import report_data
 from tests.browser_helpers import console_errors, requested_urls, screenshot

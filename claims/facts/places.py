@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from claims.french.entities import entity_mentions
 from claims.french.text import fold_french
+
+if TYPE_CHECKING:
+    from claims.facts.figures import StatedFigure
 
 # A place: a capitalised name after a preposition of place ("en Turquie", "dans la région
 # de Valence", "au Maroc", "à Marrakech").
