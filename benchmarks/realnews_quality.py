@@ -284,9 +284,11 @@ def run(errors: bool = False) -> Optional[dict]:
     return result
 
 
-def quick(errors: bool = False, dates: bool = True, scoring: str = "") -> None:
+def quick(errors: bool = False, dates: bool = True, scoring: str = "",
+          only: Sequence[str] = ()) -> None:
     """``--quick``: the default grouping on the TUNING events only (no attribution, stance or
-    other systems), for measuring a change to the guards or features in a minute."""
+    other systems), for measuring a change to the guards or features in a minute; ``only``
+    restricts it to some tuning events (held-out ones are refused)."""
     from claims.evaluation.realnews import read_split, try_load_gold
     from claims.matching.scores import DEFAULT_PAIR_SCORE
     from claims.models import get_encoder
@@ -296,18 +298,22 @@ def quick(errors: bool = False, dates: bool = True, scoring: str = "") -> None:
     global PREVIEW_DATES
     PREVIEW_DATES = dates
     split = read_split()
-    gold, why = try_load_gold(split["tuning"])
+    names = list(only) or split["tuning"]
+    refused = [e for e in names if e not in split["tuning"]]
+    if refused:
+        raise SystemExit(f"--events takes tuning events only; refused: {', '.join(refused)}")
+    gold, why = try_load_gold(names)
     if gold is None:
         print(f"realnews_quality skipped: {why}")
         return
     start = time.perf_counter()
     encoder = get_encoder(MODEL, cache=True)
-    tuning = [build_event(gold, e, encoder) for e in split["tuning"]]
+    tuning = [build_event(gold, e, encoder) for e in names]
     calibrated = resolve_settings(MODEL, pair_score_name=scoring).threshold.value
     preds = [predict(e, scoring, calibrated) for e in tuning]
     s = score_events(tuning, preds)
     m = s["must_not_merge"]
-    print(f"tuning, {scoring} grouping @ {calibrated:.3f}: pair P {s['pair_precision']:.3f} "
+    print(f"tuning ({', '.join(names)}), {scoring} grouping @ {calibrated:.3f}: pair P {s['pair_precision']:.3f} "
           f"R {s['pair_recall']:.3f} F1 {s['pair_f1']:.3f}, B3 F1 {s['bcubed_f1']:.3f}, "
           f"MNM claim pairs {m['claim_pairs']}/{m['of_claim_pairs']} "
           f"(sentence pairs {m['sentence_pairs']}), groups {s['groups']}")
@@ -337,6 +343,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                              "stance, other systems or held-out events; nothing written)")
     parser.add_argument("--scoring", choices=("hybrid", "learned"), default="",
                         help="with --quick: the pair score (default: the pipeline's)")
+    parser.add_argument("--events", default="",
+                        help="with --quick: comma-separated tuning events (default: all tuning events)")
     parser.add_argument("--no-dates", action="store_true",
                         help="with --quick: do not give the pair guard the article dates")
     parser.add_argument("--only", choices=("attribution",),
@@ -346,7 +354,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="with --only attribution: also score the held-out events (aggregate)")
     args = parser.parse_args(argv)
     if args.quick:
-        quick(errors=args.tuning_errors, dates=not args.no_dates, scoring=args.scoring)
+        quick(errors=args.tuning_errors, dates=not args.no_dates, scoring=args.scoring,
+              only=[e for e in args.events.split(",") if e])
         return 0
     if args.only == "attribution":
         result = run_attribution(errors=args.tuning_errors, heldout=args.with_heldout)
