@@ -91,21 +91,42 @@ def group_event(event, scorer, thresholds: Sequence[float]) -> dict:
                                 pair_scorer=scorer).labels.tolist() for t in thresholds}
 
 
-def out_of_fold_sweep(events, sets, public, gate: float, C: float, grid=GRID) -> dict:
-    """Pair F1 and must-not-merge violations over the events at each threshold, each event
-    grouped by a model fitted without it."""
-    from benchmarks.realnews_events import score_events
+def out_of_fold_predictions(events, sets, public, gate: float, C: float, grid=GRID,
+                            train_events: Optional[Sequence[str]] = None) -> list[dict]:
+    """Labels of each event at each threshold, the event grouped by a model fitted without it.
+
+    ``sets`` are the events' pair sets (:func:`claims.training.pair_data.event_pairs`);
+    ``train_events``, when given, limits the events a model may learn from (the event being
+    grouped is always left out), to compare training sets on the same events.
+    """
     from claims.matching.learned import LearnedPairScorer
     from claims.training.pair_data import concatenate
 
+    allowed = None if train_events is None else set(train_events)
     preds = []
     for event in events:
-        train = [s for s in sets if s.group[:1].tolist() != [event.id]] + public
+        train = [s for s in sets if len(s.group) and s.group[0] != event.id
+                 and (allowed is None or s.group[0] in allowed)] + list(public)
         x, y, w, _ = concatenate(train, SHARES)
         weights = dict(LogisticPairModel(C).fit(x, y, w).weights_, gate_cosine=gate)
         preds.append(group_event(event, LearnedPairScorer(weights=weights), grid))
         print(f"... {event.id} grouped out of fold", file=sys.stderr)
+    return preds
+
+
+def out_of_fold_sweep(events, sets, public, gate: float, C: float, grid=GRID) -> dict:
+    """Pair F1 and must-not-merge violations over the events at each threshold, each event
+    grouped by a model fitted without it."""
+    from benchmarks.realnews_events import score_events
+
+    preds = out_of_fold_predictions(events, sets, public, gate, C, grid)
     return {t: score_events(events, [p[t] for p in preds]) for t in grid}
+
+
+def gate_of(sets) -> float:
+    """The cosine gate: the lowest cosine of a same-claim training pair, floored, minus a margin."""
+    positives = np.concatenate([s.features[s.positive, 0] for s in sets])
+    return round(float(np.floor(positives.min() * 100) / 100) - GATE_MARGIN, 2)
 
 
 def choose_threshold(sweep: dict) -> float:
@@ -149,8 +170,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 1
     sets = [event_pairs(e) for e in events]
     public = [public_pairs(s, encoder) for s in args.sources.split(",") if s]
-    positives = np.concatenate([s.features[s.positive, 0] for s in sets])
-    gate = round(float(np.floor(positives.min() * 100) / 100) - GATE_MARGIN, 2)
+    gate = gate_of(sets)
     print("pairs: " + ", ".join(f"{s.source} {len(s.positive)} ({int(s.positive.sum())} positive)"
                                 for s in public) +
           f", realnews {sum(len(s.positive) for s in sets)} ({int(sum(s.positive.sum() for s in sets))} "
