@@ -108,14 +108,20 @@ def public_pairs(source: str, encoder) -> PairSet:
                    np.zeros(len(pairs), bool), np.full(len(pairs), ""))
 
 
-def concatenate(sets: Sequence[PairSet], shares: Optional[dict] = None) -> tuple[np.ndarray, ...]:
-    """(features, positive, sample weight, group) of all sets; each source weighs its share in total."""
+def concatenate(sets: Sequence[PairSet], shares: Optional[dict] = None,
+                by_set: bool = False) -> tuple[np.ndarray, ...]:
+    """(features, positive, sample weight, group) of all sets; each source weighs its share in total.
+
+    With ``by_set``, the sets of one source (the events) weigh alike within its share, however
+    many pairs each has; otherwise every pair of a source weighs alike.
+    """
     shares = shares or {}
     x, y, w, g = [], [], [], []
     for s in sets:
         if not len(s.positive):
             continue
-        total = sum(len(t.positive) for t in sets if t.source == s.source)
+        same = [t for t in sets if t.source == s.source and len(t.positive)]
+        total = len(same) * len(s.positive) if by_set else sum(len(t.positive) for t in same)
         weight = np.full(len(s.positive), shares.get(s.source, 1.0) / total)
         weight[s.must_not_merge] *= 3.0  # the product promises these stay apart
         x.append(s.features)

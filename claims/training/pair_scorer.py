@@ -92,12 +92,14 @@ def group_event(event, scorer, thresholds: Sequence[float]) -> dict:
 
 
 def out_of_fold_predictions(events, sets, public, gate: float, C: float, grid=GRID,
-                            train_events: Optional[Sequence[str]] = None) -> list[dict]:
+                            train_events: Optional[Sequence[str]] = None,
+                            by_event: bool = False) -> list[dict]:
     """Labels of each event at each threshold, the event grouped by a model fitted without it.
 
     ``sets`` are the events' pair sets (:func:`claims.training.pair_data.event_pairs`);
     ``train_events``, when given, limits the events a model may learn from (the event being
-    grouped is always left out), to compare training sets on the same events.
+    grouped is always left out), to compare training sets on the same events; ``by_event`` makes
+    every training event weigh alike (:func:`claims.training.pair_data.concatenate`).
     """
     from claims.matching.learned import LearnedPairScorer
     from claims.training.pair_data import concatenate
@@ -107,7 +109,7 @@ def out_of_fold_predictions(events, sets, public, gate: float, C: float, grid=GR
     for event in events:
         train = [s for s in sets if len(s.group) and s.group[0] != event.id
                  and (allowed is None or s.group[0] in allowed)] + list(public)
-        x, y, w, _ = concatenate(train, SHARES)
+        x, y, w, _ = concatenate(train, SHARES, by_set=by_event)
         weights = dict(LogisticPairModel(C).fit(x, y, w).weights_, gate_cosine=gate)
         preds.append(group_event(event, LearnedPairScorer(weights=weights), grid))
         print(f"... {event.id} grouped out of fold", file=sys.stderr)
