@@ -267,6 +267,9 @@ def all_settings() -> dict[str, dict]:
     # Fourth round: keep the shipped score's scale, add a share of the transformed cosine.
     for gamma in (0.1, 0.2, 0.4):
         s[f"mix D16 g{gamma}"] = {"abtt": 16, "mix": gamma}
+    # Sixth round (e39-e42 added): the shipped figure bonus (0.06) re-chosen on more events.
+    for b in (0.0, 0.03, 0.09, 0.12):
+        s[f"bonus {b}"] = {"bonus": b}
     return s
 
 
@@ -284,6 +287,7 @@ FAMILIES: dict[str, Callable[[str], bool]] = {
     "abtt D8/16, w": lambda s: s.startswith("abtt D8 ") or s.startswith("abtt D16 "),
     "abtt any D, w 0.5": lambda s: s.startswith("abtt") and s.endswith("w0.5"),
     "center (per corpus)": lambda s: s.startswith("center"),
+    "figure bonus any": lambda s: s == "base" or s.startswith("bonus "),
 }
 
 
@@ -295,6 +299,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated setting name prefixes (default: all)")
     parser.add_argument("--adaptive", action="store_true",
                         help="only the density-adaptive threshold, on the predictions of the last run")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS.name})")
     args = parser.parse_args(argv)
     events = tuning_events()
     if events is None:
@@ -344,8 +349,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         out[f"fixed {s}"] = {**r, "in_sample_best": [best, f1]}
         print(f"  fixed {s:22} OOF F1 {r['pair_f1']:.3f} (P {r['pair_precision']:.2f} R {r['pair_recall']:.2f}) "
               f"MNM {r['mnm_claim']}/{r['mnm_of']}; in-sample best {f1:.3f} @ {best}", flush=True)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -81,7 +81,32 @@ def report_rows(events, preds: list[dict], grid: Sequence[float], shipped: float
             if evs:
                 out["rows"][f"{way} | {subset}"] = scores(evs, [lab for lab, k in zip(labels, keep) if k])
         out["rows"][f"{way} | per event"] = {e.id: scores([e], [lab])["pair_f1"] for e, lab in zip(events, labels)}
+    out["nested_counts"] = [pair_counts(e, lab) for e, lab in zip(events, ways["nested (per event, on the others)"])]
     return out
+
+
+def pair_counts(event, labels) -> list[int]:
+    """(true, predicted, required) pair counts of one event's labels."""
+    from benchmarks.realnews_events import score_events
+
+    r = score_events([event], [labels])
+    return [r["true_pairs"], r["predicted_pairs"], r["gold_pairs"]]
+
+
+def paired_bootstrap(a: list, b: list, draws: int = 2000, seed: int = 0) -> dict:
+    """Pooled pair F1 of ``b`` minus ``a`` (per-event count rows) over events drawn with replacement."""
+    import numpy as np
+
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    rng = np.random.default_rng(seed)
+
+    def f1(rows):
+        tp, pp, gp = rows.sum(axis=0)
+        return 2 * tp / (pp + gp) if pp + gp else 0.0
+    diffs = np.array([f1(b[k]) - f1(a[k]) for k in rng.integers(0, len(a), (draws, len(a)))])
+    return {"difference": round(f1(b) - f1(a), 4), "p05": round(float(np.quantile(diffs, 0.05)), 4),
+            "p95": round(float(np.quantile(diffs, 0.95)), 4),
+            "share_above_zero": round(float((diffs > 0).mean()), 3)}
 
 
 def hybrid_reference(events, model: str) -> dict:
@@ -179,6 +204,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         nested = entry["rows"]["nested (per event, on the others) | per event"]
         print("  nested, per event F1: " + ", ".join(f"{k} {v:.2f}" for k, v in nested.items()))
         print("  nested thresholds: " + ", ".join(f"{k} {v}" for k, v in entry["nested_thresholds"].items()))
+    boot = result["bootstrap_new_minus_old"] = paired_bootstrap(result["ways"]["old"]["nested_counts"],
+                                                                result["ways"]["new"]["nested_counts"])
+    print(f"\nnested pair F1, new minus old: {boot['difference']:+.4f}; events drawn with replacement "
+          f"(2,000 draws): 90 % interval {boot['p05']:+.4f} to {boot['p95']:+.4f}, above zero in "
+          f"{boot['share_above_zero']:.0%} of draws")
     if args.family:
         result["family"] = {}
         for way, train in (("old", ORIGINAL), ("new", None)):

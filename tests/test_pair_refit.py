@@ -50,3 +50,13 @@ def test_nested_threshold_of_an_event_ignores_its_own_predictions():
               two_sentence_event("e3", False)]
     preds = [{0.1: [0, 0], 0.2: [None, None]} for _ in events]
     assert nested_thresholds(events, preds, (0.1, 0.2)) == [0.1, 0.1, 0.1]
+
+
+def test_bootstrap_of_identical_systems_is_zero_and_of_a_better_one_positive():
+    from benchmarks.realnews_pair_refit import paired_bootstrap
+
+    old = [[2, 4, 4], [1, 2, 3], [0, 1, 2]]
+    assert paired_bootstrap(old, old) == {"difference": 0.0, "p05": 0.0, "p95": 0.0, "share_above_zero": 0.0}
+    better = [[3, 4, 4], [2, 2, 3], [1, 1, 2]]  # one more true pair per event, same predictions
+    boot = paired_bootstrap(old, better)
+    assert boot["difference"] > 0 and boot["p05"] > 0 and boot["share_above_zero"] == 1.0
