@@ -60,3 +60,12 @@ def test_bootstrap_of_identical_systems_is_zero_and_of_a_better_one_positive():
     better = [[3, 4, 4], [2, 2, 3], [1, 1, 2]]  # one more true pair per event, same predictions
     boot = paired_bootstrap(old, better)
     assert boot["difference"] > 0 and boot["p05"] > 0 and boot["share_above_zero"] == 1.0
+
+
+def test_quick_scoring_of_chosen_events_refuses_held_out_ones():
+    from benchmarks.realnews_quality import quick
+    from claims.evaluation.realnews import read_split
+
+    held_out = read_split()["heldout"][0]
+    with pytest.raises(SystemExit, match=f"refused: {held_out}"):
+        quick(only=["e39", held_out])
