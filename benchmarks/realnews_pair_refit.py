@@ -171,6 +171,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--family", action="store_true",
                         help="also choose C in {0.1, 1, 10} and per-event weighting (or per-pair) with the "
                              "threshold, per event on the others, for each way")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"results file (default {RESULTS.name})")
     args = parser.parse_args(argv)
     start, cpu = time.perf_counter(), time.process_time()
     quality.MODEL = args.model
@@ -232,7 +233,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     result["cpu_seconds"] = round(time.process_time() - cpu, 1)
     print(f"\n{result['seconds']} s wall, {result['cpu_seconds']} s CPU, load at the end "
           f"{describe(machine())}")
-    write_results(RESULTS, result)
+    write_results(args.out, result)
     return 0
 
 
