@@ -69,3 +69,13 @@ def test_quick_scoring_of_chosen_events_refuses_held_out_ones():
     held_out = read_split()["heldout"][0]
     with pytest.raises(SystemExit, match=f"refused: {held_out}"):
         quick(only=["e39", held_out])
+
+
+def test_per_event_weighting_gives_a_small_event_as_much_say_as_a_large_one():
+    from claims.training.pair_data import concatenate
+
+    small, large = pair_set("a", 1.0, n=4), pair_set("bb", 2.0, n=40)
+    _, _, w, g = concatenate([small, large], {"realnews": 1.0}, by_set=True)
+    assert w[g == "a"].sum() == pytest.approx(w[g == "bb"].sum())
+    _, _, w, g = concatenate([small, large], {"realnews": 1.0})
+    assert w[g == "bb"].sum() == pytest.approx(10 * w[g == "a"].sum())  # per pair: ten times the pairs
