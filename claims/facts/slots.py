@@ -26,6 +26,8 @@ import numpy as np
 from claims.facts.discourse import carry_context
 from claims.facts.figures import STEM, StatedFigure, agree, named_kinds, stated_figures
 from claims.facts.places import contrasted_places, country_places, event_countries, main_places
+from claims.facts.measures import holds_value, measure_class, parts_of_totals
+from claims.facts.values import resolve_currencies
 from claims.facts.when import day_of, days_apart, days_of, other_day, sentence_day
 from claims.french.text import fold_french
 from claims.french.dates import conflicting_times, parse_reference
@@ -61,6 +63,11 @@ CASUALTY_KINDS = frozenset({"dead", "injured", "missing", "evacuated", "homeless
 def _named(key: tuple) -> bool:
     """Whether the kind alone says what is counted (dead, injured, votes…)."""
     return key[0] == "count" and key[1] in named_kinds()
+
+
+def _span(period: Optional[str]) -> bool:
+    """A period saying a figure counts over a span (per day, over several years), not a change's."""
+    return period not in (None, "month", "year")
 
 
 def _stems(lemmas) -> frozenset:
@@ -168,11 +175,15 @@ class SlotBuilder:
         self.items_ = [Item(row, f) for row, text in enumerate(texts) for f in stated_figures(text)]
         if articles is not None and len(articles) != len(texts):
             raise ValueError(f"articles must have one entry per row: {len(articles)} for {len(texts)} rows")
-        self.items_ = carry_context(self.items_, texts, articles, sentence_day)
+        self.items_ = parts_of_totals(resolve_currencies(carry_context(self.items_, texts, articles, sentence_day)))
+        self._row_figures: dict[int, list] = {}
+        for item in self.items_:
+            self._row_figures.setdefault(item.row, []).append(item.figure)
         by_key: dict[tuple, list[int]] = {}
         for i, item in enumerate(self.items_):
             by_key.setdefault(item.figure.key, []).append(i)
         self.subjects_ = self._subjects()
+        self._measures = {i: measure_class(item.figure, self.subjects_.get(i)) for i, item in enumerate(self.items_)}
         self.unresolved_ = frozenset(i for i, s in self.subjects_.items() if s.anaphoric)
         self.contrasts_ = self._contrasts()
         # Places one sentence gives two figures of one kind for ("912 morts en Turquie, 560 en
@@ -293,7 +304,8 @@ class SlotBuilder:
                 a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
                 # The same places, or the same subject noun ("la participation"): they say
                 # much of what the sentence is about, so a lower cosine is enough.
-                placed = (bool(a.places) and a.places == b.places) or self._same_subject(members[p], members[q])
+                placed = ((bool(a.places) and a.places == b.places) or self._same_subject(members[p], members[q])
+                          or self._same_measure(members[p], members[q]))
                 if sim < topic and not placed:
                     continue
                 sure = named or sim >= (min(generic_floor, self.place_topic_threshold) if placed else generic_floor)
@@ -319,9 +331,13 @@ class SlotBuilder:
         return bool(sa.head and sb.head) and _stems(sa.lemmas) - _ESTIMATE_WORDS == _stems(
             sb.lemmas) - _ESTIMATE_WORDS and bool(_stems({sa.head}) & _stems({sb.head}))
 
+    def _same_measure(self, i: int, j: int) -> bool:
+        """Whether two amounts measure one class of thing (a fee, a salary…: :mod:`claims.facts.measures`)."""
+        return self._measures[i] is not None and self._measures[i] == self._measures[j]
+
     def _context(self, i: int, j: int) -> float:
         a, b = self.items_[i].figure, self.items_[j].figure
-        if _named(a.key) or self._same_subject(i, j):
+        if _named(a.key) or self._same_subject(i, j) or self._same_measure(i, j):
             return 1.0  # "dead", "injured", "la participation": what is counted is said, the verbs around it vary
         if not a.words or not b.words:
             return 0.0  # "(+2,9 % contre 2,6 %)": nothing around 2,6 % says what it measures
@@ -367,9 +383,16 @@ class SlotBuilder:
         if a.row == b.row:
             return agree(a.figure, b.figure)  # one sentence giving one figure twice
         fa, fb = a.figure, b.figure
+        if fa.key == fb.key and not agree(fa, fb) and (holds_value(fa, self._row_figures[b.row])
+                                                       and holds_value(fb, self._row_figures[a.row])):
+            return False  # two sentences giving both values: one bundle restated, paired figure to figure
         sa, sb = self.subjects_.get(i), self.subjects_.get(j)
-        if sa and sb and ((sa.lemmas and sb.lemmas and not _stems(sa.lemmas) & _stems(sb.lemmas))
-                          or (sa.head and sb.head and _stems({sa.head}) != _stems({sb.head}))):
+        ma, mb = self._measures[i], self._measures[j]
+        if ma and mb and ma != mb:
+            return False  # a fee and a salary
+        if (not (ma and ma == mb) and sa and sb
+                and ((sa.lemmas and sb.lemmas and not _stems(sa.lemmas) & _stems(sb.lemmas))
+                     or (sa.head and sb.head and _stems({sa.head}) != _stems({sb.head})))):
             return False  # "les services" and "l'énergie", "la consommation" and "les prix": two things
         contrasts = self.contrasts_.get(fa.key)
         if contrasts:
@@ -391,10 +414,11 @@ class SlotBuilder:
             return False  # one country's toll is not the unplaced one, maybe both countries' (F2)
         if (fa.inferred or fb.inferred) and not (fa.places and fa.places == fb.places):
             return False  # "(542)": its kind is guessed from the words around, so its place must agree
-        if fa.names and fb.names and not fa.names & fb.names and not self._same_subject(i, j):
+        if fa.names and fb.names and not fa.names & fb.names and not (self._same_subject(i, j)
+                                                                     or self._same_measure(i, j)):
             return False  # (with one subject noun, "la participation", the names are its sources)
-        if fa.period and fb.period and fa.period != fb.period:
-            return False
+        if fa.period != fb.period and ((fa.period and fb.period) or _span(fa.period) or _span(fb.period)):
+            return False  # (a count per day, or over two years, is never a version of a plain total)
         if fa.month and fb.month and fa.month != fb.month and fa.key[0] != "date":
             return False  # "6 % en janvier" and "6,2 % en février": two months, two facts
         ya = fa.years or ({self._years[a.row]} if self._years[a.row] else set())

@@ -1,0 +1,89 @@
+"""What two figures of one kind measure, beyond their kind: classes of amounts, parts of a total,
+and sentences restating the same bundle of figures.
+
+Read by :class:`claims.facts.slots.SlotBuilder`:
+
+* :func:`measure_class`: an amount's class (a fee, a salary, a cost, a fine…) from the noun it is
+  the value of or a word around it (``data/measure_nouns_fr.tsv``): "la transaction … 80 millions"
+  and "l'indemnité … 90 millions" answer one question although their subjects differ;
+  "un salaire de 100 millions" and "une indemnité de 90 millions" never do;
+* :func:`parts_of_totals`: two figures of one sentence whose sum is a figure of their kind stated
+  elsewhere ("5 503 … et 54 435 …" against "59 938 décès") are parts of that total, never versions
+  of it, and so is any other statement of a part's value;
+* :func:`holds_value`: two sentences that each state both of two values restate one bundle of
+  figures ("2,77 milliards pour l'organisation, 1,4 pour la sécurité, 3,19 pour les
+  infrastructures"): they pair figure to figure, never 2,77 with 1,4. (One sentence giving two
+  sources' counts, against a sentence giving one of them, still pairs both ways: a disagreement.)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+from claims.facts.figures import STEM, agree
+
+MEASURES_PATH = "measure_nouns_fr.tsv"
+PART_ROLE = "part"
+SUM_TOLERANCE = 0.001  # relative: a sum "equal" to a total
+
+
+@lru_cache(maxsize=1)
+def _classes() -> dict[str, str]:
+    from claims.french.resources import read_tsv
+
+    return {stem: cols[0] for _, cols in read_tsv(MEASURES_PATH, 2) for stem in cols[1].split()}
+
+
+def measure_class(figure, subject=None) -> Optional[str]:
+    """The class of what an amount measures: its subject's head first, else the words around it
+    (the nearest class named); None when nothing names one, or for figures that are not amounts."""
+    if figure.key[0] != "money":
+        return None
+    classes = _classes()
+    if subject is not None and subject.head:
+        from claims.french.text import fold_french
+
+        found = classes.get(fold_french(subject.head)[:STEM])
+        if found:
+            return found
+    named = {classes[w] for w in figure.words if w in classes}
+    return named.pop() if len(named) == 1 else None
+
+
+def parts_of_totals(items: list) -> list:
+    """Items (with ``row`` and ``figure``) whose figure is a part of a total: two figures of one
+    kind and role in one sentence, naming the same places (two places' tolls are sub-populations,
+    read by the place rules), summing to a figure of that kind stated in another sentence;
+    then every figure of that kind with a part's value. Their role becomes :data:`PART_ROLE`."""
+    by_key: dict[tuple, list[int]] = {}
+    for i, it in enumerate(items):
+        if it.figure.key[0] == "count" and it.figure.role is None:
+            by_key.setdefault(it.figure.key, []).append(i)
+    parts: set[int] = set()
+    for members in by_key.values():
+        totals = [(items[i].row, items[i].figure.value) for i in members]
+        by_row: dict[int, list[int]] = {}
+        for i in members:
+            by_row.setdefault(items[i].row, []).append(i)
+        for row, here in by_row.items():
+            for n, i in enumerate(here):
+                for j in here[n + 1:]:
+                    if items[i].figure.places != items[j].figure.places:
+                        continue  # two places' tolls: sub-populations, which the place rules read (F5)
+                    total = items[i].figure.value + items[j].figure.value
+                    if any(r != row and abs(v - total) <= SUM_TOLERANCE * total for r, v in totals):
+                        parts.update((i, j))
+        values = {items[i].figure.value for i in parts if i in members}
+        parts.update(i for i in members if items[i].figure.value in values)
+    return [it._replace(figure=it.figure._replace(key=it.figure.key[:2] + (PART_ROLE,), role=PART_ROLE))
+            if i in parts else it for i, it in enumerate(items)]
+
+
+def holds_value(figure, others: list) -> bool:
+    """Whether one of ``others`` (figures of another sentence) has ``figure``'s kind and may
+    have its value."""
+    return any(o.key == figure.key and agree(o, figure) for o in others)
+
+
+__all__ = ["MEASURES_PATH", "PART_ROLE", "holds_value", "measure_class", "parts_of_totals"]
