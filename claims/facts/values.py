@@ -197,6 +197,7 @@ def bracketed_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
 _LEVEL = re.compile(r"(?:\bs'elev\w*\s+a|\bse\s+sont\s+elev\w*\s+a|\bs'est\s+elev\w*\s+a|\batteint|"
                     r"\b(?:est|sont)\s+passe\w*\s+a|\bs'etabli\w*\s+a|\bgrimpe\w*\s+a|\bporte\w*\s+a|"
                     r"\bse\s+chiffre\w*\s+a|\b(?:est|sont|etait|etaient)\s+de)\s*$")
+_ADVERB = re.compile(r"\s(?:desormais|deja|encore|maintenant|aujourd'hui|officiellement|\w+ment)(?=\s+(?:a|de)\s*$)")
 # "Parmi ces décès, 5 503 …", "sur ces décès, …": a number of the noun just named.
 _PARTITIVE = re.compile(r"\b(?:parmi|sur)\s+(?:ces|les)\s+([a-z-]+)\s*,?\s*$")
 _BARE_NUMBER = re.compile(r"(?<![\d,.])(\d{1,3}(?:[ \u00a0.\u202f]\d{3})+|\d+)(?![\d,.]?\d)(?!\s*%)")
@@ -220,8 +221,8 @@ def level_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[B
         if part and part.group(1) in kinds:
             out.append(BareCount(start, end, value, kinds[part.group(1)], text[start:end]))
             continue
-        level = _LEVEL.search(clause)
-        nouns = [w for w in _WORD.findall(clause[:level.start()]) if w in kinds] if level else []
+        level = _LEVEL.search(_ADVERB.sub("", clause))  # "s'élève désormais à"
+        nouns = [w for w in _WORD.findall(_ADVERB.sub("", clause)[:level.start()]) if w in kinds] if level else []
         if nouns:
             out.append(BareCount(start, end, value, kinds[nouns[-1]], text[start:end]))
     return out
