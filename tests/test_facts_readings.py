@@ -140,3 +140,27 @@ def test_two_sentences_restating_one_bundle_pair_figure_to_figure():
                                       ("a2", "2025-06-23", "Le fonctionnement coûte 2,6 milliards d'euros.")])
     builder.fit([r.sentence.text for r in rows], vectors, ["2025-06-23"] * 2)
     assert builder.slots_  # one value each: still versions of one another
+
+
+def test_two_parts_of_one_sum_are_never_versions_of_one_another():
+    facts = _figure_facts([
+        ("a1", "2024-03-02", "Au cours du mois, 4 812 décès ont été enregistrés dans les hôpitaux."),
+        ("a2", "2024-03-02", "Le bilan se compose de 812 décès dus aux complications et de 4 000 décès dus à d'autres causes."),
+        ("a3", "2024-03-02", "Sur ces décès, 812 sont dus aux complications."),
+        ("a4", "2024-03-02", "En outre, 4 000 décès sont dus à d'autres causes, selon la même source."),
+    ])
+    assert not any(f.contested for f in facts)
+
+
+def test_amounts_far_apart_are_not_versions_and_a_sentence_naming_one_class_classes_its_amounts():
+    facts = _figure_facts([
+        ("a1", "2023-08-15", "Le salaire du joueur atteindrait 40 millions d'euros."),
+        ("a2", "2023-08-15", "Son salaire serait de 55 millions d'euros et une prime de 300 000 euros par victoire."),
+    ])
+    fact, = [f for f in facts if f.contested]
+    assert _values(fact) == [40e6, 55e6]
+    fee = _figure_facts([
+        ("a1", "2023-08-15", "Les conditions de ce transfert restent floues, le club toucherait 75 millions d'euros."),
+        ("a2", "2023-08-15", "L'indemnité de transfert atteint 60 millions d'euros."),
+    ])
+    assert [_values(f) for f in fee if f.contested] == [[60e6, 75e6]]

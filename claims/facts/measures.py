@@ -18,12 +18,17 @@ Read by :class:`claims.facts.slots.SlotBuilder`:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Optional
 
 from claims.facts.figures import STEM, agree
 
 MEASURES_PATH = "measure_nouns_fr.tsv"
+_WORD = re.compile(r"[^\W\d_]{3,}")
+# Two amounts of one thing differ by less than this factor: "500 000 euros" is not a version of
+# "200 millions" (tolls may grow a hundredfold over days; amounts are not counted that way).
+MAX_AMOUNT_RATIO = 10.0
 PART_ROLE = "part"
 SUM_TOLERANCE = 0.001  # relative: a sum "equal" to a total
 
@@ -35,9 +40,10 @@ def _classes() -> dict[str, str]:
     return {stem: cols[0] for _, cols in read_tsv(MEASURES_PATH, 2) for stem in cols[1].split()}
 
 
-def measure_class(figure, subject=None) -> Optional[str]:
-    """The class of what an amount measures: its subject's head first, else the words around it
-    (the nearest class named); None when nothing names one, or for figures that are not amounts."""
+def measure_class(figure, subject=None, sentence: Optional[str] = None) -> Optional[str]:
+    """The class of what an amount measures: its subject's head first, else the words around it,
+    else the one class its sentence names ("les conditions de ce transfert … 100 millions");
+    None when nothing names one, or for figures that are not amounts."""
     if figure.key[0] != "money":
         return None
     classes = _classes()
@@ -48,19 +54,26 @@ def measure_class(figure, subject=None) -> Optional[str]:
         if found:
             return found
     named = {classes[w] for w in figure.words if w in classes}
+    if not named and sentence:
+        from claims.french.text import fold_french
+
+        named = {classes[w[:STEM]] for w in _WORD.findall(fold_french(sentence)) if w[:STEM] in classes}
     return named.pop() if len(named) == 1 else None
 
 
-def parts_of_totals(items: list) -> list:
+def parts_of_totals(items: list) -> tuple[list, dict]:
     """Items (with ``row`` and ``figure``) whose figure is a part of a total: two figures of one
     kind and role in one sentence, naming the same places (two places' tolls are sub-populations,
     read by the place rules), summing to a figure of that kind stated in another sentence;
-    then every figure of that kind with a part's value. Their role becomes :data:`PART_ROLE`."""
+    then every figure of that kind with a part's value. Their role becomes :data:`PART_ROLE`.
+    Also returns, per kind, the values found as parts of one sum: two of them are two parts
+    ("5 503 of respiratory failure", "54 435 of other causes"), never versions of one another."""
     by_key: dict[tuple, list[int]] = {}
     for i, it in enumerate(items):
         if it.figure.key[0] == "count" and it.figure.role is None:
             by_key.setdefault(it.figure.key, []).append(i)
     parts: set[int] = set()
+    summed: dict[tuple, set] = {}
     for members in by_key.values():
         totals = [(items[i].row, items[i].figure.value) for i in members]
         by_row: dict[int, list[int]] = {}
@@ -74,10 +87,12 @@ def parts_of_totals(items: list) -> list:
                     total = items[i].figure.value + items[j].figure.value
                     if any(r != row and abs(v - total) <= SUM_TOLERANCE * total for r, v in totals):
                         parts.update((i, j))
+                        summed.setdefault(items[i].figure.key[:2] + (PART_ROLE,), set()).update(
+                            (items[i].figure.value, items[j].figure.value))
         values = {items[i].figure.value for i in parts if i in members}
         parts.update(i for i in members if items[i].figure.value in values)
     return [it._replace(figure=it.figure._replace(key=it.figure.key[:2] + (PART_ROLE,), role=PART_ROLE))
-            if i in parts else it for i, it in enumerate(items)]
+            if i in parts else it for i, it in enumerate(items)], summed
 
 
 def holds_value(figure, others: list) -> bool:
@@ -86,4 +101,11 @@ def holds_value(figure, others: list) -> bool:
     return any(o.key == figure.key and agree(o, figure) for o in others)
 
 
-__all__ = ["MEASURES_PATH", "PART_ROLE", "holds_value", "measure_class", "parts_of_totals"]
+def amounts_apart(a, b) -> bool:
+    """Whether two amounts are too far apart to be versions of one another (:data:`MAX_AMOUNT_RATIO`)."""
+    if a.key[0] != "money" or a.value <= 0 or b.value <= 0:
+        return False
+    return max(a.value, b.value) / min(a.value, b.value) > MAX_AMOUNT_RATIO
+
+
+__all__ = ["MAX_AMOUNT_RATIO", "amounts_apart", "MEASURES_PATH", "PART_ROLE", "holds_value", "measure_class", "parts_of_totals"]

@@ -26,7 +26,7 @@ import numpy as np
 from claims.facts.discourse import carry_context
 from claims.facts.figures import STEM, StatedFigure, agree, named_kinds, stated_figures
 from claims.facts.places import contrasted_places, country_places, event_countries, main_places
-from claims.facts.measures import holds_value, measure_class, parts_of_totals
+from claims.facts.measures import amounts_apart, holds_value, measure_class, parts_of_totals
 from claims.facts.values import resolve_currencies
 from claims.facts.when import day_of, days_apart, days_of, other_day, sentence_day
 from claims.french.text import fold_french
@@ -122,6 +122,9 @@ class SlotBuilder:
         event_countries_: per kind of figure, the one country its sentences name (at least
             twice): a figure naming only towns or regions below it is never a version of a
             figure naming no place (RULES.md F6).
+        summed_parts_: per kind, the values two figures of one sentence give as parts of a total
+            stated elsewhere (:func:`claims.facts.measures.parts_of_totals`): two of them are never
+            versions of one another.
         unresolved_: indices into ``items_`` of figures whose kind does not say what is
             counted and whose subject is anaphoric: never a version of anything.
         slots_: lists of indices into ``items_``, one per slot of at least two sentences,
@@ -175,7 +178,8 @@ class SlotBuilder:
         self.items_ = [Item(row, f) for row, text in enumerate(texts) for f in stated_figures(text)]
         if articles is not None and len(articles) != len(texts):
             raise ValueError(f"articles must have one entry per row: {len(articles)} for {len(texts)} rows")
-        self.items_ = parts_of_totals(resolve_currencies(carry_context(self.items_, texts, articles, sentence_day)))
+        self.items_, self.summed_parts_ = parts_of_totals(
+            resolve_currencies(carry_context(self.items_, texts, articles, sentence_day)))
         self._row_figures: dict[int, list] = {}
         for item in self.items_:
             self._row_figures.setdefault(item.row, []).append(item.figure)
@@ -183,7 +187,8 @@ class SlotBuilder:
         for i, item in enumerate(self.items_):
             by_key.setdefault(item.figure.key, []).append(i)
         self.subjects_ = self._subjects()
-        self._measures = {i: measure_class(item.figure, self.subjects_.get(i)) for i, item in enumerate(self.items_)}
+        self._measures = {i: measure_class(item.figure, self.subjects_.get(i), texts[item.row])
+                          for i, item in enumerate(self.items_)}
         self.unresolved_ = frozenset(i for i, s in self.subjects_.items() if s.anaphoric)
         self.contrasts_ = self._contrasts()
         # Places one sentence gives two figures of one kind for ("912 morts en Turquie, 560 en
@@ -386,6 +391,11 @@ class SlotBuilder:
         if fa.key == fb.key and not agree(fa, fb) and (holds_value(fa, self._row_figures[b.row])
                                                        and holds_value(fb, self._row_figures[a.row])):
             return False  # two sentences giving both values: one bundle restated, paired figure to figure
+        parts = self.summed_parts_.get(fa.key, ())
+        if fa.value in parts and fb.value in parts and not agree(fa, fb):
+            return False  # two parts of one sum ("5 503 of one cause, 54 435 of others")
+        if amounts_apart(fa, fb):
+            return False
         sa, sb = self.subjects_.get(i), self.subjects_.get(j)
         ma, mb = self._measures[i], self._measures[j]
         if ma and mb and ma != mb:
