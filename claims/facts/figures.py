@@ -50,6 +50,9 @@ _SEGMENT_BREAK = re.compile(r"[,;:«»\"“”]|\s[-–—]\s|\bselon\b|\bd'apre
 _NAME = re.compile(r"(?<=[\s(’'-])([A-ZÉÈÎÔ][\w’'-]*[\w])")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 6  # letters of a word compared: a crude French stem
+# How a figure is given, not what it measures: "s'élève à", "s'établit à", "estimée à", "anticipée".
+_LEVEL_WORDS = frozenset({"eleve", "elevai", "elevee", "etabli", "attein", "estime", "antici", "avance", "avancé",
+                          "donnee", "evalue"})
 # "au moins 60 000" printed for the 59 938 announced: a round figure's lower bound is a rounding.
 ROUND_SLACK = 0.01
 _CONJUNCTION = re.compile(r"\s(?:et|ou|mais|tandis que|alors que|apres|contre)\s")
@@ -253,18 +256,31 @@ def _ranges(text: str, folded: str, reads: list[_Read]) -> list[_Read]:
 # Who gives a figure ("selon la CGT", "d'après le ministère de l'Intérieur", "recensés par la
 # police", "pour la préfecture"): the source of a version, not what is counted, so two sources'
 # figures stay versions of one fact (their words never tell two facts apart).
-_SOURCE = re.compile(r"\b(?:selon|d'apres|(?:recense|compte|denombre|annonce|chiffre)e?s?\s+par|pour)\s+"
+_SOURCE = re.compile(r"\b(?:selon|d'apres|(?:recense|compte|denombre|annonce|chiffre|avance|anticipe|donne|estime|"
+                     r"evalue|projete|prevu)e?s?\s+par|pour)\s+"
                      r"(?:(?:le|la|les|l'|un|une|des|du|de|d')\s*)?((?:[\w-]+\s*){1,4})")
 _SOURCE_HEAD = re.compile(r"(?:syndicat|cgt|cfdt|police|prefecture|ministere|autorites|organisateurs|gouvernement|"
                           r"institut|agence|oms|union|sondage|estimation|interieur|direction)")
 
 
+# Who a figure is given for or by, named after it: "pour TF1 et LCI", "pour BFMTV, RMC et La Tribune
+# Dimanche" (the clients of a poll), "69,5 % (Elabe)" (a name alone in brackets after a figure).
+_FOR_NAMES = re.compile(r"\bpour\s+((?:(?:[A-Z0-9][\w’'-]*|et|,|La|Le|Les)\s*){1,8})")
+_BRACKET_NAME = re.compile(r"[%\d]\s*\(([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\)")
+
+
 def _sources(text: str, folded: str) -> tuple[frozenset, frozenset]:
     """Stems and names of the sources a sentence gives its figures (``_SOURCE``), for "pour"
-    only when a body follows ("pour la préfecture", not "pour le second tour")."""
+    only when a body follows ("pour la préfecture", not "pour le second tour") or names
+    ("pour TF1 et LCI"), and a name alone in brackets after a figure ("69,5 % (Elabe)")."""
     words: set = set()
     names: set = set()
     stop = french_stopwords()
+    for m in (*_FOR_NAMES.finditer(text), *_BRACKET_NAME.finditer(text)):
+        for w in re.findall(r"[A-Z0-9][\w’'-]*", m.group(1)):
+            if w not in ("La", "Le", "Les"):
+                names.add(fold_french(w))
+                words.add(fold_french(w)[:STEM])
     for m in _SOURCE.finditer(folded):
         if m.group(0).startswith("pour") and not _SOURCE_HEAD.match(m.group(1)):
             continue
@@ -326,7 +342,7 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         words = _content_words(folded, word_lo, word_hi, (q.start, q.end))
         if len(words) < 2 and word_lo == lo and lo > 0:  # ", à 1 %,": what it measures is said just before
             words = _content_words(folded, _segment(folded, lo - 1, lo - 1)[0], word_hi, (q.start, q.end))
-        words -= source_words
+        words -= source_words | _LEVEL_WORDS
         # Its clause runs up to the next figure, stated or previous: "2,9 % en août et 3 % en
         # septembre", "3,5 % sur un an après 3 % en septembre".
         later = [m2.quantity.start for m2 in all_measures if q.end <= m2.quantity.start < hi

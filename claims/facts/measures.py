@@ -3,8 +3,9 @@ and sentences restating the same bundle of figures.
 
 Read by :class:`claims.facts.slots.SlotBuilder`:
 
-* :func:`measure_class`: an amount's class (a fee, a salary, a cost, a fine…) from the noun it is
-  the value of or a word around it (``data/measure_nouns_fr.tsv``): "la transaction … 80 millions"
+* :func:`measure_class`: an amount's or a rate's class (a fee, a salary, a cost; the turnout, the
+  abstention…) from the noun it is the value of or a word around it (``data/measure_nouns_fr.tsv``):
+  "la transaction … 80 millions"
   and "l'indemnité … 90 millions" answer one question although their subjects differ;
   "un salaire de 100 millions" and "une indemnité de 90 millions" never do;
 * :func:`parts_of_totals`: two figures of one sentence whose sum is a figure of their kind stated
@@ -41,10 +42,10 @@ def _classes() -> dict[str, str]:
 
 
 def measure_class(figure, subject=None, sentence: Optional[str] = None) -> Optional[str]:
-    """The class of what an amount measures: its subject's head first, else the words around it,
+    """The class of what an amount or a rate measures (a fee, a salary; the turnout, inflation): its subject's head first, else the words around it,
     else the one class its sentence names ("les conditions de ce transfert … 100 millions");
     None when nothing names one, or for figures that are not amounts."""
-    if figure.key[0] != "money":
+    if figure.key[0] not in ("money", "percent"):
         return None
     classes = _classes()
     if subject is not None and subject.head:
@@ -54,7 +55,7 @@ def measure_class(figure, subject=None, sentence: Optional[str] = None) -> Optio
         if found:
             return found
     named = {classes[w] for w in figure.words if w in classes}
-    if not named and sentence:
+    if not named and sentence and figure.key[0] == "money":  # (a sentence names several rates too often)
         from claims.french.text import fold_french
 
         named = {classes[w[:STEM]] for w in _WORD.findall(fold_french(sentence)) if w[:STEM] in classes}

@@ -52,6 +52,10 @@ _ESTIMATE_WORDS = frozenset(w[:6] for w in ("final", "finale", "definitif", "def
                                              "estime", "estimee", "estimation", "total", "totale", "global",
                                              "globale"))
 
+# Subjects that say a figure is an estimate, not what it estimates ("la projection de l'institut …
+# s'élève à 69,5 %"): they set no two figures apart.
+_ESTIMATE_HEADS = frozenset({"projection", "prevision", "estimation", "evaluation", "pronostic", "fourchette"})
+
 # Figures of one kind up to which the candidates are read off the full matrix of cosines; above,
 # off a nearest-neighbour index (memory and time grow with n * max_neighbours, not n squared).
 EXACT_NEIGHBOURS = 2048
@@ -338,7 +342,12 @@ class SlotBuilder:
 
     def _same_measure(self, i: int, j: int) -> bool:
         """Whether two amounts measure one class of thing (a fee, a salary…: :mod:`claims.facts.measures`)."""
-        return self._measures[i] is not None and self._measures[i] == self._measures[j]
+        if self._measures[i] is None or self._measures[i] != self._measures[j]:
+            return False
+        a, b = self.items_[i].figure, self.items_[j].figure
+        # A rate naming a place or a party the other does not ("la Seine-Saint-Denis avec 47 %") is a
+        # part's; an amount's names are more often who pays or receives it.
+        return a.key[0] != "percent" or a.names == b.names or bool(a.names & b.names)
 
     def _context(self, i: int, j: int) -> float:
         a, b = self.items_[i].figure, self.items_[j].figure
@@ -400,7 +409,7 @@ class SlotBuilder:
         ma, mb = self._measures[i], self._measures[j]
         if ma and mb and ma != mb:
             return False  # a fee and a salary
-        if (not (ma and ma == mb) and sa and sb
+        if (not (ma and ma == mb) and sa and sb and not {fold_french(h) for h in (sa.head, sb.head) if h} & _ESTIMATE_HEADS
                 and ((sa.lemmas and sb.lemmas and not _stems(sa.lemmas) & _stems(sb.lemmas))
                      or (sa.head and sb.head and _stems({sa.head}) != _stems({sb.head})))):
             return False  # "les services" and "l'énergie", "la consommation" and "les prix": two things
