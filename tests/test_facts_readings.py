@@ -164,3 +164,49 @@ def test_amounts_far_apart_are_not_versions_and_a_sentence_naming_one_class_clas
         ("a2", "2023-08-15", "L'indemnité de transfert atteint 60 millions d'euros."),
     ])
     assert [_values(f) for f in fee if f.contested] == [[60e6, 75e6]]
+
+
+def test_who_a_figure_is_given_by_or_for_is_not_what_it_measures():
+    poll, = stated_figures("Une participation de 64 % est anticipée par l'institut Alpha pour Radio Nord et TV Sud.")
+    assert not poll.names  # the institute and its clients are its sources
+    bracket, = stated_figures("La participation nationale est estimée à 63,5 % (Beta) en fin de journée.")
+    assert "beta" not in bracket.names and "estime" not in bracket.words
+
+
+def test_estimates_of_the_turnout_by_several_institutes_are_versions_but_the_abstention_is_not():
+    facts = _figure_facts([
+        ("a1", "2024-06-30", "Une participation de 64 % est anticipée par l'institut Alpha pour Radio Nord."),
+        ("a2", "2024-06-30", "La projection de l'institut Beta pour TV Sud s'élève à 66,5 % de participation."),
+        ("a3", "2024-06-30", "L'abstention atteindrait 35 % selon l'institut Gamma."),
+    ])
+    fact, = [f for f in facts if f.contested]
+    assert _values(fact) == [64.0, 66.5]
+
+
+def _close_pair_facts(first, second, cosine=0.88):
+    """Two sentences whose vectors have the given cosine: above the threshold for figures of one
+    subject or class (0.85), below the one for percentages and amounts in general (0.93)."""
+    articles, rows, _ = _parts([("a1", "2024-06-30", first), ("a2", "2024-06-30", second)])
+    vectors = np.array([[1.0, 0.0], [cosine, (1 - cosine ** 2) ** 0.5]], dtype=np.float32)
+    return [f for f in build_facts(articles, rows, (), vectors) if f.kind not in ("stance", "speaker")]
+
+
+def test_two_turnouts_meet_at_a_lower_cosine_unless_one_names_a_part():
+    same = _close_pair_facts("Une participation de 64 % est anticipée par l'institut Alpha.",
+                             "La participation atteindrait 66,5 % selon l'institut Beta.")
+    assert [_values(f) for f in same if f.contested] == [[64.0, 66.5]]
+    part = _close_pair_facts("La participation nationale atteignait 59 % à midi.",
+                             "Le département le moins mobilisé est le Val-Vert avec 47 % de participation à midi.")
+    assert not any(f.contested for f in part)
+
+
+def test_a_figure_within_a_range_another_outlet_gives_is_another_estimate():
+    facts = _figure_facts([
+        ("a1", "2024-06-30", "Le Bloc du Centre obtiendrait 21 à 22 % des voix selon les instituts."),
+        ("a2", "2024-06-30", "Le Bloc du Centre obtiendrait 21,4 % des voix selon un institut."),
+    ])
+    fact, = facts
+    assert fact.contested == 2 and {d.kind for d in fact.differences} <= {"disagreement", "update"}
+    same = _figure_facts([("a1", "2024-06-30", "Le séisme a fait au moins 912 morts selon les secours."),
+                          ("a2", "2024-06-30", "Le séisme a fait 912 morts selon les secours.")])
+    assert all(not f.contested for f in same)  # the same value with and without a qualifier
