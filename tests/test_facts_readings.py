@@ -210,3 +210,12 @@ def test_a_figure_within_a_range_another_outlet_gives_is_another_estimate():
     same = _figure_facts([("a1", "2024-06-30", "Le séisme a fait au moins 912 morts selon les secours."),
                           ("a2", "2024-06-30", "Le séisme a fait 912 morts selon les secours.")])
     assert all(not f.contested for f in same)  # the same value with and without a qualifier
+
+
+def test_less_than_and_more_than_one_value_are_two_values():
+    facts = _figure_facts([
+        ("a1", "2023-08-15", "Le transfert rapporterait un peu moins de 100 millions d'euros au club."),
+        ("a2", "2023-08-15", "Le transfert rapporterait plus de 100 millions d'euros au club."),
+    ])
+    fact, = facts
+    assert fact.contested == 2

@@ -112,9 +112,12 @@ def _explicit_range(figure) -> bool:
 
 def _same_value(a, b) -> bool:
     """Whether two versions give one value: their intervals meet, except that a range written as
-    such is its own value ("28,1 %" within "28 à 29 %" is another estimate: RULES.md F9)."""
+    such is its own value ("28,1 %" within "28 à 29 %" is another estimate: RULES.md F9), and
+    that "less than X" and "more than X" do not meet."""
     if _explicit_range(a) or _explicit_range(b):
         return (round(a.lo, 6), round(a.hi, 6)) == (round(b.lo, 6), round(b.hi, 6))
+    if {a.bound, b.bound} == {"min", "max"} and a.value == b.value:
+        return False  # "un peu moins de 100 millions" and "plus de 100 millions" only touch
     return agree(a, b)
 
 

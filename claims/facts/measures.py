@@ -26,6 +26,9 @@ from typing import Optional
 from claims.facts.figures import STEM, agree
 
 MEASURES_PATH = "measure_nouns_fr.tsv"
+# Subjects that say a figure is an estimate, not what it estimates ("la projection de l'institut …
+# s'élève à 69,5 %"): they set no two figures apart.
+ESTIMATE_HEADS = frozenset({"projection", "prevision", "estimation", "evaluation", "pronostic", "fourchette"})
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # Two amounts of one thing differ by less than this factor: "500 000 euros" is not a version of
 # "200 millions" (tolls may grow a hundredfold over days; amounts are not counted that way).
@@ -109,4 +112,27 @@ def amounts_apart(a, b) -> bool:
     return max(a.value, b.value) / min(a.value, b.value) > MAX_AMOUNT_RATIO
 
 
-__all__ = ["MAX_AMOUNT_RATIO", "amounts_apart", "MEASURES_PATH", "PART_ROLE", "holds_value", "measure_class", "parts_of_totals"]
+def same_measure(a, b, class_a: Optional[str], class_b: Optional[str]) -> bool:
+    """Whether two figures measure one class of thing (a fee, a salary, the turnout…). A rate
+    naming a place or a party the other does not ("la Seine-Saint-Denis avec 47 %") is a part's;
+    an amount's names are more often who pays or receives it."""
+    if class_a is None or class_a != class_b:
+        return False
+    return a.key[0] != "percent" or a.names == b.names or bool(a.names & b.names)
+
+
+def measures_apart(a, b, figures_a: list, figures_b: list, summed: dict, class_a: Optional[str],
+                   class_b: Optional[str]) -> bool:
+    """Whether two figures of one kind, of two sentences (whose figures are ``figures_a`` and
+    ``figures_b``), answer two questions: a bundle restated (each sentence gives both values),
+    two parts of one sum (``summed``, from :func:`parts_of_totals`), amounts far apart, or two
+    classes of measure (a fee and a salary)."""
+    if a.key == b.key and not agree(a, b) and holds_value(a, figures_b) and holds_value(b, figures_a):
+        return True
+    parts = summed.get(a.key, ())
+    if a.value in parts and b.value in parts and not agree(a, b):
+        return True
+    return amounts_apart(a, b) or bool(class_a and class_b and class_a != class_b)
+
+
+__all__ = ["ESTIMATE_HEADS", "MAX_AMOUNT_RATIO", "amounts_apart", "measures_apart", "same_measure", "MEASURES_PATH", "PART_ROLE", "holds_value", "measure_class", "parts_of_totals"]

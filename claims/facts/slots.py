@@ -25,8 +25,8 @@ import numpy as np
 
 from claims.facts.discourse import carry_context
 from claims.facts.figures import STEM, StatedFigure, agree, named_kinds, stated_figures
-from claims.facts.places import contrasted_places, country_places, event_countries, main_places
-from claims.facts.measures import amounts_apart, holds_value, measure_class, parts_of_totals
+from claims.facts.places import contrasted_places, event_countries, main_places, places_apart
+from claims.facts.measures import ESTIMATE_HEADS, measure_class, measures_apart, parts_of_totals, same_measure
 from claims.facts.values import resolve_currencies
 from claims.facts.when import day_of, days_apart, days_of, other_day, sentence_day
 from claims.french.text import fold_french
@@ -51,10 +51,6 @@ def _overlap(a: frozenset, b: frozenset) -> float:
 _ESTIMATE_WORDS = frozenset(w[:6] for w in ("final", "finale", "definitif", "definitive", "provisoire", "record",
                                              "estime", "estimee", "estimation", "total", "totale", "global",
                                              "globale"))
-
-# Subjects that say a figure is an estimate, not what it estimates ("la projection de l'institut …
-# s'élève à 69,5 %"): they set no two figures apart.
-_ESTIMATE_HEADS = frozenset({"projection", "prevision", "estimation", "evaluation", "pronostic", "fourchette"})
 
 # Figures of one kind up to which the candidates are read off the full matrix of cosines; above,
 # off a nearest-neighbour index (memory and time grow with n * max_neighbours, not n squared).
@@ -341,13 +337,8 @@ class SlotBuilder:
             sb.lemmas) - _ESTIMATE_WORDS and bool(_stems({sa.head}) & _stems({sb.head}))
 
     def _same_measure(self, i: int, j: int) -> bool:
-        """Whether two amounts measure one class of thing (a fee, a salary…: :mod:`claims.facts.measures`)."""
-        if self._measures[i] is None or self._measures[i] != self._measures[j]:
-            return False
-        a, b = self.items_[i].figure, self.items_[j].figure
-        # A rate naming a place or a party the other does not ("la Seine-Saint-Denis avec 47 %") is a
-        # part's; an amount's names are more often who pays or receives it.
-        return a.key[0] != "percent" or a.names == b.names or bool(a.names & b.names)
+        """Whether two amounts or rates measure one class of thing (:func:`claims.facts.measures.same_measure`)."""
+        return same_measure(self.items_[i].figure, self.items_[j].figure, self._measures[i], self._measures[j])
 
     def _context(self, i: int, j: int) -> float:
         a, b = self.items_[i].figure, self.items_[j].figure
@@ -363,53 +354,17 @@ class SlotBuilder:
             return False
         return sum(self._context(x, y) for x in a for y in b) / (len(a) * len(b)) >= self.context_threshold
 
-    def _nested(self, a: StatedFigure, b: StatedFigure) -> bool:
-        """Whether one figure's places hold the other's and add only places that set nothing
-        apart: "à Derna" and "en Libye … dans la ville de Derna" (the town and its country),
-        but not "en Turquie" and "en Turquie et en Syrie" (a place some sentence contrasts)
-        nor "en Algérie" and "en Algérie, dans la province d'Aïn Sefra" (a sub-population, F5)."""
-        small, large = (a.places, b.places) if len(a.places) <= len(b.places) else (b.places, a.places)
-        if not small < large:
-            return False
-        extra = large - small
-        local = self.local_places_ - {self.main_places_.get(a.key)}
-        return not extra & (self.contrasted_places_.get(a.key, frozenset()) | local)
-
-    def _elsewhere(self, placed: StatedFigure, unplaced: StatedFigure) -> bool:
-        """Whether a figure names only places below the country where the event is (its main place)
-        while the other names none: the unplaced one is the country's (RULES.md F6), so "81 000
-        à Paris" is not a version of "1,28 million" when most counts name France."""
-        main = self.event_countries_.get(placed.key)
-        if placed.key[0] != "count" or unplaced.places or not placed.places or main is None:
-            return False  # (a rate's other place is as often above the country: "l'Union européenne")
-        return main not in placed.places and not placed.places & country_places()
-
-    def _local_of(self, figure: StatedFigure) -> frozenset:
-        """A figure's places that are a sub-population's (RULES.md F5), the event's place aside."""
-        return (figure.local | (figure.places & self.local_places_)) - {self.main_places_.get(figure.key)}
-
-    def _local(self, figure: StatedFigure) -> bool:
-        return bool(self._local_of(figure))
-
     def _compatible(self, i: int, j: int) -> bool:
         """Whether two figures can answer one question: other rows, places, times."""
         a, b = self.items_[i], self.items_[j]
         if a.row == b.row:
             return agree(a.figure, b.figure)  # one sentence giving one figure twice
         fa, fb = a.figure, b.figure
-        if fa.key == fb.key and not agree(fa, fb) and (holds_value(fa, self._row_figures[b.row])
-                                                       and holds_value(fb, self._row_figures[a.row])):
-            return False  # two sentences giving both values: one bundle restated, paired figure to figure
-        parts = self.summed_parts_.get(fa.key, ())
-        if fa.value in parts and fb.value in parts and not agree(fa, fb):
-            return False  # two parts of one sum ("5 503 of one cause, 54 435 of others")
-        if amounts_apart(fa, fb):
-            return False
-        sa, sb = self.subjects_.get(i), self.subjects_.get(j)
         ma, mb = self._measures[i], self._measures[j]
-        if ma and mb and ma != mb:
-            return False  # a fee and a salary
-        if (not (ma and ma == mb) and sa and sb and not {fold_french(h) for h in (sa.head, sb.head) if h} & _ESTIMATE_HEADS
+        if measures_apart(fa, fb, self._row_figures[a.row], self._row_figures[b.row], self.summed_parts_, ma, mb):
+            return False  # a restated bundle, two parts of one sum, amounts far apart, a fee and a salary
+        sa, sb = self.subjects_.get(i), self.subjects_.get(j)
+        if (not (ma and ma == mb) and sa and sb and not {fold_french(h) for h in (sa.head, sb.head) if h} & ESTIMATE_HEADS
                 and ((sa.lemmas and sb.lemmas and not _stems(sa.lemmas) & _stems(sb.lemmas))
                      or (sa.head and sb.head and _stems({sa.head}) != _stems({sb.head})))):
             return False  # "les services" and "l'énergie", "la consommation" and "les prix": two things
@@ -418,19 +373,13 @@ class SlotBuilder:
             wa, wb = self._describing(i), self._describing(j)
             if any(frozenset((x, y)) in contrasts for x in wa - wb for y in wb - wa):
                 return False
-        if fa.places and fb.places and fa.places != fb.places and not self._nested(fa, fb):
-            return False
-        if (self._local(fa) and not fb.places) or (self._local(fb) and not fa.places):
-            return False  # a region's toll is not the country's (F5)
-        if self._elsewhere(fa, fb) or self._elsewhere(fb, fa):
-            return False  # the event's country counts unplaced figures; a city's is its own (F6)
+        if places_apart(fa, fb, self.contrasted_places_.get(fa.key, frozenset()), self.local_places_,
+                        self.main_places_.get(fa.key), self.event_countries_.get(fa.key)):
+            return False  # other places, a region against its country (F5), a city against the country (F6)
         if fa.key[0] in ("percent", "money") and (fa.clock != fb.clock or fa.earlier != fb.earlier):
             return False  # turnout at 17:00 is not the final turnout, nor an index at 9:25 its close; a rate
             # put before the sentence's time ("avait diminué de 0,8 %") is an earlier period's. (Not
             # for counts: "le bilan avait fait état de 820 morts" is an earlier version of the toll.)
-        contrasted = self.contrasted_places_.get(fa.key, frozenset())
-        if (fa.places & contrasted and not fb.places) or (fb.places & contrasted and not fa.places):
-            return False  # one country's toll is not the unplaced one, maybe both countries' (F2)
         if (fa.inferred or fb.inferred) and not (fa.places and fa.places == fb.places):
             return False  # "(542)": its kind is guessed from the words around, so its place must agree
         if fa.names and fb.names and not fa.names & fb.names and not (self._same_subject(i, j)
