@@ -101,7 +101,7 @@ def test_amounts_paying_for_one_thing_are_versions_and_a_fee_is_never_a_salary()
 def test_a_figure_per_day_or_over_two_years_is_not_a_version_of_a_plain_figure():
     daily, = stated_figures("Les experts estiment que 9 000 décès surviennent chaque jour dans le pays.")
     assert daily.period == "day"
-    span, = stated_figures("Il aurait obtenu un salaire de 90 millions d'euros pour les deux ans.")
+    span, = stated_figures("Il aurait obtenu un salaire de 90 M€ pour les deux ans.")
     assert span.period == "deux years"
     facts = _figure_facts([
         ("a1", "2024-01-14", "Les autorités ont recensé 60 000 décès dans les hôpitaux."),
@@ -113,7 +113,7 @@ def test_a_figure_per_day_or_over_two_years_is_not_a_version_of_a_plain_figure()
 
 
 def test_an_amount_with_bonuses_included_is_not_a_version_of_the_amount_without():
-    base, full = stated_figures("Le club recevra 50 millions d'euros, et jusqu'à 65 millions d'euros en y "
+    base, full = stated_figures("Le club recevra 50 M€, et jusqu'à 65 M€ en y "
                                 "ajoutant divers bonus.")
     assert base.role is None and full.role == "inclusive"
     assert stated_figures("Un transfert de 65 millions d'euros, bonus compris.")[0].role == "inclusive"
@@ -132,7 +132,7 @@ def test_two_sentences_restating_one_bundle_pair_figure_to_figure():
     facts = _figure_facts([
         ("a1", "2025-06-23", "L'auditeur chiffre le fonctionnement à 2,2 milliards d'euros, dont 0,9 milliard d'euros "
                              "pour la sécurité."),
-        ("a2", "2025-06-23", "Soit 2,2 milliards d'euros pour le fonctionnement et 0,9 milliard d'euros pour la sécurité."),
+        ("a2", "2025-06-23", "Soit 2,2 Md€ pour le fonctionnement et 0,9 Md€ pour la sécurité."),
     ])
     assert not any(f.contested for f in facts)
     builder = SlotBuilder()
@@ -214,8 +214,8 @@ def test_a_figure_within_a_range_another_outlet_gives_is_another_estimate():
 
 def test_less_than_and_more_than_one_value_are_two_values():
     facts = _figure_facts([
-        ("a1", "2023-08-15", "Le transfert rapporterait un peu moins de 100 millions d'euros au club."),
-        ("a2", "2023-08-15", "Le transfert rapporterait plus de 100 millions d'euros au club."),
+        ("a1", "2023-08-15", "Le transfert rapporterait un peu moins de 40 millions d'euros au club."),
+        ("a2", "2023-08-15", "Le transfert rapporterait plus de 40 millions d'euros au club."),
     ])
     fact, = facts
     assert fact.contested == 2

@@ -106,7 +106,7 @@ def _figure_fact(slot: list[int], items: list[Item], rows, articles) -> Optional
 
 
 def _explicit_range(figure) -> bool:
-    """A range written as such ("28 à 29 %", "entre 67,5 % et 69,7 %"), not a bound or a vague plural."""
+    """A range written as such ("31 à 32 %", "entre 61 % et 63 %"), not a bound or a vague plural."""
     return (figure.qualifier or "").lower() == "entre" or bool(_RANGE_TEXT.search(figure.text))
 
 
@@ -117,7 +117,7 @@ def _same_value(a, b) -> bool:
     if _explicit_range(a) or _explicit_range(b):
         return (round(a.lo, 6), round(a.hi, 6)) == (round(b.lo, 6), round(b.hi, 6))
     if {a.bound, b.bound} == {"min", "max"} and a.value == b.value:
-        return False  # "un peu moins de 100 millions" and "plus de 100 millions" only touch
+        return False  # "un peu moins de 40 M€" and "plus de 40 M€" only touch
     return agree(a, b)
 
 

@@ -263,8 +263,8 @@ _SOURCE_HEAD = re.compile(r"(?:syndicat|cgt|cfdt|police|prefecture|ministere|aut
                           r"institut|agence|oms|union|sondage|estimation|interieur|direction)")
 
 
-# Who a figure is given for or by, named after it: "pour TF1 et LCI", "pour BFMTV, RMC et La Tribune
-# Dimanche" (the clients of a poll), "69,5 % (Elabe)" (a name alone in brackets after a figure).
+# Who a figure is given for or by, named after it: "pour Radio Nord et TV Sud", "pour Radio Nord, TV Sud
+# et Le Journal" (the clients of a poll), "61,5 % (Beta)" (a name alone in brackets after a figure).
 _FOR_NAMES = re.compile(r"\bpour\s+((?:(?:[A-Z0-9][\w’'-]*|et|,|La|Le|Les)\s*){1,8})")
 _BRACKET_NAME = re.compile(r"[%\d]\s*\(([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\)")
 

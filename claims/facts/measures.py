@@ -12,8 +12,8 @@ Read by :class:`claims.facts.slots.SlotBuilder`:
   elsewhere ("5 503 … et 54 435 …" against "59 938 décès") are parts of that total, never versions
   of it, and so is any other statement of a part's value;
 * :func:`holds_value`: two sentences that each state both of two values restate one bundle of
-  figures ("2,77 milliards pour l'organisation, 1,4 pour la sécurité, 3,19 pour les
-  infrastructures"): they pair figure to figure, never 2,77 with 1,4. (One sentence giving two
+  figures ("2,2 Md€ pour le fonctionnement, 0,9 pour la sécurité, 3 pour les
+  bâtiments"): they pair figure to figure, never 2,2 with 0,9. (One sentence giving two
   sources' counts, against a sentence giving one of them, still pairs both ways: a disagreement.)
 """
 
@@ -114,7 +114,7 @@ def amounts_apart(a, b) -> bool:
 
 def same_measure(a, b, class_a: Optional[str], class_b: Optional[str]) -> bool:
     """Whether two figures measure one class of thing (a fee, a salary, the turnout…). A rate
-    naming a place or a party the other does not ("la Seine-Saint-Denis avec 47 %") is a part's;
+    naming a place or a party the other does not ("le Val-Vert avec 41 %") is a part's;
     an amount's names are more often who pays or receives it."""
     if class_a is None or class_a != class_b:
         return False

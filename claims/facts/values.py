@@ -20,8 +20,8 @@
 * a figure in brackets right after a name is an **aside** about that name ("la tempête Boris
   (23 morts)"): a fact of its own, never a version of the sentence's main figure;
 * a **bare number that a counted noun before it is said to reach** takes that noun's kind:
-  "le nombre de décès s'élève à 10 775", "les décès se sont élevés à 59 938", "parmi ces
-  décès, 5 503 ont été causés par…" (the noun is the subject the number is the value of);
+  "le nombre de décès s'élève à 4 812", "les décès ont atteint 3 100", "parmi ces
+  décès, 812 sont dus à…" (the noun is the subject the number is the value of);
 * a **bare amount** ("les 2,8 milliards inscrits au budget", "5,3 milliards annoncés") is money
   whose currency is left out: :class:`claims.facts.slots.SlotBuilder` gives it the currency of
   the corpus's amounts when they have one and no count is written in millions.
@@ -206,7 +206,7 @@ LEVEL_WINDOW = 80  # characters between the counted noun and the number, at most
 
 def level_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[BareCount]:
     """Bare numbers given as the level a counted noun reaches in their clause ("le nombre de
-    décès s'élève à 10 775", "parmi ces décès, 5 503 ont…"), not overlapping ``taken``."""
+    décès s'élève à 4 812", "parmi ces décès, 812 sont…"), not overlapping ``taken``."""
     kinds = number_lexicon().kinds
     out = []
     for m in _BARE_NUMBER.finditer(folded):

@@ -94,7 +94,7 @@ def clock(folded: str, lo: int, hi: int, fronted_lo: int) -> Optional[str]:
 _DAILY = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}(?:par jour|chaque jour|quotidien\w*|journalier\w*)\b")
 
 
-# "150 millions par an", "un salaire annuel de 150 millions": per year; "200 millions pour les deux
+# "12 M€ par an", "un salaire annuel de 12 M€": per year; "24 M€ pour les deux
 # ans", "400 millions sur deux ans": over a span of several years, another quantity.
 _PER_YEAR_AFTER = re.compile(r"^\s*(?:[\w'-]+\s+){0,2}(?:par an|par saison|par annee|chaque annee|annuel\w*)\b")
 _PER_YEAR_BEFORE = re.compile(r"\bannuel\w*\s+(?:de\s+|d')?(?:(?:plus de|pres de|environ)\s+)?$")
