@@ -52,6 +52,8 @@ REVIEWED_PHRASES = (
     "ministre de la Santé",
     "le secrétaire général de l'ONU",
     "de l'Intérieur",
+    "un rapport de la Cour des comptes",  # the public auditor, named in e37's texts
+    "le rapport de la Cour des comptes",
     # set phrases
     "assortie d'une période de sûreté",
     "la hausse des prix de l'énergie a",

@@ -22,6 +22,7 @@ from claims.french.text import fold_french, french_stopwords
 from claims.records import Article, ClaimGroup
 
 SPEAKER_WORD_OVERLAP = 0.5  # Jaccard of content words for "the same words"
+_RANGE_TEXT = re.compile(r"\d\s*%?\s+(?:à|a|et)\s+\d")
 _TIME_OF_DAY = re.compile(r"\b(\d{1,2}\s?h\s?\d{0,2})\b")
 
 
@@ -84,12 +85,12 @@ def _figure_fact(slot: list[int], items: list[Item], rows, articles) -> Optional
     # "des centaines" (200-999) does not make 296 and 820 one value.
     classes: dict[int, int] = {}
     for v in sorted(range(len(figures)), key=lambda v: (figures[v].hi - figures[v].lo, v)):
-        same = next((classes[w] for w in classes if agree(figures[w], figures[v])), None)
+        same = next((classes[w] for w in classes if _same_value(figures[w], figures[v])), None)
         classes[v] = same if same is not None else len(set(classes.values()))
     differences = []
     for a in range(len(versions)):
         for b in range(a + 1, len(versions)):
-            if agree(figures[a], figures[b]):
+            if _same_value(figures[a], figures[b]):
                 kind = "qualifier"
             else:
                 kind = "update" if _at_different_times(versions[a], versions[b]) else "disagreement"
@@ -102,6 +103,22 @@ def _figure_fact(slot: list[int], items: list[Item], rows, articles) -> Optional
         what += f" ({', '.join(common)})"
     contested = len(set(classes.values())) if len(set(classes.values())) > 1 else 0
     return Fact("", what, main_kind(differences), contested, tuple(versions), 0, tuple(differences))
+
+
+def _explicit_range(figure) -> bool:
+    """A range written as such ("31 à 32 %", "entre 61 % et 63 %"), not a bound or a vague plural."""
+    return (figure.qualifier or "").lower() == "entre" or bool(_RANGE_TEXT.search(figure.text))
+
+
+def _same_value(a, b) -> bool:
+    """Whether two versions give one value: their intervals meet, except that a range written as
+    such is its own value ("28,1 %" within "28 à 29 %" is another estimate: RULES.md F9), and
+    that "less than X" and "more than X" do not meet."""
+    if _explicit_range(a) or _explicit_range(b):
+        return (round(a.lo, 6), round(a.hi, 6)) == (round(b.lo, 6), round(b.hi, 6))
+    if {a.bound, b.bound} == {"min", "max"} and a.value == b.value:
+        return False  # "un peu moins de 40 M€" and "plus de 40 M€" only touch
+    return agree(a, b)
 
 
 def _spelled(stem: str, slot: list[int], items: list[Item], rows) -> str:

@@ -38,9 +38,9 @@ from claims.french.numbers import _raw_quantities
 from claims.french.text import fold_french, french_stopwords
 from claims.facts.places import NOT_PLACES as _NOT_PLACES, local_places as _local_places, of_body as _of_body, places as _places
 from claims.facts.when import CLOCK as _CLOCK, EARLIER as _EARLIER, _sentence_day, change_period as _period, clause_day as _day, \
-    clause_month as _month, clock as _clock
-from claims.facts.values import (bracketed_counts, date_is_value, duration_is_value, elliptic_counts, is_aside,
-                                 vague_counts)
+    clause_month as _month, clock as _clock, rate_period as _rate_period
+from claims.facts.values import (UNKNOWN_CURRENCY, bare_amounts, bracketed_counts, date_is_value,
+                                 duration_is_value, elliptic_counts, is_aside, level_counts, vague_counts)
 
 # The when of a fact, not its value (compared by claims.french.dates), unless
 # claims.facts.values says a date is the value.
@@ -50,6 +50,11 @@ _SEGMENT_BREAK = re.compile(r"[,;:«»\"“”]|\s[-–—]\s|\bselon\b|\bd'apre
 _NAME = re.compile(r"(?<=[\s(’'-])([A-ZÉÈÎÔ][\w’'-]*[\w])")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 STEM = 6  # letters of a word compared: a crude French stem
+# How a figure is given, not what it measures: "s'élève à", "s'établit à", "estimée à", "anticipée".
+_LEVEL_WORDS = frozenset({"eleve", "elevai", "elevee", "etabli", "attein", "estime", "antici", "avance", "avancé",
+                          "donnee", "evalue"})
+# "au moins 60 000" printed for the 59 938 announced: a round figure's lower bound is a rounding.
+ROUND_SLACK = 0.01
 _CONJUNCTION = re.compile(r"\s(?:et|ou|mais|tandis que|alors que|apres|contre)\s")
 
 
@@ -71,7 +76,7 @@ class StatedFigure(NamedTuple):
     names: frozenset = frozenset()  # folded capitalised names of its segment (places, parties, people)
     years: frozenset = frozenset()  # years its segment names
     role: Optional[str] = None  # "cumulative", "threshold", "margin", "aftershock" or None
-    period: Optional[str] = None  # "month" or "year" for a change "sur un mois" / "sur un an"
+    period: Optional[str] = None  # "month" or "year" for a change "sur un mois" / "sur un an"; "day": per day
     local: frozenset = frozenset()  # places of its segment named as a region, province, town…
     month: Optional[int] = None  # the month its own clause names ("6 % en janvier"), 1-12
     inferred: bool = False  # a bare number in brackets: its kind is read around it, not written with it
@@ -211,6 +216,12 @@ def _read(text: str, folded: str) -> list[_Read]:
     counts = [(r.start, r.end, r.key[1]) for r in out if r.key[0] == "count" and r.key[1] in named]
     for c in elliptic_counts(text, folded, counts, [(r.start, r.end) for r in out]):
         out.append(_Read(("count", c.kind), c.value, None, c.value, c.value, c.text, c.start, c.end, True))
+    for c in level_counts(text, folded, [(r.start, r.end) for r in out]):  # its noun says its kind: not guessed
+        out.append(_Read(("count", c.kind), c.value, None, c.value, c.value, c.text, c.start, c.end))
+    currencies = [r.key[1] for r in out if r.key[0] == "money"]
+    for c in bare_amounts(text, folded, [(r.start, r.end) for r in out]):  # the sentence's currency, else later
+        unit = currencies[0] if currencies else UNKNOWN_CURRENCY
+        out.append(_Read(("money", unit), c.value, unit, c.value, c.value, c.text, c.start, c.end))
     return _ranges(text, folded, sorted(out, key=lambda r: r.start))
 
 
@@ -245,18 +256,31 @@ def _ranges(text: str, folded: str, reads: list[_Read]) -> list[_Read]:
 # Who gives a figure ("selon la CGT", "d'après le ministère de l'Intérieur", "recensés par la
 # police", "pour la préfecture"): the source of a version, not what is counted, so two sources'
 # figures stay versions of one fact (their words never tell two facts apart).
-_SOURCE = re.compile(r"\b(?:selon|d'apres|(?:recense|compte|denombre|annonce|chiffre)e?s?\s+par|pour)\s+"
+_SOURCE = re.compile(r"\b(?:selon|d'apres|(?:recense|compte|denombre|annonce|chiffre|avance|anticipe|donne|estime|"
+                     r"evalue|projete|prevu)e?s?\s+par|pour)\s+"
                      r"(?:(?:le|la|les|l'|un|une|des|du|de|d')\s*)?((?:[\w-]+\s*){1,4})")
 _SOURCE_HEAD = re.compile(r"(?:syndicat|cgt|cfdt|police|prefecture|ministere|autorites|organisateurs|gouvernement|"
                           r"institut|agence|oms|union|sondage|estimation|interieur|direction)")
 
 
+# Who a figure is given for or by, named after it: "pour Radio Nord et TV Sud", "pour Radio Nord, TV Sud
+# et Le Journal" (the clients of a poll), "61,5 % (Beta)" (a name alone in brackets after a figure).
+_FOR_NAMES = re.compile(r"\bpour\s+((?:(?:[A-Z0-9][\w’'-]*|et|,|La|Le|Les)\s*){1,8})")
+_BRACKET_NAME = re.compile(r"[%\d]\s*\(([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)\)")
+
+
 def _sources(text: str, folded: str) -> tuple[frozenset, frozenset]:
     """Stems and names of the sources a sentence gives its figures (``_SOURCE``), for "pour"
-    only when a body follows ("pour la préfecture", not "pour le second tour")."""
+    only when a body follows ("pour la préfecture", not "pour le second tour") or names
+    ("pour TF1 et LCI"), and a name alone in brackets after a figure ("69,5 % (Elabe)")."""
     words: set = set()
     names: set = set()
     stop = french_stopwords()
+    for m in (*_FOR_NAMES.finditer(text), *_BRACKET_NAME.finditer(text)):
+        for w in re.findall(r"[A-Z0-9][\w’'-]*", m.group(1)):
+            if w not in ("La", "Le", "Les"):
+                names.add(fold_french(w))
+                words.add(fold_french(w)[:STEM])
     for m in _SOURCE.finditer(folded):
         if m.group(0).startswith("pour") and not _SOURCE_HEAD.match(m.group(1)):
             continue
@@ -272,6 +296,8 @@ def _sources(text: str, folded: str) -> tuple[frozenset, frozenset]:
 @lru_cache(maxsize=65536)
 def stated_figures(text: str) -> tuple[StatedFigure, ...]:
     """The figures ``text`` states as its own, in order (see the module docstring)."""
+    # An editor's insertion in a quotation ("59 938 [décès]") is read as part of it (same offsets).
+    text = text.replace("[", " ").replace("]", " ")
     folded = fold_french(text)
     measures = _read(text, folded)
     if not measures:
@@ -289,6 +315,7 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
     out = []
     for q in measures:
         qualifier, bound = (q.qualifier, "approx") if q.qualifier else qualifiers.get(q.start, (None, None))
+        q_lo = q.lo * (1 - ROUND_SLACK) if bound == "min" and q.value >= 10000 and q.value % 1000 == 0 else q.lo
         lo, hi = _segment(folded, q.start, q.end)
         previous = [m2.end for m2 in measures if lo <= m2.end <= q.start]
         next_ = [st for st in figure_starts if q.end <= st < hi]
@@ -315,7 +342,7 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         words = _content_words(folded, word_lo, word_hi, (q.start, q.end))
         if len(words) < 2 and word_lo == lo and lo > 0:  # ", à 1 %,": what it measures is said just before
             words = _content_words(folded, _segment(folded, lo - 1, lo - 1)[0], word_hi, (q.start, q.end))
-        words -= source_words
+        words -= source_words | _LEVEL_WORDS
         # Its clause runs up to the next figure, stated or previous: "2,9 % en août et 3 % en
         # septembre", "3,5 % sur un an après 3 % en septembre".
         later = [m2.quantity.start for m2 in all_measures if q.end <= m2.quantity.start < hi
@@ -327,10 +354,11 @@ def stated_figures(text: str) -> tuple[StatedFigure, ...]:
         if sentence_day and month in (None, sentence_day[0]):
             month, day = sentence_day  # the one day named before it is its day
         fronted_lo = _segment(folded, max(0, lo - 1), max(0, lo - 1))[0] if lo else 0
-        out.append(StatedFigure(q.key + (role,), q.value, q.unit, q.lo, q.hi, q.text, qualifier, bound,
+        out.append(StatedFigure(q.key + (role,), q.value, q.unit, q_lo, q.hi, q.text, qualifier, bound,
                                 places, words,
                                 q.start, q.end, _names(text, lo, hi, (q.start, q.end)) - source_names, years, role,
-                                _period(folded, q.start, q.end), _local_places(text, lo, hi, places),
+                                _period(folded, q.start, q.end) or _rate_period(folded, q.start, q.end),
+                                _local_places(text, lo, hi, places),
                                 month, q.bare, day, _clock(folded, lo, hi, fronted_lo),
                                 bool(_EARLIER.search(folded, word_lo, q.start))))
     return tuple(out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from claims.french.entities import entity_mentions
 from claims.french.text import fold_french
@@ -160,3 +160,39 @@ def main_places(items) -> dict[tuple, str]:
 
 __all__ = ["NOT_PLACES", "capitals", "contrasted_places", "country_places", "event_countries", "local_places",
            "main_places", "of_body", "places"]
+
+
+def _nested(a, b, contrasted: frozenset, local: frozenset) -> bool:
+    """Whether one figure's places hold the other's and add only places that set nothing
+    apart: "à Derna" and "en Libye … dans la ville de Derna" (the town and its country),
+    but not "en Turquie" and "en Turquie et en Syrie" (a place some sentence contrasts)
+    nor "en Algérie" and "en Algérie, dans la province d'Aïn Sefra" (a sub-population, F5)."""
+    small, large = (a.places, b.places) if len(a.places) <= len(b.places) else (b.places, a.places)
+    return small < large and not (large - small) & (contrasted | local)
+
+
+def _elsewhere(placed, unplaced, country: Optional[str]) -> bool:
+    """Whether a figure names only places below the country where the event is while the other
+    names none: the unplaced one is the country's (RULES.md F6), so "81 000 à Paris" is not a
+    version of "1,28 million" when most counts name France."""
+    if placed.key[0] != "count" or unplaced.places or not placed.places or country is None:
+        return False  # (a rate's other place is as often above the country: "l'Union européenne")
+    return country not in placed.places and not placed.places & country_places()
+
+
+def places_apart(a, b, contrasted: frozenset, local_places: frozenset, main_place: Optional[str],
+                 country: Optional[str]) -> bool:
+    """Whether the places of two figures of one kind make them answer two questions (used by
+    :class:`claims.facts.slots.SlotBuilder`, whose attributes the arguments are, for their kind):
+    other places not nested; a sub-population's place (``local_places``, the event's ``main_place``
+    aside) against no place (F5); a city below the event's ``country`` against no place (F6); a
+    place some sentence gives two figures of the kind for (``contrasted``) against no place (F2)."""
+    if a.places and b.places and a.places != b.places and not _nested(a, b, contrasted, local_places - {main_place}):
+        return True
+    for x, y in ((a, b), (b, a)):
+        local = (x.local | (x.places & local_places)) - {main_place}
+        if not y.places and (local or x.places & contrasted):
+            return True
+        if _elsewhere(x, y, country):
+            return True
+    return False

@@ -25,7 +25,9 @@ import numpy as np
 
 from claims.facts.discourse import carry_context
 from claims.facts.figures import STEM, StatedFigure, agree, named_kinds, stated_figures
-from claims.facts.places import contrasted_places, country_places, event_countries, main_places
+from claims.facts.places import contrasted_places, event_countries, main_places, places_apart
+from claims.facts.measures import ESTIMATE_HEADS, measure_class, measures_apart, parts_of_totals, same_measure
+from claims.facts.values import resolve_currencies
 from claims.facts.when import day_of, days_apart, days_of, other_day, sentence_day
 from claims.french.text import fold_french
 from claims.french.dates import conflicting_times, parse_reference
@@ -61,6 +63,11 @@ CASUALTY_KINDS = frozenset({"dead", "injured", "missing", "evacuated", "homeless
 def _named(key: tuple) -> bool:
     """Whether the kind alone says what is counted (dead, injured, votes…)."""
     return key[0] == "count" and key[1] in named_kinds()
+
+
+def _span(period: Optional[str]) -> bool:
+    """A period saying a figure counts over a span (per day, over several years), not a change's."""
+    return period not in (None, "month", "year")
 
 
 def _stems(lemmas) -> frozenset:
@@ -115,6 +122,9 @@ class SlotBuilder:
         event_countries_: per kind of figure, the one country its sentences name (at least
             twice): a figure naming only towns or regions below it is never a version of a
             figure naming no place (RULES.md F6).
+        summed_parts_: per kind, the values two figures of one sentence give as parts of a total
+            stated elsewhere (:func:`claims.facts.measures.parts_of_totals`): two of them are never
+            versions of one another.
         unresolved_: indices into ``items_`` of figures whose kind does not say what is
             counted and whose subject is anaphoric: never a version of anything.
         slots_: lists of indices into ``items_``, one per slot of at least two sentences,
@@ -168,11 +178,17 @@ class SlotBuilder:
         self.items_ = [Item(row, f) for row, text in enumerate(texts) for f in stated_figures(text)]
         if articles is not None and len(articles) != len(texts):
             raise ValueError(f"articles must have one entry per row: {len(articles)} for {len(texts)} rows")
-        self.items_ = carry_context(self.items_, texts, articles, sentence_day)
+        self.items_, self.summed_parts_ = parts_of_totals(
+            resolve_currencies(carry_context(self.items_, texts, articles, sentence_day)))
+        self._row_figures: dict[int, list] = {}
+        for item in self.items_:
+            self._row_figures.setdefault(item.row, []).append(item.figure)
         by_key: dict[tuple, list[int]] = {}
         for i, item in enumerate(self.items_):
             by_key.setdefault(item.figure.key, []).append(i)
         self.subjects_ = self._subjects()
+        self._measures = {i: measure_class(item.figure, self.subjects_.get(i), texts[item.row])
+                          for i, item in enumerate(self.items_)}
         self.unresolved_ = frozenset(i for i, s in self.subjects_.items() if s.anaphoric)
         self.contrasts_ = self._contrasts()
         # Places one sentence gives two figures of one kind for ("912 morts en Turquie, 560 en
@@ -293,7 +309,8 @@ class SlotBuilder:
                 a, b = self.items_[members[p]].figure, self.items_[members[q]].figure
                 # The same places, or the same subject noun ("la participation"): they say
                 # much of what the sentence is about, so a lower cosine is enough.
-                placed = (bool(a.places) and a.places == b.places) or self._same_subject(members[p], members[q])
+                placed = ((bool(a.places) and a.places == b.places) or self._same_subject(members[p], members[q])
+                          or self._same_measure(members[p], members[q]))
                 if sim < topic and not placed:
                     continue
                 sure = named or sim >= (min(generic_floor, self.place_topic_threshold) if placed else generic_floor)
@@ -319,9 +336,13 @@ class SlotBuilder:
         return bool(sa.head and sb.head) and _stems(sa.lemmas) - _ESTIMATE_WORDS == _stems(
             sb.lemmas) - _ESTIMATE_WORDS and bool(_stems({sa.head}) & _stems({sb.head}))
 
+    def _same_measure(self, i: int, j: int) -> bool:
+        """Whether two amounts or rates measure one class of thing (:func:`claims.facts.measures.same_measure`)."""
+        return same_measure(self.items_[i].figure, self.items_[j].figure, self._measures[i], self._measures[j])
+
     def _context(self, i: int, j: int) -> float:
         a, b = self.items_[i].figure, self.items_[j].figure
-        if _named(a.key) or self._same_subject(i, j):
+        if _named(a.key) or self._same_subject(i, j) or self._same_measure(i, j):
             return 1.0  # "dead", "injured", "la participation": what is counted is said, the verbs around it vary
         if not a.words or not b.words:
             return 0.0  # "(+2,9 % contre 2,6 %)": nothing around 2,6 % says what it measures
@@ -333,68 +354,39 @@ class SlotBuilder:
             return False
         return sum(self._context(x, y) for x in a for y in b) / (len(a) * len(b)) >= self.context_threshold
 
-    def _nested(self, a: StatedFigure, b: StatedFigure) -> bool:
-        """Whether one figure's places hold the other's and add only places that set nothing
-        apart: "à Derna" and "en Libye … dans la ville de Derna" (the town and its country),
-        but not "en Turquie" and "en Turquie et en Syrie" (a place some sentence contrasts)
-        nor "en Algérie" and "en Algérie, dans la province d'Aïn Sefra" (a sub-population, F5)."""
-        small, large = (a.places, b.places) if len(a.places) <= len(b.places) else (b.places, a.places)
-        if not small < large:
-            return False
-        extra = large - small
-        local = self.local_places_ - {self.main_places_.get(a.key)}
-        return not extra & (self.contrasted_places_.get(a.key, frozenset()) | local)
-
-    def _elsewhere(self, placed: StatedFigure, unplaced: StatedFigure) -> bool:
-        """Whether a figure names only places below the country where the event is (its main place)
-        while the other names none: the unplaced one is the country's (RULES.md F6), so "81 000
-        à Paris" is not a version of "1,28 million" when most counts name France."""
-        main = self.event_countries_.get(placed.key)
-        if placed.key[0] != "count" or unplaced.places or not placed.places or main is None:
-            return False  # (a rate's other place is as often above the country: "l'Union européenne")
-        return main not in placed.places and not placed.places & country_places()
-
-    def _local_of(self, figure: StatedFigure) -> frozenset:
-        """A figure's places that are a sub-population's (RULES.md F5), the event's place aside."""
-        return (figure.local | (figure.places & self.local_places_)) - {self.main_places_.get(figure.key)}
-
-    def _local(self, figure: StatedFigure) -> bool:
-        return bool(self._local_of(figure))
-
     def _compatible(self, i: int, j: int) -> bool:
         """Whether two figures can answer one question: other rows, places, times."""
         a, b = self.items_[i], self.items_[j]
         if a.row == b.row:
             return agree(a.figure, b.figure)  # one sentence giving one figure twice
         fa, fb = a.figure, b.figure
+        ma, mb = self._measures[i], self._measures[j]
+        if measures_apart(fa, fb, self._row_figures[a.row], self._row_figures[b.row], self.summed_parts_, ma, mb):
+            return False  # a restated bundle, two parts of one sum, amounts far apart, a fee and a salary
         sa, sb = self.subjects_.get(i), self.subjects_.get(j)
-        if sa and sb and ((sa.lemmas and sb.lemmas and not _stems(sa.lemmas) & _stems(sb.lemmas))
-                          or (sa.head and sb.head and _stems({sa.head}) != _stems({sb.head}))):
+        if (not (ma and ma == mb) and sa and sb and not {fold_french(h) for h in (sa.head, sb.head) if h} & ESTIMATE_HEADS
+                and ((sa.lemmas and sb.lemmas and not _stems(sa.lemmas) & _stems(sb.lemmas))
+                     or (sa.head and sb.head and _stems({sa.head}) != _stems({sb.head})))):
             return False  # "les services" and "l'énergie", "la consommation" and "les prix": two things
         contrasts = self.contrasts_.get(fa.key)
         if contrasts:
             wa, wb = self._describing(i), self._describing(j)
             if any(frozenset((x, y)) in contrasts for x in wa - wb for y in wb - wa):
                 return False
-        if fa.places and fb.places and fa.places != fb.places and not self._nested(fa, fb):
-            return False
-        if (self._local(fa) and not fb.places) or (self._local(fb) and not fa.places):
-            return False  # a region's toll is not the country's (F5)
-        if self._elsewhere(fa, fb) or self._elsewhere(fb, fa):
-            return False  # the event's country counts unplaced figures; a city's is its own (F6)
+        if places_apart(fa, fb, self.contrasted_places_.get(fa.key, frozenset()), self.local_places_,
+                        self.main_places_.get(fa.key), self.event_countries_.get(fa.key)):
+            return False  # other places, a region against its country (F5), a city against the country (F6)
         if fa.key[0] in ("percent", "money") and (fa.clock != fb.clock or fa.earlier != fb.earlier):
             return False  # turnout at 17:00 is not the final turnout, nor an index at 9:25 its close; a rate
             # put before the sentence's time ("avait diminué de 0,8 %") is an earlier period's. (Not
             # for counts: "le bilan avait fait état de 820 morts" is an earlier version of the toll.)
-        contrasted = self.contrasted_places_.get(fa.key, frozenset())
-        if (fa.places & contrasted and not fb.places) or (fb.places & contrasted and not fa.places):
-            return False  # one country's toll is not the unplaced one, maybe both countries' (F2)
         if (fa.inferred or fb.inferred) and not (fa.places and fa.places == fb.places):
             return False  # "(542)": its kind is guessed from the words around, so its place must agree
-        if fa.names and fb.names and not fa.names & fb.names and not self._same_subject(i, j):
+        if fa.names and fb.names and not fa.names & fb.names and not (self._same_subject(i, j)
+                                                                     or self._same_measure(i, j)):
             return False  # (with one subject noun, "la participation", the names are its sources)
-        if fa.period and fb.period and fa.period != fb.period:
-            return False
+        if fa.period != fb.period and ((fa.period and fb.period) or _span(fa.period) or _span(fb.period)):
+            return False  # (a count per day, or over two years, is never a version of a plain total)
         if fa.month and fb.month and fa.month != fb.month and fa.key[0] != "date":
             return False  # "6 % en janvier" and "6,2 % en février": two months, two facts
         ya = fa.years or ({self._years[a.row]} if self._years[a.row] else set())

@@ -18,7 +18,13 @@
   kind of the count before it: "912 morts en Turquie et 560 en Syrie", "95 morts, dont 92 dans
   la région de Valence" (the noun a number quantifies is the previous one's, by ellipsis);
 * a figure in brackets right after a name is an **aside** about that name ("la tempête Boris
-  (23 morts)"): a fact of its own, never a version of the sentence's main figure.
+  (23 morts)"): a fact of its own, never a version of the sentence's main figure;
+* a **bare number that a counted noun before it is said to reach** takes that noun's kind:
+  "le nombre de décès s'élève à 4 812", "les décès ont atteint 3 100", "parmi ces
+  décès, 812 sont dus à…" (the noun is the subject the number is the value of);
+* a **bare amount** ("les 2,8 milliards inscrits au budget", "5,3 milliards annoncés") is money
+  whose currency is left out: :class:`claims.facts.slots.SlotBuilder` gives it the currency of
+  the corpus's amounts when they have one and no count is written in millions.
 """
 
 from __future__ import annotations
@@ -186,4 +192,80 @@ def bracketed_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> li
     return out
 
 
-__all__ = ["BareCount", "VagueCount", "elliptic_counts", "vague_counts", "bracketed_counts", "date_is_value", "duration_is_value", "is_aside"]
+# A counted noun, then (in its clause, no other number between) a verb or frame giving its
+# level, then a bare number: the number is how many of that noun there are.
+_LEVEL = re.compile(r"(?:\bs'elev\w*\s+a|\bse\s+sont\s+elev\w*\s+a|\bs'est\s+elev\w*\s+a|\batteint|"
+                    r"\b(?:est|sont)\s+passe\w*\s+a|\bs'etabli\w*\s+a|\bgrimpe\w*\s+a|\bporte\w*\s+a|"
+                    r"\bse\s+chiffre\w*\s+a|\b(?:est|sont|etait|etaient)\s+de)\s*$")
+_ADVERB = re.compile(r"\s(?:desormais|deja|encore|maintenant|aujourd'hui|officiellement|\w+ment)(?=\s+(?:a|de)\s*$)")
+# "Parmi ces décès, 5 503 …", "sur ces décès, …": a number of the noun just named.
+_PARTITIVE = re.compile(r"\b(?:parmi|sur)\s+(?:ces|les)\s+([a-z-]+)\s*,?\s*$")
+_BARE_NUMBER = re.compile(r"(?<![\d,.])(\d{1,3}(?:[ \u00a0.\u202f]\d{3})+|\d+)(?![\d,.]?\d)(?!\s*%)")
+LEVEL_WINDOW = 80  # characters between the counted noun and the number, at most
+
+
+def level_counts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[BareCount]:
+    """Bare numbers given as the level a counted noun reaches in their clause ("le nombre de
+    décès s'élève à 4 812", "parmi ces décès, 812 sont…"), not overlapping ``taken``."""
+    kinds = number_lexicon().kinds
+    out = []
+    for m in _BARE_NUMBER.finditer(folded):
+        start, end = m.span(1)
+        if any(a < end and start < b for a, b in taken):
+            continue
+        value = float(re.sub(r"\D", "", m.group(1)))
+        if 1000 <= value <= 2100 and len(m.group(1)) == 4:
+            continue  # a year
+        clause = re.split(r"[.!?;:]|(?<![\w-])\d", folded[max(0, start - LEVEL_WINDOW):start])[-1]
+        part = _PARTITIVE.search(clause)
+        if part and part.group(1) in kinds:
+            out.append(BareCount(start, end, value, kinds[part.group(1)], text[start:end]))
+            continue
+        level = _LEVEL.search(_ADVERB.sub("", clause))  # "s'élève désormais à"
+        nouns = [w for w in _WORD.findall(_ADVERB.sub("", clause)[:level.start()]) if w in kinds] if level else []
+        if nouns:
+            out.append(BareCount(start, end, value, kinds[nouns[-1]], text[start:end]))
+    return out
+
+
+# "2,8 milliards inscrits", "5,3 milliards annoncés": millions or billions with no noun or
+# currency after them ("de manifestants", "d'euros", "$" say what they are).
+_BARE_AMOUNT = re.compile(r"(?<![\d,.])(\d+(?:,\d+)?\s+(?:milliards?|millions?))\b"
+                          r"(?!\s*(?:de\b|d'|d’|[$€£]|euros?|dollars?|livres?|francs?|usd|eur))")
+UNKNOWN_CURRENCY = "?"  # the unit of a bare amount until the corpus says its currency
+
+
+def bare_amounts(text: str, folded: str, taken: list[tuple[int, int]]) -> list[BareCount]:
+    """Millions or billions with nothing after them saying what they are ("les 2,8 milliards
+    inscrits"), not overlapping ``taken``; ``kind`` is :data:`UNKNOWN_CURRENCY`."""
+    out = []
+    for m in _BARE_AMOUNT.finditer(folded):
+        start, end = m.span(1)
+        if any(a < end and start < b for a, b in taken):
+            continue
+        out.append(BareCount(start, end, _elliptic_value(m.group(1).replace("milliard", "million")) *
+                             (1000 if "milliard" in m.group(1) else 1), UNKNOWN_CURRENCY, text[start:end]))
+    return out
+
+
+_MAGNITUDE = re.compile(r"\bmill(?:ion|iard)s?\b", re.IGNORECASE)
+
+
+def resolve_currencies(items: list) -> list:
+    """Items (with a ``figure``) whose amount has no currency take the one currency of the
+    corpus's other amounts; they are left out when the amounts have several currencies, none,
+    or when some count is written in millions too ("1,28 million de manifestants": a bare
+    "3,5 millions" may then be people as well)."""
+    bare = [it for it in items if it.figure.key[:2] == ("money", UNKNOWN_CURRENCY)]
+    if not bare:
+        return items
+    currencies = {it.figure.key[1] for it in items if it.figure.key[0] == "money"} - {UNKNOWN_CURRENCY}
+    counted = any(it.figure.key[0] == "count" and _MAGNITUDE.search(it.figure.text) for it in items)
+    if len(currencies) != 1 or counted:
+        return [it for it in items if it.figure.key[:2] != ("money", UNKNOWN_CURRENCY)]
+    unit, = currencies
+    return [it._replace(figure=it.figure._replace(key=("money", unit) + it.figure.key[2:], unit=unit))
+            if it.figure.key[:2] == ("money", UNKNOWN_CURRENCY) else it for it in items]
+
+
+__all__ = ["BareCount", "UNKNOWN_CURRENCY", "resolve_currencies", "bare_amounts", "level_counts", "VagueCount", "elliptic_counts", "vague_counts", "bracketed_counts", "date_is_value", "duration_is_value", "is_aside"]

@@ -90,6 +90,36 @@ def clock(folded: str, lo: int, hi: int, fronted_lo: int) -> Optional[str]:
     return None
 
 
+# "20 000 décès chaque jour", "1 665 morts quotidiens": a rate per day, said just after the figure.
+_DAILY = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}(?:par jour|chaque jour|quotidien\w*|journalier\w*)\b")
+
+
+# "12 M€ par an", "un salaire annuel de 12 M€": per year; "24 M€ pour les deux
+# ans", "400 millions sur deux ans": over a span of several years, another quantity.
+_PER_YEAR_AFTER = re.compile(r"^\s*(?:[\w'-]+\s+){0,2}(?:par an|par saison|par annee|chaque annee|annuel\w*)\b")
+_PER_YEAR_BEFORE = re.compile(r"\bannuel\w*\s+(?:de\s+|d')?(?:(?:plus de|pres de|environ)\s+)?$")
+_SPAN = re.compile(r"^\s*(?:[\w'-]+\s+){0,3}(?:pour les|sur|en)\s+(deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+)"
+                   r"\s+(?:ans|annees|saisons)\b")
+
+
+def daily(folded: str, end: int) -> bool:
+    """Whether the figure ending at ``folded[end]`` is counted per day ("… morts par jour")."""
+    return bool(_DAILY.match(folded[end:end + 40]))
+
+
+def rate_period(folded: str, start: int, end: int) -> Optional[str]:
+    """What a figure is counted over when it is a rate or a span total: "day" (per day), "year"
+    (per year: "par an", "annuel"), "N years" (over several years: "pour les deux ans"), else None."""
+    if daily(folded, end):
+        return "day"
+    span = _SPAN.match(folded[end:end + 50])
+    if span:
+        return f"{span.group(1)} years"
+    if _PER_YEAR_AFTER.match(folded[end:end + 40]) or _PER_YEAR_BEFORE.search(folded[max(0, start - 30):start]):
+        return "year"
+    return None
+
+
 def change_period(folded: str, start: int, end: int) -> Optional[str]:
     """Over what a change is measured, said within a few words of the figure, else anywhere in
     the sentence when it names one period only ("Sur un mois, le taux … a été revu à 1 %")."""
