@@ -89,6 +89,7 @@ def analyze(
     settings: Optional[Settings] = None,
     index=None,
     prepared: Optional[Prepared] = None,
+    second_process: Optional[bool] = None,
 ) -> Analysis:
     """Find the claims that recur across articles.
 
@@ -121,6 +122,10 @@ def analyze(
         index: the nearest-neighbour index of the grouping (an :class:`embeddings.index.VectorIndex`
             or an object with its ``fit``/``search``); default: exact or cells by size.
         prepared: sentences (and attributions) made by an engine; ``inputs`` is then ignored.
+        second_process: encode in a second process while this one parses and attributes
+            (:mod:`claims.engines.encode_process`; same vectors, two cores busy). None: when the
+            machine has two cores or more, the corpus 1,000 sentences or more and the model
+            is given by name; False: never; True: whenever the model is given by name.
 
     Returns:
         An :class:`Analysis`.
@@ -144,28 +149,43 @@ def analyze(
         sentences = split_corpus(articles) if prepared is None else list(prepared.sentences)
     texts = [s.text for s in sentences]
     article_ids = [s.article for s in sentences]
-    with clock.stage("encode"):
-        if prepared is not None and prepared.vectors is not None:
-            vectors = np.array(prepared.vectors, dtype=np.float32)  # writable: analyze freezes it
-        else:
-            vectors = _embeddings_of(texts, encoder, embeddings, progress)
+    memo, parses = _memo(settings), Parses()
+    given = prepared.vectors if prepared is not None and prepared.vectors is not None else embeddings
+    background = _encode_process(second_process, model, settings, texts, given, progress,
+                                 guard is True or (attribution and attributor is None))
+    try:
+        if background is None:
+            with clock.stage("encode"):
+                vectors = _embeddings_of(texts, encoder, embeddings, prepared, progress)
+        # The pair guard's entity roles, then the attribution: one parse per sentence for both.
+        # They need no vector, so they run while a second process encodes, if there is one.
+        with clock.stage("attribute"):
+            if guard is True:
+                guard = default_guard(texts, memo, parses)
+            if prepared is not None and prepared.attributions is not None:
+                attributions = list(prepared.attributions)
+            elif attribution:
+                attributions = attribute_corpus(articles, sentences, attributor, memo, parses)
+            else:
+                attributions = [NO_ATTRIBUTION] * len(sentences)
+        if background is not None:
+            with clock.stage("encode"):  # what is left of it once the attribution is done
+                vectors = background.vectors()
+                if vectors is None:
+                    warnings.warn(f"{background.failure_}; encoding in this process", ClaimsWarning, stacklevel=2)
+                    vectors = _embeddings_of(texts, encoder, embeddings, prepared, progress)
+            if background.seconds_ is not None:  # overlapped the stages above: not a stage of its own
+                clock.times.append(StageTime("encode, second process", background.seconds_))
+    finally:
+        if background is not None:
+            background.close()
     if settings.threshold is None:
         settings = _estimate_threshold(settings, vectors, article_ids)
     for note in settings.notes:
         warnings.warn(note, ClaimsWarning, stacklevel=2)
 
-    memo, parses = _memo(settings), Parses()
     with clock.stage("group"):
-        if guard is True:
-            guard = default_guard(texts, memo, parses)
         grouping, scorer = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer, index)
-    with clock.stage("attribute"):
-        if prepared is not None and prepared.attributions is not None:
-            attributions = list(prepared.attributions)
-        elif attribution:
-            attributions = attribute_corpus(articles, sentences, attributor, memo, parses)
-        else:
-            attributions = [NO_ATTRIBUTION] * len(sentences)
     groups = build_groups(sentences, grouping, attributions)
     if groups:
         with clock.stage("explain"):
@@ -209,8 +229,24 @@ def _encoder_for(model: Union[str, Encoder], entry: ModelEntry, cache: bool) -> 
     return cached(model) if cache else model
 
 
-def _embeddings_of(texts: list[str], encoder: Encoder, given: Optional[np.ndarray],
+def _encode_process(wanted: Optional[bool], model, settings: Settings, texts: list[str], given, progress,
+                    parsing: bool):
+    """An :class:`~claims.engines.encode_process.EncodeProcess` started on ``texts``, or None
+    when the run encodes in this process (``second_process`` in :func:`analyze`)."""
+    from claims.engines.encode_process import EncodeProcess, picklable, worth_a_second_process
+
+    if wanted is False or given is not None or isinstance(model, Encoder) or not texts \
+            or not picklable(settings.model):
+        return None
+    if wanted is None and not (parsing and worth_a_second_process(len(texts))):
+        return None
+    return EncodeProcess(settings.model, texts, settings.cache, progress)
+
+
+def _embeddings_of(texts: list[str], encoder: Encoder, given: Optional[np.ndarray], prepared: Optional[Prepared],
                    progress: Optional[ProgressFactory]) -> np.ndarray:
+    if prepared is not None and prepared.vectors is not None:
+        return np.array(prepared.vectors, dtype=np.float32)  # writable: analyze freezes it
     if given is None:
         from claims.engines.batches import encode_in_length_order  # the Ray engine's batches too
 

@@ -1,0 +1,160 @@
+"""Encoding in a second process, so that this one parses and attributes meanwhile.
+
+A run's encoding (onnxruntime, whose threads leave part of the second core idle) and its
+spaCy stages (the pair guard's entity roles and the attribution: one thread, holding the
+GIL) do not need each other's results until the grouping. :class:`EncodeProcess` starts a
+process that encodes the corpus in the local engine's batches
+(:func:`claims.engines.batches.encode_in_length_order`, so the vectors are the same, bit
+for bit) while the caller parses; :meth:`EncodeProcess.vectors` waits for them. The second
+process loads the encoder and this one spaCy, so each model is still loaded once.
+
+The process is started with ``spawn`` (a fresh interpreter: no thread of this process is
+copied half-way through its work). If it cannot start, fails or dies, :meth:`vectors`
+returns None with the reason in ``failure_`` and the caller encodes in its own process: the
+run's result does not depend on where it was encoded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+import traceback
+import warnings
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+# Below this many sentences a second process (start-up ~1 s, imports) costs more than the
+# overlap saves: the encoding and the parse of 1,000 sentences take a few seconds each.
+MIN_SENTENCES = 1000
+
+
+def worth_a_second_process(n_sentences: int) -> bool:
+    """Whether encoding ``n_sentences`` in a second process should pay: two cores or more and
+    at least :data:`MIN_SENTENCES` sentences."""
+    return (os.cpu_count() or 1) >= 2 and n_sentences >= MIN_SENTENCES
+
+
+def picklable(entry) -> bool:
+    """Whether a model entry can be sent to a second process (registered models can; a local
+    folder's entry holds its loaded encoder in a closure and cannot)."""
+    import pickle
+
+    try:
+        pickle.dumps(entry)
+    except Exception:
+        return False
+    return True
+
+
+def _encode(conn, entry, texts: list[str], cache: bool) -> None:
+    """The second process: encode ``texts`` and send progress, then the vectors, or the error."""
+    try:
+        from claims.engines.batches import encode_in_length_order
+        from claims.models import get_encoder
+
+        start = time.perf_counter()
+
+        def progress(total: int) -> Callable[[int], None]:
+            conn.send(("total", total, None))
+            return lambda n: conn.send(("advance", n, None))
+
+        with warnings.catch_warnings(record=True) as caught:  # shown by the parent, as its own
+            warnings.simplefilter("always")
+            vectors = encode_in_length_order(get_encoder(entry, cache=cache), texts, progress)
+        conn.send(("warnings", [(w.category, str(w.message)) for w in caught], None))
+        conn.send(("vectors", np.ascontiguousarray(vectors, np.float32), time.perf_counter() - start))
+    except BaseException as exc:  # reported to the parent, which encodes itself
+        conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}", None))
+    finally:
+        conn.close()
+
+
+class EncodeProcess:
+    """The vectors of ``texts``, encoded by a second process from the moment it is created.
+
+    Args:
+        entry: the model's :class:`claims.models.ModelEntry` (pickled to the process: its
+            loader must be a module-level function, as the registered models' are).
+        texts: the sentences, in row order.
+        cache: read and fill the on-disk embedding cache, as the run would.
+        progress: ``progress(total)`` returns a callback advanced as batches are encoded
+            (called from a thread of this process).
+
+    Attributes:
+        seconds_: wall time the second process took (loading the model included), once done.
+        failure_: why no vectors came back (None when they did).
+    """
+
+    def __init__(self, entry, texts: Sequence[str], cache: bool, progress=None):
+        if not picklable(entry):
+            raise ValueError(f"model {entry.name!r} cannot be loaded in a second process (its loader is not "
+                             "a module-level function)")
+        self.seconds_: Optional[float] = None
+        self.failure_: Optional[str] = None
+        self._vectors: Optional[np.ndarray] = None
+        self._warnings: list = []
+        self._progress = progress
+        self._process = None
+        context = multiprocessing.get_context("spawn")
+        receive, send = context.Pipe(duplex=False)
+        try:
+            self._process = context.Process(target=_encode, args=(send, entry, list(texts), cache),
+                                            name="claims-encode", daemon=True)
+            self._process.start()
+        except Exception as exc:  # e.g. a model whose loader cannot be pickled: encode here
+            self.failure_ = f"could not start the encoding process: {type(exc).__name__}: {exc}"
+            self._process = None
+            receive.close()
+            return
+        finally:
+            send.close()  # the child holds its own end: EOF here when it exits
+        self._reader = threading.Thread(target=self._read, args=(receive,), name="claims-encode-reader",
+                                        daemon=True)
+        self._reader.start()
+
+    def _read(self, conn) -> None:
+        advance: Callable[[int], None] = lambda n: None
+        try:
+            while True:
+                kind, value, extra = conn.recv()
+                if kind == "total" and self._progress is not None:
+                    advance = self._progress(value)
+                elif kind == "advance":
+                    advance(value)
+                elif kind == "warnings":
+                    self._warnings = value
+                elif kind == "vectors":
+                    self._vectors, self.seconds_ = value, extra
+                    return
+                elif kind == "error":
+                    self.failure_ = f"the encoding process failed: {value}"
+                    return
+        except (EOFError, OSError) as exc:
+            self.failure_ = f"the encoding process ended without its vectors ({type(exc).__name__})"
+        finally:
+            conn.close()
+
+    def vectors(self) -> Optional[np.ndarray]:
+        """The vectors (one row per text), waiting for them; None when the process failed."""
+        if self._process is None:
+            return None
+        self._reader.join()
+        self._process.join()
+        if self._vectors is None and self.failure_ is None:
+            self.failure_ = f"the encoding process exited with code {self._process.exitcode}"
+        for category, message in self._warnings:  # the encoder's notices (cache trouble...)
+            warnings.warn(message, category, stacklevel=3)
+        self._warnings = []
+        return self._vectors
+
+    def close(self) -> None:
+        """Stop the process if it still runs (the run failed or was interrupted)."""
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+__all__ = ["MIN_SENTENCES", "EncodeProcess", "picklable", "worth_a_second_process"]
