@@ -331,8 +331,8 @@ def build_groups(sentences: Sequence[Sentence], grouping: GroupingResult,
 def explain_groups(groups: tuple[ClaimGroup, ...], explainer: Explainer) -> tuple[ClaimGroup, ...]:
     """Each group with a :class:`~claims.matching.explain.Link` on every mention."""
     return tuple(dataclasses.replace(g, mentions=tuple(dataclasses.replace(m, link=link)
-                                                       for m, link in zip(g.mentions, explainer.group(g))))
-                 for g in groups)
+                                                       for m, link in zip(g.mentions, links)))
+                 for g, links in zip(groups, explainer.groups(groups)))
 
 
 def assign_group_stances(groups: tuple[ClaimGroup, ...], vectors: np.ndarray, settings: Settings,
