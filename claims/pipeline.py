@@ -153,6 +153,7 @@ def analyze(
     given = prepared.vectors if prepared is not None and prepared.vectors is not None else embeddings
     background = _encode_process(second_process, model, settings, texts, given, progress,
                                  guard is True or (attribution and attributor is None))
+    served = encoder  # what the stages after the grouping encode with (clauses, stance parts)
     try:
         if background is None:
             with clock.stage("encode"):
@@ -176,23 +177,24 @@ def analyze(
                     vectors = _embeddings_of(texts, encoder, embeddings, prepared, progress)
             if background.seconds_ is not None:  # overlapped the stages above: not a stage of its own
                 clock.times.append(StageTime("encode, second process", background.seconds_))
+                served = background.encoder(encoder)  # its model, already loaded, encodes what follows
+        if settings.threshold is None:
+            settings = _estimate_threshold(settings, vectors, article_ids)
+        for note in settings.notes:
+            warnings.warn(note, ClaimsWarning, stacklevel=2)
+
+        with clock.stage("group"):
+            grouping, scorer = _group(settings, texts, vectors, article_ids, served, guard, pair_scorer, index)
+        groups = build_groups(sentences, grouping, attributions)
+        if groups:
+            with clock.stage("explain"):
+                groups = explain_groups(groups, Explainer(texts, vectors, scorer))
+        if stance and groups:  # no group: the stance encoder is never loaded
+            with clock.stage("stance"):
+                groups = assign_group_stances(groups, vectors, settings, served, stance_model)
     finally:
         if background is not None:
             background.close()
-    if settings.threshold is None:
-        settings = _estimate_threshold(settings, vectors, article_ids)
-    for note in settings.notes:
-        warnings.warn(note, ClaimsWarning, stacklevel=2)
-
-    with clock.stage("group"):
-        grouping, scorer = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer, index)
-    groups = build_groups(sentences, grouping, attributions)
-    if groups:
-        with clock.stage("explain"):
-            groups = explain_groups(groups, Explainer(texts, vectors, scorer))
-    if stance and groups:  # no group: the stance encoder is never loaded
-        with clock.stage("stance"):
-            groups = assign_group_stances(groups, vectors, settings, encoder, stance_model)
     with clock.stage("compare"):
         groups = compare_groups(groups, articles)
     rows = tuple(table_rows(sentences, attributions, groups))

@@ -22,11 +22,18 @@ from tests.fake_encoders import BagOfWords
 
 IN_PROCESS = "fake-words-here-only"
 ANYWHERE = "fake-words-anywhere"
+SERVED = "fake-words-served"
 SECOND = "encode, second process"
+LOADED_HERE: list[str] = []  # the stand-in models this process loaded (a second process has its own list)
 
 
 def load_anywhere(cache):
     return BagOfWords(ANYWHERE, 64)
+
+
+def load_served(cache):
+    LOADED_HERE.append(SERVED)
+    return BagOfWords(SERVED, 64)
 
 
 def load_here_only(cache):
@@ -37,10 +44,10 @@ def load_here_only(cache):
 
 @pytest.fixture(scope="module")
 def models():
-    for name, load in ((ANYWHERE, load_anywhere), (IN_PROCESS, load_here_only)):
+    for name, load in ((ANYWHERE, load_anywhere), (IN_PROCESS, load_here_only), (SERVED, load_served)):
         register(ModelEntry(name, "a hashed bag of words, loadable by a second process", load, 64), replace=True)
     yield
-    for name in (ANYWHERE, IN_PROCESS):
+    for name in (ANYWHERE, IN_PROCESS, SERVED):
         unregister(name)
 
 
@@ -55,7 +62,7 @@ def corpus():
 
 
 def run(inputs, model, **options):
-    return analyze(inputs, model=model, threshold=0.6, scoring="cosine", cache=False, **options)
+    return analyze(inputs, model=model, threshold=0.6, cache=False, **{"scoring": "cosine", **options})
 
 
 def stages(analysis) -> list[str]:
@@ -110,3 +117,13 @@ def test_the_default_model_gives_the_same_vectors_in_a_second_process():
     b = analyze(["seeds/"], cache=False, second_process=False)
     assert SECOND in stages(a)
     assert_same_analysis(a, b)
+
+
+def test_clauses_are_encoded_by_the_second_process_without_a_second_model_here(models, corpus):
+    """The clause pair score encodes every clause after the grouping's vectors: the second
+    process, whose model is loaded, encodes them; this process never loads the model."""
+    small = corpus[:60]
+    served = run(small, SERVED, scoring="clauses", stance=False, second_process=True)
+    assert SECOND in stages(served) and LOADED_HERE == []
+    assert_same_analysis(served, run(small, SERVED, scoring="clauses", stance=False, second_process=False))
+    assert LOADED_HERE == [SERVED]  # the run in one process loads it here, once

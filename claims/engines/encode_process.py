@@ -26,6 +26,8 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from embeddings.base import Encoder
+
 # Below this many sentences a second process (start-up ~1 s, imports) costs more than the
 # overlap saves: the encoding and the parse of 1,000 sentences take a few seconds each.
 MIN_SENTENCES = 1000
@@ -61,13 +63,36 @@ def _encode(conn, entry, texts: list[str], cache: bool) -> None:
             conn.send(("total", total, None))
             return lambda n: conn.send(("advance", n, None))
 
+        encoder = get_encoder(entry, cache=cache)
         with warnings.catch_warnings(record=True) as caught:  # shown by the parent, as its own
             warnings.simplefilter("always")
-            vectors = encode_in_length_order(get_encoder(entry, cache=cache), texts, progress)
+            vectors = encode_in_length_order(encoder, texts, progress)
         conn.send(("warnings", [(w.category, str(w.message)) for w in caught], None))
         conn.send(("vectors", np.ascontiguousarray(vectors, np.float32), time.perf_counter() - start))
     except BaseException as exc:  # reported to the parent, which encodes itself
         conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}", None))
+        conn.close()
+        return
+    _serve(conn, encoder)
+
+
+def _serve(conn, encoder) -> None:
+    """Encode what the parent asks for later (clauses, stance parts) until it closes the pipe."""
+    try:
+        while True:
+            request = conn.recv()
+            if request is None:
+                return
+            texts, batch_size = request
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    vectors = np.ascontiguousarray(encoder.encode(texts, batch_size=batch_size), np.float32)
+                conn.send(("encoded", vectors, [(w.category, str(w.message)) for w in caught]))
+            except Exception as exc:  # the parent encodes this request itself
+                conn.send(("error", f"{type(exc).__name__}: {exc}", None))
+    except (EOFError, OSError):
+        return
     finally:
         conn.close()
 
@@ -99,19 +124,19 @@ class EncodeProcess:
         self._progress = progress
         self._process = None
         context = multiprocessing.get_context("spawn")
-        receive, send = context.Pipe(duplex=False)
+        self._conn, theirs = context.Pipe()
         try:
-            self._process = context.Process(target=_encode, args=(send, entry, list(texts), cache),
+            self._process = context.Process(target=_encode, args=(theirs, entry, list(texts), cache),
                                             name="claims-encode", daemon=True)
             self._process.start()
         except Exception as exc:  # e.g. a model whose loader cannot be pickled: encode here
             self.failure_ = f"could not start the encoding process: {type(exc).__name__}: {exc}"
             self._process = None
-            receive.close()
+            self._conn.close()
             return
         finally:
-            send.close()  # the child holds its own end: EOF here when it exits
-        self._reader = threading.Thread(target=self._read, args=(receive,), name="claims-encode-reader",
+            theirs.close()  # the child holds its own end: EOF here when it exits
+        self._reader = threading.Thread(target=self._read, args=(self._conn,), name="claims-encode-reader",
                                         daemon=True)
         self._reader.start()
 
@@ -128,33 +153,84 @@ class EncodeProcess:
                     self._warnings = value
                 elif kind == "vectors":
                     self._vectors, self.seconds_ = value, extra
-                    return
+                    return  # the process now serves :meth:`encode`
                 elif kind == "error":
                     self.failure_ = f"the encoding process failed: {value}"
                     return
         except (EOFError, OSError) as exc:
             self.failure_ = f"the encoding process ended without its vectors ({type(exc).__name__})"
-        finally:
-            conn.close()
 
     def vectors(self) -> Optional[np.ndarray]:
         """The vectors (one row per text), waiting for them; None when the process failed."""
         if self._process is None:
             return None
         self._reader.join()
-        self._process.join()
-        if self._vectors is None and self.failure_ is None:
-            self.failure_ = f"the encoding process exited with code {self._process.exitcode}"
+        if self._vectors is None:
+            self.close()
+            if self.failure_ is None:
+                self.failure_ = f"the encoding process exited with code {self._process.exitcode}"
         for category, message in self._warnings:  # the encoder's notices (cache trouble...)
             warnings.warn(message, category, stacklevel=3)
         self._warnings = []
         return self._vectors
 
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> Optional[np.ndarray]:
+        """``texts`` encoded by the process's encoder, after :meth:`vectors`; None when it cannot
+        (closed, failed), and the caller encodes them itself."""
+        if self._process is None or self._vectors is None or self._conn.closed or not self._process.is_alive():
+            return None
+        try:
+            self._conn.send((list(texts), batch_size))
+            kind, value, caught = self._conn.recv()
+        except (EOFError, OSError):
+            return None
+        for category, message in caught or ():
+            warnings.warn(message, category, stacklevel=3)
+        return value if kind == "encoded" else None
+
+    def encoder(self, local):
+        """An :class:`~embeddings.base.Encoder` that asks this process to encode, and ``local``
+        (the run's own encoder, loaded only then) when the process cannot."""
+        return _Served(self, local)
+
     def close(self) -> None:
-        """Stop the process if it still runs (the run failed or was interrupted)."""
-        if self._process is not None and self._process.is_alive():
+        """End the process: asked to stop, then stopped if it does not."""
+        if self._process is None:
+            return
+        if not self._conn.closed:
+            try:
+                self._conn.send(None)
+            except (OSError, ValueError):
+                pass
+        self._process.join(timeout=5)
+        if self._process.is_alive():
             self._process.terminate()
             self._process.join()
+        self._conn.close()
+
+
+class _Served(Encoder):
+    """The run's encoder for the stages after the grouping's vectors: what the second process
+    encodes, with the same encoder object the run would have used, so the same vectors."""
+
+    def __init__(self, process: EncodeProcess, local):
+        self._process, self._local = process, local
+        self.name, self.dim = local.name, local.dim
+
+    @property
+    def cache_key(self) -> str:
+        return self._local.cache_key
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32, progress=None) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("texts must be a sequence of strings, not a single string")
+        texts = list(texts)
+        vectors = self._process.encode(texts, batch_size) if texts else None
+        if vectors is None:
+            return self._local.encode(texts, batch_size=batch_size, progress=progress)
+        if progress is not None:
+            progress(len(texts))
+        return vectors
 
 
 __all__ = ["MIN_SENTENCES", "EncodeProcess", "picklable", "worth_a_second_process"]
