@@ -56,7 +56,7 @@ class Prepared(NamedTuple):
 
 
 class _Clock:
-    """Collects the wall time of each stage."""
+    """Collects the wall time of each stage (the parts of a stage done in two parts added up)."""
 
     def __init__(self):
         self.times: list[StageTime] = []
@@ -67,7 +67,12 @@ class _Clock:
         try:
             yield
         finally:
-            self.times.append(StageTime(name, time.perf_counter() - start))
+            seconds = time.perf_counter() - start
+            done = next((k for k, t in enumerate(self.times) if t.stage == name), None)
+            if done is None:
+                self.times.append(StageTime(name, seconds))
+            else:  # a stage done in two parts (the grouping's text-only part comes first)
+                self.times[done] = StageTime(name, self.times[done].seconds + seconds)
 
 
 def analyze(
@@ -169,6 +174,8 @@ def analyze(
                 attributions = attribute_corpus(articles, sentences, attributor, memo, parses)
             else:
                 attributions = [NO_ATTRIBUTION] * len(sentences)
+        with clock.stage("group"):  # the pair score's TF-IDF and figures: from the texts alone
+            prepared_scorer = _prepare_scorer(settings, texts) if pair_scorer is None else None
         if background is not None:
             with clock.stage("encode"):  # what is left of it once the attribution is done
                 vectors = background.vectors()
@@ -184,7 +191,8 @@ def analyze(
             warnings.warn(note, ClaimsWarning, stacklevel=2)
 
         with clock.stage("group"):
-            grouping, scorer = _group(settings, texts, vectors, article_ids, served, guard, pair_scorer, index)
+            grouping, scorer = _group(settings, texts, vectors, article_ids, served, guard, pair_scorer, index,
+                                      prepared_scorer)
         groups = build_groups(sentences, grouping, attributions)
         if groups:
             with clock.stage("explain"):
@@ -270,7 +278,15 @@ def _estimate_threshold(settings: Settings, vectors: np.ndarray, article_ids: li
                                    f"estimated threshold: {value:.3f} on the cosine scale")
 
 
-def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair_scorer, index=None):
+def _prepare_scorer(settings: Settings, texts):
+    """The default pair scorer with what it reads from the texts alone worked out (or None)."""
+    from claims.matching.scores import prepare_scorer
+
+    return prepare_scorer(settings.pair_score, settings.model.lexical_weight, texts)
+
+
+def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair_scorer, index=None,
+           prepared_scorer=None):
     """The grouping of the corpus, and the fitted pair scorer it used."""
     from claims.matching.scores import build_scorer
 
@@ -278,7 +294,8 @@ def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair
         scorer = pair_scorer.fit(texts, vectors, article_ids, encoder)
     else:
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors,
-                              article_ids, encoder, model=settings.model.calibration or settings.model.name)
+                              article_ids, encoder, model=settings.model.calibration or settings.model.name,
+                              prepared=prepared_scorer)
     grouping = group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
                                 texts=texts, guard=guard or None, pair_scorer=scorer, index=index)
     return grouping, scorer
