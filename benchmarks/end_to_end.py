@@ -20,6 +20,11 @@ of each stage (``Analysis.timings``, plus ``render`` and ``write``), the process
 the load average when it started and ended, and the CPU seconds the process used (all threads):
 on a shared machine wall time grows with the load, CPU time much less, so before/after
 comparisons on a busy machine read CPU time.
+
+From issue 16's overlap on, the run encodes in a second process while it parses and attributes
+(``analyze(second_process=None)``): "encode" is then the time the run waited for the vectors,
+"encode, second process" the encoding's own wall time, and the CPU seconds and peak memory of
+that process are printed beside the run's. ``--one-process`` measures the run in one process.
 """
 
 from __future__ import annotations
