@@ -9,11 +9,12 @@ load it as it loads the registered models.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 
 import numpy as np
 import pytest
 
+from claims.engines.encode_process import IN_ENCODE_PROCESS
 from claims.evaluation.data import EvalDataMissing
 from claims.models import ModelEntry, register, unregister
 from claims.output import render
@@ -37,7 +38,7 @@ def load_served(cache):
 
 
 def load_here_only(cache):
-    if multiprocessing.parent_process() is not None:
+    if os.environ.get(IN_ENCODE_PROCESS):
         raise RuntimeError("this stand-in model refuses to load in a second process")
     return BagOfWords(IN_PROCESS, 64)
 
@@ -127,3 +128,23 @@ def test_clauses_are_encoded_by_the_second_process_without_a_second_model_here(m
     assert SECOND in stages(served) and LOADED_HERE == []
     assert_same_analysis(served, run(small, SERVED, scoring="clauses", stance=False, second_process=False))
     assert LOADED_HERE == [SERVED]  # the run in one process loads it here, once
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path):
+    """The second process is a fresh interpreter that does not import the caller's script
+    (``multiprocessing``'s spawn would run an unguarded script's analysis a second time)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    script = tmp_path / "unguarded.py"
+    script.write_text("print('script ran', flush=True)\n"
+                      "from claims import analyze\n"
+                      f"a = analyze([{str(repo / 'seeds')!r}], cache=False, attribution=False, stance=False,\n"
+                      "            second_process=True)\n"
+                      "print([t.stage for t in a.timings], flush=True)\n")
+    done = subprocess.run([sys.executable, str(script)], cwd=repo, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(repo)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("script ran") == 1 and SECOND in done.stdout

@@ -8,20 +8,25 @@ process that encodes the corpus in the local engine's batches
 for bit) while the caller parses; :meth:`EncodeProcess.vectors` waits for them. The second
 process loads the encoder and this one spaCy, so each model is still loaded once.
 
-The process is started with ``spawn`` (a fresh interpreter: no thread of this process is
-copied half-way through its work). If it cannot start, fails or dies, :meth:`vectors`
-returns None with the reason in ``failure_`` and the caller encodes in its own process: the
-run's result does not depend on where it was encoded.
+The process is a fresh interpreter (``python -c``, not a fork: no thread of this process is
+copied half-way through its work), and unlike ``multiprocessing``'s ``spawn`` it does not
+import the caller's ``__main__``, so a script calling :func:`claims.analyze` without an
+``if __name__ == "__main__"`` guard is not run a second time. The two talk through two pipes.
+If the process cannot start, fails or dies, :meth:`vectors` returns None with the reason in
+``failure_`` and the caller encodes in its own process: the run's result does not depend on
+where it was encoded.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 import time
 import traceback
 import warnings
+from multiprocessing.connection import Connection
 from typing import Callable, Optional, Sequence
 
 import numpy as np
@@ -31,6 +36,9 @@ from embeddings.base import Encoder
 # Below this many sentences a second process (start-up ~1 s, imports) costs more than the
 # overlap saves: the encoding and the parse of 1,000 sentences take a few seconds each.
 MIN_SENTENCES = 1000
+IN_ENCODE_PROCESS = "CLAIMS_ENCODE_PROCESS"  # set to "1" in the encoding process's environment
+_BOOT = ("import sys; from claims.engines.encode_process import _child_main; "
+         "_child_main(int(sys.argv[1]), int(sys.argv[2]))")
 
 
 def worth_a_second_process(n_sentences: int) -> bool:
@@ -41,14 +49,45 @@ def worth_a_second_process(n_sentences: int) -> bool:
 
 def picklable(entry) -> bool:
     """Whether a model entry can be sent to a second process (registered models can; a local
-    folder's entry holds its loaded encoder in a closure and cannot)."""
+    folder's entry holds its loaded encoder in a closure, and a script's own loader lives in a
+    ``__main__`` the second process does not import: they cannot)."""
     import pickle
 
+    if getattr(entry.load, "__module__", None) == "__main__":
+        return False  # the encoding process does not import the caller's script
     try:
         pickle.dumps(entry)
     except Exception:
         return False
     return True
+
+
+class _Duplex:
+    """Two one-way pipes used as one connection (``send``, ``recv``, ``close``)."""
+
+    def __init__(self, inbox: Connection, outbox: Connection):
+        self.inbox, self.outbox = inbox, outbox
+
+    def send(self, message) -> None:
+        self.outbox.send(message)
+
+    def recv(self):
+        return self.inbox.recv()
+
+    @property
+    def closed(self) -> bool:
+        return self.inbox.closed or self.outbox.closed
+
+    def close(self) -> None:
+        self.inbox.close()
+        self.outbox.close()
+
+
+def _child_main(read_fd: int, write_fd: int) -> None:
+    """The encoding process: read the work, then encode and serve (see :func:`_encode`)."""
+    conn = _Duplex(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
+    entry, texts, cache = conn.recv()
+    _encode(conn, entry, texts, cache)
 
 
 def _encode(conn, entry, texts: list[str], cache: bool) -> None:
@@ -123,26 +162,33 @@ class EncodeProcess:
         self._warnings: list = []
         self._progress = progress
         self._process = None
-        context = multiprocessing.get_context("spawn")
-        self._conn, theirs = context.Pipe()
+        to_child, from_child = os.pipe(), os.pipe()  # (read, write) each
+        # The child imports what this process imports (the model's loader, this package) from here.
+        path = os.pathsep.join(p or os.getcwd() for p in sys.path)
+        env = {**os.environ, "PYTHONPATH": path, IN_ENCODE_PROCESS: "1"}
         try:
-            self._process = context.Process(target=_encode, args=(theirs, entry, list(texts), cache),
-                                            name="claims-encode", daemon=True)
-            self._process.start()
-        except Exception as exc:  # e.g. a model whose loader cannot be pickled: encode here
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _BOOT, str(to_child[0]), str(from_child[1])],
+                pass_fds=(to_child[0], from_child[1]), env=env, stdin=subprocess.DEVNULL)
+        except OSError as exc:
             self.failure_ = f"could not start the encoding process: {type(exc).__name__}: {exc}"
-            self._process = None
-            self._conn.close()
+            for fd in (*to_child, *from_child):
+                os.close(fd)
             return
         finally:
-            theirs.close()  # the child holds its own end: EOF here when it exits
-        self._reader = threading.Thread(target=self._read, args=(self._conn,), name="claims-encode-reader",
-                                        daemon=True)
+            if self._process is not None:  # the child holds its own ends: EOF here when it exits
+                os.close(to_child[0])
+                os.close(from_child[1])
+        self._conn = _Duplex(Connection(from_child[0], writable=False), Connection(to_child[1], readable=False))
+        # The work is sent by the reader thread: the child reads it only once started (~1 s).
+        self._reader = threading.Thread(target=self._read, args=(self._conn, (entry, list(texts), cache)),
+                                        name="claims-encode-reader", daemon=True)
         self._reader.start()
 
-    def _read(self, conn) -> None:
+    def _read(self, conn, work) -> None:
         advance: Callable[[int], None] = lambda n: None
         try:
+            conn.send(work)
             while True:
                 kind, value, extra = conn.recv()
                 if kind == "total" and self._progress is not None:
@@ -168,7 +214,7 @@ class EncodeProcess:
         if self._vectors is None:
             self.close()
             if self.failure_ is None:
-                self.failure_ = f"the encoding process exited with code {self._process.exitcode}"
+                self.failure_ = f"the encoding process exited with code {self._process.returncode}"
         for category, message in self._warnings:  # the encoder's notices (cache trouble...)
             warnings.warn(message, category, stacklevel=3)
         self._warnings = []
@@ -177,7 +223,7 @@ class EncodeProcess:
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> Optional[np.ndarray]:
         """``texts`` encoded by the process's encoder, after :meth:`vectors`; None when it cannot
         (closed, failed), and the caller encodes them itself."""
-        if self._process is None or self._vectors is None or self._conn.closed or not self._process.is_alive():
+        if self._process is None or self._vectors is None or self._conn.closed or self._process.poll() is not None:
             return None
         try:
             self._conn.send((list(texts), batch_size))
@@ -202,10 +248,11 @@ class EncodeProcess:
                 self._conn.send(None)
             except (OSError, ValueError):
                 pass
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
         self._conn.close()
 
 
@@ -233,4 +280,4 @@ class _Served(Encoder):
         return vectors
 
 
-__all__ = ["MIN_SENTENCES", "EncodeProcess", "picklable", "worth_a_second_process"]
+__all__ = ["IN_ENCODE_PROCESS", "MIN_SENTENCES", "EncodeProcess", "picklable", "worth_a_second_process"]
