@@ -86,7 +86,10 @@ class _Duplex:
 def _child_main(read_fd: int, write_fd: int) -> None:
     """The encoding process: read the work, then encode and serve (see :func:`_encode`)."""
     conn = _Duplex(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
-    entry, texts, cache = conn.recv()
+    try:
+        entry, texts, cache = conn.recv()
+    except (EOFError, OSError):  # the run ended before sending the work
+        return
     _encode(conn, entry, texts, cache)
 
 
@@ -109,7 +112,10 @@ def _encode(conn, entry, texts: list[str], cache: bool) -> None:
         conn.send(("warnings", [(w.category, str(w.message)) for w in caught], None))
         conn.send(("vectors", np.ascontiguousarray(vectors, np.float32), time.perf_counter() - start))
     except BaseException as exc:  # reported to the parent, which encodes itself
-        conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}", None))
+        try:
+            conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=4)}", None))
+        except OSError:
+            pass  # the parent is gone (interrupted): nothing to report to
         conn.close()
         return
     _serve(conn, encoder)
