@@ -56,7 +56,7 @@ class Prepared(NamedTuple):
 
 
 class _Clock:
-    """Collects the wall time of each stage."""
+    """Collects the wall time of each stage (the parts of a stage done in two parts added up)."""
 
     def __init__(self):
         self.times: list[StageTime] = []
@@ -67,7 +67,12 @@ class _Clock:
         try:
             yield
         finally:
-            self.times.append(StageTime(name, time.perf_counter() - start))
+            seconds = time.perf_counter() - start
+            done = next((k for k, t in enumerate(self.times) if t.stage == name), None)
+            if done is None:
+                self.times.append(StageTime(name, seconds))
+            else:  # a stage done in two parts (the grouping's text-only part comes first)
+                self.times[done] = StageTime(name, self.times[done].seconds + seconds)
 
 
 def analyze(
@@ -89,6 +94,7 @@ def analyze(
     settings: Optional[Settings] = None,
     index=None,
     prepared: Optional[Prepared] = None,
+    second_process: Optional[bool] = None,
 ) -> Analysis:
     """Find the claims that recur across articles.
 
@@ -121,6 +127,10 @@ def analyze(
         index: the nearest-neighbour index of the grouping (an :class:`embeddings.index.VectorIndex`
             or an object with its ``fit``/``search``); default: exact or cells by size.
         prepared: sentences (and attributions) made by an engine; ``inputs`` is then ignored.
+        second_process: encode in a second process while this one parses and attributes
+            (:mod:`claims.engines.encode_process`; same vectors, two cores busy). None: when the
+            machine has two cores or more, the corpus 1,000 sentences or more and the model
+            is given by name; False: never; True: whenever the model is given by name.
 
     Returns:
         An :class:`Analysis`.
@@ -144,35 +154,55 @@ def analyze(
         sentences = split_corpus(articles) if prepared is None else list(prepared.sentences)
     texts = [s.text for s in sentences]
     article_ids = [s.article for s in sentences]
-    with clock.stage("encode"):
-        if prepared is not None and prepared.vectors is not None:
-            vectors = np.array(prepared.vectors, dtype=np.float32)  # writable: analyze freezes it
-        else:
-            vectors = _embeddings_of(texts, encoder, embeddings, progress)
-    if settings.threshold is None:
-        settings = _estimate_threshold(settings, vectors, article_ids)
-    for note in settings.notes:
-        warnings.warn(note, ClaimsWarning, stacklevel=2)
-
     memo, parses = _memo(settings), Parses()
-    with clock.stage("group"):
-        if guard is True:
-            guard = default_guard(texts, memo, parses)
-        grouping, scorer = _group(settings, texts, vectors, article_ids, encoder, guard, pair_scorer, index)
-    with clock.stage("attribute"):
-        if prepared is not None and prepared.attributions is not None:
-            attributions = list(prepared.attributions)
-        elif attribution:
-            attributions = attribute_corpus(articles, sentences, attributor, memo, parses)
-        else:
-            attributions = [NO_ATTRIBUTION] * len(sentences)
-    groups = build_groups(sentences, grouping, attributions)
-    if groups:
-        with clock.stage("explain"):
-            groups = explain_groups(groups, Explainer(texts, vectors, scorer))
-    if stance and groups:  # no group: the stance encoder is never loaded
-        with clock.stage("stance"):
-            groups = assign_group_stances(groups, vectors, settings, encoder, stance_model)
+    given = prepared.vectors if prepared is not None and prepared.vectors is not None else embeddings
+    background = _encode_process(second_process, model, settings, texts, given, progress,
+                                 guard is True or (attribution and attributor is None))
+    served = encoder  # what the stages after the grouping encode with (clauses, stance parts)
+    try:
+        if background is None:
+            with clock.stage("encode"):
+                vectors = _embeddings_of(texts, encoder, embeddings, prepared, progress)
+        # The pair guard's entity roles, then the attribution: one parse per sentence for both.
+        # They need no vector, so they run while a second process encodes, if there is one.
+        with clock.stage("attribute"):
+            if guard is True:
+                guard = default_guard(texts, memo, parses)
+            if prepared is not None and prepared.attributions is not None:
+                attributions = list(prepared.attributions)
+            elif attribution:
+                attributions = attribute_corpus(articles, sentences, attributor, memo, parses)
+            else:
+                attributions = [NO_ATTRIBUTION] * len(sentences)
+        with clock.stage("group"):  # the pair score's TF-IDF and figures: from the texts alone
+            prepared_scorer = _prepare_scorer(settings, texts) if pair_scorer is None else None
+        if background is not None:
+            with clock.stage("encode"):  # what is left of it once the attribution is done
+                vectors = background.vectors()
+                if vectors is None:
+                    warnings.warn(f"{background.failure_}; encoding in this process", ClaimsWarning, stacklevel=2)
+                    vectors = _embeddings_of(texts, encoder, embeddings, prepared, progress)
+            if background.seconds_ is not None:  # overlapped the stages above: not a stage of its own
+                clock.times.append(StageTime("encode, second process", background.seconds_))
+                served = background.encoder(encoder)  # its model, already loaded, encodes what follows
+        if settings.threshold is None:
+            settings = _estimate_threshold(settings, vectors, article_ids)
+        for note in settings.notes:
+            warnings.warn(note, ClaimsWarning, stacklevel=2)
+
+        with clock.stage("group"):
+            grouping, scorer = _group(settings, texts, vectors, article_ids, served, guard, pair_scorer, index,
+                                      prepared_scorer)
+        groups = build_groups(sentences, grouping, attributions)
+        if groups:
+            with clock.stage("explain"):
+                groups = explain_groups(groups, Explainer(texts, vectors, scorer))
+        if stance and groups:  # no group: the stance encoder is never loaded
+            with clock.stage("stance"):
+                groups = assign_group_stances(groups, vectors, settings, served, stance_model)
+    finally:
+        if background is not None:
+            background.close()
     with clock.stage("compare"):
         groups = compare_groups(groups, articles)
     rows = tuple(table_rows(sentences, attributions, groups))
@@ -209,8 +239,24 @@ def _encoder_for(model: Union[str, Encoder], entry: ModelEntry, cache: bool) -> 
     return cached(model) if cache else model
 
 
-def _embeddings_of(texts: list[str], encoder: Encoder, given: Optional[np.ndarray],
+def _encode_process(wanted: Optional[bool], model, settings: Settings, texts: list[str], given, progress,
+                    parsing: bool):
+    """An :class:`~claims.engines.encode_process.EncodeProcess` started on ``texts``, or None
+    when the run encodes in this process (``second_process`` in :func:`analyze`)."""
+    from claims.engines.encode_process import EncodeProcess, picklable, worth_a_second_process
+
+    if wanted is False or given is not None or isinstance(model, Encoder) or not texts \
+            or not picklable(settings.model):
+        return None
+    if wanted is None and not (parsing and worth_a_second_process(len(texts))):
+        return None
+    return EncodeProcess(settings.model, texts, settings.cache, progress)
+
+
+def _embeddings_of(texts: list[str], encoder: Encoder, given: Optional[np.ndarray], prepared: Optional[Prepared],
                    progress: Optional[ProgressFactory]) -> np.ndarray:
+    if prepared is not None and prepared.vectors is not None:
+        return np.array(prepared.vectors, dtype=np.float32)  # writable: analyze freezes it
     if given is None:
         from claims.engines.batches import encode_in_length_order  # the Ray engine's batches too
 
@@ -232,7 +278,15 @@ def _estimate_threshold(settings: Settings, vectors: np.ndarray, article_ids: li
                                    f"estimated threshold: {value:.3f} on the cosine scale")
 
 
-def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair_scorer, index=None):
+def _prepare_scorer(settings: Settings, texts):
+    """The default pair scorer with what it reads from the texts alone worked out (or None)."""
+    from claims.matching.scores import prepare_scorer
+
+    return prepare_scorer(settings.pair_score, settings.model.lexical_weight, texts)
+
+
+def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair_scorer, index=None,
+           prepared_scorer=None):
     """The grouping of the corpus, and the fitted pair scorer it used."""
     from claims.matching.scores import build_scorer
 
@@ -240,7 +294,8 @@ def _group(settings: Settings, texts, vectors, article_ids, encoder, guard, pair
         scorer = pair_scorer.fit(texts, vectors, article_ids, encoder)
     else:
         scorer = build_scorer(settings.pair_score, settings.model.lexical_weight, texts, vectors,
-                              article_ids, encoder, model=settings.model.calibration or settings.model.name)
+                              article_ids, encoder, model=settings.model.calibration or settings.model.name,
+                              prepared=prepared_scorer)
     grouping = group_embeddings(vectors, article_ids, settings.threshold.value, settings.min_articles,
                                 texts=texts, guard=guard or None, pair_scorer=scorer, index=index)
     return grouping, scorer
@@ -295,8 +350,8 @@ def build_groups(sentences: Sequence[Sentence], grouping: GroupingResult,
 def explain_groups(groups: tuple[ClaimGroup, ...], explainer: Explainer) -> tuple[ClaimGroup, ...]:
     """Each group with a :class:`~claims.matching.explain.Link` on every mention."""
     return tuple(dataclasses.replace(g, mentions=tuple(dataclasses.replace(m, link=link)
-                                                       for m, link in zip(g.mentions, explainer.group(g))))
-                 for g in groups)
+                                                       for m, link in zip(g.mentions, links)))
+                 for g, links in zip(groups, explainer.groups(groups)))
 
 
 def assign_group_stances(groups: tuple[ClaimGroup, ...], vectors: np.ndarray, settings: Settings,

@@ -114,3 +114,21 @@ def test_figure_bonus_lifts_pairs_that_agree_on_a_figure_only():
     assert np.allclose(bonus(j, i), bonus(i, j))
     with pytest.raises(ValueError):
         ClauseScorer(figure_bonus=-0.1).fit(texts, vectors)
+
+
+@pytest.mark.parametrize("clauses", [True, False])
+def test_a_scorer_prepared_from_the_texts_scores_as_one_fitted_at_once(clauses):
+    """The pipeline prepares the TF-IDF, figures and clauses while the vectors are being
+    encoded; a texts-only preparation of other texts is not reused."""
+    texts = ["Le sommet de Vilnius a promis un milliard de dollars d'armes, a déclaré le ministre.",
+             "Un milliard pour des munitions, mais les stocks sont vides, selon l'état-major.",
+             "La réunion de Vilnius a promis des armes pour un milliard de dollars.",
+             "Les stocks de munitions sont vides."]
+    vectors = BagEncoder().encode(texts)
+    i, j = np.array([0, 0, 1, 2]), np.array([1, 2, 3, 3])
+    options = dict(lexical_weight=0.5, clauses=clauses, figure_bonus=0.06)
+    at_once = ClauseScorer(**options).fit(texts, vectors, BagEncoder())(i, j)
+    prepared = ClauseScorer(**options).prepare(texts).fit(texts, vectors, BagEncoder())(i, j)
+    other = ClauseScorer(**options).prepare(texts[:2]).fit(texts, vectors, BagEncoder())(i, j)
+    assert np.array_equal(at_once, prepared) and np.array_equal(at_once, other)
+    assert (at_once > 0).all()

@@ -68,7 +68,10 @@ class _Corpus:
         from claims.attribution.speakers import ArticleContext
 
         self.context = ArticleContext(lexicon, metonyms)
-        persons = sorted({p for t in tables for p in t.persons}, key=lambda p: -len(p.split()))
+        # Longest first, ties in alphabetical order: a set's order changes with the hash seed of
+        # each run, and the first of two names sharing a surname ("Ann Romney", "Mitt Romney")
+        # becomes the surname's full form, so without the tie-break one input got two results.
+        persons = sorted({p for t in tables for p in t.persons}, key=lambda p: (-len(p.split()), p))
         for p in persons:
             self.context.add_name(p)
         owners: dict[str, set] = {}

@@ -63,22 +63,16 @@ class ClauseScorer:
             embeddings: their (n, d) unit vectors.
             encoder: an :class:`embeddings.base.Encoder` for the clauses (needed when any).
         """
-        if self.lexical_weight < 0:
-            raise ValueError(f"lexical_weight must be >= 0, got {self.lexical_weight}")
-        if not 0.0 <= self.figure_bonus <= 1.0:
-            raise ValueError(f"figure_bonus must be in [0, 1], got {self.figure_bonus}")
         texts = list(texts)
+        prepared = getattr(self, "_prepared", None)
+        if prepared is None or prepared[0] != texts:
+            self.prepare(texts)
+        _, has_figures, extra, owner, lexical, unit_tfidf = self._prepared
+        self._prepared = None
         self._texts = texts
         self._agree: dict[tuple[int, int], bool] = {}  # memo: refinement rescores the same pairs
-        self.has_figures_ = (np.array([figure_agreement(t, t)[0] > 0 for t in texts], bool)
-                             if self.figure_bonus > 0 else np.zeros(len(texts), bool))
+        self.has_figures_ = has_figures
         n = len(texts)
-        extra, owner = [], []
-        if self.clauses:
-            for i, text in enumerate(texts):
-                for clause in split_clauses(text, self.min_words):
-                    extra.append(clause.text)
-                    owner.append(i)
         if extra and encoder is None:
             raise ValueError("an encoder is needed to embed the clauses")
         vectors = np.asarray(embeddings, np.float32)
@@ -90,10 +84,31 @@ class ClauseScorer:
         # Units of sentence i: i itself, then extra units, listed contiguously.
         self._extra_start = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=n))])[:-1] + n \
             if n else np.zeros(0, np.int64)
-        lexical = LexicalSimilarity("tfidf-char").fit(texts)
         self.lexical_ = lexical
-        self._unit_tfidf = (sparse.vstack([lexical.matrix_, lexical.transform(extra)]).tocsr()
-                            if n and extra else lexical.matrix_)
+        self._unit_tfidf = unit_tfidf
+        return self
+
+    def prepare(self, texts: Sequence[str]) -> "ClauseScorer":
+        """What the scores need from the texts alone (figures, clauses, TF-IDF), worked out before
+        their vectors exist (a run does it while a second process encodes); :meth:`fit` on the
+        same texts uses it instead of working it out again."""
+        if self.lexical_weight < 0:
+            raise ValueError(f"lexical_weight must be >= 0, got {self.lexical_weight}")
+        if not 0.0 <= self.figure_bonus <= 1.0:
+            raise ValueError(f"figure_bonus must be in [0, 1], got {self.figure_bonus}")
+        texts = list(texts)
+        has_figures = (np.array([figure_agreement(t, t)[0] > 0 for t in texts], bool)
+                       if self.figure_bonus > 0 else np.zeros(len(texts), bool))
+        extra, owner = [], []
+        if self.clauses:
+            for i, text in enumerate(texts):
+                for clause in split_clauses(text, self.min_words):
+                    extra.append(clause.text)
+                    owner.append(i)
+        lexical = LexicalSimilarity("tfidf-char").fit(texts)
+        unit_tfidf = (sparse.vstack([lexical.matrix_, lexical.transform(extra)]).tocsr()
+                      if texts and extra else lexical.matrix_)
+        self._prepared = (texts, has_figures, extra, owner, lexical, unit_tfidf)
         return self
 
     def _units(self, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

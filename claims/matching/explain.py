@@ -19,6 +19,7 @@ from claims.records import ClaimGroup
 
 TOP_WORDS = 5
 MAX_PARTNERS = 200  # other-article mentions scored per mention: keeps huge groups linear
+PAIR_CHUNK = 1 << 16  # candidate pairs scored per call of the pair scorer
 
 
 class Link(NamedTuple):
@@ -81,9 +82,63 @@ class Explainer:
 
     def group(self, group: ClaimGroup) -> tuple[Link, ...]:
         """One :class:`Link` per mention of ``group``, in mention order."""
-        rows = [m.row for m in group.mentions]
-        articles = [m.sentence.article for m in group.mentions]
-        return tuple(self._link(r, a, rows, articles) for r, a in zip(rows, articles))
+        return self.groups([group])[0]
+
+    def groups(self, groups: Sequence[ClaimGroup]) -> list[tuple[Link, ...]]:
+        """:meth:`group` of each group, with the pair scorer called once per :data:`PAIR_CHUNK`
+        candidate pairs instead of once per mention (a call costs far more than a pair)."""
+        # Each mention's candidates are the other-article mentions of its group, scored as
+        # :meth:`_link` scores them (one mention at a time); a scorer scores each pair on its own,
+        # so batching changes nothing.
+        plans = []  # (group number, row, others, cosines) per mention
+        for g, group in enumerate(groups):
+            rows = [m.row for m in group.mentions]
+            articles = [m.sentence.article for m in group.mentions]
+            for row, article in zip(rows, articles):
+                others = np.array([r for r, a in zip(rows, articles) if a != article][:MAX_PARTNERS], np.int64)
+                plans.append((g, row, others, self.embeddings[others] @ self.embeddings[row] if len(others) else None))
+        best: list[Optional[tuple[int, float, float]]] = [None] * len(plans)  # partner, score, cosine
+        start = 0
+        while start < len(plans):
+            stop, pairs = start, 0
+            while stop < len(plans) and (pairs == 0 or pairs + len(plans[stop][2]) <= PAIR_CHUNK):
+                pairs += len(plans[stop][2])
+                stop += 1
+            self._best_partners(plans, start, stop, best)
+            start = stop
+        lexical = getattr(self.pair_scorer, "lexical_", None)
+        found = [(k, plans[k][1], b[0]) for k, b in enumerate(best) if b is not None]
+        lexical_scores = {}
+        if lexical is not None and found:
+            scores = lexical.pair_scores([row for _, row, _ in found], [partner for _, _, partner in found])
+            lexical_scores = {k: float(v) for (k, _, _), v in zip(found, scores)}
+        out: list[list[Link]] = [[] for _ in groups]
+        for k, (g, row, _, _) in enumerate(plans):
+            if best[k] is None:
+                out[g].append(Link(None, None, None, None, (), (), ()))
+                continue
+            partner, score, cosine = best[k]
+            out[g].append(Link(partner, score, cosine, lexical_scores.get(k), self._shared_words(row, partner),
+                               _shared_entities(self.texts[row], self.texts[partner]),
+                               _shared_figures(self.texts[row], self.texts[partner])))
+        return [tuple(links) for links in out]
+
+    def _best_partners(self, plans, start: int, stop: int, best: list) -> None:
+        """The highest-scoring candidate of each mention ``plans[start:stop]``, in ``best``."""
+        todo = [k for k in range(start, stop) if len(plans[k][2])]
+        if not todo:
+            return
+        others = np.concatenate([plans[k][2] for k in todo])
+        mine = np.concatenate([np.full(len(plans[k][2]), plans[k][1], np.int64) for k in todo])
+        cosines = np.concatenate([plans[k][3] for k in todo])
+        scores = (np.asarray(self.pair_scorer(mine, others, cosines), np.float64)
+                  if self.pair_scorer is not None else cosines.astype(np.float64))
+        offset = 0
+        for k in todo:
+            size = len(plans[k][2])
+            pick = offset + int(np.argmax(scores[offset:offset + size]))
+            best[k] = (int(others[pick]), float(scores[pick]), float(cosines[pick]))
+            offset += size
 
     def _link(self, row: int, article: str, rows: list[int], articles: list[str]) -> Link:
         others = np.array([r for r, a in zip(rows, articles) if a != article][:MAX_PARTNERS], np.int64)

@@ -83,7 +83,8 @@ class CosineScorer:
 
 
 def build_scorer(score: PairScore, lexical_weight: float, texts: Sequence[str], embeddings: np.ndarray,
-                 article_ids: Sequence[str], encoder=None, model: str = "e5-small") -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+                 article_ids: Sequence[str], encoder=None, model: str = "e5-small",
+                 prepared=None) -> Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     """The scorer of ``score`` fitted on one corpus.
 
     Args:
@@ -92,6 +93,7 @@ def build_scorer(score: PairScore, lexical_weight: float, texts: Sequence[str], 
         texts, embeddings, article_ids: the corpus being grouped.
         encoder: encodes clauses, for clause scores.
         model: the model whose fitted weights the learned score reads.
+        prepared: what :func:`prepare_scorer` returned for ``score`` and ``texts``.
     """
     if score.name == "learned":
         from claims.matching.learned import LearnedPairScorer
@@ -103,11 +105,24 @@ def build_scorer(score: PairScore, lexical_weight: float, texts: Sequence[str], 
         return CSLSScorer().fit(embeddings, article_ids)
     if score.name == "cosine":
         return CosineScorer()
+    return (prepared if prepared is not None else _clause_scorer(score, lexical_weight)).fit(texts, embeddings, encoder)
+
+
+def _clause_scorer(score: PairScore, lexical_weight: float):
     from claims.matching.clauses import ClauseScorer
 
     weight = lexical_weight if score.lexical else 0.0
-    return ClauseScorer(lexical_weight=weight, clauses=score.clauses,
-                        figure_bonus=score.figure_bonus).fit(texts, embeddings, encoder)
+    return ClauseScorer(lexical_weight=weight, clauses=score.clauses, figure_bonus=score.figure_bonus)
 
 
-__all__ = ["CosineScorer", "DEFAULT_PAIR_SCORE", "PAIR_SCORES", "PairScore", "build_scorer", "pair_score"]
+def prepare_scorer(score: PairScore, lexical_weight: float, texts: Sequence[str]):
+    """The scorer of ``score`` with what it reads from the texts alone worked out (a
+    :class:`~claims.matching.clauses.ClauseScorer`'s TF-IDF, figures and clauses), to pass to
+    :func:`build_scorer` once the vectors exist; None for scores that need the vectors first."""
+    if score.name in ("learned", "csls", "cosine"):
+        return None
+    return _clause_scorer(score, lexical_weight).prepare(texts)
+
+
+__all__ = ["CosineScorer", "DEFAULT_PAIR_SCORE", "PAIR_SCORES", "PairScore", "build_scorer", "pair_score",
+           "prepare_scorer"]
