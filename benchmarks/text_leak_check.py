@@ -63,6 +63,9 @@ REVIEWED_PHRASES = (
     "selon le ministère de l'Intérieur",
     "décès depuis le début de l'année",
     "par rapport à l'année précédente",
+    # set phrases in the search query of e33 and in e34's texts (speakers13d)
+    "les Bleus après la Coupe du monde 2026",
+    "la campagne de vaccination contre le",
 )
 # Files whose lines (or tab-separated fields) are separate strings: a run never crosses them.
 LINE_SUFFIXES = {".json", ".jsonl", ".tsv", ".csv"}
