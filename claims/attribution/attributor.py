@@ -25,8 +25,8 @@ from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_po
                                      default_lexicon)
 from claims.attribution.documents import court_of_ruling, document_source, is_document
 from claims.attribution.canon import written_forms
-from claims.attribution.frames import (colon_speaker, in_cleft, licensed_by_attribute, quoted_title,
-                                       relative_clause_source, topic_mentions)
+from claims.attribution.frames import (colon_speaker, in_cleft, licensed_by_attribute, passive_agent_source,
+                                       quoted_title, relative_clause_source, topic_mentions)
 from claims.attribution.epithets import epithet_speaker
 from claims.attribution.incises import incise_regions, outside
 from claims.attribution.pronouns import Referents
@@ -199,6 +199,10 @@ class SpeakerAttributor(QuoteGroups, SalienceTracking, MentionQueries, QuoteRead
             self._speaker_kind = mention.kind
             quote, span = self._quote_and_span(item, cue, False)
             return Attribution(self._resolve(mention, item), cue.text, quote, span)
+        agent = passive_agent_source(item, self.lexicon_, self._mention_at)  # "Un accord salué par X."
+        if agent is not None and self._resolve(agent[0], item):
+            self._speaker_kind = agent[0].kind
+            return Attribution(self._resolve(agent[0], item), agent[1], "indirect", None)
         colon = colon_speaker(item, self._mention_at)
         if colon is not None and self._resolve(colon[0], item):
             mention, said, start = colon
@@ -261,8 +265,9 @@ class SpeakerAttributor(QuoteGroups, SalienceTracking, MentionQueries, QuoteRead
         if mention.kind == "same":
             return self._last_source
         if mention.kind == "role" and item is not None:  # "souffle l'intéressé": the salient person
-            person = epithet_speaker(item.sentence.text[mention.start:mention.end], mention.speaker,
-                                     self.context_, self._referents)
+            text = item.sentence.text
+            person = epithet_speaker(text[mention.start:mention.end], mention.speaker, self.context_,
+                                     self._referents, text[:mention.start])
             if person:
                 return person
         return mention.speaker

@@ -55,15 +55,19 @@ def salient_person(recent: list[str], compatible, gender: Optional[str]) -> Opti
     return None
 
 
-def epithet_speaker(role: str, speaker: Optional[str], context, referents) -> Optional[str]:
+def epithet_speaker(role: str, speaker: Optional[str], context, referents, before: str = "") -> Optional[str]:
     """The person an epithet role mention stands for, else None (a role to keep as it is).
 
     Args:
         role: the mention's words ("l'intéressé").
+        before: the sentence's words before the mention ("L'ancien" before "capitaine des Bleus").
         speaker: the mention's speaker: the role as written when the article ties it to nobody.
         context: the article's :class:`claims.attribution.speakers.ArticleContext`.
         referents: the attributor's :class:`claims.attribution.pronouns.Referents`.
     """
+    former = re.search(r"(?:^|\s|['’])(ancien|ancienne|ex-)\s*$", before, re.IGNORECASE)
+    if former:
+        role = f"{former.group(1)} {role}"
     if speaker is None or speaker not in context.open_roles or not is_epithet(role, context.lexicon):
         return None
     people = [p for p in referents.recent if p not in context.open_roles]

@@ -6,7 +6,9 @@
 * a newspaper's title in quotation marks after "selon" ("selon le « Monde »");
 * a topic set up before a pronoun ("Quant au directeur de l'hôpital, il estime");
 * a colon opening a quotation after a clause whose subject is a source ("X a adressé un message
-  aux sinistrés : « … »"), whatever the verb.
+  aux sinistrés : « … »"), whatever the verb;
+* a reporting participle with its agent in a sentence with no finite verb ("Une décision saluée
+  par le président de la fédération, X.").
 
 Each function returns what it found or None; the attributor decides the order (these come after
 the cues in main clauses).
@@ -153,4 +155,26 @@ def in_cleft(text: str, cue_start: int) -> bool:
     répondu"): that clause holds the sentence's assertion, so it counts as the main clause."""
     m = _CLEFT.match(text)
     return bool(m) and m.end() <= cue_start and not re.search(r"\bqu(?:e\s|['’])|[;:«“]", text[m.end():cue_start])
+
+
+def passive_agent_source(item, lexicon, mention_at):
+    """(mention, participle) for a verbless sentence whose predicate is a reporting participle with
+    its agent ("Un accord salué par la ministre"), else None. With a finite verb the participle only
+    qualifies a noun of the main clause ("Le texte, critiqué par X, a été adopté"): narration."""
+    doc = item.doc
+    if any("Fin" in t.morph.get("VerbForm") for t in doc if t.pos_ in ("VERB", "AUX")
+           and not any(s <= t.idx < e for s, e, _ in item.quotes)):
+        return None
+    for t in doc:
+        if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "par" or t.pos_ not in ("VERB", "ADJ"):
+            continue
+        base = re.sub(r"(?:e|s|es)$", "", t.lower_) if not t.lower_.endswith("és") else t.lower_[:-1]
+        if t.lower_ not in lexicon.participles and base not in lexicon.participles:
+            continue
+        after = doc[t.i + 2:]
+        start = next((a for a in after if a.pos_ != "DET"), None)
+        mention = mention_at(item, start) if start is not None else None
+        if mention is not None and mention.kind in ("person", "role", "body"):
+            return mention, t.text
+    return None
 
