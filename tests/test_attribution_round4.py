@@ -126,3 +126,21 @@ def test_a_participle_inside_a_clause_with_a_finite_verb_is_narration(attributor
 def test_dixit_introduces_the_speaker(attributor):
     text = "« Tout reste possible », dixit Paul Léger, qui entraîne le club depuis dix ans."
     assert triples(attributor, text)[0][:2] == ("Paul Léger", "dixit")
+
+
+# -- documents with no owner; the medicines agency ----------------------------------------------
+
+def test_a_document_with_no_owner_is_the_source_just_quoted(attributor):
+    text = ("Le ministère de l'Agriculture a confirmé mardi deux foyers de grippe aviaire. "
+            "Selon le communiqué officiel, les élevages voisins seront contrôlés.")
+    assert speakers(attributor, text) == ["ministère de l'Agriculture"] * 2
+
+
+def test_a_document_with_no_owner_and_no_source_before_is_narration(attributor):
+    text = "Selon le communiqué officiel, les élevages voisins seront contrôlés."
+    assert speakers(attributor, text) == [None]
+
+
+def test_the_medicines_agency_under_its_descriptive_name_is_the_ansm(attributor):
+    text = "L'agence du médicament a annoncé une surveillance renforcée des effets du vaccin."
+    assert speakers(attributor, text) == ["ANSM"]

@@ -23,7 +23,7 @@ from typing import Optional, Sequence
 
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
-from claims.attribution.documents import court_of_ruling, document_source, is_document
+from claims.attribution.documents import court_of_ruling, document_source, is_document, ownerless_document
 from claims.attribution.canon import written_forms
 from claims.attribution.frames import (colon_speaker, in_cleft, licensed_by_attribute, passive_agent_source,
                                        quoted_title, relative_clause_source, topic_mentions)
@@ -291,6 +291,9 @@ class SpeakerAttributor(QuoteGroups, SalienceTracking, MentionQueries, QuoteRead
             mention = self._mention_after(item, cue.end, gap=2) or \
                 document_source(item.sentence.text, item.mentions, cue.end)
             found = self._found(mention, cue, item)
+            if not found and self._last_source and ownerless_document(item.sentence.text, cue.end):
+                self._speaker_kind = None  # "Selon le communiqué officiel, …": the source just quoted
+                return self._last_source, cue.text
             if not found:  # "selon le « Monde »": a title in quotation marks is a medium
                 return quoted_title(item.sentence.text, cue)
             if found and mention.kind not in ("pronoun", "same"):  # "selon AP et CNN"
