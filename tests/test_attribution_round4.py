@@ -144,3 +144,30 @@ def test_a_document_with_no_owner_and_no_source_before_is_narration(attributor):
 def test_the_medicines_agency_under_its_descriptive_name_is_the_ansm(attributor):
     text = "L'agence du médicament a annoncé une surveillance renforcée des effets du vaccin."
     assert speakers(attributor, text) == ["ANSM"]
+
+
+# -- former offices, descriptive epithets, a headline's quotation first, the police ------------
+
+def test_any_former_office_is_an_epithet_but_a_current_one_is_not():
+    lexicon = default_lexicon()
+    assert is_epithet("l'ancien président", lexicon)
+    assert is_epithet("le champion du monde 2018", lexicon)  # descriptive whatever its complement
+    assert not is_epithet("le président républicain", lexicon)
+
+
+def test_a_former_office_goes_to_the_person_the_passage_is_about(attributor):
+    text = ("Paul Léger a quitté la présidence du club de Lormel en 2019. "
+            "L'ancien président a promis de soutenir son successeur.")
+    assert speakers(attributor, text)[1] == "Paul Léger"
+
+
+def test_a_headline_quotation_then_its_source_and_verb(attributor):
+    text = ("La maire de Lormel, Anne Carvel, a défendu la fermeture des parcs.\n\n"
+            "« Nous tiendrons bon » : la maire de Lormel réagit aux critiques des riverains")
+    assert speakers(attributor, text)[1] == "Anne Carvel"
+
+
+def test_the_police_alone_is_the_force_not_the_last_body_named(attributor):
+    text = ("Les CRS ont renforcé leurs patrouilles dans le quartier. "
+            "Dix personnes ont été interpellées, selon la police.")
+    assert speakers(attributor, text)[1] == "police"

@@ -26,7 +26,8 @@ from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_po
 from claims.attribution.documents import court_of_ruling, document_source, is_document, ownerless_document
 from claims.attribution.canon import written_forms
 from claims.attribution.frames import (colon_speaker, in_cleft, licensed_by_attribute, passive_agent_source,
-                                       quoted_title, relative_clause_source, topic_mentions)
+                                       quote_then_source, quoted_title, relative_clause_source,
+                                       topic_mentions)
 from claims.attribution.epithets import epithet_speaker
 from claims.attribution.incises import incise_regions, outside
 from claims.attribution.pronouns import Referents
@@ -199,6 +200,10 @@ class SpeakerAttributor(QuoteGroups, SalienceTracking, MentionQueries, QuoteRead
             self._speaker_kind = mention.kind
             quote, span = self._quote_and_span(item, cue, False)
             return Attribution(self._resolve(mention, item), cue.text, quote, span)
+        headline = quote_then_source(item, self.lexicon_, self._mention_at)  # "« … » : X réagit"
+        if headline is not None and self._resolve(headline[0], item):
+            self._speaker_kind = headline[0].kind
+            return Attribution(self._resolve(headline[0], item), headline[1], "direct", None)
         agent = passive_agent_source(item, self.lexicon_, self._mention_at)  # "Un accord salué par X."
         if agent is not None and self._resolve(agent[0], item):
             self._speaker_kind = agent[0].kind

@@ -104,11 +104,15 @@ def _head_pattern() -> re.Pattern:
     return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:{rank})?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _city_nouns() -> frozenset:
-    """The town-hall nouns of ``bodies.tsv`` as written (lower case, accents kept)."""
-    return frozenset(f.strip().lower() for _, cols in read_tsv(BODIES_PATH) if cols[0].strip() == "city"
+@lru_cache(maxsize=4)
+def _raw_forms(kind: str) -> frozenset:
+    """The forms of one kind of ``bodies.tsv`` as written (lower case, accents kept)."""
+    return frozenset(f.strip().lower() for _, cols in read_tsv(BODIES_PATH) if cols[0].strip() == kind
                      for f in cols[1].split(",") if f.strip())
+
+
+def _city_nouns() -> frozenset:
+    return _raw_forms("city")
 
 
 @lru_cache(maxsize=1)
@@ -253,6 +257,9 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
     for m in _head_pattern().finditer(text):
         head = m.group("head").lower()
         definite = bool(re.match(r"(?:le|la|les|l['’])\s*$", (m.group("det") or ""), re.IGNORECASE))
+        if head in _raw_forms("institution") and definite and not re.match(r"\s*[\w\-]", text[m.end():]):
+            found.append((m.start(), m.end(), "body", head))  # "selon la police": the force itself
+            continue
         if head in _city_nouns():  # "la mairie", "la ville de X": the town (not the last body named)
             city = city_body(text, head, m.end(), definite, bodies, _city_nouns())
             if city is not None:

@@ -2,10 +2,11 @@
 
 News prose varies how it names its speaker: "Didier Deschamps … », souffle l'intéressé", "ajoute
 le technicien bayonnais", "poursuit l'ancien dirigeant breton". Such a noun (``epithet`` rows of
-``reporting_cues.tsv``), alone, with adjectives only, or as a former office ("l'ancien patron de
-la fédération"), names no office a reader could look up: when the article and the corpus tie it
-to nobody, it is the person the passage made salient. A current office with its complement ("le
-patron de la fédération") stays a role, which the corpus may tie to someone else.
+``reporting_cues.tsv``) alone, with adjectives only, or any title as a former office ("l'ancien
+patron de la fédération", "l'ancien président") names no office a reader could look up: when the
+article and the corpus tie it to nobody, it is the person the passage made salient. A current
+office with its complement ("le patron de la fédération") stays a role, which the corpus may tie
+to someone else.
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ def is_epithet(role: str, lexicon: CueLexicon) -> bool:
     text = _DETERMINER.sub("", role.strip())
     former = bool(_FORMER.match(text))
     text = _CURRENT.sub("", _FORMER.sub("", text))
+    kinds = lexicon.classes.get("epithet", {})
     for noun in lexicon.words("epithet"):  # longest first
         if re.match(re.escape(noun) + r"(?![\w\-])", text, re.IGNORECASE):
-            rest = text[len(noun):]
-            return former or not _COMPLEMENT.search(rest)
-    return False
+            descriptive = noun in kinds.get("descriptive", ())
+            return descriptive or former or not _COMPLEMENT.search(text[len(noun):])
+    return former and any(re.match(re.escape(t) + r"(?![\w\-])", text, re.IGNORECASE)
+                          for t in lexicon.words("title"))  # "l'ancien président": a former office
 
 
 def salient_person(recent: list[str], compatible, gender: Optional[str]) -> Optional[str]:

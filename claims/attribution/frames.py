@@ -7,6 +7,8 @@
 * a topic set up before a pronoun ("Quant au directeur de l'hôpital, il estime");
 * a colon opening a quotation after a clause whose subject is a source ("X a adressé un message
   aux sinistrés : « … »"), whatever the verb;
+* a headline opening with a quotation, then a colon and its source with a reporting verb
+  ("« Nous tiendrons » : la maire répond aux critiques");
 * a reporting participle with its agent in a sentence with no finite verb ("Une décision saluée
   par le président de la fédération, X.").
 
@@ -177,4 +179,30 @@ def passive_agent_source(item, lexicon, mention_at):
         if mention is not None and mention.kind in ("person", "role", "body"):
             return mention, t.text
     return None
+
+
+def quote_then_source(item, lexicon, mention_at):
+    """(mention, verb) for "« … » : X réagit …" (a headline's quotation, a colon, then its source as
+    the subject of a reporting verb within four words), else None."""
+    text = item.sentence.text
+    if not item.quotes:
+        return None
+    first = min(item.quotes, key=lambda q: q[2].start)[2]
+    if text[:max(0, first.start - item.sentence.start)].strip():
+        return None  # the quotation must open the sentence
+    after = first.end - item.sentence.start
+    colon = re.match(r"\s*:\s*", text[after:])
+    if colon is None:
+        return None
+    subject = token_at(item.doc, after + colon.end())
+    while subject is not None and subject.pos_ == "DET":
+        subject = item.doc[subject.i + 1] if subject.i + 1 < len(item.doc) else None
+    mention = mention_at(item, subject) if subject is not None else None
+    if mention is None or mention.kind not in ("person", "role", "body"):
+        return None
+    rest = text[mention.end:]
+    cue = next((c for c in lexicon.find(rest) if c.kind == "verb"), None)
+    if cue is None or len(re.findall(r"\w+", rest[:cue.start])) > 4:
+        return None
+    return mention, cue.text
 
