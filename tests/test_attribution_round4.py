@@ -171,8 +171,3 @@ def test_the_police_alone_is_the_force_not_the_last_body_named(attributor):
     text = ("Les CRS ont renforcé leurs patrouilles dans le quartier. "
             "Dix personnes ont été interpellées, selon la police.")
     assert speakers(attributor, text)[1] == "police"
-
-
-def test_a_date_between_the_cue_and_its_postposed_subject(attributor):
-    text = "La fermeture des parcs sera levée en septembre, a confirmé mardi soir Anne Carvel, maire de Lormel."
-    assert triples(attributor, text)[0][:2] == ("Anne Carvel", "a confirmé")

@@ -14,17 +14,6 @@ from claims.attribution.speakers import Mention
 from claims.french.text import words
 
 
-# "a annoncé mardi soir le ministère", "a confirmé ce 7 janvier X": a date between cue and subject
-_TIME = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "hier", "matin", "soir",
-         "midi", "aujourd'hui", "aujourd’hui", "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-         "août", "septembre", "octobre", "novembre", "décembre", "dernier", "dernière", "après-midi"}
-
-
-def _is_time(token) -> bool:
-    return token.lower_ in _TIME or token.like_num and token.i + 1 < len(token.doc) and \
-        token.doc[token.i + 1].lower_ in _TIME
-
-
 class MentionQueries:
     """Mentions of one analysed sentence (``item.sentence``, ``item.doc``, ``item.mentions``)."""
 
@@ -115,7 +104,7 @@ class MentionQueries:
                 return None
             if between:
                 gap_tokens = [t for t in item.doc if offset <= t.idx < m.start
-                              and not t.is_punct and t.pos_ != "DET" and not _is_time(t)]
+                              and not t.is_punct and t.pos_ != "DET"]
                 first = gap_tokens[0] if gap_tokens else None
                 apposed_role = m.kind == "person" and len(gap_tokens) <= 3 and all(
                     t.pos_ in ("NOUN", "ADJ") for t in gap_tokens)  # "a lancé la syndicaliste Nadia Brun"
