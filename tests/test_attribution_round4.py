@@ -51,10 +51,10 @@ def test_words_inside_a_quotation_with_no_incise_name_nobody():
 
 def test_which_roles_are_epithets():
     lexicon = default_lexicon()
-    assert is_epithet("le technicien bayonnais", lexicon)
+    assert is_epithet("le technicien normand", lexicon)
     assert is_epithet("l'intéressé", lexicon)
-    assert is_epithet("l'ancien patron de la fédération", lexicon)  # a former office describes
-    assert not is_epithet("le patron de la fédération", lexicon)  # a current one names an office
+    assert is_epithet("l'ancien patron de la ligue", lexicon)  # a former office describes
+    assert not is_epithet("le patron de la ligue", lexicon)  # a current one names an office
     assert not is_epithet("le président de la République", lexicon)
     assert not is_epithet("le ministre de la Santé", lexicon)
 
@@ -71,7 +71,7 @@ def test_an_epithet_goes_to_the_most_recent_person_of_its_gender():
 
 
 def test_l_interesse_is_the_person_the_passage_is_about(attributor):
-    text = ("Marc Dubreuil a quitté la tête de l'équipe de Lormel. "
+    text = ("Marc Dubreuil a quitté son poste d'entraîneur à Lormel. "
             "« Il fallait savoir s'arrêter », souffle l'intéressé.")
     assert triples(attributor, text)[1] == ("Marc Dubreuil", "souffle", "direct")
 
@@ -83,8 +83,8 @@ def test_a_descriptive_role_after_a_named_speaker_is_that_speaker(attributor):
 
 
 def test_a_current_office_with_its_complement_stays_a_role(attributor):
-    text = ("Marc Dubreuil a quitté la tête de l'équipe de Lormel. "
-            "« Nous chercherons un successeur », a indiqué le patron de la fédération.")
+    text = ("Marc Dubreuil a quitté son poste d'entraîneur à Lormel. "
+            "« Nous chercherons un successeur », a indiqué le patron de la ligue.")
     assert speakers(attributor, text)[1] != "Marc Dubreuil"
 
 

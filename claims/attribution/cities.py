@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-# "de Nîmes", "d'Alès", "de Saint-Pierre", "de Villeneuve-lès-Avignon": a capitalised place name
+# "de Lormel", "d'Alès", "de Saint-Pierre", "de Villeneuve-lès-Avignon": a capitalised place name
 _TOWN = re.compile(r"\s+(de|d['’])\s*([A-ZÀ-Ý][\w’'\-]+(?:\s+(?:sur|sous|en|lès|les|la|le)?\s*[A-ZÀ-Ý][\w’'\-]+)*)")
 
 

@@ -1,12 +1,12 @@
 """Epithets: descriptive nouns standing for the person a passage is about.
 
-News prose varies how it names its speaker: "Didier Deschamps … », souffle l'intéressé", "ajoute
-le technicien bayonnais", "poursuit l'ancien dirigeant breton". Such a noun (``epithet`` rows of
+News prose varies how it names its speaker: "Paule Roux … », souffle l'intéressée", "ajoute le
+technicien normand", "poursuit l'ancien dirigeant alsacien". Such a noun (``epithet`` rows of
 ``reporting_cues.tsv``) alone, with adjectives only, or any title as a former office ("l'ancien
-patron de la fédération", "l'ancien président") names no office a reader could look up: when the
+patron de la ligue", "l'ancien président") names no office a reader could look up: when the
 article and the corpus tie it to nobody, it is the person the passage made salient. A current
-office with its complement ("le patron de la fédération") stays a role, which the corpus may tie
-to someone else.
+office with its complement ("le patron de la ligue") stays a role, which the corpus may tie to
+someone else.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def is_epithet(role: str, lexicon: CueLexicon) -> bool:
     """Tell whether a role as written is an epithet (see the module docstring).
 
     Args:
-        role: the role's words as the sentence writes them ("le technicien bayonnais").
+        role: the role's words as the sentence writes them ("le technicien normand").
         lexicon: the reporting cues, whose ``epithet`` class lists the nouns.
     """
     text = _DETERMINER.sub("", role.strip())
@@ -63,7 +63,7 @@ def epithet_speaker(role: str, speaker: Optional[str], context, referents, befor
 
     Args:
         role: the mention's words ("l'intéressé").
-        before: the sentence's words before the mention ("L'ancien" before "capitaine des Bleus").
+        before: the sentence's words before the mention ("L'ancien" before "capitaine de l'équipe").
         speaker: the mention's speaker: the role as written when the article ties it to nobody.
         context: the article's :class:`claims.attribution.speakers.ArticleContext`.
         referents: the attributor's :class:`claims.attribution.pronouns.Referents`.

@@ -9,8 +9,8 @@
   aux sinistrés : « … »"), whatever the verb;
 * a headline opening with a quotation, then a colon and its source with a reporting verb
   ("« Nous tiendrons » : la maire répond aux critiques");
-* a reporting participle with its agent in a sentence with no finite verb ("Une décision saluée
-  par le président de la fédération, X.").
+* a reporting participle with its agent in a sentence with no finite verb ("Un accord salué par
+  la ministre des Sports, X.").
 
 Each function returns what it found or None; the attributor decides the order (these come after
 the cues in main clauses).
