@@ -70,6 +70,10 @@ REVIEWED_PHRASES = (
     "Le gouverneur de la Banque de France a",
     "le gouverneur de la banque centrale",
     "8,5 millions d'appareils Windows",
+
+    # set phrases in the search query of e33 and in e34's texts (speakers13d)
+    "les Bleus après la Coupe du monde 2026",
+    "la campagne de vaccination contre le",
 )
 # Files whose lines (or tab-separated fields) are separate strings: a run never crosses them.
 LINE_SUFFIXES = {".json", ".jsonl", ".tsv", ".csv"}

@@ -23,12 +23,16 @@ from typing import Optional, Sequence
 
 from claims.french.cues import (CueLexicon, CueMatch, cue_is_licensed, cue_is_postposed,
                                      default_lexicon)
-from claims.attribution.documents import court_of_ruling, document_source, is_document
+from claims.attribution.documents import court_of_ruling, document_source, is_document, ownerless_document
 from claims.attribution.canon import written_forms
-from claims.attribution.frames import (colon_speaker, in_cleft, licensed_by_attribute, narrative_infinitive,
-                                       quoted_title, relative_clause_source, topic_mentions)
+from claims.attribution.frames import (colon_speaker, in_cleft, licensed_by_attribute, passive_agent_source,
+                                       quote_then_source, quoted_title, relative_clause_source,
+                                       topic_mentions)
+from claims.attribution.epithets import epithet_speaker
+from claims.attribution.incises import incise_regions, outside
 from claims.attribution.pronouns import Referents
 from claims.attribution.pull_quotes import pull_quote_attributions
+from claims.attribution.quote_groups import QuoteGroups
 from claims.attribution.salience import SalienceTracking
 from claims.attribution.mentions import MentionQueries
 from claims.attribution.quotes import find_quotes
@@ -53,7 +57,7 @@ class _Analysis:
             sentence, doc, quotes, cues, mentions)
 
 
-class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
+class SpeakerAttributor(QuoteGroups, SalienceTracking, MentionQueries, QuoteReading):
     """Attribute each sentence of an article to its source.
 
     Args:
@@ -100,14 +104,17 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
         self.context_ = context  # what the article says of its sources (claims.attribution.canon)
         text = article.text
         quotes = list(find_quotes(text, sentences[0].start, sentences[-1].end))
+        incises = incise_regions(text, quotes, lexicon)  # « A, a reconnu X. B »: the reporter's words
         items = []
         for sentence, doc in zip(sentences, docs):
             local = [(max(q.inner_start, sentence.start) - sentence.start,
                       min(q.inner_end, sentence.end) - sentence.start, q)
                      for q in quotes if q.start < sentence.end and q.end > sentence.start]
-            inside = [(s, e) for s, e, _ in local]
-            marks = [(max(q.start, sentence.start) - sentence.start,
-                      min(q.end, sentence.end) - sentence.start) for _, _, q in local]
+            holes = [(a - sentence.start, b - sentence.start) for a, b in incises
+                     if a < sentence.end and b > sentence.start]
+            inside = outside([(s, e) for s, e, _ in local], holes)
+            marks = outside([(max(q.start, sentence.start) - sentence.start,
+                              min(q.end, sentence.end) - sentence.start) for _, _, q in local], holes)
             starts = [q.start - sentence.start for _, _, q in local]
             cues = [c for c in lexicon.find(sentence.text)
                     if not any(s <= c.start < e for s, e in marks)
@@ -138,66 +145,6 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
             results[i] = self._attribute_one(item, results[i - 1] if i else None)
             self._remember(item, results[i])
         return pull_quote_attributions(items, results)
-
-    @staticmethod
-    def _quote_group(items: list[_Analysis], i: int) -> list[int]:
-        """Indices of the sentences sharing a quotation with sentence ``i`` (just ``[i]`` if none)."""
-        group = [i]
-        for _, _, quote in items[i].quotes:
-            if quote.end > items[i].sentence.end:
-                j = i + 1
-                while j < len(items) and items[j].sentence.start < quote.end:
-                    group.append(j)
-                    j += 1
-                break
-        return group
-
-    def _attribute_group(self, items, group, results) -> list[Attribution]:
-        first, last = items[group[0]], items[group[-1]]
-        quote = next(q for _, _, q in first.quotes if q.end > first.sentence.end)
-        found = None
-        end_local = quote.end - last.sentence.start
-        for cue in (c for c in last.cues if c.start >= end_local):
-            found = self._speaker_for(last, cue, postposed=True)
-            if found:
-                break
-        if not found:
-            start_local = quote.start - first.sentence.start
-            for cue in (c for c in first.cues if c.end <= start_local and self._is_main(first, c)):
-                found = self._speaker_for(first, cue, postposed=False)
-                if found:
-                    break
-        if not found:
-            colon = colon_speaker(first, self._mention_at)  # "X a adressé un message : « … . … »"
-            if colon is not None and colon[2] == quote.start - first.sentence.start and self._resolve(colon[0], first):
-                self._speaker_kind = colon[0].kind
-                found = (self._resolve(colon[0], first), colon[1])
-        if not found:
-            found = self._narrative_infinitive(first)
-        if not found:
-            # a quotation over sentences right after a report continues it ("La BCE a annoncé …. “… . …”")
-            previous = results[group[0] - 1] if group[0] else None
-            if previous is None or previous.speaker is None or first.sentence.text[:max(
-                    0, quote.start - first.sentence.start)].strip():
-                return [NO_ATTRIBUTION] * len(group)
-            found = (previous.speaker, previous.cue if getattr(self, "_after_colon", False) else None)
-        speaker, cue_text = found
-        lead = first.sentence.text[:max(0, quote.start - first.sentence.start)].rstrip()
-        out = []
-        for j in group:
-            s = items[j].sentence
-            span = (max(quote.inner_start, s.start) - s.start, min(quote.inner_end, s.end) - s.start)
-            kind = "indirect" if j == group[0] and len(words(lead)) > 1 and not lead.endswith(":") else "direct"
-            out.append(Attribution(speaker, cue_text, kind, self._absolute(items[j], span)))
-        return out
-
-    def _narrative_infinitive(self, item: _Analysis):
-        """(last source, infinitive) for "Et d'ajouter : « … »", or None."""
-        verb = narrative_infinitive(item.sentence.text, self.lexicon_)
-        if verb is None or self._last_source is None:
-            return None
-        self._speaker_kind = "pronoun"
-        return self._last_source, verb
 
     def _attribute_one(self, item: _Analysis, previous: Optional[Attribution]) -> Attribution:
         text = item.sentence.text
@@ -253,6 +200,14 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
             self._speaker_kind = mention.kind
             quote, span = self._quote_and_span(item, cue, False)
             return Attribution(self._resolve(mention, item), cue.text, quote, span)
+        headline = quote_then_source(item, self.lexicon_, self._mention_at)  # "« … » : X réagit"
+        if headline is not None and self._resolve(headline[0], item):
+            self._speaker_kind = headline[0].kind
+            return Attribution(self._resolve(headline[0], item), headline[1], "direct", None)
+        agent = passive_agent_source(item, self.lexicon_, self._mention_at)  # "Un accord salué par X."
+        if agent is not None and self._resolve(agent[0], item):
+            self._speaker_kind = agent[0].kind
+            return Attribution(self._resolve(agent[0], item), agent[1], "indirect", None)
         colon = colon_speaker(item, self._mention_at)
         if colon is not None and self._resolve(colon[0], item):
             mention, said, start = colon
@@ -314,6 +269,12 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
             return self._referents.resolve(pronoun)
         if mention.kind == "same":
             return self._last_source
+        if mention.kind == "role" and item is not None:  # "souffle l'intéressé": the salient person
+            text = item.sentence.text
+            person = epithet_speaker(text[mention.start:mention.end], mention.speaker, self.context_,
+                                     self._referents, text[:mention.start])
+            if person:
+                return person
         return mention.speaker
 
     def _speaker_for(self, item: _Analysis, cue: CueMatch, postposed: bool):
@@ -335,6 +296,9 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
             mention = self._mention_after(item, cue.end, gap=2) or \
                 document_source(item.sentence.text, item.mentions, cue.end)
             found = self._found(mention, cue, item)
+            if not found and self._last_source and ownerless_document(item.sentence.text, cue.end):
+                self._speaker_kind = None  # "Selon le communiqué officiel, …": the source just quoted
+                return self._last_source, cue.text
             if not found:  # "selon le « Monde »": a title in quotation marks is a medium
                 return quoted_title(item.sentence.text, cue)
             if found and mention.kind not in ("pronoun", "same"):  # "selon AP et CNN"
@@ -365,7 +329,7 @@ class SpeakerAttributor(SalienceTracking, MentionQueries, QuoteReading):
             mention = self._apposed_source(item, subject, mention)
             found = self._found(mention, cue, item)
             if found and mention.kind != "pronoun":
-                names = [self._resolve(m) for m in self._coordinated(item, mention)]
+                names = [self._resolve(m, item) for m in self._coordinated(item, mention)]
                 return ", ".join(dict.fromkeys(n for n in names if n)), found[1]
             return found
         if postposed:

@@ -25,6 +25,7 @@ from typing import Optional
 
 from claims.french.entities import ENTITIES_PATH, default_metonyms
 from claims.french.resources import data_path, read_tsv
+from claims.attribution.cities import city_body
 from claims.attribution.body_names import bracketed_names, demonym_first, organisations
 from claims.french.text import alternation, fold_french
 
@@ -90,17 +91,28 @@ def vocabulary() -> BodyVocabulary:
                           frozenset(kinds.get("local", [])), countries, names,
                           frozenset(f.lower() for f in kinds.get("group", [])),
                           frozenset(f.lower() for f in kinds.get("anaphor", [])),
-                          tuple((k, frozenset(fold_french(f) for f in kinds[k])) for k in ("company", "union")
+                          tuple((k, frozenset(fold_french(f) for f in kinds[k])) for k in ("company", "union", "city")
                                 if k in kinds))
 
 
 @lru_cache(maxsize=1)
 def _head_pattern() -> re.Pattern:
     v = vocabulary()
-    heads = alternation([*v.heads, *v.state, *v.named, *v.group, *v.anaphor, "justice"])
+    heads = alternation([*v.heads, *v.state, *v.named, *v.group, *v.anaphor, *_city_nouns(), "justice"])
     # "le deuxième groupe de …", "le premier syndicat": a rank or size before the head
     rank = r"(?:même|premier|première|deuxième|second|seconde|troisième|grand|grande|principal|principale)\s+"
     return re.compile(rf"(?<![\w\-])(?P<det>{_DET})?(?:{rank})?(?P<head>{heads})(?![\w\-])", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4)
+def _raw_forms(kind: str) -> frozenset:
+    """The forms of one kind of ``bodies.tsv`` as written (lower case, accents kept)."""
+    return frozenset(f.strip().lower() for _, cols in read_tsv(BODIES_PATH) if cols[0].strip() == kind
+                     for f in cols[1].split(",") if f.strip())
+
+
+def _city_nouns() -> frozenset:
+    return _raw_forms("city")
 
 
 @lru_cache(maxsize=1)
@@ -245,6 +257,14 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
     for m in _head_pattern().finditer(text):
         head = m.group("head").lower()
         definite = bool(re.match(r"(?:le|la|les|l['’])\s*$", (m.group("det") or ""), re.IGNORECASE))
+        if head in _raw_forms("institution") and definite and not re.match(r"\s*[\w\-]", text[m.end():]):
+            found.append((m.start(), m.end(), "body", head))  # "selon la police": the force itself
+            continue
+        if head in _city_nouns():  # "la mairie", "la ville de X": the town (not the last body named)
+            city = city_body(text, head, m.end(), definite, bodies, _city_nouns())
+            if city is not None:
+                found.append((m.start(), city[0], "body", city[1]))
+            continue
         end = _extent(doc, m.end())
         at = m.start("head")
         table = next(((at + e, c) for b, e, c in metonyms.find(text[at:at + 80]) if b == 0), None)
@@ -355,7 +375,8 @@ def body_mentions(doc, bodies: Bodies, known_people=lambda name: False,
             found.append((m.start(), m.end(), "body", metonyms.canonical.get(m.group(1), m.group(1))))
     known_organisations = organisations()  # "l'ONU … L'organisation a rappelé": a metonym is a body named too
     named = [f for f in found + [(a, b, "body", c) for a, b, c in metonyms.find(text) if c in known_organisations]
-             if f[2] == "body" and f[3] and not any(s <= f[0] < e for s, e in quoted)]
+             if f[2] == "body" and f[3] and not any(s <= f[0] < e for s, e in quoted)
+             and f[3].lower() not in _city_nouns() and not f[3].startswith(("Ville de ", "Ville d'"))]
     for f in sorted(named, key=lambda f: f[0]):
         if _kind_of(f[3]):  # "la CGT": a union by its name
             bodies.by_kind[_kind_of(f[3])] = f[3]

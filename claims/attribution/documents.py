@@ -58,3 +58,17 @@ def is_document(word: str) -> bool:
 
 
 __all__ = ["court_of_ruling", "document_source", "is_document"]
+
+
+# a body's own document named with no owner: "selon le communiqué officiel", "d'après le rapport"
+_OWNERLESS = re.compile(r"\s*(?:le|la|les|l['’]|ce|cette|ces)\s*(?:communiqués?|rapports?|texte|note|déclaration)"
+                        r"(?:\s+(?:officiel|officielle|officiels|publiée?|diffusée?|final|finale|complet))?\s*[,.;]",
+                        re.IGNORECASE)
+
+
+def ownerless_document(text: str, offset: int) -> bool:
+    """Tell whether a marker at ``offset`` is followed by a document with no owner ("selon le
+    communiqué officiel,"): it is the document of the source just quoted (rule A3 with A4's
+    "la même source")."""
+    return bool(_OWNERLESS.match(text, offset))
+

@@ -6,7 +6,11 @@
 * a newspaper's title in quotation marks after "selon" ("selon le « Monde »");
 * a topic set up before a pronoun ("Quant au directeur de l'hôpital, il estime");
 * a colon opening a quotation after a clause whose subject is a source ("X a adressé un message
-  aux sinistrés : « … »"), whatever the verb.
+  aux sinistrés : « … »"), whatever the verb;
+* a headline opening with a quotation, then a colon and its source with a reporting verb
+  ("« Nous tiendrons » : la maire répond aux critiques");
+* a reporting participle with its agent in a sentence with no finite verb ("Un accord salué par
+  la ministre des Sports, X.").
 
 Each function returns what it found or None; the attributor decides the order (these come after
 the cues in main clauses).
@@ -153,4 +157,52 @@ def in_cleft(text: str, cue_start: int) -> bool:
     répondu"): that clause holds the sentence's assertion, so it counts as the main clause."""
     m = _CLEFT.match(text)
     return bool(m) and m.end() <= cue_start and not re.search(r"\bqu(?:e\s|['’])|[;:«“]", text[m.end():cue_start])
+
+
+def passive_agent_source(item, lexicon, mention_at):
+    """(mention, participle) for a verbless sentence whose predicate is a reporting participle with
+    its agent ("Un accord salué par la ministre"), else None. With a finite verb the participle only
+    qualifies a noun of the main clause ("Le texte, critiqué par X, a été adopté"): narration."""
+    doc = item.doc
+    if any("Fin" in t.morph.get("VerbForm") for t in doc if t.pos_ in ("VERB", "AUX")
+           and not any(s <= t.idx < e for s, e, _ in item.quotes)):
+        return None
+    for t in doc:
+        if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "par" or t.pos_ not in ("VERB", "ADJ"):
+            continue
+        base = re.sub(r"(?:e|s|es)$", "", t.lower_) if not t.lower_.endswith("és") else t.lower_[:-1]
+        if t.lower_ not in lexicon.participles and base not in lexicon.participles:
+            continue
+        after = doc[t.i + 2:]
+        start = next((a for a in after if a.pos_ != "DET"), None)
+        mention = mention_at(item, start) if start is not None else None
+        if mention is not None and mention.kind in ("person", "role", "body"):
+            return mention, t.text
+    return None
+
+
+def quote_then_source(item, lexicon, mention_at):
+    """(mention, verb) for "« … » : X réagit …" (a headline's quotation, a colon, then its source as
+    the subject of a reporting verb within four words), else None."""
+    text = item.sentence.text
+    if not item.quotes:
+        return None
+    first = min(item.quotes, key=lambda q: q[2].start)[2]
+    if text[:max(0, first.start - item.sentence.start)].strip():
+        return None  # the quotation must open the sentence
+    after = first.end - item.sentence.start
+    colon = re.match(r"\s*:\s*", text[after:])
+    if colon is None:
+        return None
+    subject = token_at(item.doc, after + colon.end())
+    while subject is not None and subject.pos_ == "DET":
+        subject = item.doc[subject.i + 1] if subject.i + 1 < len(item.doc) else None
+    mention = mention_at(item, subject) if subject is not None else None
+    if mention is None or mention.kind not in ("person", "role", "body"):
+        return None
+    rest = text[mention.end:]
+    cue = next((c for c in lexicon.find(rest) if c.kind == "verb"), None)
+    if cue is None or len(re.findall(r"\w+", rest[:cue.start])) > 4:
+        return None
+    return mention, cue.text
 

@@ -108,6 +108,8 @@ class MentionQueries:
                 first = gap_tokens[0] if gap_tokens else None
                 apposed_role = m.kind == "person" and len(gap_tokens) <= 3 and all(
                     t.pos_ in ("NOUN", "ADJ") for t in gap_tokens)  # "a lancé la syndicaliste Nadia Brun"
+                apposed_role = apposed_role or m.kind == "role" and len(gap_tokens) <= 2 and all(
+                    t.pos_ == "ADJ" for t in gap_tokens)  # "poursuit l'ancien dirigeant normand"
                 if first is not None and not apposed_role and not (
                         first.pos_ in ("ADP", "ADV") or first.dep_.startswith("obl")):
                     return None  # "dit groupe de Ramstein": an object, not a postposed subject

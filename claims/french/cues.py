@@ -22,7 +22,8 @@ from claims.french.text import alternation
 
 CUES_PATH = data_path("reporting_cues.tsv")
 
-_KINDS = {"verb", "marker", "aux", "clitic", "aspect", "title", "adverb", "determiner", "conjunction"}
+_KINDS = {"verb", "marker", "aux", "clitic", "aspect", "title", "adverb", "determiner", "conjunction",
+          "epithet"}
 _B = r"(?<![\w\-’'])"  # start of a word (not inside "d'après" nor "sous-entend")
 _E = r"(?![\w\-])"  # end of a word
 _CLOSING = "»”’'\""
