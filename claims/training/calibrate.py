@@ -212,14 +212,33 @@ def calibrate(model: str, encoder=None) -> dict:
     return entry
 
 
+NEWS_KEYS = ("lexical_weight", "hybrid")  # chosen on the real-news tuning events when "news" is present
+
+
 def calibration_table(entries: dict[str, dict], previous: Optional[dict] = None) -> dict:
-    """The table written to ``thresholds.json``: ``previous`` with the entries of ``entries`` replaced."""
+    """The table written to ``thresholds.json``: ``previous`` with the entries of ``entries`` replaced.
+
+    Kept from ``previous``: the learned pair score's threshold (``learned*``, fitted by
+    :mod:`claims.training.pair_scorer`) and, for a model calibrated on the real-news tuning
+    events (``news``, :mod:`claims.training.news_calibration`), its lexical weight and hybrid
+    threshold; the CheckThat! values then go to ``checkthat_lexical_weight`` and ``checkthat_hybrid``.
+    """
     table = dict(previous or {})
     table["method"] = METHOD
     before = table.get("models", {})
-    # The learned pair score's threshold is fitted by claims.training.pair_scorer: kept.
-    kept = {m: {k: v for k, v in before.get(m, {}).items() if k.startswith("learned")} for m in entries}
-    table["models"] = {**before, **{m: {**kept[m], **e} for m, e in entries.items()}}
+    out = {}
+    for m, e in entries.items():
+        old = before.get(m, {})
+        kept = {k: v for k, v in old.items() if k.startswith("learned")}
+        e = dict(e)
+        if "news" in old:
+            kept.update({k: old[k] for k in (*NEWS_KEYS, "news") if k in old})
+            e.pop("hybrid_f1", None)
+            for k in NEWS_KEYS:
+                if k in e:
+                    e[f"checkthat_{k}"] = e.pop(k)
+        out[m] = {**e, **kept}
+    table["models"] = {**before, **out}
     return table
 
 
