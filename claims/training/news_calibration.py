@@ -37,9 +37,11 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from claims.training.calibrate import LEXICAL_WEIGHTS
+from claims.training.calibrate import LEXICAL_WEIGHTS as CHECKTHAT_WEIGHTS
 
-THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.30, 0.9001, 0.01))
+# CheckThat!'s weights, and one more: USE's best sits at their top (2.0).
+LEXICAL_WEIGHTS = (*CHECKTHAT_WEIGHTS, 4.0)  # w of (cosine + w TF-IDF) / (1 + w)
+THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.15, 0.9001, 0.01))  # USE and MiniLM sit low
 MIN_ARTICLES = 2  # what claims.analyze groups: sentences of at least two articles
 COMMAND = "python -m claims.training.news_calibration"
 METHOD = (f"real-news tuning events (split.json 'tuning'), each its own corpus grouped as claims.analyze "
@@ -172,9 +174,10 @@ def calibrate_on_news(model: str, events: Optional[list] = None, progress: bool 
     """The procedure for ``model`` on the tuning events; None when their texts are absent.
 
     Returns:
-        ``{"lexical_weight", "hybrid", "news": {...}}``: the shipped setting and, under
-        ``news``, its in-sample and out-of-fold pair figures (P, R, F1, B-cubed, must-not-merge
-        claim pairs) and the settings chosen per fold.
+        ``{"lexical_weight", "hybrid", "news": {...}, "out_of_fold_event_counts": {...}}``: the
+        shipped setting; under ``news`` its in-sample and out-of-fold pair figures (P, R, F1,
+        B-cubed, must-not-merge claim pairs) and the settings chosen per fold; and each event's
+        (true, predicted, required) pairs at its fold's setting (to compare models event by event).
     """
     from benchmarks.realnews_events import default_guard_of, score_events
 
@@ -201,7 +204,8 @@ def calibrate_on_news(model: str, events: Optional[list] = None, progress: bool 
                 "pair_f1": round(s["pair_f1"], 4), "bcubed_f1": round(s["bcubed_f1"], 4),
                 "must_not_merge_claim_pairs": s["must_not_merge"]["claim_pairs"]}
     weight, threshold = settings[choice.best_]
-    return {"lexical_weight": weight, "hybrid": threshold,
+    oof_counts = {e.id: per_event[k][0][c].tolist() for k, (e, c) in enumerate(zip(events, choice.fold_choices_))}
+    return {"lexical_weight": weight, "hybrid": threshold, "out_of_fold_event_counts": oof_counts,
             "news": {"events": [e.id for e in events],
                      "in_sample": figures([choice.best_] * len(events)),
                      "out_of_fold": figures(choice.fold_choices_),
