@@ -160,3 +160,14 @@ def test_checkthat_recalibration_keeps_the_news_choice():
     assert (news["lexical_weight"], news["hybrid"], news["learned"]) == (1.0, 0.55, 0.2)
     assert (news["checkthat_lexical_weight"], news["checkthat_hybrid"], news["dense"]) == (0.5, 0.66, 0.89)
     assert plain == checkthat  # a model never calibrated on news takes the CheckThat! values
+
+
+def test_command_without_the_news_texts_skips_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    from claims.evaluation.realnews import ENV_VAR
+
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "absent"))
+    out = tmp_path / "thresholds.json"
+    out.write_text('{"models": {}}\n', encoding="utf-8")
+    assert nc.main(["e5-small-int8", "--output", str(out)]) == 0
+    assert "skipped" in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8") == '{"models": {}}\n'

@@ -243,8 +243,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--output", type=Path, default=CALIBRATION_FILE, help="table to update")
     parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
     args = parser.parse_args(argv)
-    table = json.loads(args.output.read_text(encoding="utf-8"))
-    done: dict[str, str] = {}
+    found_for: dict[str, dict] = {}
+    done: dict[str, tuple] = {}
     for model in args.models or models:
         name = model_entry(model).calibration or model
         found = calibrate_on_news(model)
@@ -260,8 +260,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"  {model} shares the calibration entry {name!r} but chose differently; the first is kept")
             continue
         done[name] = (found["lexical_weight"], found["hybrid"])
-        table = news_entry(table, name, found)
+        found_for[name] = found
     if not args.dry_run:
+        table = json.loads(args.output.read_text(encoding="utf-8"))  # read now: other commands write it too
+        for name, found in found_for.items():
+            table = news_entry(table, name, found)
         args.output.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         print(f"wrote {args.output}")
     return 0
