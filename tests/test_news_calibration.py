@@ -171,3 +171,17 @@ def test_command_without_the_news_texts_skips_and_writes_nothing(tmp_path, monke
     assert nc.main(["e5-small-int8", "--output", str(out)]) == 0
     assert "skipped" in capsys.readouterr().out
     assert out.read_text(encoding="utf-8") == '{"models": {}}\n'
+
+
+def test_model_choice_share_of_resampled_events_where_a_model_is_eligible():
+    from benchmarks.model_choice import eligible_share
+
+    best = {"e1": [4, 4, 4], "e2": [4, 4, 4], "e3": [2, 4, 4]}
+    rows = {"best": {"event_counts": best},
+            "same": {"event_counts": dict(best)},
+            "worse": {"event_counts": {"e1": [0, 4, 4], "e2": [0, 4, 4], "e3": [0, 4, 4]}},
+            # as good on e1 and e2, far worse on e3: eligible only in draws without e3
+            "mixed": {"event_counts": {"e1": [4, 4, 4], "e2": [4, 4, 4], "e3": [0, 4, 4]}}}
+    share = eligible_share(rows, "best", resamples=4000)
+    assert share["best"] == share["same"] == 1.0 and share["worse"] == 0.0
+    assert share["mixed"] == pytest.approx((2 / 3) ** 3, abs=0.03)

@@ -174,10 +174,10 @@ def calibrate_on_news(model: str, events: Optional[list] = None, progress: bool 
     """The procedure for ``model`` on the tuning events; None when their texts are absent.
 
     Returns:
-        ``{"lexical_weight", "hybrid", "news": {...}, "out_of_fold_event_counts": {...}}``: the
-        shipped setting; under ``news`` its in-sample and out-of-fold pair figures (P, R, F1,
-        B-cubed, must-not-merge claim pairs) and the settings chosen per fold; and each event's
-        (true, predicted, required) pairs at its fold's setting (to compare models event by event).
+        ``{"lexical_weight", "hybrid", "news": {...}}``: the shipped setting; under ``news`` its
+        in-sample and out-of-fold pair figures (P, R, F1, B-cubed, must-not-merge claim pairs),
+        the settings chosen per fold, and each event's (true, predicted, required) pairs at its
+        fold's setting (to compare models event by event).
     """
     from benchmarks.realnews_events import default_guard_of, score_events
 
@@ -205,8 +205,8 @@ def calibrate_on_news(model: str, events: Optional[list] = None, progress: bool 
                 "must_not_merge_claim_pairs": s["must_not_merge"]["claim_pairs"]}
     weight, threshold = settings[choice.best_]
     oof_counts = {e.id: per_event[k][0][c].tolist() for k, (e, c) in enumerate(zip(events, choice.fold_choices_))}
-    return {"lexical_weight": weight, "hybrid": threshold, "out_of_fold_event_counts": oof_counts,
-            "news": {"events": [e.id for e in events],
+    return {"lexical_weight": weight, "hybrid": threshold,
+            "news": {"events": [e.id for e in events], "out_of_fold_event_counts": oof_counts,
                      "in_sample": figures([choice.best_] * len(events)),
                      "out_of_fold": figures(choice.fold_choices_),
                      "fold_settings": {e.id: list(settings[c]) for e, c in zip(events, choice.fold_choices_)}}}
