@@ -91,6 +91,19 @@ def test_calibration_table_is_written_and_read_by_the_package(checkthat, tmp_pat
     assert fake.lexical_weight == entry["lexical_weight"]
 
 
+def test_clause_threshold_follows_the_weight_the_model_ships(checkthat):
+    from claims.matching.clauses import ClauseScorer
+
+    data, _, _ = checkthat
+    encoder = WordVectors(16)
+    base = cal.tweet_claim_pairs(data, encoder.encode(data.query_texts), encoder.encode(data.claim_texts),
+                                 negatives=2)
+    entry = cal.unit_thresholds(base, encoder, weights=(0.0,), clause_weight=2.0)
+    assert entry["lexical_weight"] == 0.0  # the CheckThat! choice is still reported
+    scores = ClauseScorer(lexical_weight=2.0).fit(base.texts, base.vectors, encoder)(base.i, base.j)
+    assert entry["clauses"] == round(cal.best_f1_threshold(np.asarray(scores), base.positive)[0], 4)
+
+
 def test_calibrate_without_tuning_data_skips_and_writes_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CLAIMS_EVAL_DIR", str(tmp_path / "absent"))
     out = tmp_path / "thresholds.json"

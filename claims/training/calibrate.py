@@ -43,7 +43,8 @@ METHOD = (
     f"{SAME_CLAIM_MIN_SCORE}) for reference; lexical_weight, hybrid, clauses, clauses_dense: "
     "same tweet-claim pairs plus tweet-tweet pairs (same verified claim vs the "
     f"{HARD_NEGATIVES} nearest tweets of other claims), weight by best F1 of the whole-sentence "
-    f"hybrid; {COMMAND}"
+    f"hybrid (when the model's weight was chosen on the real-news tuning events, 'clauses' is "
+    f"calibrated at that weight and the CheckThat! weight is kept as checkthat_lexical_weight); {COMMAND}"
 )
 
 
@@ -169,11 +170,13 @@ def dense_thresholds(pairs: Pairs) -> dict:
     return entry
 
 
-def unit_thresholds(pairs: Pairs, encoder, weights: Sequence[float] = LEXICAL_WEIGHTS) -> dict:
+def unit_thresholds(pairs: Pairs, encoder, weights: Sequence[float] = LEXICAL_WEIGHTS,
+                    clause_weight: Optional[float] = None) -> dict:
     """Lexical weight and the thresholds of the scorings of :class:`claims.matching.clauses.ClauseScorer`.
 
     The weight is the one of ``weights`` whose whole-sentence cosine + w TF-IDF ("hybrid") has
-    the best F1 (ties: the smaller weight); "clauses" uses it, "clauses_dense" uses none.
+    the best F1 (ties: the smaller weight); "clauses" uses it, or ``clause_weight`` when given
+    (the weight the model ships, chosen on the news events), "clauses_dense" uses none.
     ``encoder`` embeds the clauses.
     """
     from claims.matching.clauses import ClauseScorer
@@ -187,7 +190,7 @@ def unit_thresholds(pairs: Pairs, encoder, weights: Sequence[float] = LEXICAL_WE
     entry = {"lexical_weight": weight, "hybrid": round(fits[weight][0], 4),
              "hybrid_f1": round(fits[weight][1], 4),
              "lexical_weight_f1": {str(w): round(f, 4) for w, (_, f) in fits.items()}}
-    for scale, w in (("clauses", weight), ("clauses_dense", 0.0)):
+    for scale, w in (("clauses", weight if clause_weight is None else clause_weight), ("clauses_dense", 0.0)):
         threshold, f1 = best(w, True)
         entry.update({scale: round(threshold, 4), f"{scale}_f1": round(f1, 4)})
     return entry
@@ -207,19 +210,51 @@ def calibrate(model: str, encoder=None) -> dict:
         encoder = get_encoder(model, cache=True)
     tweet_claim, with_tweets = checkthat_pairs(encoder)
     entry = dense_thresholds(tweet_claim)
-    entry.update(unit_thresholds(with_tweets, encoder))
+    entry.update(unit_thresholds(with_tweets, encoder, clause_weight=shipped_news_weight(model)))
     entry["stsb_fr_dev"] = dense_thresholds(stsb_pairs(encoder))
     return entry
 
 
+NEWS_KEYS = ("lexical_weight", "hybrid")  # chosen on the real-news tuning events when "news" is present
+
+
+def shipped_news_weight(model: str) -> Optional[float]:
+    """The lexical weight ``model`` ships when it was chosen on the news events, else None:
+    the clause score reads the shipped weight, so its threshold is calibrated at that weight."""
+    from claims.models import calibration_table, model_entry
+
+    try:
+        name = model_entry(model).calibration or model
+    except ValueError:
+        return None
+    entry = calibration_table().get("models", {}).get(name, {})
+    return float(entry["lexical_weight"]) if "news" in entry and "lexical_weight" in entry else None
+
+
 def calibration_table(entries: dict[str, dict], previous: Optional[dict] = None) -> dict:
-    """The table written to ``thresholds.json``: ``previous`` with the entries of ``entries`` replaced."""
+    """The table written to ``thresholds.json``: ``previous`` with the entries of ``entries`` replaced.
+
+    Kept from ``previous``: the learned pair score's threshold (``learned*``, fitted by
+    :mod:`claims.training.pair_scorer`) and, for a model calibrated on the real-news tuning
+    events (``news``, :mod:`claims.training.news_calibration`), its lexical weight and hybrid
+    threshold; the CheckThat! values then go to ``checkthat_lexical_weight`` and ``checkthat_hybrid``.
+    """
     table = dict(previous or {})
     table["method"] = METHOD
     before = table.get("models", {})
-    # The learned pair score's threshold is fitted by claims.training.pair_scorer: kept.
-    kept = {m: {k: v for k, v in before.get(m, {}).items() if k.startswith("learned")} for m in entries}
-    table["models"] = {**before, **{m: {**kept[m], **e} for m, e in entries.items()}}
+    out = {}
+    for m, e in entries.items():
+        old = before.get(m, {})
+        kept = {k: v for k, v in old.items() if k.startswith("learned")}
+        e = dict(e)
+        if "news" in old:
+            kept.update({k: old[k] for k in (*NEWS_KEYS, "news") if k in old})
+            e.pop("hybrid_f1", None)
+            for k in NEWS_KEYS:
+                if k in e:
+                    e[f"checkthat_{k}"] = e.pop(k)
+        out[m] = {**e, **kept}
+    table["models"] = {**before, **out}
     return table
 
 
