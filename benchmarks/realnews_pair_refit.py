@@ -225,7 +225,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print("  chosen: " + ", ".join(f"{k} {v}" for k, v in fam["chosen"].items()))
     if not args.no_hybrid:
         ref = result["hybrid"] = hybrid_reference(events, args.model)
-        print(f"\nreference, default hybrid score (+ figure bonus), guard without dates:")
+        print("\nreference, default hybrid score (+ figure bonus), guard without dates:")
         print(_line(f"calibrated {ref['calibrated_threshold']} | all", ref["calibrated"]))
         print(_line(f"calibrated {ref['calibrated_threshold']} | added", ref["calibrated_added"]))
         print(_line("nested (per event, on the others) | all", ref["nested"]))
