@@ -8,22 +8,8 @@ years, amounts with their extras included, forecasts, and sentences restating on
 
 import numpy as np
 
-from claims.analysis import Row
 from claims.facts import SlotBuilder, build_facts, stated_figures
-from claims.records import NO_ATTRIBUTION, Article, Sentence
-
-
-def _parts(items):
-    articles, rows = {}, []
-    for n, (article, date, text) in enumerate(items):
-        articles.setdefault(article, Article(article, text, date=date, source=article.upper()))
-        rows.append(Row(Sentence(article, n, text, 0, len(text)), NO_ATTRIBUTION))
-    return list(articles.values()), rows, np.ones((len(rows), 4), dtype=np.float32) / 2.0
-
-
-def _figure_facts(items):
-    articles, rows, vectors = _parts(items)
-    return [f for f in build_facts(articles, rows, (), vectors) if f.kind not in ("stance", "speaker")]
+from tests.test_facts_sources import _figure_facts, _parts
 
 
 def _values(fact):
